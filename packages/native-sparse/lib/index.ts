@@ -1,0 +1,4 @@
+export * from './errors.js';
+export * from './tensor.js';
+export * from './runtime.js';
+export type { Capabilities, CudaDevice } from './native.js';

@@ -1,0 +1,65 @@
+// Loads the compiled addon. Each ops/*.ts file declares the exact native signatures it uses.
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Device, DType, Tensor } from './tensor.js';
+
+export interface CudaDevice {
+  index: number;
+  name: string;
+  computeCapability: string;
+  totalMemory: number;
+  multiprocessors: number;
+}
+
+export interface Capabilities {
+  cpu: { threads: number; simd: 'avx512' | 'avx2' | 'sse2' | 'neon' | 'scalar' };
+  cuda: { compiled: boolean; kernels: boolean; archs: number[]; runtimeVersion: number; devices: CudaDevice[] };
+}
+
+/** The functions every build exports (tensor memory and runtime settings). */
+export interface NativeCore {
+  Tensor: abstract new (...args: never[]) => Tensor;
+  empty(shape: readonly number[], dtype: DType, device: Device): Tensor;
+  capabilities(): Capabilities;
+  setThreads(n: number): void;
+  getThreads(): number;
+  setKernelVariant(v: 'fast' | 'reference'): void;
+  getKernelVariant(): 'fast' | 'reference';
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
+
+function candidates(): string[] {
+  const fromEnv = process.env.LTH_NATIVE_PATH;
+  const pkg = join(here, '..');
+  return [
+    ...(fromEnv ? [fromEnv] : []),
+    join(pkg, 'build', 'Release', 'lth_native.node'),
+    join(pkg, 'build', 'Debug', 'lth_native.node'),
+  ];
+}
+
+let loaded: NativeCore | undefined;
+
+/** The addon, loaded once. Throws a message that says how to build it when it is missing. */
+export function native(): NativeCore {
+  if (loaded) return loaded;
+  const tried = candidates();
+  const path = tried.find((p) => existsSync(p));
+  if (!path) {
+    throw new Error(
+      `lth native addon not built (looked in: ${tried.join(', ')}). Run \`npm install\` at the repository root, ` +
+        'or `npm run build -w @lth/native-sparse`.',
+    );
+  }
+  loaded = require(path) as NativeCore;
+  return loaded;
+}
+
+/** Bind the addon as `T`: the ops file that calls this declares the native signatures it relies on. */
+export function nativeAs<T>(): NativeCore & T {
+  return native() as NativeCore & T;
+}

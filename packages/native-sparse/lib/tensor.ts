@@ -1,0 +1,80 @@
+// Native tensors: memory owned by the addon (host or GPU). Data crosses into JS only through
+// upload()/download().
+import { LthError } from './errors.js';
+import { native } from './native.js';
+
+export type DType = 'f32' | 'u8' | 'i32';
+export type Device = 'cpu' | 'cuda';
+export type DeviceRequest = Device | 'auto';
+
+export type ArrayFor<D extends DType> = D extends 'f32' ? Float32Array : D extends 'u8' ? Uint8Array : Int32Array;
+
+/** A native tensor. `dispose()` frees its memory now (idempotent); later use throws ERR_DISPOSED. */
+export interface Tensor<D extends DType = DType> {
+  readonly shape: number[];
+  readonly dtype: D;
+  readonly device: Device;
+  readonly numel: number;
+  readonly disposed: boolean;
+  upload(data: ArrayFor<D>): this;
+  download(): ArrayFor<D>;
+  dispose(): void;
+  /** A view with another shape over the same memory (same element count). */
+  reshape(shape: readonly number[]): Tensor<D>;
+  zero(): this;
+}
+
+export interface TensorOptions<D extends DType = DType> {
+  dtype?: D;
+  device?: DeviceRequest;
+}
+
+/** Resolve 'auto' to cuda when the build has CUDA kernels and a device, else cpu. 'cuda' is never downgraded. */
+export function resolveDevice(request: DeviceRequest = 'cpu'): Device {
+  const caps = native().capabilities();
+  const cudaUsable = caps.cuda.compiled && caps.cuda.kernels && caps.cuda.devices.length > 0;
+  if (request === 'auto') return cudaUsable ? 'cuda' : 'cpu';
+  if (request === 'cuda' && !(caps.cuda.compiled && caps.cuda.devices.length > 0)) {
+    throw new LthError(
+      'ERR_NO_CUDA',
+      caps.cuda.compiled ? 'device cuda requested but no CUDA device is visible' : 'device cuda requested but this build has no CUDA backend',
+    );
+  }
+  return request;
+}
+
+function checkShape(shape: readonly number[]): void {
+  for (const [i, d] of shape.entries()) {
+    if (!Number.isInteger(d) || d < 0) throw new LthError('ERR_SHAPE', `shape[${i}] must be a non-negative integer, got ${d}`);
+  }
+}
+
+export function numelOf(shape: readonly number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+/** A zero-filled tensor. */
+export function zeros<D extends DType = 'f32'>(shape: readonly number[], opts: TensorOptions<D> = {}): Tensor<D> {
+  checkShape(shape);
+  return native().empty(shape, opts.dtype ?? 'f32', resolveDevice(opts.device)) as Tensor<D>;
+}
+
+/** A tensor holding a copy of `data`; its dtype follows the array type. */
+export function fromArray<A extends Float32Array | Uint8Array | Int32Array>(
+  data: A,
+  shape: readonly number[],
+  opts: { device?: DeviceRequest } = {},
+): Tensor<A extends Float32Array ? 'f32' : A extends Uint8Array ? 'u8' : 'i32'> {
+  checkShape(shape);
+  if (numelOf(shape) !== data.length) {
+    throw new LthError('ERR_SHAPE', `fromArray: shape [${shape.join(',')}] needs ${numelOf(shape)} elements, got ${data.length}`);
+  }
+  const dtype: DType = data instanceof Float32Array ? 'f32' : data instanceof Uint8Array ? 'u8' : 'i32';
+  const t = native().empty(shape, dtype, resolveDevice(opts.device));
+  (t as Tensor<DType>).upload(data as never);
+  return t as never;
+}
+
+export function isTensor(v: unknown): v is Tensor {
+  return v instanceof (native().Tensor as unknown as abstract new () => object);
+}

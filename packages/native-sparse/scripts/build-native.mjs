@@ -1,0 +1,30 @@
+// Builds the addon with cmake-js (offline: Node-API headers come from the node-api-headers package).
+// LTH_CUDA=AUTO|ON|OFF picks the CUDA backend (default AUTO: built when nvcc is found).
+// LTH_NATIVE_DEBUG=1 builds with debug info and no optimisation.
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+const cmakeJs = join(dirname(require.resolve('cmake-js/package.json')), 'bin', 'cmake-js');
+
+const cuda = (process.env.LTH_CUDA ?? 'AUTO').toUpperCase();
+if (!['AUTO', 'ON', 'OFF'].includes(cuda)) {
+  console.error(`LTH_CUDA must be AUTO, ON or OFF (got '${process.env.LTH_CUDA}')`);
+  process.exit(2);
+}
+const config = process.env.LTH_NATIVE_DEBUG ? 'Debug' : 'Release';
+const args = [cmakeJs, 'compile', '--config', config, `--CDLTH_CUDA=${cuda}`, `--CDCMAKE_BUILD_TYPE=${config}`];
+if (process.env.LTH_NATIVE_BUILD_DIR) args.push('--out', process.env.LTH_NATIVE_BUILD_DIR);
+const jobs = process.env.CMAKE_BUILD_PARALLEL_LEVEL ?? '2';
+const result = spawnSync(process.execPath, args, {
+  cwd: root,
+  stdio: 'inherit',
+  env: { ...process.env, CMAKE_BUILD_PARALLEL_LEVEL: jobs },
+});
+if (result.status !== 0) {
+  console.error('lth: building the native addon failed (needs cmake >= 3.20 and a C++17 compiler; see packages/native-sparse/README.md)');
+  process.exit(result.status ?? 1);
+}

@@ -1,0 +1,12 @@
+import { defineProject } from 'vitest/config';
+
+export default defineProject({
+  test: {
+    name: 'native-sparse',
+    include: ['test/**/*.test.ts'],
+    exclude: ['test/slow/**'],
+    // Native tensors are process-global state (threads, kernel variant): one fork per file keeps files apart.
+    pool: 'forks',
+    testTimeout: 120_000,
+  },
+});
