@@ -21,7 +21,7 @@ function(lth_add_node_addon target)
   add_library(${target} SHARED ${ARG_SOURCES} ${CMAKE_JS_SRC})
   set_target_properties(${target} PROPERTIES PREFIX "" SUFFIX ".node"
     CXX_STANDARD 17 CXX_STANDARD_REQUIRED ON CXX_VISIBILITY_PRESET hidden POSITION_INDEPENDENT_CODE ON)
-  target_include_directories(${target} PRIVATE ${CMAKE_JS_INC} ${LTH_NODE_ADDON_API_DIR})
+  target_include_directories(${target} SYSTEM PRIVATE ${CMAKE_JS_INC} ${LTH_NODE_ADDON_API_DIR})
   # Node-API 8 is enough for everything here and is in every supported Node.
   target_compile_definitions(${target} PRIVATE NAPI_VERSION=8 NAPI_CPP_EXCEPTIONS NODE_ADDON_API_DISABLE_DEPRECATED)
   target_link_libraries(${target} PRIVATE ${CMAKE_JS_LIB})

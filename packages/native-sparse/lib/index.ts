@@ -2,3 +2,4 @@ export * from './errors.js';
 export * from './tensor.js';
 export * from './runtime.js';
 export type { Capabilities, CudaDevice } from './native.js';
+export * from './ops/dense.js';

@@ -1,0 +1,43 @@
+// The dense case table: odd sizes, 1×1, sizes that do not divide any tile, density 0 and 1, LeNet shapes.
+export interface GemmCase {
+  M: number;
+  N: number;
+  K: number;
+  ta: boolean;
+  tb: boolean;
+  alpha: number;
+  beta: number;
+}
+
+const shapes: Array<[number, number, number]> = [
+  [1, 1, 1], [1, 7, 3], [5, 1, 9], [3, 5, 1], [17, 33, 65], [31, 29, 127], [64, 64, 64],
+  [60, 300, 784], [60, 100, 300], [130, 257, 71], [0, 4, 3], [4, 0, 3], [4, 3, 0],
+];
+
+export const gemmCases: GemmCase[] = shapes.flatMap(([M, N, K], s) =>
+  [[false, false], [false, true], [true, false], [true, true]].map(([ta, tb], t) => ({
+    M, N, K, ta: ta!, tb: tb!, alpha: (s + t) % 3 === 0 ? 1 : 0.5, beta: (s + t) % 2 === 0 ? 0 : 0.75,
+  })),
+);
+
+export interface DenseCase {
+  B: number;
+  In: number;
+  Out: number;
+  density: number | null; // null = no mask
+  bias: boolean;
+  relu: boolean;
+}
+
+export const denseCases: DenseCase[] = [
+  { B: 1, In: 1, Out: 1, density: null, bias: false, relu: false },
+  { B: 1, In: 1, Out: 1, density: 1, bias: true, relu: true },
+  { B: 3, In: 7, Out: 5, density: 0.5, bias: true, relu: false },
+  { B: 13, In: 29, Out: 17, density: 0, bias: true, relu: true },
+  { B: 13, In: 29, Out: 17, density: 1, bias: false, relu: true },
+  { B: 60, In: 784, Out: 300, density: 0.2, bias: true, relu: true },
+  { B: 60, In: 300, Out: 100, density: 0.51, bias: true, relu: true },
+  { B: 60, In: 100, Out: 10, density: 0.9, bias: true, relu: false },
+  { B: 37, In: 129, Out: 65, density: 0.05, bias: true, relu: false },
+  { B: 0, In: 8, Out: 4, density: 0.5, bias: true, relu: false },
+];
