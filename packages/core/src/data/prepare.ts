@@ -1,0 +1,73 @@
+// From raw image sets to what training consumes: float32 normalised examples, the seeded validation split,
+// and a seeded data order per epoch.
+import { DataError } from './errors.js';
+import type { ImageSet } from './idx.js';
+import { Random } from '../util/rng.js';
+
+export interface Split {
+  x: Float32Array; // [count, ...shape]
+  y: Int32Array; // [count]
+  count: number;
+}
+
+export interface PreparedData {
+  train: Split;
+  validation: Split;
+  test: Split;
+  exampleShape: number[];
+  classes: number;
+}
+
+/** Per-dataset normalisation: MNIST-style sets to [0,1]; CIFAR-10 per-channel mean/std (of its training set). */
+const CIFAR_MEAN = [0.4914, 0.4822, 0.4465];
+const CIFAR_STD = [0.2470, 0.2435, 0.2616];
+
+function toFloat(set: ImageSet, indices: Int32Array | null, perChannel: boolean): Split {
+  const [c, h, w] = set.shape;
+  const size = c * h * w;
+  const count = indices ? indices.length : set.count;
+  const x = new Float32Array(count * size);
+  const y = new Int32Array(count);
+  for (let k = 0; k < count; k++) {
+    const src = indices ? indices[k]! : k;
+    y[k] = set.labels[src]!;
+    const base = src * size;
+    for (let i = 0; i < size; i++) {
+      const v = set.images[base + i]! / 255;
+      if (perChannel) {
+        const ch = Math.floor(i / (h * w));
+        x[k * size + i] = (v - CIFAR_MEAN[ch]!) / CIFAR_STD[ch]!;
+      } else {
+        x[k * size + i] = v;
+      }
+    }
+  }
+  return { x, y, count };
+}
+
+/**
+ * Hold out `validationSize` training examples chosen by a seeded draw (the same for every trial of a run with
+ * the same data seed), keep the rest (optionally only the first `subset` of them) for training.
+ */
+export function prepare(train: ImageSet, test: ImageSet, opts: { validationSize: number; subset: number; seed: number }): PreparedData {
+  if (opts.validationSize >= train.count) {
+    throw new DataError(`validation size ${opts.validationSize} leaves no training examples (training set has ${train.count})`);
+  }
+  const perChannel = train.shape[0] === 3;
+  const order = new Random(opts.seed, 'validation-split').permutation(train.count);
+  const valIdx = order.slice(0, opts.validationSize).sort();
+  let trainIdx = order.slice(opts.validationSize).sort();
+  if (opts.subset > 0) trainIdx = trainIdx.slice(0, Math.min(opts.subset, trainIdx.length));
+  return {
+    train: toFloat(train, trainIdx, perChannel),
+    validation: toFloat(train, valIdx, perChannel),
+    test: toFloat(test, null, perChannel),
+    exampleShape: [...train.shape],
+    classes: train.classes,
+  };
+}
+
+/** The example order of epoch `epoch`: a pure function of (seed, epoch), so a resumed run sees the same order. */
+export function epochOrder(count: number, seed: number, epoch: number): Int32Array {
+  return new Random(seed, `order-${epoch}`).permutation(count);
+}
