@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { earlyStopDraft, earlyStopMinLoss } from '../src/lottery/early-stop.js';
-import type { MetricRow } from '../src/train/trainer.js';
+import type { MetricRow } from '../src/train/metrics.js';
 
 const rows = (name: string, pts: Array<[number, number]>): MetricRow[] => pts.map(([iteration, value]) => ({ name, iteration, value }));
 

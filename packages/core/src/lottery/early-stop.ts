@@ -1,5 +1,5 @@
 // Early-stop criteria (DESIGN.md §4).
-import type { MetricRow } from '../train/trainer.js';
+import type { MetricRow } from '../train/metrics.js';
 
 export interface EarlyStop {
   iteration: number;

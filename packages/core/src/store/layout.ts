@@ -9,7 +9,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic.js';
-import type { MetricRow } from '../train/trainer.js';
+import type { MetricRow } from '../train/metrics.js';
 
 export function runDir(root: string, kind: string, hash: string): string {
   return join(root, `${kind}_${hash}`);
