@@ -3,3 +3,4 @@ export * from './tensor.js';
 export * from './runtime.js';
 export type { Capabilities, CudaDevice } from './native.js';
 export * from './ops/dense.js';
+export * from './ops/optim.js';
