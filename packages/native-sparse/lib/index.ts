@@ -4,3 +4,4 @@ export * from './runtime.js';
 export type { Capabilities, CudaDevice } from './native.js';
 export * from './ops/dense.js';
 export * from './ops/optim.js';
+export * from './ops/sparse.js';
