@@ -5,3 +5,4 @@ export type { Capabilities, CudaDevice } from './native.js';
 export * from './ops/dense.js';
 export * from './ops/optim.js';
 export * from './ops/sparse.js';
+export * from './ops/prune.js';
