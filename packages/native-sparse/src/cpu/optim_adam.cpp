@@ -1,0 +1,99 @@
+// Adam / AdamW step on the CPU (PyTorch torch.optim.Adam / AdamW semantics), keeping pruned weights and
+// both moments at 0.
+//
+//   decoupled (AdamW): w = w · (1 − lr · weight_decay), g' = g
+//   else (Adam, L2):   g' = g + weight_decay · w
+//   m = β1 · m + (1 − β1) · g'
+//   v = β2 · v + (1 − β2) · g'²
+//   w = w − (lr / (1 − β1^step)) · m / (sqrt(v) / sqrt(1 − β2^step) + eps)     (eps outside the sqrt)
+//
+// `step` is the 1-based count of this update (PyTorch increments its state step before the update).
+// Where mask == 0 (pruned): w, m and v are set to exactly 0, whatever they or g held (even NaN).
+#include <cmath>
+#include <type_traits>
+
+#include "../kernels.h"
+#include "../parallel.h"
+
+namespace lth::cpu {
+
+namespace {
+struct Correction {
+  double bc1, bc2_sqrt;
+};
+Correction correction(const AdamParams& p) {
+  LTH_CHECK(p.step >= 1, code::kArg, "adam_step: step must be >= 1, got ", p.step);
+  double s = static_cast<double>(p.step);
+  return {1.0 - std::pow(static_cast<double>(p.beta1), s), std::sqrt(1.0 - std::pow(static_cast<double>(p.beta2), s))};
+}
+}  // namespace
+
+namespace ref {
+void adam_step(int64_t n, const AdamParams& p, float* w, const float* g, const uint8_t* mask, float* m, float* v) {
+  const Correction c = correction(p);
+  const double lr = p.lr, b1 = p.beta1, b2 = p.beta2, eps = p.eps, wd = p.weight_decay;
+  for (int64_t i = 0; i < n; ++i) {
+    if (mask && !mask[i]) {
+      w[i] = m[i] = v[i] = 0.0f;
+      continue;
+    }
+    double wi = w[i], gi = g[i];
+    if (p.decoupled) wi *= 1.0 - lr * wd;
+    else gi += wd * wi;
+    double mi = b1 * m[i] + (1.0 - b1) * gi;
+    double vi = b2 * v[i] + (1.0 - b2) * gi * gi;
+    m[i] = static_cast<float>(mi);
+    v[i] = static_cast<float>(vi);
+    double denom = std::sqrt(vi) / c.bc2_sqrt + eps;
+    w[i] = static_cast<float>(wi - (lr / c.bc1) * mi / denom);
+  }
+}
+}  // namespace ref
+
+namespace {
+
+template <bool MASKED, bool DECOUPLED>
+__attribute__((target_clones("avx512f", "avx2,fma", "default"))) void adam_chunk(
+    int64_t b, int64_t e, float b1, float b2, float eps, float wd_grad, float w_scale, float step_size,
+    float inv_bc2_sqrt, float* __restrict w, const float* __restrict g, const uint8_t* __restrict mask,
+    float* __restrict m, float* __restrict v) {
+  for (int64_t i = b; i < e; ++i) {
+    float wi = w[i], gi = g[i];
+    if constexpr (DECOUPLED) wi *= w_scale;
+    else gi += wd_grad * wi;
+    float mi = b1 * m[i] + (1.0f - b1) * gi;
+    float vi = b2 * v[i] + (1.0f - b2) * (gi * gi);
+    float denom = std::sqrt(vi) * inv_bc2_sqrt + eps;
+    float nw = wi - step_size * mi / denom;
+    if constexpr (MASKED) {
+      bool alive = mask[i] != 0;
+      mi = alive ? mi : 0.0f;
+      vi = alive ? vi : 0.0f;
+      nw = alive ? nw : 0.0f;
+    }
+    m[i] = mi;
+    v[i] = vi;
+    w[i] = nw;
+  }
+}
+
+}  // namespace
+
+void adam_step(int64_t n, const AdamParams& p, float* w, const float* g, const uint8_t* mask, float* m, float* v) {
+  const Correction c = correction(p);
+  const float step_size = static_cast<float>(static_cast<double>(p.lr) / c.bc1);
+  const float inv_bc2_sqrt = static_cast<float>(1.0 / c.bc2_sqrt);
+  const float w_scale = static_cast<float>(1.0 - static_cast<double>(p.lr) * p.weight_decay);
+  parallel_for(n, 1 << 14, [&](int64_t b, int64_t e) {
+    auto run = [&](auto masked, auto decoupled) {
+      adam_chunk<decltype(masked)::value, decltype(decoupled)::value>(b, e, p.beta1, p.beta2, p.eps, p.weight_decay,
+                                                                      w_scale, step_size, inv_bc2_sqrt, w, g, mask, m, v);
+    };
+    using T = std::true_type;
+    using F = std::false_type;
+    if (mask) p.decoupled ? run(T{}, T{}) : run(T{}, F{});
+    else p.decoupled ? run(F{}, T{}) : run(F{}, F{});
+  });
+}
+
+}  // namespace lth::cpu

@@ -1,0 +1,178 @@
+import { afterAll, expect, it } from 'vitest';
+import { adamStep, fromArray, sgdStep, zeros, type Tensor } from '../lib/index.js';
+import { nativeAs } from '../lib/native.js';
+import { adamParams, optimDensities, optimSizes, optimSteps, sgdParams } from './cases/optim.js';
+import { adamStepRef, sgdStepRef } from './reference/optim.js';
+import { expectClose } from './support/compare.js';
+import { describeEachTarget } from './support/devices.js';
+import { randn, randomMask, Rng } from './support/random.js';
+
+const live: Tensor[] = [];
+const track = <T extends Tensor>(t: T): T => (live.push(t), t);
+afterAll(() => live.forEach((t) => t.dispose()));
+
+const code = (f: () => unknown): string => {
+  try {
+    f();
+  } catch (e) {
+    return (e as { code?: string }).code ?? 'no code';
+  }
+  return 'none';
+};
+
+/** Expect exact +0 at every pruned position. */
+function expectZeroWhere(a: Float32Array, mask: Uint8Array | null, label: string): void {
+  if (!mask) return;
+  for (let i = 0; i < a.length; i++) if (!mask[i] && !Object.is(a[i], 0)) expect.fail(`${label}[${i}] pruned but ${a[i]}`);
+}
+
+/** Gradients with NaN at pruned positions: they must not leak into anything. */
+function gradient(rng: Rng, n: number, mask: Uint8Array | null): Float32Array {
+  const g = randn(rng, n);
+  if (mask) for (let i = 0; i < n; i++) if (!mask[i]) g[i] = NaN;
+  return g;
+}
+
+/** The kernels take float32 hyperparameters (SgdParams/AdamParams): the reference uses the same values. */
+function f32<T extends object>(p: T): T {
+  return Object.fromEntries(Object.entries(p).map(([k, v]) => [k, typeof v === 'number' ? Math.fround(v) : v])) as T;
+}
+
+const cases = optimSizes.flatMap((n, a) => optimDensities.map((_, b) => ({ n, density: optimDensities[(a + b) % optimDensities.length]!, k: b })));
+
+describeEachTarget('sgdStep', (target) => {
+  const dev = { device: target.device } as const;
+  for (const [pi, { name, p }] of sgdParams.entries()) {
+    for (const c of cases.filter((_, i) => i % sgdParams.length === pi || c_small(_))) {
+      it(`${name} n ${c.n} density ${c.density ?? 'none'}: ${optimSteps} steps`, () => {
+        const rng = new Rng(c.n * 17 + pi * 3 + c.k);
+        const mask = c.density === null ? null : randomMask(rng, c.n, c.density);
+        const w0 = randn(rng, c.n);
+        const vel0 = randn(rng, c.n, 0.1);
+        const W = track(fromArray(w0, [c.n], dev));
+        const M = mask ? track(fromArray(mask, [c.n], dev)) : null;
+        const V = p.momentum ? track(fromArray(vel0, [c.n], dev)) : null;
+        const w = Float64Array.from(w0);
+        const vel = p.momentum ? Float64Array.from(vel0) : null;
+        for (let s = 0; s < optimSteps; s++) {
+          const g = gradient(rng, c.n, mask);
+          const G = track(fromArray(g, [c.n], dev));
+          sgdStep(W, G, { ...p, mask: M, velocity: V });
+          sgdStepRef(f32(p), w, g, mask, vel);
+        }
+        const wg = W.download();
+        expectClose(wg, w, { rtol: 1e-5, atol: 1e-6 }, 'w');
+        expectZeroWhere(wg, mask, 'w');
+        if (V) {
+          const vg = V.download();
+          expectClose(vg, vel!, { rtol: 1e-5, atol: 1e-6 }, 'velocity');
+          expectZeroWhere(vg, mask, 'velocity');
+        }
+      });
+    }
+  }
+
+  it('rejects bad arguments with ERR_ARG and mismatched tensors with ERR_SHAPE / ERR_DTYPE', () => {
+    const W = track(zeros([4], dev));
+    const G = track(zeros([4], dev));
+    const V = track(zeros([4], dev));
+    expect(code(() => sgdStep(W, G, { lr: -0.1 }))).toBe('ERR_ARG');
+    expect(code(() => sgdStep(W, G, { lr: 0.1, momentum: 0.9 }))).toBe('ERR_ARG');
+    expect(code(() => sgdStep(W, G, { lr: 0.1, momentum: -0.5, velocity: V }))).toBe('ERR_ARG');
+    expect(code(() => sgdStep(W, G, { lr: 0.1, nesterov: true }))).toBe('ERR_ARG');
+    expect(code(() => sgdStep(W, G, { lr: 0.1, momentum: 0.9, dampening: 0.1, nesterov: true, velocity: V }))).toBe('ERR_ARG');
+    expect(code(() => sgdStep(W, G, { lr: 0.1, weightDecay: -1 }))).toBe('ERR_ARG');
+    expect(code(() => sgdStep(W, track(zeros([5], dev)), { lr: 0.1 }))).toBe('ERR_SHAPE');
+    expect(code(() => sgdStep(W, G, { lr: 0.1, mask: G as unknown as Tensor<'u8'> }))).toBe('ERR_DTYPE');
+    // The addon re-checks on its own.
+    const n = nativeAs<{ sgdStep(...a: unknown[]): void }>();
+    expect(code(() => n.sgdStep(G, null, -1, 0, 0, 0, false, W, null))).toBe('ERR_ARG');
+    expect(code(() => n.sgdStep(G, null, 0.1, 0.9, 0, 0, false, W, null))).toBe('ERR_ARG');
+  });
+});
+
+// Keep the table small: every parameter set on every size would repeat the same loops.
+function c_small(c: { n: number }): boolean {
+  return c.n === 1;
+}
+
+describeEachTarget('adamStep', (target) => {
+  const dev = { device: target.device } as const;
+  for (const [pi, { name, p }] of adamParams.entries()) {
+    for (const c of cases.filter((_, i) => i % adamParams.length === pi || c_small(_))) {
+      it(`${name} n ${c.n} density ${c.density ?? 'none'}: ${optimSteps} steps`, () => {
+        const rng = new Rng(c.n * 29 + pi * 5 + c.k);
+        const mask = c.density === null ? null : randomMask(rng, c.n, c.density);
+        const w0 = randn(rng, c.n);
+        const W = track(fromArray(w0, [c.n], dev));
+        const M = mask ? track(fromArray(mask, [c.n], dev)) : null;
+        // Moments start nonzero so pruned positions visibly get reset.
+        const m0 = randn(rng, c.n, 0.01);
+        const v0 = Float32Array.from(randn(rng, c.n, 0.01), (x) => x * x);
+        const Mo = track(fromArray(m0, [c.n], dev));
+        const Vo = track(fromArray(v0, [c.n], dev));
+        const w = Float64Array.from(w0);
+        const m = Float64Array.from(m0);
+        const v = Float64Array.from(v0);
+        for (let s = 1; s <= optimSteps; s++) {
+          const g = gradient(rng, c.n, mask);
+          const G = track(fromArray(g, [c.n], dev));
+          adamStep(W, G, { ...p, step: s, mask: M, m: Mo, v: Vo });
+          adamStepRef(f32(p), s, w, g, mask, m, v);
+        }
+        const wg = W.download();
+        expectClose(wg, w, { rtol: 1e-5, atol: 1e-6 }, 'w');
+        expectClose(Mo.download(), m, { rtol: 1e-5, atol: 1e-7 }, 'm');
+        expectClose(Vo.download(), v, { rtol: 1e-5, atol: 1e-8 }, 'v');
+        expectZeroWhere(wg, mask, 'w');
+        expectZeroWhere(Mo.download(), mask, 'm');
+        expectZeroWhere(Vo.download(), mask, 'v');
+      });
+    }
+  }
+
+  it('rejects bad arguments with ERR_ARG', () => {
+    const W = track(zeros([3], dev));
+    const G = track(zeros([3], dev));
+    const m = track(zeros([3], dev));
+    const v = track(zeros([3], dev));
+    const base = { lr: 1e-3, step: 1, m, v };
+    expect(code(() => adamStep(W, G, base))).toBe('none');
+    expect(code(() => adamStep(W, G, { ...base, lr: -1e-3 }))).toBe('ERR_ARG');
+    expect(code(() => adamStep(W, G, { ...base, step: 0 }))).toBe('ERR_ARG');
+    expect(code(() => adamStep(W, G, { ...base, step: 1.5 }))).toBe('ERR_ARG');
+    expect(code(() => adamStep(W, G, { ...base, beta1: 1 }))).toBe('ERR_ARG');
+    expect(code(() => adamStep(W, G, { ...base, beta2: -0.1 }))).toBe('ERR_ARG');
+    expect(code(() => adamStep(W, G, { ...base, eps: -1 }))).toBe('ERR_ARG');
+    expect(code(() => adamStep(W, G, { ...base, v: track(zeros([4], dev)) }))).toBe('ERR_SHAPE');
+    const n = nativeAs<{ adamStep(...a: unknown[]): void }>();
+    expect(code(() => n.adamStep(G, null, 1e-3, 0.9, 0.999, 1e-8, 0, 0, false, W, m, v))).toBe('ERR_ARG');
+    expect(code(() => n.adamStep(G, null, -1e-3, 0.9, 0.999, 1e-8, 0, 1, false, W, m, v))).toBe('ERR_ARG');
+  });
+});
+
+it('references match hand-computed PyTorch values', () => {
+  // SGD momentum 0.9, lr 0.1, g = 1 twice from w = 1, buf = 0: buf 1 then 1.9; w 0.9 then 0.71.
+  const w = Float64Array.of(1);
+  const vel = Float64Array.of(0);
+  const p = { lr: 0.1, momentum: 0.9, dampening: 0, weightDecay: 0, nesterov: false };
+  sgdStepRef(p, w, [1], null, vel);
+  sgdStepRef(p, w, [1], null, vel);
+  expect(vel[0]).toBeCloseTo(1.9, 12);
+  expect(w[0]).toBeCloseTo(0.71, 12);
+  // Nesterov: d = g + 0.9·buf: step 1 d = 1.9 → w = 0.81.
+  const wn = Float64Array.of(1);
+  sgdStepRef({ ...p, nesterov: true }, wn, [1], null, Float64Array.of(0));
+  expect(wn[0]).toBeCloseTo(0.81, 12);
+  // Adam, eps 0: the first step moves every weight by exactly lr·sign(g).
+  const wa = Float64Array.of(1, 1);
+  adamStepRef({ lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 0, weightDecay: 0, decoupled: false }, 1, wa, [3, -0.2], null,
+    new Float64Array(2), new Float64Array(2));
+  expect(wa[0]).toBeCloseTo(0.99, 12);
+  expect(wa[1]).toBeCloseTo(1.01, 12);
+  // AdamW decays before the update: w = 1·(1 − 0.01·0.5) − 0.01.
+  const ww = Float64Array.of(1);
+  adamStepRef({ lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 0, weightDecay: 0.5, decoupled: true }, 1, ww, [2], null,
+    new Float64Array(1), new Float64Array(1));
+  expect(ww[0]).toBeCloseTo(0.995 - 0.01, 12);
+});
