@@ -6,3 +6,6 @@ export * from './ops/dense.js';
 export * from './ops/optim.js';
 export * from './ops/sparse.js';
 export * from './ops/prune.js';
+export * from './ops/conv.js';
+export * from './ops/pool.js';
+export * from './ops/layers.js';

@@ -1,0 +1,101 @@
+// 2-D average pooling (NCHW) on the CPU. count_include_pad: divide by kh·kw (true) or by the number of
+// in-bounds inputs of the window (false). Windows never reach past the padded input (floor output size).
+#include <algorithm>
+
+#include "../kernels.h"
+#include "../parallel.h"
+
+namespace lth::cpu {
+
+namespace {
+struct Window {
+  int64_t ha, hb, wa, wb;  // in-bounds input rows [ha, hb), columns [wa, wb)
+  float scale;             // 1 / divisor
+};
+
+inline Window window(const Pool2dGeom& g, bool count_include_pad, int64_t p, int64_t q) {
+  const int64_t h0 = p * g.stride_h - g.pad_h, w0 = q * g.stride_w - g.pad_w;
+  Window win{std::max<int64_t>(h0, 0), std::min(h0 + g.kh, g.H), std::max<int64_t>(w0, 0), std::min(w0 + g.kw, g.W), 0};
+  const int64_t count = count_include_pad ? g.kh * g.kw : (win.hb - win.ha) * (win.wb - win.wa);
+  win.scale = count > 0 ? 1.0f / static_cast<float>(count) : 0.0f;
+  return win;
+}
+}  // namespace
+
+namespace ref {
+void avgpool2d_forward(const Pool2dGeom& g, bool count_include_pad, const float* x, float* y) {
+  for (int64_t i = 0; i < g.N * g.C; ++i)
+    for (int64_t p = 0; p < g.P; ++p)
+      for (int64_t q = 0; q < g.Q; ++q) {
+        const int64_t h0 = p * g.stride_h - g.pad_h, w0 = q * g.stride_w - g.pad_w;
+        double acc = 0;
+        int64_t inside = 0;
+        for (int64_t h = h0; h < h0 + g.kh; ++h)
+          for (int64_t w = w0; w < w0 + g.kw; ++w)
+            if (h >= 0 && h < g.H && w >= 0 && w < g.W) {
+              acc += x[(i * g.H + h) * g.W + w];
+              ++inside;
+            }
+        const int64_t count = count_include_pad ? g.kh * g.kw : inside;
+        y[(i * g.P + p) * g.Q + q] = count > 0 ? static_cast<float>(acc / static_cast<double>(count)) : 0.0f;
+      }
+}
+
+void avgpool2d_backward(const Pool2dGeom& g, bool count_include_pad, const float* dy, float* dx) {
+  // dx[h,w] = Σ over the windows (p,q) containing (h,w) of dy[p,q] / count(p,q).
+  for (int64_t i = 0; i < g.N * g.C; ++i)
+    for (int64_t h = 0; h < g.H; ++h)
+      for (int64_t w = 0; w < g.W; ++w) {
+        double acc = 0;
+        for (int64_t p = 0; p < g.P; ++p)
+          for (int64_t q = 0; q < g.Q; ++q) {
+            const int64_t h0 = p * g.stride_h - g.pad_h, w0 = q * g.stride_w - g.pad_w;
+            if (h < h0 || h >= h0 + g.kh || w < w0 || w >= w0 + g.kw) continue;
+            const int64_t inside = (std::min(h0 + g.kh, g.H) - std::max<int64_t>(h0, 0)) *
+                                   (std::min(w0 + g.kw, g.W) - std::max<int64_t>(w0, 0));
+            const int64_t count = count_include_pad ? g.kh * g.kw : inside;
+            acc += static_cast<double>(dy[(i * g.P + p) * g.Q + q]) / static_cast<double>(count);
+          }
+        dx[(i * g.H + h) * g.W + w] = static_cast<float>(acc);
+      }
+}
+}  // namespace ref
+
+void avgpool2d_forward(const Pool2dGeom& g, bool count_include_pad, const float* x, float* y) {
+  const int64_t HW = g.H * g.W, PQ = g.P * g.Q;
+  parallel_for(g.N * g.C, 1 + (1 << 14) / (HW + 1), [&](int64_t a, int64_t b) {
+    for (int64_t i = a; i < b; ++i) {
+      const float* plane = x + i * HW;
+      float* out = y + i * PQ;
+      for (int64_t p = 0; p < g.P; ++p)
+        for (int64_t q = 0; q < g.Q; ++q) {
+          const Window win = window(g, count_include_pad, p, q);
+          float acc = 0.0f;
+          for (int64_t h = win.ha; h < win.hb; ++h)
+            for (int64_t w = win.wa; w < win.wb; ++w) acc += plane[h * g.W + w];
+          out[p * g.Q + q] = acc * win.scale;
+        }
+    }
+  });
+}
+
+// Scatter each dy / count over its window; planes are independent across threads.
+void avgpool2d_backward(const Pool2dGeom& g, bool count_include_pad, const float* dy, float* dx) {
+  const int64_t HW = g.H * g.W, PQ = g.P * g.Q;
+  parallel_for(g.N * g.C, 1 + (1 << 14) / (HW + 1), [&](int64_t a, int64_t b) {
+    for (int64_t i = a; i < b; ++i) {
+      float* plane = dx + i * HW;
+      std::fill(plane, plane + HW, 0.0f);
+      const float* d = dy + i * PQ;
+      for (int64_t p = 0; p < g.P; ++p)
+        for (int64_t q = 0; q < g.Q; ++q) {
+          const Window win = window(g, count_include_pad, p, q);
+          const float v = d[p * g.Q + q] * win.scale;
+          for (int64_t h = win.ha; h < win.hb; ++h)
+            for (int64_t w = win.wa; w < win.wb; ++w) plane[h * g.W + w] += v;
+        }
+    }
+  });
+}
+
+}  // namespace lth::cpu

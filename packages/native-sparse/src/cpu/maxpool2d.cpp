@@ -1,0 +1,85 @@
+// 2-D max pooling (NCHW) on the CPU, with the argmax of each window kept for the backward pass.
+// Padding counts as −inf; ties go to the first maximum in row-major window order; a NaN in a window wins
+// (propagates, like PyTorch). argmax holds the flat h·W + w index within the (n, c) plane.
+#include <cmath>
+#include <limits>
+
+#include "../kernels.h"
+#include "../parallel.h"
+
+namespace lth::cpu {
+
+namespace {
+// One (n, c) plane; shared by ref:: and the fast kernel (the loop is already the natural definition).
+inline void maxpool_plane(const Pool2dGeom& g, const float* x, float* y, int32_t* am) {
+  for (int64_t p = 0; p < g.P; ++p) {
+    const int64_t h0 = p * g.stride_h - g.pad_h;
+    const int64_t ha = h0 < 0 ? 0 : h0, hb = h0 + g.kh < g.H ? h0 + g.kh : g.H;
+    for (int64_t q = 0; q < g.Q; ++q) {
+      const int64_t w0 = q * g.stride_w - g.pad_w;
+      const int64_t wa = w0 < 0 ? 0 : w0, wb = w0 + g.kw < g.W ? w0 + g.kw : g.W;
+      float best = -std::numeric_limits<float>::infinity();
+      int64_t arg = ha * g.W + wa;
+      for (int64_t h = ha; h < hb; ++h)
+        for (int64_t w = wa; w < wb; ++w) {
+          const float v = x[h * g.W + w];
+          if (v > best || std::isnan(v)) {
+            best = v;
+            arg = h * g.W + w;
+          }
+        }
+      y[p * g.Q + q] = best;
+      am[p * g.Q + q] = static_cast<int32_t>(arg);
+    }
+  }
+}
+
+inline void check_argmax(int32_t a, int64_t HW) {
+  LTH_CHECK(a >= 0 && a < HW, code::kArg, "maxpool2d_backward: argmax ", a, " is outside the input plane of ", HW,
+            " elements");
+}
+}  // namespace
+
+namespace ref {
+void maxpool2d_forward(const Pool2dGeom& g, const float* x, float* y, int32_t* argmax) {
+  for (int64_t i = 0; i < g.N * g.C; ++i)
+    maxpool_plane(g, x + i * g.H * g.W, y + i * g.P * g.Q, argmax + i * g.P * g.Q);
+}
+
+void maxpool2d_backward(const Pool2dGeom& g, const float* dy, const int32_t* argmax, float* dx) {
+  const int64_t HW = g.H * g.W, PQ = g.P * g.Q;
+  for (int64_t i = 0; i < g.N * g.C * HW; ++i) dx[i] = 0.0f;
+  for (int64_t i = 0; i < g.N * g.C; ++i)
+    for (int64_t j = 0; j < PQ; ++j) {
+      check_argmax(argmax[i * PQ + j], HW);
+      dx[i * HW + argmax[i * PQ + j]] += dy[i * PQ + j];
+    }
+}
+}  // namespace ref
+
+void maxpool2d_forward(const Pool2dGeom& g, const float* x, float* y, int32_t* argmax) {
+  const int64_t HW = g.H * g.W, PQ = g.P * g.Q;
+  parallel_for(g.N * g.C, 1 + (1 << 14) / (HW + 1), [&](int64_t a, int64_t b) {
+    for (int64_t i = a; i < b; ++i) maxpool_plane(g, x + i * HW, y + i * PQ, argmax + i * PQ);
+  });
+}
+
+// Planes are independent, so threads never share a dx element; windows that overlap (stride < kernel)
+// add up within a plane.
+void maxpool2d_backward(const Pool2dGeom& g, const float* dy, const int32_t* argmax, float* dx) {
+  const int64_t HW = g.H * g.W, PQ = g.P * g.Q;
+  parallel_for(g.N * g.C, 1 + (1 << 14) / (HW + 1), [&](int64_t a, int64_t b) {
+    for (int64_t i = a; i < b; ++i) {
+      float* plane = dx + i * HW;
+      for (int64_t j = 0; j < HW; ++j) plane[j] = 0.0f;
+      const int32_t* am = argmax + i * PQ;
+      const float* d = dy + i * PQ;
+      for (int64_t j = 0; j < PQ; ++j) {
+        check_argmax(am[j], HW);
+        plane[am[j]] += d[j];
+      }
+    }
+  });
+}
+
+}  // namespace lth::cpu
