@@ -1,0 +1,214 @@
+// Iterative magnitude pruning (IMP): train → prune → reset to iteration 0 (or rewind to iteration k) →
+// retrain, for L levels and T trials, with every level stored, skipped when finished and resumed from its
+// last checkpoint when interrupted. Nothing here prints: progress goes out through `onEvent`.
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { resolveDevice, type DeviceRequest } from '@lth/native-sparse';
+import { loadDataset } from '../data/sources.js';
+import { prepare, type PreparedData } from '../data/prepare.js';
+import { hparamsHash, nonDefault } from '../hparams/hash.js';
+import { toIterations, type Hparams } from '../hparams/schema.js';
+import { createModel, initialize } from '../models/registry.js';
+import type { Model } from '../models/types.js';
+import { applyPlan, density, oneShotFraction, planLevel, type Density } from '../prune/strategy.js';
+import { writeJsonAtomic } from '../store/atomic.js';
+import { isLevelDone, levelDir, readMetricsCsv, runDir, trialDir, writeMetricsCsv } from '../store/layout.js';
+import { readSafetensors, writeSafetensors } from '../store/safetensors.js';
+import { Optimizer } from '../train/optimizer.js';
+import { itersPerEpoch, train, type MetricRow, type TrainAccumulators, type TrainProgress } from '../train/trainer.js';
+import { earlyStopDraft, earlyStopMinLoss, type EarlyStop } from './early-stop.js';
+import { applyMasks, loadMasks, loadWeights, saveMasks, saveWeights } from './weights.js';
+
+export interface LevelSummary {
+  trial: number;
+  level: number;
+  density: Density;
+  iterations: { start: number; end: number };
+  earlyStop: EarlyStop | null;
+  draftEarlyStop: EarlyStop | null;
+  final: { testAccuracy: number; testLoss: number; valAccuracy: number | null; valLoss: number | null };
+  hash: string;
+}
+
+export type LotteryEvent =
+  | { type: 'run'; dir: string; hash: string; resumed: boolean }
+  | { type: 'level-start'; trial: number; level: number; density: number; resumeFrom: number }
+  | { type: 'level-skip'; trial: number; level: number; summary: LevelSummary }
+  | { type: 'progress'; trial: number; level: number; progress: TrainProgress }
+  | { type: 'metrics'; trial: number; level: number; rows: MetricRow[] }
+  | { type: 'level-end'; trial: number; level: number; summary: LevelSummary }
+  | { type: 'stopped'; trial: number; level: number; iteration: number };
+
+export interface LotteryOptions {
+  root: string;
+  device?: DeviceRequest;
+  dataDir?: string;
+  /** Data already loaded and prepared (tests, or several runs in one process). */
+  data?: PreparedData;
+  oneShot?: boolean;
+  /** Checkpoint interval in iterations (default: every 1000 iterations, rounded to evaluation points). */
+  checkpointEvery?: number;
+  onEvent?: (e: LotteryEvent) => void;
+  signal?: AbortSignal;
+}
+
+export interface LotteryResult {
+  dir: string;
+  hash: string;
+  complete: boolean;
+  summaries: LevelSummary[];
+}
+
+export async function loadPrepared(h: Hparams, dataDir?: string): Promise<PreparedData> {
+  if (h.dataset.dataset === 'xor') throw new Error('the xor data set runs through the XOR experiment, not IMP on images');
+  const ds = await loadDataset(h.dataset.dataset, dataDir ? { dataDir } : {});
+  return prepare(ds.train, ds.test, { validationSize: h.dataset.validationSize, subset: h.dataset.subset, seed: h.lottery.seed });
+}
+
+function summarize(trial: number, level: number, model: Model, rows: MetricRow[], start: number, end: number, hash: string): LevelSummary {
+  const last = (name: string) => {
+    const r = rows.filter((x) => x.name === name && x.iteration === end);
+    return r.length ? r[r.length - 1]!.value : null;
+  };
+  return {
+    trial, level, density: density(model.params), iterations: { start, end },
+    earlyStop: earlyStopMinLoss(rows), draftEarlyStop: earlyStopDraft(rows),
+    final: { testAccuracy: last('test_accuracy') ?? NaN, testLoss: last('test_loss') ?? NaN, valAccuracy: last('val_accuracy'), valLoss: last('val_loss') },
+    hash,
+  };
+}
+
+interface Checkpoint {
+  iteration: number;
+  step: number;
+  accum: TrainAccumulators;
+  rows: MetricRow[];
+}
+
+/** Run (or resume) an IMP experiment. */
+export async function runLottery(h: Hparams, opts: LotteryOptions): Promise<LotteryResult> {
+  const hash = hparamsHash(h);
+  const kind = opts.oneShot ? 'oneshot' : 'lottery';
+  const dir = runDir(opts.root, kind, hash);
+  const resumed = existsSync(join(dir, 'hparams.json'));
+  writeJsonAtomic(join(dir, 'hparams.json'), { hparams: h, nonDefault: nonDefault(h), hash, kind });
+  opts.onEvent?.({ type: 'run', dir, hash, resumed });
+
+  const data = opts.data ?? (await loadPrepared(h, opts.dataDir));
+  const device = resolveDevice(opts.device ?? 'cpu');
+  const perEpoch = itersPerEpoch(h, data.train.count);
+  const end = toIterations(h.training.steps, perEpoch);
+  const rewindAt = toIterations(h.lottery.rewind, perEpoch);
+  if (rewindAt >= end) throw new Error(`rewind point ${rewindAt} must be before the end of training (${end} iterations)`);
+  const ckEvery = opts.checkpointEvery ?? Math.max(h.training.evalEvery, Math.round(1000 / h.training.evalEvery) * h.training.evalEvery);
+  const summaries: LevelSummary[] = [];
+
+  for (let t = 0; t < h.lottery.trials; t++) {
+    const seed = h.lottery.seed + t;
+    const dataSeed = h.training.dataOrderSeed || seed;
+    const tdir = trialDir(dir, t);
+    const resetFile = join(tdir, rewindAt === 0 ? 'init.safetensors' : 'rewind.safetensors');
+    const model = createModel(h.model, data.exampleShape, data.classes, device);
+    const optimizer = new Optimizer(model.params, h.training);
+    try {
+      // The trial's initialisation is drawn once and stored, so every level resets to the same values.
+      if (!existsSync(join(tdir, 'init.safetensors'))) {
+        initialize(model, h.model, seed);
+        saveWeights(join(tdir, 'init.safetensors'), model, { seed: String(seed), hash });
+      }
+      const levels = opts.oneShot ? [0, ...(h.lottery.levels > 0 ? [h.lottery.levels] : [])] : Array.from({ length: h.lottery.levels + 1 }, (_, i) => i);
+      let prev: number | null = null;
+      for (const level of levels) {
+        const ldir = levelDir(dir, t, level);
+        if (isLevelDone(ldir)) {
+          const summary = JSON.parse(readFileSync(join(ldir, 'summary.json'), 'utf8')) as LevelSummary;
+          summaries.push(summary);
+          opts.onEvent?.({ type: 'level-skip', trial: t, level, summary });
+          prev = level;
+          continue;
+        }
+        // Masks: all alive at level 0; else the previous level's mask pruned by its final weights.
+        const maskFile = join(ldir, 'mask.safetensors');
+        if (existsSync(maskFile)) {
+          loadMasks(maskFile, model);
+        } else if (prev === null) {
+          for (const p of model.params) p.mask?.upload(new Uint8Array(p.mask.numel).fill(1));
+          saveMasks(maskFile, model);
+        } else {
+          const pdir = levelDir(dir, t, prev);
+          loadMasks(join(pdir, 'mask.safetensors'), model);
+          loadWeights(join(pdir, 'final.safetensors'), model);
+          applyPlan(planLevel(model.params, h.pruning, opts.oneShot ? oneShotFraction(level) : undefined));
+          saveMasks(maskFile, model);
+        }
+        // Weights: resume from a checkpoint, or reset/rewind (level 0 starts from the initialisation).
+        const ckFile = join(ldir, 'checkpoint.safetensors');
+        const ckMeta = join(ldir, 'checkpoint.json');
+        const levelStart = level === 0 ? 0 : rewindAt;
+        let start = levelStart;
+        let rows: MetricRow[] = [];
+        let accum: TrainAccumulators | undefined;
+        optimizer.reset();
+        if (existsSync(ckFile) && existsSync(ckMeta)) {
+          const meta = JSON.parse(readFileSync(ckMeta, 'utf8')) as Checkpoint;
+          loadWeights(ckFile, model);
+          const { tensors } = readSafetensors(ckFile);
+          optimizer.load(meta.step, Object.fromEntries(Object.entries(tensors).map(([k, v]) => [k, v.data as Float32Array])));
+          start = meta.iteration;
+          rows = meta.rows;
+          accum = meta.accum;
+        } else {
+          loadWeights(level === 0 ? join(tdir, 'init.safetensors') : resetFile, model);
+          applyMasks(model.params);
+          saveWeights(join(ldir, 'init.safetensors'), model, { hash, level: String(level) });
+        }
+        const d = density(model.params).density;
+        opts.onEvent?.({ type: 'level-start', trial: t, level, density: d, resumeFrom: start });
+
+        const checkpoint = (iteration: number, a: TrainAccumulators) => {
+          const opt = optimizer.state();
+          const tensors: Record<string, { shape: number[]; data: Float32Array }> = {};
+          for (const p of model.params) tensors[p.name] = { shape: p.shape, data: p.value.download() };
+          for (const b of model.buffers()) tensors[b.name] = { shape: b.value.shape, data: b.value.download() };
+          for (const [k, v] of Object.entries(opt.tensors)) tensors[k] = { shape: v.shape, data: v.download() };
+          writeSafetensors(ckFile, tensors);
+          writeJsonAtomic(ckMeta, { iteration, step: opt.step, accum: a, rows } satisfies Checkpoint);
+        };
+        const { stoppedAt } = train(model, optimizer, data, h, {
+          startIteration: start, endIteration: end, dataSeed, accum,
+          checkpointEvery: ckEvery,
+          onCheckpoint: checkpoint,
+          onMetrics: (r) => {
+            rows.push(...r);
+            opts.onEvent?.({ type: 'metrics', trial: t, level, rows: r });
+          },
+          onIteration: level === 0 && rewindAt > 0 ? (it) => {
+            if (it === rewindAt && !existsSync(resetFile)) saveWeights(resetFile, model, { hash, iteration: String(it) });
+          } : undefined,
+          onProgress: (progress) => opts.onEvent?.({ type: 'progress', trial: t, level, progress }),
+          signal: opts.signal,
+        });
+        if (stoppedAt < end) {
+          opts.onEvent?.({ type: 'stopped', trial: t, level, iteration: stoppedAt });
+          return { dir, hash, complete: false, summaries };
+        }
+        saveWeights(join(ldir, 'final.safetensors'), model, { hash, level: String(level) });
+        writeMetricsCsv(join(ldir, 'metrics.csv'), rows);
+        const summary = summarize(t, level, model, rows, levelStart, end, hash);
+        writeJsonAtomic(join(ldir, 'hparams.json'), h);
+        writeJsonAtomic(join(ldir, 'summary.json'), summary);
+        rmSync(ckFile, { force: true });
+        rmSync(ckMeta, { force: true });
+        summaries.push(summary);
+        opts.onEvent?.({ type: 'level-end', trial: t, level, summary });
+        prev = level;
+      }
+    } finally {
+      optimizer.dispose();
+      model.dispose();
+    }
+  }
+  return { dir, hash, complete: true, summaries };
+}
+
+export { readMetricsCsv };

@@ -1,0 +1,71 @@
+// A masked fully connected layer (optionally followed by ReLU, fused into the kernel), with output and
+// gradient buffers reused across steps of the same batch size.
+import { maskedDenseBackward, maskedDenseForward, reluBackward, zeros } from '@lth/native-sparse';
+import type { Device } from '@lth/native-sparse';
+import type { F32, Param, ParamKind } from './types.js';
+
+interface Buffers {
+  y: F32;
+  dyPre: F32;
+  dx: F32;
+}
+
+export class DenseLayer {
+  readonly weight: Param;
+  readonly bias: Param;
+  private x: F32 | null = null;
+  private bufs = new Map<number, Buffers>();
+
+  constructor(
+    readonly name: string,
+    readonly inFeatures: number,
+    readonly outFeatures: number,
+    readonly relu: boolean,
+    kind: Extract<ParamKind, 'fc' | 'output'>,
+    private readonly device: Device,
+  ) {
+    const opts = { device } as const;
+    this.weight = {
+      name: `${name}.weight`, layer: name, kind, shape: [outFeatures, inFeatures],
+      value: zeros([outFeatures, inFeatures], opts), grad: zeros([outFeatures, inFeatures], opts),
+      mask: zeros([outFeatures, inFeatures], { ...opts, dtype: 'u8' }).upload(new Uint8Array(outFeatures * inFeatures).fill(1)),
+    };
+    this.bias = {
+      name: `${name}.bias`, layer: name, kind: 'bias', shape: [outFeatures],
+      value: zeros([outFeatures], opts), grad: zeros([outFeatures], opts), mask: null,
+    };
+  }
+
+  private buffers(batch: number): Buffers {
+    let b = this.bufs.get(batch);
+    if (!b) {
+      const opts = { device: this.device } as const;
+      b = { y: zeros([batch, this.outFeatures], opts), dyPre: zeros([batch, this.outFeatures], opts), dx: zeros([batch, this.inFeatures], opts) };
+      this.bufs.set(batch, b);
+    }
+    return b;
+  }
+
+  forward(x: F32): F32 {
+    this.x = x;
+    const b = this.buffers(x.shape[0]!);
+    return maskedDenseForward(x, this.weight.value, { mask: this.weight.mask, bias: this.bias.value, relu: this.relu, out: b.y });
+  }
+
+  /** Returns dx, or null when `needDx` is false (first layer). */
+  backward(dy: F32, needDx: boolean): F32 | null {
+    if (!this.x) throw new Error(`${this.name}: backward before forward`);
+    const b = this.buffers(dy.shape[0]!);
+    const dyPre = this.relu ? reluBackward(b.y, dy, { out: b.dyPre }) : dy;
+    maskedDenseBackward(this.x, this.weight.value, dyPre, {
+      mask: this.weight.mask, dx: needDx ? b.dx : false, dW: this.weight.grad, db: this.bias.grad,
+    });
+    return needDx ? b.dx : null;
+  }
+
+  dispose(): void {
+    for (const b of this.bufs.values()) Object.values(b).forEach((t: F32) => t.dispose());
+    this.bufs.clear();
+    for (const p of [this.weight, this.bias]) [p.value, p.grad, p.mask].forEach((t) => t?.dispose());
+  }
+}
