@@ -13,7 +13,8 @@ export { density, planLevel, applyPlan, oneShotFraction, prunableParams, type De
 export { train, trainingLength, type MetricRow, type TrainProgress } from './train/trainer.js';
 export { evaluate } from './train/evaluate.js';
 export { Optimizer, learningRate } from './train/optimizer.js';
-export { runLottery, loadPrepared, type LotteryEvent, type LotteryOptions, type LotteryResult, type LevelSummary } from './lottery/runner.js';
+export { runBranch, branchName, BRANCH_KINDS, type BranchKind, type BranchOptions, type BranchResult } from './lottery/branch.js';
+export { runLottery, trainLevel, loadPrepared, type LotteryEvent, type LotteryOptions, type LotteryResult, type LevelSummary } from './lottery/runner.js';
 export { earlyStopMinLoss, earlyStopDraft, type EarlyStop } from './lottery/early-stop.js';
 export { readSafetensors, writeSafetensors, encodeSafetensors, decodeSafetensors } from './store/safetensors.js';
 export { readMetricsCsv, runDir, levelDir, trialDir } from './store/layout.js';

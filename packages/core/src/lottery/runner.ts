@@ -141,66 +141,20 @@ export async function runLottery(h: Hparams, opts: LotteryOptions): Promise<Lott
           applyPlan(planLevel(model.params, h.pruning, opts.oneShot ? oneShotFraction(level) : undefined));
           saveMasks(maskFile, model);
         }
-        // Weights: resume from a checkpoint, or reset/rewind (level 0 starts from the initialisation).
-        const ckFile = join(ldir, 'checkpoint.safetensors');
-        const ckMeta = join(ldir, 'checkpoint.json');
-        const levelStart = level === 0 ? 0 : rewindAt;
-        let start = levelStart;
-        let rows: MetricRow[] = [];
-        let accum: TrainAccumulators | undefined;
-        optimizer.reset();
-        if (existsSync(ckFile) && existsSync(ckMeta)) {
-          const meta = JSON.parse(readFileSync(ckMeta, 'utf8')) as Checkpoint;
-          loadWeights(ckFile, model);
-          const { tensors } = readSafetensors(ckFile);
-          optimizer.load(meta.step, Object.fromEntries(Object.entries(tensors).map(([k, v]) => [k, v.data as Float32Array])));
-          start = meta.iteration;
-          rows = meta.rows;
-          accum = meta.accum;
-        } else {
-          loadWeights(level === 0 ? join(tdir, 'init.safetensors') : resetFile, model);
-          applyMasks(model.params);
-          saveWeights(join(ldir, 'init.safetensors'), model, { hash, level: String(level) });
-        }
-        const d = density(model.params).density;
-        opts.onEvent?.({ type: 'level-start', trial: t, level, density: d, resumeFrom: start });
-
-        const checkpoint = (iteration: number, a: TrainAccumulators) => {
-          const opt = optimizer.state();
-          const tensors: Record<string, { shape: number[]; data: Float32Array }> = {};
-          for (const p of model.params) tensors[p.name] = { shape: p.shape, data: p.value.download() };
-          for (const b of model.buffers()) tensors[b.name] = { shape: b.value.shape, data: b.value.download() };
-          for (const [k, v] of Object.entries(opt.tensors)) tensors[k] = { shape: v.shape, data: v.download() };
-          writeSafetensors(ckFile, tensors);
-          writeJsonAtomic(ckMeta, { iteration, step: opt.step, accum: a, rows } satisfies Checkpoint);
-        };
-        const { stoppedAt } = train(model, optimizer, data, h, {
-          startIteration: start, endIteration: end, dataSeed, accum,
-          checkpointEvery: ckEvery,
-          onCheckpoint: checkpoint,
-          onMetrics: (r) => {
-            rows.push(...r);
-            opts.onEvent?.({ type: 'metrics', trial: t, level, rows: r });
+        const summary = trainLevel({
+          h, data, model, optimizer, hash, end, ckEvery, dataSeed, trial: t, level, ldir,
+          levelStart: level === 0 ? 0 : rewindAt,
+          fresh: () => {
+            loadWeights(level === 0 ? join(tdir, 'init.safetensors') : resetFile, model);
+            applyMasks(model.params);
           },
           onIteration: level === 0 && rewindAt > 0 ? (it) => {
             if (it === rewindAt && !existsSync(resetFile)) saveWeights(resetFile, model, { hash, iteration: String(it) });
           } : undefined,
-          onProgress: (progress) => opts.onEvent?.({ type: 'progress', trial: t, level, progress }),
-          signal: opts.signal,
+          onEvent: opts.onEvent, signal: opts.signal,
         });
-        if (stoppedAt < end) {
-          opts.onEvent?.({ type: 'stopped', trial: t, level, iteration: stoppedAt });
-          return { dir, hash, complete: false, summaries };
-        }
-        saveWeights(join(ldir, 'final.safetensors'), model, { hash, level: String(level) });
-        writeMetricsCsv(join(ldir, 'metrics.csv'), rows);
-        const summary = summarize(t, level, model, rows, levelStart, end, hash);
-        writeJsonAtomic(join(ldir, 'hparams.json'), h);
-        writeJsonAtomic(join(ldir, 'summary.json'), summary);
-        rmSync(ckFile, { force: true });
-        rmSync(ckMeta, { force: true });
+        if (!summary) return { dir, hash, complete: false, summaries };
         summaries.push(summary);
-        opts.onEvent?.({ type: 'level-end', trial: t, level, summary });
         prev = level;
       }
     } finally {
@@ -209,6 +163,89 @@ export async function runLottery(h: Hparams, opts: LotteryOptions): Promise<Lott
     }
   }
   return { dir, hash, complete: true, summaries };
+}
+
+export interface LevelContext {
+  h: Hparams;
+  data: PreparedData;
+  model: Model;
+  optimizer: Optimizer;
+  hash: string;
+  end: number;
+  ckEvery: number;
+  dataSeed: number;
+  trial: number;
+  level: number;
+  ldir: string;
+  /** The iteration this level's training starts from (0, or the rewind point). */
+  levelStart: number;
+  /** Put the level's starting weights into the model (masks are already in place). */
+  fresh: () => void;
+  onIteration?: ((it: number) => void) | undefined;
+  onEvent?: ((e: LotteryEvent) => void) | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+/**
+ * Train one level and store it: resume from its checkpoint when there is one, else start from `fresh()`
+ * (saved as the level's init.safetensors). Returns null when stopped by the signal (after a checkpoint).
+ */
+export function trainLevel(c: LevelContext): LevelSummary | null {
+  const { model, optimizer, ldir, trial, level } = c;
+  const ckFile = join(ldir, 'checkpoint.safetensors');
+  const ckMeta = join(ldir, 'checkpoint.json');
+  let start = c.levelStart;
+  let rows: MetricRow[] = [];
+  let accum: TrainAccumulators | undefined;
+  optimizer.reset();
+  if (existsSync(ckFile) && existsSync(ckMeta)) {
+    const meta = JSON.parse(readFileSync(ckMeta, 'utf8')) as Checkpoint;
+    loadWeights(ckFile, model);
+    const { tensors } = readSafetensors(ckFile);
+    optimizer.load(meta.step, Object.fromEntries(Object.entries(tensors).map(([k, v]) => [k, v.data as Float32Array])));
+    start = meta.iteration;
+    rows = meta.rows;
+    accum = meta.accum;
+  } else {
+    c.fresh();
+    saveWeights(join(ldir, 'init.safetensors'), model, { hash: c.hash, level: String(level) });
+  }
+  c.onEvent?.({ type: 'level-start', trial, level, density: density(model.params).density, resumeFrom: start });
+
+  const checkpoint = (iteration: number, a: TrainAccumulators) => {
+    const opt = optimizer.state();
+    const tensors: Record<string, { shape: number[]; data: Float32Array }> = {};
+    for (const p of model.params) tensors[p.name] = { shape: p.shape, data: p.value.download() };
+    for (const b of model.buffers()) tensors[b.name] = { shape: b.value.shape, data: b.value.download() };
+    for (const [k, v] of Object.entries(opt.tensors)) tensors[k] = { shape: v.shape, data: v.download() };
+    writeSafetensors(ckFile, tensors);
+    writeJsonAtomic(ckMeta, { iteration, step: opt.step, accum: a, rows } satisfies Checkpoint);
+  };
+  const { stoppedAt } = train(model, optimizer, c.data, c.h, {
+    startIteration: start, endIteration: c.end, dataSeed: c.dataSeed, accum,
+    checkpointEvery: c.ckEvery,
+    onCheckpoint: checkpoint,
+    onMetrics: (r) => {
+      rows.push(...r);
+      c.onEvent?.({ type: 'metrics', trial, level, rows: r });
+    },
+    onIteration: c.onIteration,
+    onProgress: (progress) => c.onEvent?.({ type: 'progress', trial, level, progress }),
+    signal: c.signal,
+  });
+  if (stoppedAt < c.end) {
+    c.onEvent?.({ type: 'stopped', trial, level, iteration: stoppedAt });
+    return null;
+  }
+  saveWeights(join(ldir, 'final.safetensors'), model, { hash: c.hash, level: String(level) });
+  writeMetricsCsv(join(ldir, 'metrics.csv'), rows);
+  const summary = summarize(trial, level, model, rows, c.levelStart, c.end, c.hash);
+  writeJsonAtomic(join(ldir, 'hparams.json'), c.h);
+  writeJsonAtomic(join(ldir, 'summary.json'), summary);
+  rmSync(ckFile, { force: true });
+  rmSync(ckMeta, { force: true });
+  c.onEvent?.({ type: 'level-end', trial, level, summary });
+  return summary;
 }
 
 export { readMetricsCsv };

@@ -1,0 +1,120 @@
+// Control experiments on an existing IMP run (Frankle & Carbin §2–3; Zhou et al. 2019 for same-sign):
+// each level of each trial is retrained from a modified starting point, reusing the run's masks.
+//  - reinit:    same masks, fresh weights from the same initialiser (an independent seeded stream);
+//  - rearrange: within each layer, which positions survive is shuffled (seeded), and the surviving weights
+//               keep the trial's original initial values at their (new) positions;
+//  - same-sign: fresh magnitudes, but each weight keeps the sign of the trial's original initialisation.
+// Results go to <run>/branch_<kind>[_seed<s>]/trial_<t>/level_<k>/ and resume like the run itself.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { resolveDevice, shuffleMask, type DeviceRequest } from '@lth/native-sparse';
+import type { PreparedData } from '../data/prepare.js';
+import { parseHparams, toIterations } from '../hparams/schema.js';
+import { initWeights } from '../models/init.js';
+import { createModel } from '../models/registry.js';
+import { isPrunable } from '../models/types.js';
+import { branchDir, isLevelDone, levelDir, trialDir } from '../store/layout.js';
+import { readSafetensors } from '../store/safetensors.js';
+import { Optimizer } from '../train/optimizer.js';
+import { itersPerEpoch } from '../train/trainer.js';
+import { Random } from '../util/rng.js';
+import { loadPrepared, trainLevel, type LevelSummary, type LotteryEvent } from './runner.js';
+import { applyMasks, loadMasks, loadWeights, saveMasks } from './weights.js';
+
+export type BranchKind = 'reinit' | 'rearrange' | 'same-sign';
+export const BRANCH_KINDS: BranchKind[] = ['reinit', 'rearrange', 'same-sign'];
+
+export interface BranchOptions {
+  /** Seed offset of the control's random stream (default 0). */
+  seed?: number;
+  device?: DeviceRequest;
+  dataDir?: string;
+  data?: PreparedData;
+  /** Levels to run (default: every finished level of the run except the dense level 0). */
+  levels?: number[];
+  checkpointEvery?: number;
+  onEvent?: (e: LotteryEvent) => void;
+  signal?: AbortSignal;
+}
+
+export interface BranchResult {
+  dir: string;
+  complete: boolean;
+  summaries: LevelSummary[];
+}
+
+export function branchName(kind: BranchKind, seed = 0): string {
+  return seed === 0 ? kind : `${kind}_seed${seed}`;
+}
+
+export async function runBranch(run: string, kind: BranchKind, opts: BranchOptions = {}): Promise<BranchResult> {
+  if (!BRANCH_KINDS.includes(kind)) throw new Error(`unknown control '${kind}' (expected ${BRANCH_KINDS.join(', ')})`);
+  const meta = JSON.parse(readFileSync(join(run, 'hparams.json'), 'utf8')) as { hparams: unknown; hash: string };
+  const h = parseHparams(meta.hparams);
+  const seedOffset = opts.seed ?? 0;
+  const dir = branchDir(run, branchName(kind, seedOffset));
+  const data = opts.data ?? (await loadPrepared(h, opts.dataDir));
+  const device = resolveDevice(opts.device ?? 'cpu');
+  const perEpoch = itersPerEpoch(h, data.train.count);
+  const end = toIterations(h.training.steps, perEpoch);
+  const rewindAt = toIterations(h.lottery.rewind, perEpoch);
+  const ckEvery = opts.checkpointEvery ?? Math.max(h.training.evalEvery, Math.round(1000 / h.training.evalEvery) * h.training.evalEvery);
+  const summaries: LevelSummary[] = [];
+
+  for (let t = 0; t < h.lottery.trials; t++) {
+    const levels = (opts.levels ?? Array.from({ length: h.lottery.levels }, (_, i) => i + 1)).filter((l) => isLevelDone(levelDir(run, t, l)));
+    if (levels.length === 0) continue;
+    const seed = h.lottery.seed + t;
+    const resetFile = join(trialDir(run, t), rewindAt === 0 ? 'init.safetensors' : 'rewind.safetensors');
+    if (!existsSync(resetFile)) throw new Error(`${resetFile} is missing: the run's trial ${t} has no reset point`);
+    const model = createModel(h.model, data.exampleShape, data.classes, device);
+    const optimizer = new Optimizer(model.params, h.training);
+    try {
+      for (const level of levels) {
+        const ldir = join(dir, `trial_${t}`, `level_${level}`);
+        if (isLevelDone(ldir)) {
+          summaries.push(JSON.parse(readFileSync(join(ldir, 'summary.json'), 'utf8')) as LevelSummary);
+          continue;
+        }
+        const maskFile = join(ldir, 'mask.safetensors');
+        loadMasks(existsSync(maskFile) ? maskFile : join(levelDir(run, t, level), 'mask.safetensors'), model);
+        // The rearranged masks are derived once and stored, so a resumed branch uses the same ones.
+        if (kind === 'rearrange' && !existsSync(maskFile)) {
+          model.params.forEach((p, i) => {
+            if (p.mask && isPrunable(p.kind)) shuffleMask(p.mask, seed * 1000003 + level * 7919 + i + seedOffset * 104729, { out: p.mask });
+          });
+        }
+        if (!existsSync(maskFile)) saveMasks(maskFile, model, { control: kind });
+        const fresh = () => {
+          loadWeights(resetFile, model);
+          if (kind !== 'rearrange') {
+            // A stream of its own per trial, level and seed offset: independent of the run's initialisation.
+            const rng = new Random(seed, `${kind}-${seedOffset}-level-${level}`);
+            for (const p of model.params) {
+              if (!isPrunable(p.kind)) continue;
+              const w = initWeights(p.shape, { name: h.model.init, std: h.model.initStd }, rng);
+              if (kind === 'same-sign') {
+                const orig = p.value.download();
+                for (let i = 0; i < w.length; i++) w[i] = Math.sign(orig[i]!) * Math.abs(w[i]!) || 0;
+              }
+              p.value.upload(w);
+            }
+          }
+          applyMasks(model.params);
+        };
+        const summary = trainLevel({
+          h, data, model, optimizer, hash: meta.hash, end, ckEvery, dataSeed: h.training.dataOrderSeed || seed,
+          trial: t, level, ldir, levelStart: level === 0 ? 0 : rewindAt, fresh,
+          onEvent: opts.onEvent, signal: opts.signal,
+        });
+        if (!summary) return { dir, complete: false, summaries };
+        summaries.push(summary);
+      }
+    } finally {
+      optimizer.dispose();
+      model.dispose();
+    }
+  }
+  return { dir, complete: true, summaries };
+}
+

@@ -1,0 +1,103 @@
+// The paper's controls on a small real-MNIST IMP run: each keeps exactly the invariants that define it.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadDataset } from '../src/data/sources.js';
+import { prepare, type PreparedData } from '../src/data/prepare.js';
+import { parseHparams } from '../src/hparams/schema.js';
+import { runBranch } from '../src/lottery/branch.js';
+import { runLottery, type LotteryResult } from '../src/lottery/runner.js';
+import { readSafetensors } from '../src/store/safetensors.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'lth-branch-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+let data: PreparedData;
+let run: LotteryResult;
+
+const get = (path: string, name: string) => readSafetensors(path).tensors[name]!.data;
+
+beforeAll(async () => {
+  const ds = await loadDataset('mnist', { offline: true });
+  data = prepare(ds.train, ds.test, { validationSize: 200, subset: 600, seed: 1 });
+  data.test = { x: data.test.x.subarray(0, 300 * 784), y: data.test.y.subarray(0, 300), count: 300 };
+  const h = parseHparams({
+    dataset: { batchSize: 30, validationSize: 200, subset: 600 },
+    model: { model: 'mlp-24' },
+    training: { steps: '40it', evalEvery: 20 },
+    pruning: { fcRate: 0.5, outputRate: 0.3 },
+    lottery: { levels: 2 },
+  });
+  run = await runLottery(h, { root: tmp, data });
+}, 120_000);
+
+describe('controls', () => {
+  it('reinit: same masks, fresh weights from the same distribution', async () => {
+    const b = await runBranch(run.dir, 'reinit', { data });
+    expect(b.complete).toBe(true);
+    expect(b.summaries.map((s) => s.level)).toEqual([1, 2]);
+    for (const level of [1, 2]) {
+      const runMask = get(join(run.dir, 'trial_0', `level_${level}`, 'mask.safetensors'), 'fc1.weight');
+      const bMask = get(join(b.dir, 'trial_0', `level_${level}`, 'mask.safetensors'), 'fc1.weight');
+      expect(Array.from(bMask)).toEqual(Array.from(runMask));
+      const ticket = get(join(run.dir, 'trial_0', `level_${level}`, 'init.safetensors'), 'fc1.weight');
+      const control = get(join(b.dir, 'trial_0', `level_${level}`, 'init.safetensors'), 'fc1.weight');
+      const init = get(join(run.dir, 'trial_0', 'init.safetensors'), 'fc1.weight');
+      let same = 0;
+      let alive = 0;
+      let s2c = 0;
+      let s2init = 0;
+      for (let i = 0; i < runMask.length; i++) {
+        s2init += init[i]! ** 2;
+        if (!runMask[i]) expect(control[i]).toBe(0);
+        else {
+          alive++;
+          if (control[i] === ticket[i]) same++;
+          s2c += control[i]! ** 2;
+        }
+      }
+      expect(same).toBe(0);
+      // Same distribution as the original initialisation (over all its weights), not the ticket's
+      // surviving weights, which magnitude pruning biases towards large values.
+      const ratio = Math.sqrt(s2c / alive / (s2init / runMask.length));
+      expect(ratio).toBeGreaterThan(0.95);
+      expect(ratio).toBeLessThan(1.05);
+    }
+    expect(b.summaries[0]!.density.alive).toBe(run.summaries[1]!.density.alive);
+  }, 120_000);
+
+  it('rearrange: per-layer counts kept, surviving weights keep their original initial values', async () => {
+    const b = await runBranch(run.dir, 'rearrange', { data });
+    const init = get(join(run.dir, 'trial_0', 'init.safetensors'), 'fc1.weight');
+    for (const level of [1, 2]) {
+      const runMask = get(join(run.dir, 'trial_0', `level_${level}`, 'mask.safetensors'), 'fc1.weight');
+      const mask = get(join(b.dir, 'trial_0', `level_${level}`, 'mask.safetensors'), 'fc1.weight');
+      const start = get(join(b.dir, 'trial_0', `level_${level}`, 'init.safetensors'), 'fc1.weight');
+      const count = (m: ArrayLike<number>) => Array.from(m).reduce((a, v) => a + (v ? 1 : 0), 0);
+      expect(count(mask)).toBe(count(runMask));
+      expect(Array.from(mask)).not.toEqual(Array.from(runMask));
+      for (let i = 0; i < mask.length; i++) expect(start[i]).toBe(mask[i] ? init[i] : 0);
+    }
+  }, 120_000);
+
+  it('same-sign: same masks, fresh magnitudes with the original signs; a re-run resumes nothing twice', async () => {
+    const b = await runBranch(run.dir, 'same-sign', { data });
+    const init = get(join(run.dir, 'trial_0', 'init.safetensors'), 'fc1.weight');
+    const mask = get(join(run.dir, 'trial_0', 'level_2', 'mask.safetensors'), 'fc1.weight');
+    const start = get(join(b.dir, 'trial_0', 'level_2', 'init.safetensors'), 'fc1.weight');
+    let differ = 0;
+    for (let i = 0; i < mask.length; i++) {
+      if (!mask[i]) continue;
+      expect(Math.sign(start[i]!)).toBe(Math.sign(init[i]!));
+      if (start[i] !== init[i]) differ++;
+    }
+    expect(differ).toBeGreaterThan(0);
+    const again = await runBranch(run.dir, 'same-sign', { data });
+    expect(again.summaries).toEqual(b.summaries);
+  }, 120_000);
+
+  it('rejects unknown controls and runs without hparams', async () => {
+    await expect(runBranch(run.dir, 'shuffle' as never, { data })).rejects.toThrow(/unknown control/);
+    await expect(runBranch(join(tmp, 'nope'), 'reinit', { data })).rejects.toThrow(/ENOENT|hparams/);
+  });
+});
