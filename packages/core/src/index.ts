@@ -18,3 +18,4 @@ export { runLottery, trainLevel, loadPrepared, type LotteryEvent, type LotteryOp
 export { earlyStopMinLoss, earlyStopDraft, type EarlyStop } from './lottery/early-stop.js';
 export { readSafetensors, writeSafetensors, encodeSafetensors, decodeSafetensors } from './store/safetensors.js';
 export { readMetricsCsv, runDir, levelDir, trialDir } from './store/layout.js';
+export { l2Distance, distanceToDense, dataOrderDistance, type Distance } from './lottery/stability.js';

@@ -101,3 +101,22 @@ describe('controls', () => {
     await expect(runBranch(join(tmp, 'nope'), 'reinit', { data })).rejects.toThrow(/ENOENT|hparams/);
   });
 });
+
+describe('stability (Stabilizing the LTH)', () => {
+  it('distances to the dense network and between data orders', async () => {
+    const { distanceToDense, dataOrderDistance, l2Distance } = await import('../src/lottery/stability.js');
+    const b = await runBranch(run.dir, 'data-order', { data, levels: [1] });
+    expect(b.summaries.map((s) => s.level)).toEqual([1]);
+    // The data-order branch starts from exactly the ticket's starting weights.
+    const t0 = get(join(run.dir, 'trial_0', 'level_1', 'init.safetensors'), 'fc1.weight');
+    const b0 = get(join(b.dir, 'trial_0', 'level_1', 'init.safetensors'), 'fc1.weight');
+    expect(Array.from(b0)).toEqual(Array.from(t0));
+    const dd = dataOrderDistance(run.dir, 0, 1);
+    expect(dd.l2).toBeGreaterThan(0);
+    const dense = distanceToDense(run.dir, 0, 1);
+    expect(dense.relative).toBeGreaterThan(0);
+    expect(dense.relative).toBeLessThan(2);
+    const same = l2Distance({ w: { shape: [2], data: Float32Array.of(3, 4) } }, { w: { shape: [2], data: Float32Array.of(0, 0) } }, ['w']);
+    expect(same.l2).toBe(5);
+  }, 120_000);
+});

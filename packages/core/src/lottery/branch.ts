@@ -3,7 +3,9 @@
 //  - reinit:    same masks, fresh weights from the same initialiser (an independent seeded stream);
 //  - rearrange: within each layer, which positions survive is shuffled (seeded), and the surviving weights
 //               keep the trial's original initial values at their (new) positions;
-//  - same-sign: fresh magnitudes, but each weight keeps the sign of the trial's original initialisation.
+//  - same-sign: fresh magnitudes, but each weight keeps the sign of the trial's original initialisation;
+//  - data-order: the ticket itself (same masks, same starting weights) trained under another data order,
+//               for the stability measure of Frankle et al. 2019 (Stabilizing the LTH).
 // Results go to <run>/branch_<kind>[_seed<s>]/trial_<t>/level_<k>/ and resume like the run itself.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,8 +23,8 @@ import { Random } from '../util/rng.js';
 import { loadPrepared, trainLevel, type LevelSummary, type LotteryEvent } from './runner.js';
 import { applyMasks, loadMasks, loadWeights, saveMasks } from './weights.js';
 
-export type BranchKind = 'reinit' | 'rearrange' | 'same-sign';
-export const BRANCH_KINDS: BranchKind[] = ['reinit', 'rearrange', 'same-sign'];
+export type BranchKind = 'reinit' | 'rearrange' | 'same-sign' | 'data-order';
+export const BRANCH_KINDS: BranchKind[] = ['reinit', 'rearrange', 'same-sign', 'data-order'];
 
 export interface BranchOptions {
   /** Seed offset of the control's random stream (default 0). */
@@ -87,7 +89,7 @@ export async function runBranch(run: string, kind: BranchKind, opts: BranchOptio
         if (!existsSync(maskFile)) saveMasks(maskFile, model, { control: kind });
         const fresh = () => {
           loadWeights(resetFile, model);
-          if (kind !== 'rearrange') {
+          if (kind === 'reinit' || kind === 'same-sign') {
             // A stream of its own per trial, level and seed offset: independent of the run's initialisation.
             const rng = new Random(seed, `${kind}-${seedOffset}-level-${level}`);
             for (const p of model.params) {
@@ -103,7 +105,8 @@ export async function runBranch(run: string, kind: BranchKind, opts: BranchOptio
           applyMasks(model.params);
         };
         const summary = trainLevel({
-          h, data, model, optimizer, hash: meta.hash, end, ckEvery, dataSeed: h.training.dataOrderSeed || seed,
+          h, data, model, optimizer, hash: meta.hash, end, ckEvery,
+          dataSeed: kind === 'data-order' ? (h.training.dataOrderSeed || seed) + 7_919_000 + seedOffset : h.training.dataOrderSeed || seed,
           trial: t, level, ldir, levelStart: level === 0 ? 0 : rewindAt, fresh,
           onEvent: opts.onEvent, signal: opts.signal,
         });
