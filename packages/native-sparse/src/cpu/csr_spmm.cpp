@@ -12,15 +12,17 @@
 // Each row's sum runs in the same order for any thread count, so results are bit-identical across threads.
 // GCC 12's own AVX-512 headers trip -Wmaybe-uninitialized (GCC bug 105593); not our code.
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#if defined(__x86_64__)
 #include <immintrin.h>
+#endif
 
 #include <algorithm>
-#include <cstdlib>
 #include <vector>
 
 #include "../kernels.h"
 #include "../parallel.h"
 #include "csr_check.h"
+#include "simd.h"
 
 namespace lth::cpu {
 
@@ -172,21 +174,6 @@ void spmv_rows_portable(const CsrView& A, int64_t r0, int64_t r1, const float* B
     float v = (s0 + s1) + (s2 + s3) + (bias ? bias[i] : 0.0f);
     C[i] = relu ? std::max(v, 0.0f) : v;
   }
-}
-
-bool has_avx512() {
-#if defined(__x86_64__)
-  // LTH_CPU_NO_AVX512=1 forces the portable path (to test it on AVX-512 machines).
-  static const bool yes = [] {
-    const char* off = std::getenv("LTH_CPU_NO_AVX512");
-    if (off && *off && *off != '0') return false;
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx512f") != 0;
-  }();
-  return yes;
-#else
-  return false;
-#endif
 }
 
 // First row of chunk t of `chunks` with about equal cost rowptr[i] + i (nnz plus one unit per row).
