@@ -1,16 +1,20 @@
 // CSR × dense on the CPU: C[M,N] = A_csr[M,K] · B[K,N] (+ bias[M] per row) (then ReLU).
 //
-// Fast kernel. Rows of A are split over threads in contiguous chunks of about equal cost (nnz + 1 per row,
-// found by binary search on rowptr). Each thread walks the columns of C in tiles of up to 128 floats (8
-// AVX-512 registers, the last one masked), and for each of its rows accumulates value × B[col, tile] into
-// the register tile: one broadcast + 8 FMAs (with a load each) per nonzero, the bias starts the sum and the
-// ReLU is applied in the store. Tiles are the outer loop so the B tile (K × 512 bytes) stays in L2 while the
-// rows stream. N == 1 (SpMV) is a dot product per row. Without AVX-512 the same structure runs on 64-wide
-// scalar tiles the compiler vectorises (target_clones). Column indices are checked as they are used (one
-// predictable compare per nonzero per tile); rowptr is checked up front.
+// Fast kernel. The columns of C are cut into tiles of up to 128 floats (8 AVX-512 registers, the last one
+// masked). For each row of A the tile is accumulated in registers: per nonzero one broadcast and 8 FMAs
+// with a load of B[col, tile] each; the bias starts the sum and the ReLU is applied in the store, so empty
+// rows still get bias/ReLU. Work items are (column tile × row chunk): tiles are shared among threads first
+// (each thread then reads only its columns of B, which stay in its L2 while the rows stream), rows are split
+// too when there are fewer tiles than threads, into chunks of about equal cost (nnz + 1 per row, binary
+// search on rowptr). N == 1 (SpMV) is a gathered dot product per row, rows split the same way. Without
+// AVX-512 the same structure runs on 64-wide tiles the compiler vectorises (target_clones). Column indices
+// are checked as they are used (one predictable compare per nonzero and tile); rowptr is checked up front.
+// Each row's sum runs in the same order for any thread count, so results are bit-identical across threads.
 // GCC 12's own AVX-512 headers trip -Wmaybe-uninitialized (GCC bug 105593); not our code.
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#if defined(__x86_64__)
 #include <immintrin.h>
+#endif
 
 #include <algorithm>
 #include <vector>
@@ -18,6 +22,7 @@
 #include "../kernels.h"
 #include "../parallel.h"
 #include "csr_check.h"
+#include "simd.h"
 
 namespace lth::cpu {
 
@@ -76,24 +81,25 @@ __attribute__((target("avx512f"))) void tile_rows_avx512(const CsrView& A, int64
 }
 
 constexpr int64_t kTileVecs = 8;  // 128 columns
+constexpr int64_t kTileCols = 16 * kTileVecs;
 
-__attribute__((target("avx512f"))) void spmm_rows_avx512(const CsrView& A, int64_t r0, int64_t r1, int64_t N,
-                                                          const float* B, const float* bias, bool relu, float* C) {
-  for (int64_t j0 = 0; j0 < N; j0 += 16 * kTileVecs) {
-    const int64_t w = std::min<int64_t>(N - j0, 16 * kTileVecs);
-    const int nv = static_cast<int>((w + 15) / 16);
-    const int rem = static_cast<int>(w - 16 * (nv - 1));
-    const __mmask16 tail = static_cast<__mmask16>(rem == 16 ? 0xFFFF : (1u << rem) - 1);
-    switch (nv) {
-      case 1: tile_rows_avx512<1>(A, r0, r1, N, j0, tail, B, bias, relu, C); break;
-      case 2: tile_rows_avx512<2>(A, r0, r1, N, j0, tail, B, bias, relu, C); break;
-      case 3: tile_rows_avx512<3>(A, r0, r1, N, j0, tail, B, bias, relu, C); break;
-      case 4: tile_rows_avx512<4>(A, r0, r1, N, j0, tail, B, bias, relu, C); break;
-      case 5: tile_rows_avx512<5>(A, r0, r1, N, j0, tail, B, bias, relu, C); break;
-      case 6: tile_rows_avx512<6>(A, r0, r1, N, j0, tail, B, bias, relu, C); break;
-      case 7: tile_rows_avx512<7>(A, r0, r1, N, j0, tail, B, bias, relu, C); break;
-      default: tile_rows_avx512<8>(A, r0, r1, N, j0, tail, B, bias, relu, C); break;
-    }
+// Rows [r0, r1) × column tile starting at j0 (up to 128 columns).
+__attribute__((target("avx512f"))) void spmm_tile_avx512(const CsrView& A, int64_t r0, int64_t r1, int64_t N,
+                                                          int64_t j0, const float* B, const float* bias, bool relu,
+                                                          float* C) {
+  const int64_t w = std::min<int64_t>(N - j0, kTileCols);
+  const int nv = static_cast<int>((w + 15) / 16);
+  const int rem = static_cast<int>(w - 16 * (nv - 1));
+  const __mmask16 tail = static_cast<__mmask16>(rem == 16 ? 0xFFFF : (1u << rem) - 1);
+  switch (nv) {
+    case 1: tile_rows_avx512<1>(A, r0, r1, N, j0, tail, B, bias, relu, C); break;
+    case 2: tile_rows_avx512<2>(A, r0, r1, N, j0, tail, B, bias, relu, C); break;
+    case 3: tile_rows_avx512<3>(A, r0, r1, N, j0, tail, B, bias, relu, C); break;
+    case 4: tile_rows_avx512<4>(A, r0, r1, N, j0, tail, B, bias, relu, C); break;
+    case 5: tile_rows_avx512<5>(A, r0, r1, N, j0, tail, B, bias, relu, C); break;
+    case 6: tile_rows_avx512<6>(A, r0, r1, N, j0, tail, B, bias, relu, C); break;
+    case 7: tile_rows_avx512<7>(A, r0, r1, N, j0, tail, B, bias, relu, C); break;
+    default: tile_rows_avx512<8>(A, r0, r1, N, j0, tail, B, bias, relu, C); break;
   }
 }
 
@@ -125,30 +131,28 @@ __attribute__((target("avx512f"))) void spmv_rows_avx512(const CsrView& A, int64
 // ---- portable (AVX2 / baseline via target_clones) -------------------------------------------------------
 constexpr int64_t kPortableTile = 64;
 
-__attribute__((target_clones("avx2,fma", "default"))) void spmm_rows_portable(const CsrView& A, int64_t r0,
-                                                                               int64_t r1, int64_t N, const float* B,
-                                                                               const float* bias, bool relu,
-                                                                               float* C) {
-  for (int64_t j0 = 0; j0 < N; j0 += kPortableTile) {
-    const int64_t w = std::min<int64_t>(N - j0, kPortableTile);
-    for (int64_t i = r0; i < r1; ++i) {
-      float acc[kPortableTile];
-      const float b0 = bias ? bias[i] : 0.0f;
-      for (int64_t j = 0; j < kPortableTile; ++j) acc[j] = b0;
-      for (int64_t p = A.rowptr[i]; p < A.rowptr[i + 1]; ++p) {
-        const int32_t col = A.colidx[p];
-        if (__builtin_expect(!column_ok(col, A.cols), 0)) bad_csr_column("csr_spmm", i, col, A.cols);
-        const float a = A.values[p];
-        const float* b = B + static_cast<int64_t>(col) * N + j0;
-        if (w == kPortableTile) {
-          for (int64_t j = 0; j < kPortableTile; ++j) acc[j] += a * b[j];
-        } else {
-          for (int64_t j = 0; j < w; ++j) acc[j] += a * b[j];
-        }
+__attribute__((target_clones("avx2,fma", "default"))) void spmm_tile_portable(const CsrView& A, int64_t r0,
+                                                                               int64_t r1, int64_t N, int64_t j0,
+                                                                               const float* B, const float* bias,
+                                                                               bool relu, float* C) {
+  const int64_t w = std::min<int64_t>(N - j0, kPortableTile);
+  for (int64_t i = r0; i < r1; ++i) {
+    float acc[kPortableTile];
+    const float b0 = bias ? bias[i] : 0.0f;
+    for (int64_t j = 0; j < kPortableTile; ++j) acc[j] = b0;
+    for (int64_t p = A.rowptr[i]; p < A.rowptr[i + 1]; ++p) {
+      const int32_t col = A.colidx[p];
+      if (__builtin_expect(!column_ok(col, A.cols), 0)) bad_csr_column("csr_spmm", i, col, A.cols);
+      const float a = A.values[p];
+      const float* b = B + static_cast<int64_t>(col) * N + j0;
+      if (w == kPortableTile) {
+        for (int64_t j = 0; j < kPortableTile; ++j) acc[j] += a * b[j];
+      } else {
+        for (int64_t j = 0; j < w; ++j) acc[j] += a * b[j];
       }
-      float* c = C + i * N + j0;
-      for (int64_t j = 0; j < w; ++j) c[j] = relu ? std::max(acc[j], 0.0f) : acc[j];
     }
+    float* c = C + i * N + j0;
+    for (int64_t j = 0; j < w; ++j) c[j] = relu ? std::max(acc[j], 0.0f) : acc[j];
   }
 }
 
@@ -172,18 +176,6 @@ void spmv_rows_portable(const CsrView& A, int64_t r0, int64_t r1, const float* B
   }
 }
 
-bool has_avx512() {
-#if defined(__x86_64__)
-  static const bool yes = [] {
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx512f") != 0;
-  }();
-  return yes;
-#else
-  return false;
-#endif
-}
-
 // First row of chunk t of `chunks` with about equal cost rowptr[i] + i (nnz plus one unit per row).
 int64_t split_row(const CsrView& A, int64_t t, int64_t chunks) {
   if (t <= 0) return 0;
@@ -204,23 +196,44 @@ int64_t split_row(const CsrView& A, int64_t t, int64_t chunks) {
 void csr_spmm(const CsrView& A, int64_t N, const float* B, const float* bias, bool relu, float* C) {
   check_csr_rowptr(A, "csr_spmm");
   if (A.rows == 0 || N == 0) return;
+  const bool avx512 = has_avx512();
   // Work in vector-FMA units; small products run on the calling thread.
   const int64_t work = (A.nnz + A.rows) * ((N + 15) / 16);
-  const int64_t chunks = std::max<int64_t>(1, std::min<int64_t>({num_threads(), A.rows, work / 4096 + 1}));
-  const bool avx512 = has_avx512();
-  parallel_for(chunks, 1, [&](int64_t c0, int64_t c1) {
-    for (int64_t c = c0; c < c1; ++c) {
-      const int64_t r0 = split_row(A, c, chunks), r1 = split_row(A, c + 1, chunks);
+  const int64_t threads = std::max<int64_t>(1, std::min<int64_t>(num_threads(), work / 4096 + 1));
+  if (N == 1) {
+    const int64_t chunks = std::min<int64_t>(threads, A.rows);
+    parallel_for(chunks, 1, [&](int64_t c0, int64_t c1) {
+      for (int64_t c = c0; c < c1; ++c) {
+        const int64_t r0 = split_row(A, c, chunks), r1 = split_row(A, c + 1, chunks);
+#if defined(__x86_64__)
+        if (avx512) {
+          spmv_rows_avx512(A, r0, r1, B, bias, relu, C);
+          continue;
+        }
+#endif
+        spmv_rows_portable(A, r0, r1, B, bias, relu, C);
+      }
+    });
+    return;
+  }
+  // Work items: column tile × row chunk. Tiles are shared out first (each thread then reads only its part
+  // of B); rows are split only when there are fewer tiles than threads.
+  const int64_t tile = avx512 ? kTileCols : kPortableTile;
+  const int64_t tiles = (N + tile - 1) / tile;
+  const int64_t row_chunks = std::max<int64_t>(1, std::min<int64_t>(A.rows, threads / tiles));
+  const int64_t items = tiles * row_chunks;
+  parallel_for(items, 1, [&](int64_t q0, int64_t q1) {
+    for (int64_t q = q0; q < q1; ++q) {
+      const int64_t t = q / row_chunks, rc = q % row_chunks;
+      const int64_t r0 = split_row(A, rc, row_chunks), r1 = split_row(A, rc + 1, row_chunks);
       if (r0 >= r1) continue;
 #if defined(__x86_64__)
       if (avx512) {
-        if (N == 1) spmv_rows_avx512(A, r0, r1, B, bias, relu, C);
-        else spmm_rows_avx512(A, r0, r1, N, B, bias, relu, C);
+        spmm_tile_avx512(A, r0, r1, N, t * tile, B, bias, relu, C);
         continue;
       }
 #endif
-      if (N == 1) spmv_rows_portable(A, r0, r1, B, bias, relu, C);
-      else spmm_rows_portable(A, r0, r1, N, B, bias, relu, C);
+      spmm_tile_portable(A, r0, r1, N, t * tile, B, bias, relu, C);
     }
   });
 }

@@ -13,10 +13,19 @@
 //           key T = b1 << 15 | b2, the number `below` of alive keys < T, and per chunk the number of alive
 //           keys == T. need = count − below of those are pruned: the first ones in (target, index) order,
 //           so chunk c prunes up to need − (keys == T in chunks before c), a prefix over per-chunk counts.
-//   pass 3  writes the masks: key < T pruned; key == T pruned while the chunk's quota lasts.
+//   pass 3  writes the masks: key < T pruned; key == T pruned up to the chunk's quota. Each piece first
+//           finds the cut just after its quota-th tie (counting ties 512 at a time), then writes
+//           [0, cut) as "prune key <= T" and [cut, n) as "prune key < T", both vectorised.
 // Chunks are contiguous ranges of the global (target, index) order, so the result is exact and the same for
-// any chunk or thread count. Dead weights are sent to 16 spare bins (spread so their increments do not form
-// one dependency chain).
+// any chunk or thread count. Passes 1 and 2 have explicit AVX-512 paths (16 keys per step: pass 1 compresses
+// the bins of alive weights and counts only them; pass 2 counts only the few hits of bin b1); the portable
+// paths send dead weights to 16 spare bins so their increments do not form one dependency chain.
+// GCC 12's own AVX-512 headers trip -Wmaybe-uninitialized (GCC bug 105593); not our code.
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -25,6 +34,7 @@
 
 #include "../kernels.h"
 #include "../parallel.h"
+#include "simd.h"
 
 namespace lth::cpu {
 
@@ -69,7 +79,7 @@ void magnitude_prune(const std::vector<PruneTarget>& targets, int64_t count) {
 
 namespace {
 
-constexpr int kBins1 = 1 << 16, kBins2 = 1 << 15, kSpare = 16;
+constexpr int kBins1 = 1 << 16, kBins2 = 1 << 15, kSpare = 16;  // pass 2 needs no spare bins
 constexpr int64_t kBlock = 1024;
 constexpr int64_t kChunkGrain = 1 << 14;
 
@@ -94,8 +104,9 @@ struct Layout {
 };
 
 // Pass 1 on one piece: histogram of key >> 15 (alive) or a spare bin (dead); returns whether a NaN was seen.
-__attribute__((target_clones("avx512f", "avx2", "default"))) bool hist_high(const float* w, const uint8_t* m,
-                                                                             int64_t n, uint32_t* hist) {
+// Bins are computed a block at a time (vectorised), then counted.
+__attribute__((target_clones("avx2", "default"))) bool hist_high_portable(const float* w, const uint8_t* m,
+                                                                           int64_t n, uint32_t* hist) {
   uint32_t bins[kBlock];
   uint32_t nan = 0;
   for (int64_t b = 0; b < n; b += kBlock) {
@@ -111,48 +122,122 @@ __attribute__((target_clones("avx512f", "avx2", "default"))) bool hist_high(cons
   return nan != 0;
 }
 
-// Pass 2 on one piece: histogram of key & 0x7fff over alive weights whose key >> 15 == b1.
-__attribute__((target_clones("avx512f", "avx2", "default"))) void hist_low(const float* w, const uint8_t* m,
-                                                                            int64_t n, uint32_t b1, uint32_t* hist) {
-  uint32_t keys[kBlock];
-  for (int64_t b = 0; b < n; b += kBlock) {
-    const int64_t len = std::min(kBlock, n - b);
-    uint32_t any = 0;
-    for (int64_t j = 0; j < len; ++j) {
-      uint32_t key = abs_key(w[b + j]);
-      uint32_t hit = (m ? (m[b + j] != 0) : 1u) & ((key >> 15) == b1);
-      keys[j] = hit ? key & 0x7fffu : kBins2 + static_cast<uint32_t>(j & (kSpare - 1));
-      any |= hit;
+#if defined(__x86_64__)
+// AVX-512: 16 keys per step; the bins of alive weights are compressed into a buffer and only they counted.
+__attribute__((target("avx512f"))) bool hist_high_avx512(const float* w, const uint8_t* m, int64_t n,
+                                                          uint32_t* hist) {
+  const __m512i abs_mask = _mm512_set1_epi32(0x7fffffff), inf = _mm512_set1_epi32(static_cast<int>(kInfKey));
+  alignas(64) uint32_t bins[kBlock + 16];
+  __mmask16 nan = 0;
+  int64_t j = 0;
+  while (j + 16 <= n) {
+    int64_t k = 0;
+    for (; j + 16 <= n && k <= kBlock - 16; j += 16) {
+      const __m512i key = _mm512_and_si512(_mm512_loadu_si512(w + j), abs_mask);
+      __mmask16 alive = 0xFFFF;
+      if (m) {
+        const __m512i mm = _mm512_cvtepu8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(m + j)));
+        alive = _mm512_test_epi32_mask(mm, mm);
+      }
+      nan |= _mm512_mask_cmpgt_epu32_mask(alive, key, inf);
+      _mm512_storeu_si512(bins + k, _mm512_maskz_compress_epi32(alive, _mm512_srli_epi32(key, 15)));
+      k += __builtin_popcount(alive);
     }
-    if (any)
-      for (int64_t j = 0; j < len; ++j) ++hist[keys[j]];
+    for (int64_t q = 0; q < k; ++q) ++hist[bins[q]];
+  }
+  return hist_high_portable(w + j, m ? m + j : nullptr, n - j, hist) || nan != 0;
+}
+#endif
+
+bool hist_high(const float* w, const uint8_t* m, int64_t n, uint32_t* hist) {
+#if defined(__x86_64__)
+  if (has_avx512()) return hist_high_avx512(w, m, n, hist);
+#endif
+  return hist_high_portable(w, m, n, hist);
+}
+
+// Pass 2 on one piece: histogram of key & 0x7fff over alive weights whose key >> 15 == b1. Few weights hit
+// (one bin of 65536), so the hits are found 16 at a time with vector compares and only they are counted.
+void hist_low_portable(const float* w, const uint8_t* m, int64_t n, uint32_t b1, uint32_t* hist) {
+  for (int64_t j = 0; j < n; ++j) {
+    uint32_t key = abs_key(w[j]);
+    if ((key >> 15) == b1 && (!m || m[j])) ++hist[key & 0x7fffu];
   }
 }
 
-// Pass 3, the part without ties left to prune: out = alive && key >= T && !(key == T && tie-pruned), where
-// no more ties are pruned here, so out = alive && key >= T.
-__attribute__((target_clones("avx512f", "avx2", "default"))) void write_tail(const float* w, const uint8_t* m,
-                                                                              int64_t n, uint32_t T,
-                                                                              uint8_t* out) {
+#if defined(__x86_64__)
+__attribute__((target("avx512f"))) void hist_low_avx512(const float* w, const uint8_t* m, int64_t n, uint32_t b1,
+                                                         uint32_t* hist) {
+  const __m512i abs_mask = _mm512_set1_epi32(0x7fffffff), bin = _mm512_set1_epi32(static_cast<int>(b1));
+  alignas(64) uint32_t keys[16];
+  int64_t j = 0;
+  for (; j + 16 <= n; j += 16) {
+    const __m512i key = _mm512_and_si512(_mm512_loadu_si512(w + j), abs_mask);
+    __mmask16 hit = _mm512_cmpeq_epi32_mask(_mm512_srli_epi32(key, 15), bin);
+    if (m && hit) {
+      const __m512i mm = _mm512_cvtepu8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(m + j)));
+      hit &= _mm512_test_epi32_mask(mm, mm);
+    }
+    if (hit) {
+      _mm512_store_si512(keys, key);
+      for (unsigned bits = hit; bits; bits &= bits - 1) ++hist[keys[__builtin_ctz(bits)] & 0x7fffu];
+    }
+  }
+  hist_low_portable(w + j, m ? m + j : nullptr, n - j, b1, hist);
+}
+#endif
+
+void hist_low(const float* w, const uint8_t* m, int64_t n, uint32_t b1, uint32_t* hist) {
+#if defined(__x86_64__)
+  if (has_avx512()) return hist_low_avx512(w, m, n, b1, hist);
+#endif
+  hist_low_portable(w, m, n, b1, hist);
+}
+
+// Pass 3 on a range where ties are all pruned (prune_ties) or all kept: out = alive && key > T, or
+// alive && key >= T.
+__attribute__((target_clones("avx512f", "avx2", "default"))) void write_range(const float* w, const uint8_t* m,
+                                                                               int64_t n, uint32_t T,
+                                                                               bool prune_ties, uint8_t* out) {
+  const uint32_t lo = prune_ties ? T + 1 : T;  // keep key >= lo (T < 2^31, no overflow)
   // out may be m itself (in-place update): each index is read before it is written, so vectorising is safe.
 #pragma GCC ivdep
   for (int64_t j = 0; j < n; ++j) {
     uint8_t alive = m ? (m[j] != 0) : 1;
-    out[j] = static_cast<uint8_t>(alive & (abs_key(w[j]) >= T));
+    out[j] = static_cast<uint8_t>(alive & (abs_key(w[j]) >= lo));
   }
 }
 
-// Pass 3 on one piece with `quota` keys == T still to prune; returns the quota left.
+// Alive keys == T in a range.
+__attribute__((target_clones("avx512f", "avx2", "default"))) int64_t count_ties(const float* w, const uint8_t* m,
+                                                                                 int64_t n, uint32_t T) {
+  int64_t k = 0;
+  for (int64_t j = 0; j < n; ++j) k += (m ? (m[j] != 0) : 1) & (abs_key(w[j]) == T);
+  return k;
+}
+
+// Pass 3 on one piece with `quota` alive keys == T still to prune (the first ones in index order); returns
+// the quota left. Finds the cut after the quota-th tie block by block, then writes both sides vectorised.
 int64_t write_masks(const float* w, const uint8_t* m, int64_t n, uint32_t T, int64_t quota, uint8_t* out) {
-  int64_t j = 0;
-  for (; j < n && quota > 0; ++j) {
-    uint32_t key = abs_key(w[j]);
-    bool alive = !m || m[j] != 0;
-    bool prune = key < T || (key == T && quota > 0);
-    if (alive && key == T) --quota;
-    out[j] = static_cast<uint8_t>(alive && !prune);
+  int64_t cut = 0;  // ties before cut are pruned, from cut on kept
+  if (quota > 0) {
+    constexpr int64_t kScan = 512;
+    cut = n;
+    for (int64_t b = 0; b < n; b += kScan) {
+      const int64_t len = std::min(kScan, n - b);
+      const int64_t k = count_ties(w + b, m ? m + b : nullptr, len, T);
+      if (k < quota) {
+        quota -= k;
+        continue;
+      }
+      int64_t j = b;
+      for (; quota > 0; ++j) quota -= (!m || m[j]) && abs_key(w[j]) == T;
+      cut = j;
+      break;
+    }
   }
-  if (j < n) write_tail(w + j, m ? m + j : nullptr, n - j, T, out + j);
+  write_range(w, m, cut, T, true, out);
+  write_range(w + cut, m ? m + cut : nullptr, n - cut, T, false, out + cut);
   return quota;
 }
 
@@ -193,7 +278,7 @@ void magnitude_prune(const std::vector<PruneTarget>& targets, int64_t count) {
     std::vector<std::vector<uint32_t>> h2(static_cast<size_t>(P));
     parallel_for(P, 1, [&](int64_t c0, int64_t c1) {
       for (int64_t c = c0; c < c1; ++c) {
-        h2[c].assign(kBins2 + kSpare, 0);
+        h2[c].assign(kBins2, 0);
         L.visit(chunk_begin(c), chunk_begin(c + 1), [&](const PruneTarget& g, int64_t b, int64_t e) {
           hist_low(g.w + b, g.mask_in ? g.mask_in + b : nullptr, e - b, b1, h2[c].data());
         });

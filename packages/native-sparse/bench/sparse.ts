@@ -1,0 +1,80 @@
+// CSR SpMM vs dense: a pruned fully connected layer y = x·(W⊙M)ᵀ at several densities.
+//   ort-dense   onnxruntime-node MatMul (MLAS), Y[B,Out] = X[B,In] · (W⊙M)ᵀ, the baseline (same thread count)
+//   lth-gemm    our dense gemm, same product
+//   lth-csr     csrSpmm: Yᵀ[Out,B] = W_csr[Out,In] · Xᵀ[In,B] (feature-major activations, so no transposes
+//               inside a network; the input is transposed once, outside the timing)
+// Every result is validated against the ort output before timing. Rates: dense-equivalent GFLOP/s
+// (2·B·In·Out / time) for every impl, so the speed-up column is the ratio of times.
+import { addSpeedups, markdownTable, time, validate, type BenchRow } from './harness.js';
+import { createMatMulSession } from './onnx-matmul.js';
+import { csrSpmm, denseToCsr, fromArray, gemm, getThreads, zeros } from '../lib/index.js';
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(s ^ (s >>> 15), s | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export async function run(opts: { quick: boolean }): Promise<BenchRow[]> {
+  const threads = getThreads();
+  const shapes: Array<[number, number]> = opts.quick ? [[784, 300]] : [[784, 300], [300, 100]];
+  const batches = opts.quick ? [60, 512] : [1, 60, 512];
+  const densities = opts.quick ? [1, 0.1, 0.02] : [1, 0.5, 0.2, 0.1, 0.05, 0.02, 0.01];
+  const timing = opts.quick ? { minTimeMs: 100 } : { minTimeMs: 400 };
+  const rows: BenchRow[] = [];
+  for (const [In, Out] of shapes) {
+    const r = rng(In * 7 + Out);
+    for (const density of densities) {
+      // Masked weights W [Out, In] and the ort initializer Wᵀ [In, Out].
+      const w = new Float32Array(Out * In);
+      for (let i = 0; i < w.length; i++) w[i] = r() < density ? r() * 2 - 1 : 0;
+      const wt = new Float32Array(In * Out);
+      for (let o = 0; o < Out; o++) for (let i = 0; i < In; i++) wt[i * Out + o] = w[o * In + i]!;
+      const W = fromArray(w, [Out, In]);
+      const A = denseToCsr(W);
+      const session = await createMatMulSession(In, Out, wt, threads);
+      for (const B of batches) {
+        const x = new Float32Array(B * In);
+        for (let i = 0; i < x.length; i++) x[i] = r() * 2 - 1;
+        const xt = new Float32Array(In * B);
+        for (let b = 0; b < B; b++) for (let i = 0; i < In; i++) xt[i * B + b] = x[b * In + i]!;
+        const X = fromArray(x, [B, In]);
+        const XT = fromArray(xt, [In, B]);
+        const Y = zeros([B, Out]);
+        const YT = zeros([Out, B]);
+        const want = await session.run(x, B);
+        gemm(X, W, { transB: true, out: Y });
+        validate(`gemm ${In}->${Out} B${B} d${density}`, Y.download(), want);
+        csrSpmm(A, XT, { out: YT });
+        const yt = YT.download();
+        const y = new Float32Array(B * Out);
+        for (let o = 0; o < Out; o++) for (let b = 0; b < B; b++) y[b * Out + o] = yt[o * B + b]!;
+        validate(`csr ${In}->${Out} B${B} d${density}`, y, want);
+
+        const flops = 2 * B * In * Out;
+        const group = `${In}->${Out} B${B}`;
+        const kase = `${(density * 100).toFixed(0)}% (nnz ${A.nnz})`;
+        const add = (impl: string, ms: number) =>
+          rows.push({ group, case: kase, impl, medianMs: ms, rate: flops / ms / 1e6, unit: 'GFLOP/s dense-eq' });
+        add('ort-dense', (await time(() => session.run(x, B), timing)).medianMs);
+        add('lth-gemm', (await time(() => gemm(X, W, { transB: true, out: Y }), timing)).medianMs);
+        add('lth-csr', (await time(() => csrSpmm(A, XT, { out: YT }), timing)).medianMs);
+        for (const t of [X, XT, Y, YT]) t.dispose();
+      }
+      await session.release();
+      A.dispose();
+      W.dispose();
+    }
+  }
+  return addSpeedups(rows, 'ort-dense');
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const quick = process.argv.includes('--quick');
+  console.log(`threads: ${getThreads()}`);
+  console.log(markdownTable(await run({ quick })));
+}
