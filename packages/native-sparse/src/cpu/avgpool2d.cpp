@@ -42,15 +42,16 @@ void avgpool2d_forward(const Pool2dGeom& g, bool count_include_pad, const float*
 }
 
 void avgpool2d_backward(const Pool2dGeom& g, bool count_include_pad, const float* dy, float* dx) {
-  // dx[h,w] = Σ over the windows (p,q) containing (h,w) of dy[p,q] / count(p,q).
+  // dx[h,w] = Σ over the windows (p,q) containing (h,w) of dy[p,q] / count(p,q). Window p covers rows
+  // [p·sh − ph, p·sh − ph + kh), so it contains h for p in [ceil((h + ph − kh + 1) / sh), floor((h + ph) / sh)].
+  auto first = [](int64_t a, int64_t s) { return a <= 0 ? int64_t{0} : (a + s - 1) / s; };
   for (int64_t i = 0; i < g.N * g.C; ++i)
     for (int64_t h = 0; h < g.H; ++h)
       for (int64_t w = 0; w < g.W; ++w) {
         double acc = 0;
-        for (int64_t p = 0; p < g.P; ++p)
-          for (int64_t q = 0; q < g.Q; ++q) {
+        for (int64_t p = first(h + g.pad_h - g.kh + 1, g.stride_h); p <= (h + g.pad_h) / g.stride_h && p < g.P; ++p)
+          for (int64_t q = first(w + g.pad_w - g.kw + 1, g.stride_w); q <= (w + g.pad_w) / g.stride_w && q < g.Q; ++q) {
             const int64_t h0 = p * g.stride_h - g.pad_h, w0 = q * g.stride_w - g.pad_w;
-            if (h < h0 || h >= h0 + g.kh || w < w0 || w >= w0 + g.kw) continue;
             const int64_t inside = (std::min(h0 + g.kh, g.H) - std::max<int64_t>(h0, 0)) *
                                    (std::min(w0 + g.kw, g.W) - std::max<int64_t>(w0, 0));
             const int64_t count = count_include_pad ? g.kh * g.kw : inside;

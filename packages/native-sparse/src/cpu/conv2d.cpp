@@ -151,12 +151,13 @@ void im2col_tile(const Conv2dGeom& g, const float* x, int64_t t0, int64_t t1, fl
           std::fill(dst, dst + g.Q, 0.0f);
           continue;
         }
-        const float* src = x + ((n * g.C + c) * g.H + h) * g.W - g.pad_w + s;  // src[q·sw] = x[..., w]
+        const float* xrow = x + ((n * g.C + c) * g.H + h) * g.W;
+        const int64_t off = s - g.pad_w;  // input column of q is q·sw + off, in [0, W) for q in [qlo, qhi)
         std::fill(dst, dst + qlo, 0.0f);
         if (g.stride_w == 1) {
-          std::memcpy(dst + qlo, src + qlo, static_cast<size_t>(qhi - qlo) * sizeof(float));
+          if (qhi > qlo) std::memcpy(dst + qlo, xrow + qlo + off, static_cast<size_t>(qhi - qlo) * sizeof(float));
         } else {
-          for (int64_t q = qlo; q < qhi; ++q) dst[q] = src[q * g.stride_w];
+          for (int64_t q = qlo; q < qhi; ++q) dst[q] = xrow[q * g.stride_w + off];
         }
         std::fill(dst + qhi, dst + g.Q, 0.0f);
       }
@@ -182,11 +183,12 @@ void col2im_tile_add(const Conv2dGeom& g, const float* dcol, int64_t t0, int64_t
           for (int64_t t = ta; t < tb; ++t, src += g.Q) {
             const int64_t h = (t % g.P) * g.stride_h - g.pad_h + r;
             if (h < 0 || h >= g.H) continue;
-            float* dst = plane + h * g.W - g.pad_w + s;  // dst[q·sw] = dx[..., w]
+            float* dxrow = plane + h * g.W;
+            const int64_t off = s - g.pad_w;  // input column of q is q·sw + off
             if (g.stride_w == 1) {
-              for (int64_t q = qlo; q < qhi; ++q) dst[q] += src[q];
+              for (int64_t q = qlo; q < qhi; ++q) dxrow[q + off] += src[q];
             } else {
-              for (int64_t q = qlo; q < qhi; ++q) dst[q * g.stride_w] += src[q];
+              for (int64_t q = qlo; q < qhi; ++q) dxrow[q * g.stride_w + off] += src[q];
             }
           }
         }

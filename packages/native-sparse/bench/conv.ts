@@ -1,0 +1,103 @@
+// conv2d kernels (forward, backward data, backward filter; masked) against onnxruntime-node's Conv (MLAS)
+// on the layer shapes of the Conv-2/4/6 and ResNet-20 presets. Every result is validated before timing:
+// ours against the C++ reference loops (on a slice of the batch, to keep that affordable), and ORT's
+// forward against ours.
+import { capabilities, conv2dBackwardData, conv2dBackwardFilter, conv2dForward, fromArray, getThreads, setKernelVariant, setThreads, type Tensor } from '../lib/index.js';
+import { addSpeedups, markdownTable, time, validate, type BenchRow } from './harness.js';
+import { createConvSession, type ConvSpec } from './onnx-conv.js';
+
+interface Case extends ConvSpec {
+  name: string;
+  N: number;
+}
+
+const cases: Case[] = [
+  { name: 'conv4 L1 3→64 32²', N: 60, C: 3, H: 32, W: 32, K: 64, R: 3, S: 3, stride: [1, 1], pad: [1, 1] },
+  { name: 'conv4 L2 64→64 32²', N: 60, C: 64, H: 32, W: 32, K: 64, R: 3, S: 3, stride: [1, 1], pad: [1, 1] },
+  { name: 'conv4 L4 128→128 16²', N: 60, C: 128, H: 16, W: 16, K: 128, R: 3, S: 3, stride: [1, 1], pad: [1, 1] },
+  { name: 'conv6 L6 256→256 8²', N: 60, C: 256, H: 8, W: 8, K: 256, R: 3, S: 3, stride: [1, 1], pad: [1, 1] },
+  { name: 'resnet20 16→16 32²', N: 128, C: 16, H: 32, W: 32, K: 16, R: 3, S: 3, stride: [1, 1], pad: [1, 1] },
+  { name: 'resnet20 32→64 s2 16²', N: 128, C: 32, H: 16, W: 16, K: 64, R: 3, S: 3, stride: [2, 2], pad: [1, 1] },
+  { name: 'resnet20 1×1 s2 32→64', N: 128, C: 32, H: 16, W: 16, K: 64, R: 1, S: 1, stride: [2, 2], pad: [0, 0] },
+];
+
+function randn(n: number, seed: number, scale = 1): Float32Array {
+  let s = seed >>> 0;
+  const next = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) + 0.5) / 4294967296;
+  const a = new Float32Array(n);
+  for (let i = 0; i < n; i++) a[i] = Math.sqrt(-2 * Math.log(next())) * Math.cos(2 * Math.PI * next()) * scale;
+  return a;
+}
+
+export async function run(opts: { quick: boolean }): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  const threads = getThreads();
+  const timing = opts.quick ? { minTimeMs: 150, minRuns: 3, warmup: 1 } : { minTimeMs: 800, minRuns: 5, warmup: 2 };
+  const list = opts.quick ? cases.filter((_, i) => i === 1 || i === 4) : cases;
+  for (const c of list) {
+    const P = Math.floor((c.H + 2 * c.pad[0] - c.R) / c.stride[0]) + 1;
+    const Q = Math.floor((c.W + 2 * c.pad[1] - c.S) / c.stride[1]) + 1;
+    const flops = 2 * c.N * c.K * c.C * c.R * c.S * P * Q;
+    const x = randn(c.N * c.C * c.H * c.W, 1);
+    const w = randn(c.K * c.C * c.R * c.S, 2, 1 / Math.sqrt(c.C * c.R * c.S));
+    const mask = Uint8Array.from(w, (_, i) => ((i * 2654435761) >>> 0) % 10 < 8 ? 1 : 0); // 80% dense
+    const bias = randn(c.K, 3, 0.1);
+    const dy = randn(c.N * c.K * P * Q, 4);
+    const X = fromArray(x, [c.N, c.C, c.H, c.W]);
+    const Wt = fromArray(w, [c.K, c.C, c.R, c.S]);
+    const M = fromArray(mask, [c.K, c.C, c.R, c.S]);
+    const B = fromArray(bias, [c.K]);
+    const DY = fromArray(dy, [c.N, c.K, P, Q]);
+    const geo = { stride: c.stride, padding: c.pad };
+    const owned: Tensor[] = [X, Wt, M, B, DY];
+
+    // Validate on two images against the C++ reference loops.
+    {
+      const n = 2;
+      const xs = fromArray(x.subarray(0, n * c.C * c.H * c.W), [n, c.C, c.H, c.W]);
+      const dys = fromArray(dy.subarray(0, n * c.K * P * Q), [n, c.K, P, Q]);
+      const outs = (variant: 'fast' | 'reference') => {
+        setKernelVariant(variant);
+        const y = conv2dForward(xs, Wt, { ...geo, mask: M, bias: B });
+        const dx = conv2dBackwardData(dys, Wt, xs.shape, { ...geo, mask: M });
+        const g = conv2dBackwardFilter(xs, dys, Wt.shape, { ...geo, mask: M });
+        const r = [y, dx, g.dw, g.db!].map((t) => t.download());
+        [y, dx, g.dw, g.db!].forEach((t) => t.dispose());
+        return r;
+      };
+      const want = outs('reference');
+      const got = outs('fast');
+      ['y', 'dx', 'dw', 'db'].forEach((k, i) => validate(`${c.name} ${k}`, got[i]!, want[i]!));
+      xs.dispose();
+      dys.dispose();
+    }
+
+    const ort = await createConvSession(c, w, bias, threads);
+    const ours = conv2dForward(X, Wt, { ...geo, bias: B });
+    validate(`${c.name} ort vs ours`, await ort.run(x, c.N), ours.download());
+    ours.dispose();
+    const Y = conv2dForward(X, Wt, { ...geo, bias: B });
+    const DX = conv2dBackwardData(DY, Wt, X.shape, { ...geo, mask: M });
+    const G = conv2dBackwardFilter(X, DY, Wt.shape, { ...geo, mask: M });
+    owned.push(Y, DX, G.dw, G.db!);
+
+    const push = (impl: string, group: string, ms: number) =>
+      rows.push({ group, case: `${c.name} N${c.N}`, impl, medianMs: ms, rate: flops / ms / 1e6, unit: 'GFLOP/s' });
+    push('lth', 'conv2d forward', (await time(() => conv2dForward(X, Wt, { ...geo, bias: B, out: Y }), timing)).medianMs);
+    push('lth masked', 'conv2d forward', (await time(() => conv2dForward(X, Wt, { ...geo, mask: M, bias: B, out: Y }), timing)).medianMs);
+    push('lth', 'conv2d backward data', (await time(() => conv2dBackwardData(DY, Wt, X.shape, { ...geo, mask: M, out: DX }), timing)).medianMs);
+    push('lth', 'conv2d backward filter', (await time(() => conv2dBackwardFilter(X, DY, Wt.shape, { ...geo, mask: M, dw: G.dw, db: G.db! }), timing)).medianMs);
+    push('onnxruntime Conv', 'conv2d forward', (await time(() => ort.run(x, c.N), timing)).medianMs);
+    await ort.release();
+    owned.forEach((t) => t.dispose());
+  }
+  return addSpeedups(rows, 'onnxruntime Conv');
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const quick = process.argv.includes('--quick');
+  const threadsArg = process.argv.find((a) => a.startsWith('--threads='));
+  if (threadsArg) setThreads(Number(threadsArg.split('=')[1]));
+  console.log(`threads ${getThreads()}, simd ${capabilities().cpu.simd}`);
+  console.log(markdownTable(await run({ quick })));
+}
