@@ -1,8 +1,43 @@
 #!/usr/bin/env node
-// The `lth` command. Commands arrive with the cli issue; today it reports what the engine offers.
-import { capabilities } from '@lth/native-sparse';
+// The `lth` command.
+import { Command, CommanderError } from 'commander';
+import { branchCommand } from './commands/branch.js';
+import { lotteryCommand } from './commands/lottery.js';
+import { presetsCommand } from './commands/presets.js';
+import { infoCommand } from './commands/info.js';
 
-const caps = capabilities();
-console.log('lth — lottery tickets on a native sparse engine');
-console.log(`cpu: ${caps.cpu.threads} threads, ${caps.cpu.simd}; cuda: ${caps.cuda.compiled ? `compiled, ${caps.cuda.devices.length} device(s)` : 'not compiled'}`);
-console.log('commands (lottery, branch, report, export, bench) arrive with the cli issue.');
+const program = new Command('lth')
+  .description('lth — find, study and ship winning lottery tickets (Frankle & Carbin) on a native sparse engine')
+  .showHelpAfterError('(add --help for usage)')
+  .exitOverride();
+
+program.addCommand(lotteryCommand('lottery'));
+program.addCommand(lotteryCommand('oneshot'));
+program.addCommand(lotteryCommand('train'));
+program.addCommand(branchCommand());
+program.addCommand(presetsCommand());
+program.addCommand(infoCommand());
+
+async function main(): Promise<void> {
+  try {
+    if (process.argv.length <= 2) {
+      program.outputHelp();
+      return;
+    }
+    await program.parseAsync(process.argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      process.exitCode = e.exitCode;
+      return;
+    }
+    const err = e as Error & { code?: string };
+    // Hyperparameter errors name schema paths (training.lr); say which flag that is.
+    const message = err.code === 'ERR_HPARAMS'
+      ? err.message.replace(/^ {2}(\w+)\.(\w+):/gm, (_m, _s: string, f: string) => `  --${f.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}:`)
+      : err.message;
+    process.stderr.write(`lth: ${message}${err.code ? ` [${err.code}]` : ''}\n`);
+    process.exitCode = 1;
+  }
+}
+
+await main();

@@ -1,0 +1,32 @@
+// lth branch <reinit|rearrange|same-sign|data-order> <run-dir>: a control experiment on a finished run.
+import { BRANCH_KINDS, runBranch, type BranchKind } from '@lth/core';
+import { Argument, Command, Option } from 'commander';
+import { lotteryReporter, outputMode } from '../progress.js';
+import { summaryTable } from '../table.js';
+import { addCommonOptions, applyThreads, interruptSignal, positiveInt, type CommonOptions } from './common.js';
+
+export function branchCommand(): Command {
+  return addCommonOptions(
+    new Command('branch')
+      .description('control experiments reusing a run\'s masks: reinit (fresh init), rearrange (masks shuffled within each layer), same-sign, data-order (stability)')
+      .addArgument(new Argument('<kind>', 'control').choices(BRANCH_KINDS))
+      .addArgument(new Argument('<run-dir>', 'a run directory written by `lth lottery`'))
+      .addOption(new Option('--seed <n>', 'seed offset of the control (different offsets give independent controls)').argParser(positiveInt))
+      .addOption(new Option('--levels <list>', 'comma-separated levels (default: all finished levels except 0)')),
+  ).action(async (kind: BranchKind, runDir: string, opts: CommonOptions & { seed?: number; levels?: string }) => {
+    applyThreads(opts);
+    const levels = opts.levels?.split(',').map((s) => {
+      const n = Number(s);
+      if (!Number.isInteger(n) || n < 0) throw new Error(`--levels: '${s}' is not a level number`);
+      return n;
+    });
+    const { signal } = interruptSignal();
+    const mode = outputMode(opts);
+    const r = await runBranch(runDir, kind, {
+      device: opts.device, ...(opts.seed ? { seed: opts.seed } : {}), ...(levels ? { levels } : {}),
+      ...(opts.dataDir ? { dataDir: opts.dataDir } : {}), onEvent: lotteryReporter(mode, `branch ${kind}`), signal,
+    });
+    if (!r.complete) process.exitCode = 130;
+    if (mode !== 'json') process.stdout.write(`${summaryTable(r.summaries)}\nbranch: ${r.dir}\n`);
+  });
+}

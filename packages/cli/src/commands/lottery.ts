@@ -1,0 +1,37 @@
+// lth lottery | oneshot | train: IMP, one-shot pruning, or dense training only.
+import { resolveHparams, runLottery, type LevelSummary } from '@lth/core';
+import { Command, Option } from 'commander';
+import { addHparamOptions, hparamOverrides } from '../flags.js';
+import { lotteryReporter, outputMode } from '../progress.js';
+import { summaryTable } from '../table.js';
+import { addCommonOptions, applyThreads, interruptSignal, type CommonOptions } from './common.js';
+
+type Mode = 'lottery' | 'oneshot' | 'train';
+
+const about: Record<Mode, string> = {
+  lottery: 'iterative magnitude pruning: train, prune, reset (or rewind), retrain — for --levels levels and --trials trials',
+  oneshot: 'one-shot pruning: train dense, prune straight to the density of --levels iterative levels, retrain',
+  train: 'train the dense network only (level 0)',
+};
+
+export function lotteryCommand(mode: Mode): Command {
+  const cmd = new Command(mode).description(about[mode]);
+  cmd.addOption(new Option('--preset <name>', 'a published setup (see `lth presets`); flags override it'));
+  addCommonOptions(cmd);
+  addHparamOptions(cmd);
+  cmd.action(async (opts: CommonOptions & { preset?: string } & Record<string, unknown>) => {
+    applyThreads(opts);
+    const overrides = hparamOverrides(opts);
+    if (mode === 'train') (overrides as { lottery?: { levels?: number } }).lottery = { ...(overrides.lottery ?? {}), levels: 0 };
+    const h = resolveHparams(opts.preset, overrides);
+    const { signal } = interruptSignal();
+    const mode_ = outputMode(opts);
+    const r = await runLottery(h, {
+      root: opts.out, device: opts.device, ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
+      oneShot: mode === 'oneshot', onEvent: lotteryReporter(mode_, mode), signal,
+    });
+    if (!r.complete) process.exitCode = 130;
+    if (mode_ !== 'json') process.stdout.write(`${summaryTable(r.summaries as LevelSummary[])}\nrun: ${r.dir}\n`);
+  });
+  return cmd;
+}

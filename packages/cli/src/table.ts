@@ -1,0 +1,18 @@
+// Plain-text tables for the terminal.
+import type { LevelSummary } from '@lth/core';
+
+export function textTable(head: string[], rows: string[][]): string {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+const pct = (x: number | null | undefined) => (x === null || x === undefined || Number.isNaN(x) ? '-' : `${(100 * x).toFixed(2)}`);
+
+/** One row per (trial, level): density, early-stop iteration and accuracy, final accuracy. */
+export function summaryTable(summaries: LevelSummary[]): string {
+  const rows = summaries.map((s) => [
+    `${s.trial}/${s.level}`, pct(s.density.density), String(s.earlyStop?.iteration ?? '-'), pct(s.earlyStop?.testAccuracy), pct(s.final.testAccuracy),
+  ]);
+  return textTable(['trial/level', '% weights', 'early-stop it', 'acc @ early stop %', 'final acc %'], rows);
+}
