@@ -1,0 +1,90 @@
+// Portable pieces of the packed GEMM: the scalar packers (any panel shape) and a plain-C++ micro-kernel
+// (4×8 tile, vectorised by the compiler for the baseline ISA) used where neither AVX2 nor AVX-512 exists.
+#include <array>
+#include <utility>
+
+#include "gemm_internal.h"
+
+namespace lth::cpu::gemm_detail {
+
+void pack_a_scalar(const MatView& a, int64_t i0, int64_t mc, int64_t k0, int64_t kc, int mr, float* dst) {
+  for (int64_t ip = 0; ip < mc; ip += mr) {
+    const int rows = static_cast<int>(std::min<int64_t>(mr, mc - ip));
+    float* d = dst + ip * kc;
+    for (int r = 0; r < rows; ++r) {
+      const int64_t i = i0 + ip + r;
+      if (!a.trans) {
+        const float* src = a.p + i * a.ld + k0;
+        const uint8_t* m = a.mask ? a.mask + i * a.ld + k0 : nullptr;
+        for (int64_t k = 0; k < kc; ++k) d[k * rows + r] = (!m || m[k]) ? src[k] : 0.0f;
+      } else {
+        for (int64_t k = 0; k < kc; ++k) {
+          const int64_t at = (k0 + k) * a.ld + i;
+          d[k * rows + r] = (!a.mask || a.mask[at]) ? a.p[at] : 0.0f;
+        }
+      }
+    }
+  }
+}
+
+void pack_b_scalar(const MatView& b, int64_t k0, int64_t kc, int64_t j0, int64_t nc, int nr, int nr_half,
+                   float* dst) {
+  for (int64_t jp = 0; jp < nc; jp += nr) {
+    const int cols = static_cast<int>(std::min<int64_t>(nr, nc - jp));
+    const int w = (nr_half && cols <= nr_half) ? nr_half : nr;
+    float* d = dst + jp * kc;
+    if (!b.trans) {
+      for (int64_t k = 0; k < kc; ++k) {
+        const int64_t row = (k0 + k) * b.ld + j0 + jp;
+        for (int j = 0; j < cols; ++j) d[k * w + j] = (!b.mask || b.mask[row + j]) ? b.p[row + j] : 0.0f;
+        for (int j = cols; j < w; ++j) d[k * w + j] = 0.0f;
+      }
+    } else {
+      for (int j = 0; j < cols; ++j) {
+        const int64_t row = (j0 + jp + j) * b.ld + k0;
+        for (int64_t k = 0; k < kc; ++k) d[k * w + j] = (!b.mask || b.mask[row + k]) ? b.p[row + k] : 0.0f;
+      }
+      for (int64_t k = 0; k < kc; ++k)
+        for (int j = cols; j < w; ++j) d[k * w + j] = 0.0f;
+    }
+  }
+}
+
+namespace {
+
+constexpr int kMr = 4, kNr = 8;
+
+template <int R>
+void tile_t(int cols, int64_t kc, const float* a, const float* b, float* c, int64_t ldc, const Epilogue& e) {
+  float acc[R][kNr] = {};
+  for (int64_t k = 0; k < kc; ++k) {
+    const float* bk = b + k * kNr;
+    for (int r = 0; r < R; ++r) {
+      const float ar = a[k * R + r];
+      for (int j = 0; j < kNr; ++j) acc[r][j] += ar * bk[j];
+    }
+  }
+  store_tile_scalar(&acc[0][0], kNr, R, cols, c, ldc, e);
+}
+
+using TileFn = void (*)(int, int64_t, const float*, const float*, float*, int64_t, const Epilogue&);
+
+template <int... I>
+constexpr auto make_table(std::integer_sequence<int, I...>) {
+  return std::array<TileFn, sizeof...(I)>{&tile_t<I + 1>...};
+}
+
+void tile(int rows, int cols, int /*bw*/, int64_t kc, const float* a, const float* b, float* c, int64_t ldc,
+          const Epilogue& e) {
+  static constexpr auto table = make_table(std::make_integer_sequence<int, kMr>{});
+  table[rows - 1](cols, kc, a, b, c, ldc, e);
+}
+
+}  // namespace
+
+const Isa& isa_generic() {
+  static const Isa isa{"generic", kMr, kNr, 0, &pack_a_scalar, &pack_b_scalar, &tile};
+  return isa;
+}
+
+}  // namespace lth::cpu::gemm_detail
