@@ -1,5 +1,5 @@
 // AVX2 + FMA micro-kernel of the packed GEMM: 6×16 tile (12 ymm accumulators), any smaller tile by
-// template. Packing uses the portable packers. Compiled for AVX2 here only; selected at run time.
+// template. Packing uses the portable B packer. Compiled for AVX2 here only; selected at run time.
 #include <immintrin.h>
 
 #include <array>
@@ -16,9 +16,9 @@ constexpr int kMr = 6, kNr = 16;
 #pragma GCC push_options
 #pragma GCC target("avx2,fma")
 
-template <int R, int NV>
-void tile_t(int cols, int64_t kc, const float* __restrict a, const float* __restrict b, float* c, int64_t ldc,
-            const Epilogue& e) {
+template <int R, int NV, bool KContig>
+void tile_t(int cols, int64_t kc, const float* __restrict a, int64_t lda, const float* __restrict b, float* c,
+            int64_t ldc, const Epilogue& e) {
   __m256 acc[R][NV];
   for (int r = 0; r < R; ++r)
     for (int v = 0; v < NV; ++v) acc[r][v] = _mm256_setzero_ps();
@@ -27,7 +27,7 @@ void tile_t(int cols, int64_t kc, const float* __restrict a, const float* __rest
     __m256 bv[NV];
     for (int v = 0; v < NV; ++v) bv[v] = _mm256_load_ps(b + k * (NV * 8) + v * 8);
     for (int r = 0; r < R; ++r) {
-      const __m256 ar = _mm256_broadcast_ss(a + k * R + r);
+      const __m256 ar = _mm256_broadcast_ss(KContig ? a + r * lda + k : a + k * lda + r);
       for (int v = 0; v < NV; ++v) acc[r][v] = _mm256_fmadd_ps(ar, bv[v], acc[r][v]);
     }
   }
@@ -57,18 +57,19 @@ void tile_t(int cols, int64_t kc, const float* __restrict a, const float* __rest
   }
 }
 
-using TileFn = void (*)(int, int64_t, const float*, const float*, float*, int64_t, const Epilogue&);
+using TileFn = void (*)(int, int64_t, const float*, int64_t, const float*, float*, int64_t, const Epilogue&);
 
-template <int NV, int... I>
+template <int NV, bool KContig, int... I>
 constexpr std::array<TileFn, sizeof...(I)> make_row(std::integer_sequence<int, I...>) {
-  return {&tile_t<I + 1, NV>...};
+  return {&tile_t<I + 1, NV, KContig>...};
 }
 
-void tile(int rows, int cols, int bw, int64_t kc, const float* a, const float* b, float* c, int64_t ldc,
-          const Epilogue& e) {
-  static constexpr std::array<std::array<TileFn, kMr>, 2> table{
-      make_row<1>(std::make_integer_sequence<int, kMr>{}), make_row<2>(std::make_integer_sequence<int, kMr>{})};
-  table[bw / 8 - 1][rows - 1](cols, kc, a, b, c, ldc, e);
+void tile(int rows, int cols, int bw, int64_t kc, const float* a, int64_t lda, bool a_kcontig, const float* b,
+          float* c, int64_t ldc, const Epilogue& e) {
+  using Seq = std::make_integer_sequence<int, kMr>;
+  static constexpr std::array<std::array<TileFn, kMr>, 4> table{make_row<1, false>(Seq{}), make_row<2, false>(Seq{}),
+                                                               make_row<1, true>(Seq{}), make_row<2, true>(Seq{})};
+  table[(a_kcontig ? 2 : 0) + bw / 8 - 1][rows - 1](cols, kc, a, lda, b, c, ldc, e);
 }
 
 #pragma GCC pop_options
@@ -76,7 +77,7 @@ void tile(int rows, int cols, int bw, int64_t kc, const float* a, const float* b
 }  // namespace
 
 const Isa* isa_avx2() {
-  static const Isa isa{"avx2", kMr, kNr, kNr / 2, &pack_a_scalar, &pack_b_scalar, &tile};
+  static const Isa isa{"avx2", kMr, kNr, kNr / 2, &pack_b_scalar, &tile};
   __builtin_cpu_init();
   return (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) ? &isa : nullptr;
 }

@@ -80,40 +80,6 @@ inline void load_block(const float* p, const uint8_t* m, int64_t ld, int rows, _
   }
 }
 
-void pack_a(const MatView& a, int64_t i0, int64_t mc, int64_t k0, int64_t kc, int mr, float* dst) {
-  for (int64_t ip = 0; ip < mc; ip += mr) {
-    const int rows = static_cast<int>(mc - ip < mr ? mc - ip : mr);
-    const __mmask16 rmask = lane_mask(rows);
-    float* d = dst + ip * kc;
-    if (!a.trans) {  // rows of A are contiguous in k: transpose 16×16 blocks
-      const int64_t at = (i0 + ip) * a.ld + k0;
-      const float* src = a.p + at;
-      const uint8_t* msk = a.mask ? a.mask + at : nullptr;
-      int64_t kb = 0;
-      for (; kb + 16 <= kc; kb += 16) {
-        __m512 t[16];
-        load_block(src + kb, msk ? msk + kb : nullptr, a.ld, rows, 0xFFFF, t);
-        transpose16(t);
-#pragma GCC unroll 16
-        for (int q = 0; q < 16; ++q) _mm512_mask_storeu_ps(d + (kb + q) * rows, rmask, t[q]);
-      }
-      if (kb < kc) {
-        const int kt = static_cast<int>(kc - kb);
-        __m512 t[16];
-        load_block(src + kb, msk ? msk + kb : nullptr, a.ld, rows, lane_mask(kt), t);
-        transpose16(t);
-        for (int q = 0; q < kt; ++q) _mm512_mask_storeu_ps(d + (kb + q) * rows, rmask, t[q]);
-      }
-    } else {  // A stored [K, M]: each k is a contiguous run of rows
-      for (int64_t k = 0; k < kc; ++k) {
-        const int64_t at = (k0 + k) * a.ld + i0 + ip;
-        const __m512 x = _mm512_maskz_loadu_ps(a.mask ? alive(a.mask + at, rmask) : rmask, a.p + at);
-        _mm512_mask_storeu_ps(d + k * rows, rmask, x);
-      }
-    }
-  }
-}
-
 void pack_b(const MatView& b, int64_t k0, int64_t kc, int64_t j0, int64_t nc, int nr, int nr_half, float* dst) {
   for (int64_t jp = 0; jp < nc; jp += nr) {
     const int64_t cols = nc - jp < nr ? nc - jp : nr;
@@ -154,9 +120,9 @@ void pack_b(const MatView& b, int64_t k0, int64_t kc, int64_t j0, int64_t nc, in
   }
 }
 
-template <int R, int NV>
-void tile_t(int cols, int64_t kc, const float* __restrict a, const float* __restrict b, float* c, int64_t ldc,
-            const Epilogue& e) {
+template <int R, int NV, bool KContig>
+void tile_t(int cols, int64_t kc, const float* __restrict a, int64_t lda, const float* __restrict b, float* c,
+            int64_t ldc, const Epilogue& e) {
   __m512 acc[R][NV];
   for (int r = 0; r < R; ++r)
     for (int v = 0; v < NV; ++v) acc[r][v] = _mm512_setzero_ps();
@@ -165,7 +131,7 @@ void tile_t(int cols, int64_t kc, const float* __restrict a, const float* __rest
     __m512 bv[NV];
     for (int v = 0; v < NV; ++v) bv[v] = _mm512_load_ps(b + k * (NV * 16) + v * 16);
     for (int r = 0; r < R; ++r) {
-      const __m512 ar = _mm512_set1_ps(a[k * R + r]);
+      const __m512 ar = _mm512_set1_ps(KContig ? a[r * lda + k] : a[k * lda + r]);
       for (int v = 0; v < NV; ++v) acc[r][v] = _mm512_fmadd_ps(ar, bv[v], acc[r][v]);
     }
   }
@@ -185,18 +151,19 @@ void tile_t(int cols, int64_t kc, const float* __restrict a, const float* __rest
   }
 }
 
-using TileFn = void (*)(int, int64_t, const float*, const float*, float*, int64_t, const Epilogue&);
+using TileFn = void (*)(int, int64_t, const float*, int64_t, const float*, float*, int64_t, const Epilogue&);
 
-template <int NV, int... I>
+template <int NV, bool KContig, int... I>
 constexpr std::array<TileFn, sizeof...(I)> make_row(std::integer_sequence<int, I...>) {
-  return {&tile_t<I + 1, NV>...};
+  return {&tile_t<I + 1, NV, KContig>...};
 }
 
-void tile(int rows, int cols, int bw, int64_t kc, const float* a, const float* b, float* c, int64_t ldc,
-          const Epilogue& e) {
-  static constexpr std::array<std::array<TileFn, kMr>, 2> table{
-      make_row<1>(std::make_integer_sequence<int, kMr>{}), make_row<2>(std::make_integer_sequence<int, kMr>{})};
-  table[bw / 16 - 1][rows - 1](cols, kc, a, b, c, ldc, e);
+void tile(int rows, int cols, int bw, int64_t kc, const float* a, int64_t lda, bool a_kcontig, const float* b,
+          float* c, int64_t ldc, const Epilogue& e) {
+  using Seq = std::make_integer_sequence<int, kMr>;
+  static constexpr std::array<std::array<TileFn, kMr>, 4> table{make_row<1, false>(Seq{}), make_row<2, false>(Seq{}),
+                                                               make_row<1, true>(Seq{}), make_row<2, true>(Seq{})};
+  table[(a_kcontig ? 2 : 0) + bw / 16 - 1][rows - 1](cols, kc, a, lda, b, c, ldc, e);
 }
 
 #pragma GCC pop_options
@@ -204,7 +171,7 @@ void tile(int rows, int cols, int bw, int64_t kc, const float* a, const float* b
 }  // namespace
 
 const Isa* isa_avx512() {
-  static const Isa isa{"avx512", kMr, kNr, kNr / 2, &pack_a, &pack_b, &tile};
+  static const Isa isa{"avx512", kMr, kNr, kNr / 2, &pack_b, &tile};
   __builtin_cpu_init();
   const bool ok = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
                   __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq") &&

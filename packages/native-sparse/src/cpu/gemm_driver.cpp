@@ -14,14 +14,14 @@ namespace lth::cpu::gemm_detail {
 
 namespace {
 
-// Blocking for AMD Zen 4 (32 KB L1d, 1 MB L2 per core): an A micro-panel (mr × KC ≤ 12×400 floats,
-// 19 KB) stays in L1 while the packed B block (KC × NC, ≤ ~600 KB) stays in L2; the A block (MC × KC) is
-// read from L2/L3 once per B block.
+// Blocking for AMD Zen 4/5 (32–48 KB L1d, 1 MB L2 per core): an A micro-panel (mr × KC ≤ 12×400
+// floats, 19 KB) stays in L1 while the packed B block (KC × NC, ≤ ~600 KB) stays in L2.
 constexpr int64_t kKcMax = 400;
 constexpr int64_t kL2BlockBytes = 600 * 1024;
-constexpr int64_t kMcMax = 960;
-// Packing one element costs about as much as this many multiply-adds (used to pick the thread grid).
+// Packing one element of B costs about as much as this many multiply-adds, reading one of A (unpacked)
+// about kAReadCost (used to pick the thread grid).
 constexpr int64_t kPackCost = 6;
+constexpr int64_t kAReadCost = 1;
 // Starting a parallel region costs about this many multiply-adds (a few µs); below it one thread wins.
 constexpr int64_t kThreadCost = 60000;
 
@@ -93,7 +93,7 @@ Grid choose_grid(int64_t M, int64_t N, int64_t K, int threads, const Isa& isa) {
       double rows = static_cast<double>(ceil_div(mt, tm) * isa.mr);
       double cols = static_cast<double>(ceil_div(nt, tn) * isa.nr);
       double cost = rows * cols * static_cast<double>(K) +
-                    static_cast<double>(kPackCost) * static_cast<double>(K) * (rows + cols) +
+                    static_cast<double>(K) * (kPackCost * cols + kAReadCost * rows) +
                     static_cast<double>(kThreadCost) * (tm * tn - 1);
       if (best_cost < 0 || cost < best_cost) {
         best_cost = cost;
@@ -129,49 +129,44 @@ void run(const Problem& p) {
   const int workers = g.tm * g.tn;
   const int64_t mt = ceil_div(p.M, mr), nt = ceil_div(p.N, nr);
 
-  // Largest per-thread rectangle, and the block sizes that bound the pack buffers.
-  const int64_t rows_pt = ceil_div(mt, g.tm) * mr, cols_pt = ceil_div(nt, g.tn) * nr;
-  const int64_t mc_max = std::min(rows_pt, kMcMax / mr * mr);
+  // Largest per-thread block of B, which bounds the pack buffer.
+  const int64_t cols_pt = ceil_div(nt, g.tn) * nr;
   const int64_t nc_l2 = std::max<int64_t>(nr, kL2BlockBytes / (kc_nom * 4) / nr * nr);
   const int64_t nc_max = std::min(cols_pt, nc_l2);
-  const int64_t a_floats = (mc_max * kc_nom + 15) / 16 * 16;
-  const int64_t b_floats = (nc_max * kc_nom + 15) / 16 * 16;
-  const int64_t per_worker = a_floats + b_floats;
+  const int64_t per_worker = (nc_max * kc_nom + 15) / 16 * 16;  // 64-byte aligned blocks
 
   static thread_local Workspace ws;
   float* buffers = ws.get(static_cast<size_t>(per_worker * workers));
+
+  const bool a_kcontig = !p.a.trans;  // op(A)(i, k) = a[i*lda + k], else a[k*lda + i]
+  const int64_t lda = p.a.ld;
 
   // One worker: rectangle (ti, tj) of the grid. No exceptions escape (nothing in here throws).
   auto work = [&](int w) noexcept {
     const int ti = w / g.tn, tj = w % g.tn;
     const int64_t m0 = std::min(p.M, mt * ti / g.tm * mr), m1 = std::min(p.M, mt * (ti + 1) / g.tm * mr);
     const int64_t n0 = std::min(p.N, nt * tj / g.tn * nr), n1 = std::min(p.N, nt * (tj + 1) / g.tn * nr);
-    float* abuf = buffers + per_worker * w;
-    float* bbuf = abuf + a_floats;
-    for (int64_t ic = m0; ic < m1; ic += mc_max) {
-      const int64_t mc = std::min(mc_max, m1 - ic);
+    float* bbuf = buffers + per_worker * w;
+    for (int64_t jc = n0; jc < n1; jc += nc_max) {
+      const int64_t nc = std::min(nc_max, n1 - jc);
       for (int64_t pc = 0; pc < p.K; pc += kc_nom) {
         const int64_t kc = std::min(kc_nom, p.K - pc);
         const bool first = pc == 0, last = pc + kc == p.K;
-        isa.pack_a(p.a, ic, mc, pc, kc, isa.mr, abuf);
-        for (int64_t jc = n0; jc < n1; jc += nc_max) {
-          const int64_t nc = std::min(nc_max, n1 - jc);
-          isa.pack_b(p.b, pc, kc, jc, nc, isa.nr, isa.nr_half, bbuf);
-          for (int64_t ir = 0; ir < mc; ir += mr) {
-            const int rows = static_cast<int>(std::min(mr, mc - ir));
-            const float* ap = abuf + ir * kc;
-            float* crow = p.c + (ic + ir) * p.ldc + jc;
-            for (int64_t jr = 0; jr < nc; jr += nr) {
-              const int cols = static_cast<int>(std::min(nr, nc - jr));
-              const int bw = (isa.nr_half && cols <= isa.nr_half) ? isa.nr_half : isa.nr;
-              Epilogue e{p.alpha, first ? p.beta : 1.0f, nullptr, false, nullptr, p.ldm};
-              if (last) {
-                e.bias = p.bias ? p.bias + jc + jr : nullptr;
-                e.relu = p.relu;
-                e.cmask = p.cmask ? p.cmask + (ic + ir) * p.ldm + jc + jr : nullptr;
-              }
-              isa.tile(rows, cols, bw, kc, ap, bbuf + jr * kc, crow + jr, p.ldc, e);
+        isa.pack_b(p.b, pc, kc, jc, nc, isa.nr, isa.nr_half, bbuf);
+        for (int64_t i = m0; i < m1; i += mr) {
+          const int rows = static_cast<int>(std::min(mr, m1 - i));
+          const float* ap = a_kcontig ? p.a.p + i * lda + pc : p.a.p + pc * lda + i;
+          float* crow = p.c + i * p.ldc + jc;
+          for (int64_t jr = 0; jr < nc; jr += nr) {
+            const int cols = static_cast<int>(std::min(nr, nc - jr));
+            const int bw = (isa.nr_half && cols <= isa.nr_half) ? isa.nr_half : isa.nr;
+            Epilogue e{p.alpha, first ? p.beta : 1.0f, nullptr, false, nullptr, p.ldm};
+            if (last) {
+              e.bias = p.bias ? p.bias + jc + jr : nullptr;
+              e.relu = p.relu;
+              e.cmask = p.cmask ? p.cmask + i * p.ldm + jc + jr : nullptr;
             }
+            isa.tile(rows, cols, bw, kc, ap, lda, a_kcontig, bbuf + jr * kc, crow + jr, p.ldc, e);
           }
         }
       }

@@ -1,4 +1,4 @@
-// Portable pieces of the packed GEMM: the scalar packers (any panel shape) and a plain-C++ micro-kernel
+// Portable pieces of the packed GEMM: the scalar B packer (any panel width) and a plain-C++ micro-kernel
 // (4×8 tile, vectorised by the compiler for the baseline ISA) used where neither AVX2 nor AVX-512 exists.
 #include <array>
 #include <utility>
@@ -6,26 +6,6 @@
 #include "gemm_internal.h"
 
 namespace lth::cpu::gemm_detail {
-
-void pack_a_scalar(const MatView& a, int64_t i0, int64_t mc, int64_t k0, int64_t kc, int mr, float* dst) {
-  for (int64_t ip = 0; ip < mc; ip += mr) {
-    const int rows = static_cast<int>(std::min<int64_t>(mr, mc - ip));
-    float* d = dst + ip * kc;
-    for (int r = 0; r < rows; ++r) {
-      const int64_t i = i0 + ip + r;
-      if (!a.trans) {
-        const float* src = a.p + i * a.ld + k0;
-        const uint8_t* m = a.mask ? a.mask + i * a.ld + k0 : nullptr;
-        for (int64_t k = 0; k < kc; ++k) d[k * rows + r] = (!m || m[k]) ? src[k] : 0.0f;
-      } else {
-        for (int64_t k = 0; k < kc; ++k) {
-          const int64_t at = (k0 + k) * a.ld + i;
-          d[k * rows + r] = (!a.mask || a.mask[at]) ? a.p[at] : 0.0f;
-        }
-      }
-    }
-  }
-}
 
 void pack_b_scalar(const MatView& b, int64_t k0, int64_t kc, int64_t j0, int64_t nc, int nr, int nr_half,
                    float* dst) {
@@ -54,36 +34,38 @@ namespace {
 
 constexpr int kMr = 4, kNr = 8;
 
-template <int R>
-void tile_t(int cols, int64_t kc, const float* a, const float* b, float* c, int64_t ldc, const Epilogue& e) {
+template <int R, bool KContig>
+void tile_t(int cols, int64_t kc, const float* a, int64_t lda, const float* b, float* c, int64_t ldc,
+            const Epilogue& e) {
   float acc[R][kNr] = {};
   for (int64_t k = 0; k < kc; ++k) {
     const float* bk = b + k * kNr;
     for (int r = 0; r < R; ++r) {
-      const float ar = a[k * R + r];
+      const float ar = KContig ? a[r * lda + k] : a[k * lda + r];
       for (int j = 0; j < kNr; ++j) acc[r][j] += ar * bk[j];
     }
   }
   store_tile_scalar(&acc[0][0], kNr, R, cols, c, ldc, e);
 }
 
-using TileFn = void (*)(int, int64_t, const float*, const float*, float*, int64_t, const Epilogue&);
+using TileFn = void (*)(int, int64_t, const float*, int64_t, const float*, float*, int64_t, const Epilogue&);
 
-template <int... I>
-constexpr auto make_table(std::integer_sequence<int, I...>) {
-  return std::array<TileFn, sizeof...(I)>{&tile_t<I + 1>...};
+template <bool KContig, int... I>
+constexpr std::array<TileFn, sizeof...(I)> make_row(std::integer_sequence<int, I...>) {
+  return {&tile_t<I + 1, KContig>...};
 }
 
-void tile(int rows, int cols, int /*bw*/, int64_t kc, const float* a, const float* b, float* c, int64_t ldc,
-          const Epilogue& e) {
-  static constexpr auto table = make_table(std::make_integer_sequence<int, kMr>{});
-  table[rows - 1](cols, kc, a, b, c, ldc, e);
+void tile(int rows, int cols, int /*bw*/, int64_t kc, const float* a, int64_t lda, bool a_kcontig,
+          const float* b, float* c, int64_t ldc, const Epilogue& e) {
+  static constexpr std::array<std::array<TileFn, kMr>, 2> table{
+      make_row<false>(std::make_integer_sequence<int, kMr>{}), make_row<true>(std::make_integer_sequence<int, kMr>{})};
+  table[a_kcontig][rows - 1](cols, kc, a, lda, b, c, ldc, e);
 }
 
 }  // namespace
 
 const Isa& isa_generic() {
-  static const Isa isa{"generic", kMr, kNr, 0, &pack_a_scalar, &pack_b_scalar, &tile};
+  static const Isa isa{"generic", kMr, kNr, 0, &pack_b_scalar, &tile};
   return isa;
 }
 

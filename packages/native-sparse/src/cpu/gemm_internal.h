@@ -3,11 +3,13 @@
 //
 // Structure (Goto/BLIS, mirrored for row-major C whose vector direction is N):
 //   driver (gemm_driver.cpp): threads split C into a tm×tn grid; each thread walks
-//     MC rows → KC depth → pack A block (MC×KC) → NC columns → pack B block (KC×NC, L2)
-//       → MR rows (A micro-panel stays in L1) → NR columns (B micro-panels stream from L2) → micro-kernel.
-//   packing: op(A) rows → panels [k][rows] (rows = MR, the last panel tight); op(B) columns → panels
-//     [k][w] (w = NR, or NR/2 for a narrow last panel, zero padded). Transposes and the weight mask are
-//     handled while packing, so the micro-kernels see one layout.
+//     NC columns → KC depth → pack B block (KC×NC, stays in L2) → MR rows (the A micro-panel, MR×KC,
+//       stays in L1) → NR columns (B micro-panels stream from L2) → micro-kernel.
+//   packing: op(B) columns → panels [k][w] (w = NR, or NR/2 for a narrow last panel, zero padded); the
+//     transpose (B stored [N,K], e.g. a weight W [out,in]) and the weight mask are handled while packing.
+//     A is not packed (like MLAS): the micro-kernel broadcasts op(A) straight from its row-major storage,
+//     either layout (rows contiguous in k, or A stored [K,M]); that saves a transpose of the
+//     activations per call, which costs as much as a small GEMM.
 //   micro-kernels (gemm_avx512.cpp, gemm_avx2.cpp, gemm_generic.cpp): accumulators in registers over one
 //     KC block, then the epilogue: alpha, beta·C, bias, ReLU and an output mask, fused into the store.
 #pragma once
@@ -17,8 +19,8 @@
 namespace lth::cpu::gemm_detail {
 
 // A stored row-major matrix read as op(X): element (r, c) of op(X) is p[r*ld + c] (trans false) or
-// p[c*ld + r] (trans true). mask (optional) has X's stored layout and leading dimension; a zero entry
-// reads as 0.0f (the weight mask fused into packing).
+// p[c*ld + r] (trans true). mask (optional, B only) has X's stored layout and leading dimension; a zero
+// entry reads as 0.0f (the weight mask fused into packing).
 struct MatView {
   const float* p;
   int64_t ld;
@@ -42,7 +44,7 @@ struct Epilogue {
 // The epilogue's bias, relu and cmask are applied once, after the whole K sum.
 struct Problem {
   int64_t M, N, K;
-  MatView a, b;
+  MatView a, b;  // a.mask must be null
   float* c;
   int64_t ldc;
   float alpha, beta;
@@ -54,33 +56,31 @@ struct Problem {
 
 void run(const Problem& p);  // gemm_driver.cpp
 
-// One instruction-set variant: micro-tile shape, packers and the micro-kernel.
+// One instruction-set variant: micro-tile shape, B packer and the micro-kernel.
 struct Isa {
   const char* name;
-  int mr;       // rows of a micro-tile (A panel height)
+  int mr;       // rows of a micro-tile
   int nr;       // columns of a micro-tile (B panel width)
   int nr_half;  // a narrower B panel width for a last panel of <= nr_half columns (0: none)
-  // Pack rows [i0, i0+mc) × depth [k0, k0+kc) of op(A) into panels of mr rows: panel p starts at
-  // dst + p*mr*kc and holds [kc][rows] with rows = min(mr, mc - p*mr).
-  void (*pack_a)(const MatView& a, int64_t i0, int64_t mc, int64_t k0, int64_t kc, int mr, float* dst);
   // Pack depth [k0, k0+kc) × columns [j0, j0+nc) of op(B) (mask applied) into panels of nr columns:
   // panel q starts at dst + q*nr*kc and holds [kc][w], w = nr or nr_half (see above), zero padded.
+  // dst is 64-byte aligned.
   void (*pack_b)(const MatView& b, int64_t k0, int64_t kc, int64_t j0, int64_t nc, int nr, int nr_half,
                  float* dst);
-  // C tile [rows, cols] += ... : a is an A panel [kc][rows], b a B panel [kc][bw]; cols <= bw.
-  void (*tile)(int rows, int cols, int bw, int64_t kc, const float* a, const float* b, float* c, int64_t ldc,
-               const Epilogue& e);
+  // C tile [rows, cols] from A rows × a B panel [kc][bw] (cols <= bw). Element (r, k) of the A tile is
+  // a[r*lda + k] when a_kcontig (A row-major [M,K]) else a[k*lda + r] (A stored [K,M]).
+  void (*tile)(int rows, int cols, int bw, int64_t kc, const float* a, int64_t lda, bool a_kcontig,
+               const float* b, float* c, int64_t ldc, const Epilogue& e);
 };
 
-const Isa* isa_avx512();  // null when the compiler cannot build it
+const Isa* isa_avx512();  // null when the CPU lacks it
 const Isa* isa_avx2();
 const Isa& isa_generic();
 // The variant in use: the widest the CPU supports, or the one named by LTH_CPU_ISA (avx512|avx2|generic;
 // an unsupported name falls back to the next narrower one). Chosen once per process.
 const Isa& active_isa();
 
-// Portable packers (any mr/nr), used by the AVX2 and generic variants.
-void pack_a_scalar(const MatView& a, int64_t i0, int64_t mc, int64_t k0, int64_t kc, int mr, float* dst);
+// Portable B packer (any panel width), used by the AVX2 and generic variants.
 void pack_b_scalar(const MatView& b, int64_t k0, int64_t kc, int64_t j0, int64_t nc, int nr, int nr_half,
                    float* dst);
 
