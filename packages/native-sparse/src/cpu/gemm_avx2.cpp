@@ -20,26 +20,35 @@ template <int R, int NV, bool KContig>
 void tile_t(int cols, int64_t kc, const float* __restrict a, int64_t lda, const float* __restrict b, float* c,
             int64_t ldc, const Epilogue& e) {
   __m256 acc[R][NV];
+#pragma GCC unroll 16
   for (int r = 0; r < R; ++r)
+#pragma GCC unroll 4
     for (int v = 0; v < NV; ++v) acc[r][v] = _mm256_setzero_ps();
 #pragma GCC unroll 2
   for (int64_t k = 0; k < kc; ++k) {
     __m256 bv[NV];
+#pragma GCC unroll 4
     for (int v = 0; v < NV; ++v) bv[v] = _mm256_load_ps(b + k * (NV * 8) + v * 8);
+#pragma GCC unroll 16
     for (int r = 0; r < R; ++r) {
       const __m256 ar = _mm256_broadcast_ss(KContig ? a + r * lda + k : a + k * lda + r);
+#pragma GCC unroll 4
       for (int v = 0; v < NV; ++v) acc[r][v] = _mm256_fmadd_ps(ar, bv[v], acc[r][v]);
     }
   }
   if (cols != NV * 8) {  // column edge: through a small buffer and the scalar epilogue
     alignas(32) float tmp[R][NV * 8];
+#pragma GCC unroll 16
     for (int r = 0; r < R; ++r)
+#pragma GCC unroll 4
       for (int v = 0; v < NV; ++v) _mm256_store_ps(&tmp[r][v * 8], acc[r][v]);
     store_tile_scalar(&tmp[0][0], NV * 8, R, cols, c, ldc, e);
     return;
   }
   const __m256 alpha = _mm256_set1_ps(e.alpha), beta = _mm256_set1_ps(e.beta), zero = _mm256_setzero_ps();
+#pragma GCC unroll 16
   for (int r = 0; r < R; ++r) {
+#pragma GCC unroll 4
     for (int v = 0; v < NV; ++v) {
       float* cp = c + r * ldc + v * 8;
       __m256 x = _mm256_mul_ps(alpha, acc[r][v]);

@@ -1,11 +1,23 @@
 // Portable pieces of the packed GEMM: the scalar B packer (any panel width) and a plain-C++ micro-kernel
 // (4×8 tile, vectorised by the compiler for the baseline ISA) used where neither AVX2 nor AVX-512 exists.
 #include <array>
+#include <cstring>
 #include <utility>
 
 #include "gemm_internal.h"
 
 namespace lth::cpu::gemm_detail {
+
+namespace {
+// x where the mask byte is nonzero, else +0.0f; branch-free (masks are random, branches would mispredict).
+inline float keep_if(float x, uint8_t m) {
+  uint32_t bits;
+  std::memcpy(&bits, &x, 4);
+  bits &= 0u - static_cast<uint32_t>(m != 0);
+  std::memcpy(&x, &bits, 4);
+  return x;
+}
+}  // namespace
 
 void pack_b_scalar(const MatView& b, int64_t k0, int64_t kc, int64_t j0, int64_t nc, int nr, int nr_half,
                    float* dst) {
@@ -16,13 +28,19 @@ void pack_b_scalar(const MatView& b, int64_t k0, int64_t kc, int64_t j0, int64_t
     if (!b.trans) {
       for (int64_t k = 0; k < kc; ++k) {
         const int64_t row = (k0 + k) * b.ld + j0 + jp;
-        for (int j = 0; j < cols; ++j) d[k * w + j] = (!b.mask || b.mask[row + j]) ? b.p[row + j] : 0.0f;
+        if (b.mask)
+          for (int j = 0; j < cols; ++j) d[k * w + j] = keep_if(b.p[row + j], b.mask[row + j]);
+        else
+          for (int j = 0; j < cols; ++j) d[k * w + j] = b.p[row + j];
         for (int j = cols; j < w; ++j) d[k * w + j] = 0.0f;
       }
     } else {
       for (int j = 0; j < cols; ++j) {
         const int64_t row = (j0 + jp + j) * b.ld + k0;
-        for (int64_t k = 0; k < kc; ++k) d[k * w + j] = (!b.mask || b.mask[row + k]) ? b.p[row + k] : 0.0f;
+        if (b.mask)
+          for (int64_t k = 0; k < kc; ++k) d[k * w + j] = keep_if(b.p[row + k], b.mask[row + k]);
+        else
+          for (int64_t k = 0; k < kc; ++k) d[k * w + j] = b.p[row + k];
       }
       for (int64_t k = 0; k < kc; ++k)
         for (int j = cols; j < w; ++j) d[k * w + j] = 0.0f;
@@ -34,18 +52,27 @@ namespace {
 
 constexpr int kMr = 4, kNr = 8;
 
+// Only straight-line (SLP) vectorisation across the 8 columns: GCC's loop vectoriser would otherwise
+// vectorise the k loop as a reduction and shuffle a lot.
 template <int R, bool KContig>
-void tile_t(int cols, int64_t kc, const float* a, int64_t lda, const float* b, float* c, int64_t ldc,
+__attribute__((optimize("no-tree-loop-vectorize"))) void tile_t(int cols, int64_t kc, const float* a, int64_t lda, const float* b, float* c, int64_t ldc,
             const Epilogue& e) {
-  float acc[R][kNr] = {};
+  float acc[R][kNr] = {};  // stays in registers: its address is never taken
   for (int64_t k = 0; k < kc; ++k) {
     const float* bk = b + k * kNr;
+#pragma GCC unroll 8
     for (int r = 0; r < R; ++r) {
       const float ar = KContig ? a[r * lda + k] : a[k * lda + r];
+#pragma GCC unroll 8
       for (int j = 0; j < kNr; ++j) acc[r][j] += ar * bk[j];
     }
   }
-  store_tile_scalar(&acc[0][0], kNr, R, cols, c, ldc, e);
+  float out[R][kNr];
+#pragma GCC unroll 8
+  for (int r = 0; r < R; ++r)
+#pragma GCC unroll 8
+    for (int j = 0; j < kNr; ++j) out[r][j] = acc[r][j];
+  store_tile_scalar(&out[0][0], kNr, R, cols, c, ldc, e);
 }
 
 using TileFn = void (*)(int, int64_t, const float*, int64_t, const float*, float*, int64_t, const Epilogue&);
