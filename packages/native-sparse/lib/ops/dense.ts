@@ -1,8 +1,8 @@
 // Dense GEMM and the masked dense (fully connected) layer.
-import { expectDType, expectLive, expectRank, expectSameDevice, expectShape, shapeStr } from '../check.js';
+import { expectLive, shapeStr } from '../check.js';
 import { LthError } from '../errors.js';
 import { nativeAs } from '../native.js';
-import { zeros, type Tensor } from '../tensor.js';
+import { zeros, type Device, type DType, type Tensor } from '../tensor.js';
 
 type F32 = Tensor<'f32'>;
 type U8 = Tensor<'u8'>;
@@ -13,6 +13,48 @@ interface DenseNative {
   maskedDenseBackward(x: F32, W: F32, mask: U8 | null, dy: F32, dx: F32 | null, dW: F32 | null, db: F32 | null): void;
 }
 const native = () => nativeAs<DenseNative>();
+
+// Argument checks. A tensor's shape, dtype and device never change, but each read of them crosses into
+// native code (the shape getter builds a new array, ~0.5 µs), which made the checks cost more than a
+// LeNet-sized layer; so they are read once per tensor object and kept here. `disposed` is read each call.
+interface Meta {
+  readonly shape: readonly number[];
+  readonly dtype: DType;
+  readonly device: Device;
+}
+const metaCache = new WeakMap<Tensor, Meta>();
+
+function meta(op: string, name: string, t: Tensor): Meta {
+  expectLive(op, name, t);
+  let m = metaCache.get(t);
+  if (!m) {
+    m = { shape: t.shape, dtype: t.dtype, device: t.device };
+    metaCache.set(t, m);
+  }
+  return m;
+}
+
+function checkMeta(op: string, name: string, m: Meta, dtype: DType, shape?: readonly number[], rank?: number): void {
+  if (m.dtype !== dtype) throw new LthError('ERR_DTYPE', `${op}: '${name}' must be ${dtype}, got ${m.dtype}`);
+  if (rank !== undefined && m.shape.length !== rank) {
+    throw new LthError('ERR_SHAPE', `${op}: '${name}' must have rank ${rank}, got shape ${shapeStr(m.shape)}`);
+  }
+  if (shape && (m.shape.length !== shape.length || m.shape.some((d, i) => d !== shape[i]))) {
+    throw new LthError('ERR_SHAPE', `${op}: '${name}' must have shape ${shapeStr(shape)}, got ${shapeStr(m.shape)}`);
+  }
+}
+
+function sameDevice(op: string, args: Record<string, Meta | null>): Device {
+  let first: [string, Meta] | undefined;
+  for (const [name, m] of Object.entries(args)) {
+    if (!m) continue;
+    if (!first) first = [name, m];
+    else if (m.device !== first[1].device) {
+      throw new LthError('ERR_DEVICE', `${op}: '${name}' is on ${m.device} but '${first[0]}' is on ${first[1].device}`);
+    }
+  }
+  return first![1].device;
+}
 
 export interface GemmOptions {
   transA?: boolean;
@@ -27,43 +69,49 @@ export interface GemmOptions {
 export function gemm(A: F32, B: F32, opts: GemmOptions = {}): F32 {
   const op = 'gemm';
   const { transA = false, transB = false, alpha = 1, beta = 0 } = opts;
-  expectLive(op, 'A', A);
-  expectLive(op, 'B', B);
-  expectRank(op, 'A', A, 2);
-  expectRank(op, 'B', B, 2);
-  expectDType(op, 'A', A, 'f32');
-  expectDType(op, 'B', B, 'f32');
-  const [M, K] = transA ? [A.shape[1]!, A.shape[0]!] : [A.shape[0]!, A.shape[1]!];
-  const [Kb, N] = transB ? [B.shape[1]!, B.shape[0]!] : [B.shape[0]!, B.shape[1]!];
+  const a = meta(op, 'A', A);
+  const b = meta(op, 'B', B);
+  checkMeta(op, 'A', a, 'f32', undefined, 2);
+  checkMeta(op, 'B', b, 'f32', undefined, 2);
+  const [M, K] = transA ? [a.shape[1]!, a.shape[0]!] : [a.shape[0]!, a.shape[1]!];
+  const [Kb, N] = transB ? [b.shape[1]!, b.shape[0]!] : [b.shape[0]!, b.shape[1]!];
   if (K !== Kb) {
     throw new LthError('ERR_SHAPE', `${op}: inner dimensions differ: op(A) is [${M},${K}], op(B) is [${Kb},${N}]`);
   }
   if (beta !== 0 && !opts.out) throw new LthError('ERR_ARG', `${op}: beta ${beta} needs an 'out' tensor to accumulate into`);
-  const out = opts.out ?? zeros([M, N], { dtype: 'f32', device: A.device });
-  expectShape(op, 'out', out, [M, N]);
-  expectSameDevice(op, { A, B, out });
+  const device = sameDevice(op, { A: a, B: b });
+  const out = opts.out ?? zeros([M, N], { dtype: 'f32', device });
+  if (opts.out) {
+    const o = meta(op, 'out', out);
+    checkMeta(op, 'out', o, 'f32', [M, N]);
+    sameDevice(op, { A: a, out: o });
+  }
   native().gemm(transA, transB, alpha, A, B, beta, out);
   return out;
 }
 
-function checkDense(op: string, x: F32, W: F32, mask: U8 | null | undefined): { B: number; In: number; Out: number } {
-  expectLive(op, 'x', x);
-  expectLive(op, 'W', W);
-  expectRank(op, 'x', x, 2);
-  expectRank(op, 'W', W, 2);
-  expectDType(op, 'x', x, 'f32');
-  expectDType(op, 'W', W, 'f32');
-  const [B, In] = [x.shape[0]!, x.shape[1]!];
-  const Out = W.shape[0]!;
-  if (W.shape[1] !== In) {
-    throw new LthError('ERR_SHAPE', `${op}: x ${shapeStr(x.shape)} needs W [out, ${In}], got W ${shapeStr(W.shape)}`);
+interface DenseArgs {
+  B: number;
+  In: number;
+  Out: number;
+  x: Meta;
+  W: Meta;
+  mask: Meta | null;
+}
+
+function checkDense(op: string, x: F32, W: F32, mask: U8 | null | undefined): DenseArgs {
+  const xm = meta(op, 'x', x);
+  const wm = meta(op, 'W', W);
+  checkMeta(op, 'x', xm, 'f32', undefined, 2);
+  checkMeta(op, 'W', wm, 'f32', undefined, 2);
+  const [B, In] = [xm.shape[0]!, xm.shape[1]!];
+  const Out = wm.shape[0]!;
+  if (wm.shape[1] !== In) {
+    throw new LthError('ERR_SHAPE', `${op}: x ${shapeStr(xm.shape)} needs W [out, ${In}], got W ${shapeStr(wm.shape)}`);
   }
-  if (mask) {
-    expectLive(op, 'mask', mask);
-    expectDType(op, 'mask', mask, 'u8');
-    expectShape(op, 'mask', mask, W.shape);
-  }
-  return { B, In, Out };
+  const mm = mask ? meta(op, 'mask', mask) : null;
+  if (mm) checkMeta(op, 'mask', mm, 'u8', wm.shape);
+  return { B, In, Out, x: xm, W: wm, mask: mm };
 }
 
 export interface DenseForwardOptions {
@@ -76,11 +124,16 @@ export interface DenseForwardOptions {
 /** y[B,Out] = x[B,In]·(W⊙mask)ᵀ + bias, W is [Out,In]; ReLU fused when `relu`. */
 export function maskedDenseForward(x: F32, W: F32, opts: DenseForwardOptions = {}): F32 {
   const op = 'maskedDenseForward';
-  const { B, Out } = checkDense(op, x, W, opts.mask);
-  if (opts.bias) expectShape(op, 'bias', opts.bias, [Out]);
-  const y = opts.out ?? zeros([B, Out], { dtype: 'f32', device: x.device });
-  expectShape(op, 'out', y, [B, Out]);
-  expectSameDevice(op, { x, W, mask: opts.mask, bias: opts.bias, out: y });
+  const d = checkDense(op, x, W, opts.mask);
+  const bm = opts.bias ? meta(op, 'bias', opts.bias) : null;
+  if (bm) checkMeta(op, 'bias', bm, 'f32', [d.Out]);
+  const device = sameDevice(op, { x: d.x, W: d.W, mask: d.mask, bias: bm });
+  const y = opts.out ?? zeros([d.B, d.Out], { dtype: 'f32', device });
+  if (opts.out) {
+    const ym = meta(op, 'out', y);
+    checkMeta(op, 'out', ym, 'f32', [d.B, d.Out]);
+    sameDevice(op, { x: d.x, out: ym });
+  }
   native().maskedDenseForward(x, W, opts.mask ?? null, opts.bias ?? null, opts.relu ?? false, y);
   return y;
 }
@@ -102,18 +155,21 @@ export interface DenseBackwardOptions {
 /** dx = dy·(W⊙mask), dW = (dyᵀ·x)⊙mask (exactly 0 where pruned), db = Σ_b dy. */
 export function maskedDenseBackward(x: F32, W: F32, dy: F32, opts: DenseBackwardOptions = {}): DenseGrads {
   const op = 'maskedDenseBackward';
-  const { B, In, Out } = checkDense(op, x, W, opts.mask);
-  expectShape(op, 'dy', dy, [B, Out]);
+  const d = checkDense(op, x, W, opts.mask);
+  const dym = meta(op, 'dy', dy);
+  checkMeta(op, 'dy', dym, 'f32', [d.B, d.Out]);
+  const device = sameDevice(op, { x: d.x, W: d.W, mask: d.mask, dy: dym });
   const pick = (v: F32 | boolean | undefined, shape: number[], name: string): F32 | null => {
     if (v === false) return null;
-    if (v === undefined || v === true) return zeros(shape, { dtype: 'f32', device: x.device });
-    expectShape(op, name, v, shape);
+    if (v === undefined || v === true) return zeros(shape, { dtype: 'f32', device });
+    const m = meta(op, name, v);
+    checkMeta(op, name, m, 'f32', shape);
+    sameDevice(op, { x: d.x, [name]: m });
     return v;
   };
-  const dx = pick(opts.dx, [B, In], 'dx');
-  const dW = pick(opts.dW, [Out, In], 'dW');
-  const db = pick(opts.db, [Out], 'db');
-  expectSameDevice(op, { x, W, mask: opts.mask, dy, dx, dW, db });
+  const dx = pick(opts.dx, [d.B, d.In], 'dx');
+  const dW = pick(opts.dW, [d.Out, d.In], 'dW');
+  const db = pick(opts.db, [d.Out], 'db');
   native().maskedDenseBackward(x, W, opts.mask ?? null, dy, dx, dW, db);
   return { dx, dW, db };
 }

@@ -1,10 +1,8 @@
 // Dense GEMM on the CPU. C[M,N] = alpha·op(A)·op(B) + beta·C, row-major.
-// ref::gemm is the plain triple loop that defines the op; cpu::gemm is the fast kernel.
-#include <algorithm>
-#include <vector>
-
+// ref::gemm is the plain triple loop that defines the op; cpu::gemm is the fast kernel: a packed GEMM
+// (see gemm_internal.h) with AVX-512 / AVX2 / portable micro-kernels picked at run time.
 #include "../kernels.h"
-#include "../parallel.h"
+#include "gemm_internal.h"
 
 namespace lth::cpu {
 
@@ -26,30 +24,20 @@ void gemm(Trans ta, Trans tb, int64_t M, int64_t N, int64_t K, float alpha, cons
 }
 }  // namespace ref
 
-// Simple row-parallel kernel: op(B) is first made contiguous [K,N], then each row of C is an axpy
-// sweep the compiler vectorises.
+// The packed, blocked, multi-threaded kernel (gemm_driver.cpp and the per-ISA micro-kernels).
 void gemm(Trans ta, Trans tb, int64_t M, int64_t N, int64_t K, float alpha, const float* A, const float* B,
           float beta, float* C) {
-  std::vector<float> bt;
-  const float* Bn = B;
-  if (tb == Trans::T) {
-    bt.resize(static_cast<size_t>(K * N));
-    for (int64_t j = 0; j < N; ++j)
-      for (int64_t k = 0; k < K; ++k) bt[k * N + j] = B[j * K + k];
-    Bn = bt.data();
-  }
-  parallel_for(M, 4, [&](int64_t i0, int64_t i1) {
-    for (int64_t i = i0; i < i1; ++i) {
-      float* c = C + i * N;
-      if (beta == 0.0f) std::fill(c, c + N, 0.0f);
-      else if (beta != 1.0f) for (int64_t j = 0; j < N; ++j) c[j] *= beta;
-      for (int64_t k = 0; k < K; ++k) {
-        float a = alpha * (ta == Trans::N ? A[i * K + k] : A[k * M + i]);
-        const float* b = Bn + k * N;
-        for (int64_t j = 0; j < N; ++j) c[j] += a * b[j];
-      }
-    }
-  });
+  gemm_detail::Problem p{};
+  p.M = M;
+  p.N = N;
+  p.K = K;
+  p.a = {A, ta == Trans::N ? K : M, ta == Trans::T, nullptr};
+  p.b = {B, tb == Trans::N ? N : K, tb == Trans::T, nullptr};
+  p.c = C;
+  p.ldc = N;
+  p.alpha = alpha;
+  p.beta = beta;
+  gemm_detail::run(p);
 }
 
 }  // namespace lth::cpu

@@ -1,10 +1,10 @@
 // Masked dense layer on the CPU: y = x·(W⊙M)ᵀ + b (optionally ReLU), and its backward pass with the
 // gradient of every pruned weight exactly 0.
 #include <algorithm>
-#include <vector>
 
 #include "../kernels.h"
 #include "../parallel.h"
+#include "gemm_internal.h"
 
 namespace lth::cpu {
 
@@ -57,51 +57,75 @@ void masked_dense_backward(int64_t B, int64_t In, int64_t Out, const float* x, c
 }  // namespace ref
 
 namespace {
-// W⊙M into a scratch buffer (or W itself when there is no mask).
-const float* masked_weights(int64_t n, const float* W, const uint8_t* mask, std::vector<float>& scratch) {
-  if (!mask) return W;
-  scratch.resize(static_cast<size_t>(n));
-  for (int64_t i = 0; i < n; ++i) scratch[i] = mask[i] ? W[i] : 0.0f;
-  return scratch.data();
-}
-}  // namespace
 
-void masked_dense_forward(int64_t B, int64_t In, int64_t Out, const float* x, const float* W,
-                          const uint8_t* mask, const float* bias, bool relu, float* y) {
-  std::vector<float> scratch;
-  const float* Wm = masked_weights(Out * In, W, mask, scratch);
-  gemm(Trans::N, Trans::T, B, Out, In, 1.0f, x, Wm, 0.0f, y);
-  if (bias || relu) {
-    parallel_for(B, 16, [&](int64_t b0, int64_t b1) {
-      for (int64_t b = b0; b < b1; ++b) {
-        float* row = y + b * Out;
-        if (bias) for (int64_t o = 0; o < Out; ++o) row[o] += bias[o];
-        if (relu) for (int64_t o = 0; o < Out; ++o) row[o] = std::max(row[o], 0.0f);
-      }
-    });
+// db[o] = Σ_b dy[b, o] for o in [o0, o1): row sweeps the compiler vectorises at the widest ISA available.
+__attribute__((target_clones("avx512f", "avx2", "default"))) void column_sums(int64_t rows, int64_t ld, int64_t o0,
+                                                                             int64_t o1, const float* dy,
+                                                                             float* db) {
+  for (int64_t o = o0; o < o1; ++o) db[o] = 0.0f;
+  for (int64_t b = 0; b < rows; ++b) {
+    const float* row = dy + b * ld;
+    for (int64_t o = o0; o < o1; ++o) db[o] += row[o];
   }
 }
 
+}  // namespace
+
+// y = x·(W⊙M)ᵀ + bias, ReLU: one packed GEMM with op(B) = Wᵀ; the mask is applied while W is packed
+// (no masked copy of W) and bias + ReLU in the micro-kernel's store.
+void masked_dense_forward(int64_t B, int64_t In, int64_t Out, const float* x, const float* W,
+                          const uint8_t* mask, const float* bias, bool relu, float* y) {
+  gemm_detail::Problem p{};
+  p.M = B;
+  p.N = Out;
+  p.K = In;
+  p.a = {x, In, false, nullptr};
+  p.b = {W, In, true, mask};
+  p.c = y;
+  p.ldc = Out;
+  p.alpha = 1.0f;
+  p.beta = 0.0f;
+  p.bias = bias;
+  p.relu = relu;
+  gemm_detail::run(p);
+}
+
+// dx = dy·(W⊙M) with the mask fused into packing W; dW = (dyᵀ·x)⊙M with the mask fused into the store
+// (exact 0 where pruned); db = column sums of dy.
 void masked_dense_backward(int64_t B, int64_t In, int64_t Out, const float* x, const float* W,
                            const uint8_t* mask, const float* dy, float* dx, float* dW, float* db) {
   if (dx) {
-    std::vector<float> scratch;
-    const float* Wm = masked_weights(Out * In, W, mask, scratch);
-    gemm(Trans::N, Trans::N, B, In, Out, 1.0f, dy, Wm, 0.0f, dx);  // [B,Out]·[Out,In]
+    gemm_detail::Problem p{};
+    p.M = B;
+    p.N = In;
+    p.K = Out;
+    p.a = {dy, Out, false, nullptr};
+    p.b = {W, In, false, mask};
+    p.c = dx;
+    p.ldc = In;
+    p.alpha = 1.0f;
+    gemm_detail::run(p);
   }
   if (dW) {
-    gemm(Trans::T, Trans::N, Out, In, B, 1.0f, dy, x, 0.0f, dW);  // [Out,B]·[B,In]
-    if (mask) {
-      parallel_for(Out * In, 1 << 16, [&](int64_t i0, int64_t i1) {
-        for (int64_t i = i0; i < i1; ++i)
-          if (!mask[i]) dW[i] = 0.0f;
-      });
-    }
+    gemm_detail::Problem p{};
+    p.M = Out;
+    p.N = In;
+    p.K = B;
+    p.a = {dy, Out, true, nullptr};  // op(A) = dyᵀ [Out, B]
+    p.b = {x, In, false, nullptr};
+    p.c = dW;
+    p.ldc = In;
+    p.alpha = 1.0f;
+    p.cmask = mask;
+    p.ldm = In;
+    gemm_detail::run(p);
   }
   if (db) {
-    std::fill(db, db + Out, 0.0f);
-    for (int64_t b = 0; b < B; ++b)
-      for (int64_t o = 0; o < Out; ++o) db[o] += dy[b * Out + o];
+    if (B * Out < (int64_t{1} << 16)) {
+      column_sums(B, Out, 0, Out, dy, db);
+    } else {
+      parallel_for(Out, 64, [&](int64_t o0, int64_t o1) { column_sums(B, Out, o0, o1, dy, db); });
+    }
   }
 }
 
