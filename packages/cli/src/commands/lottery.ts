@@ -4,7 +4,7 @@ import { Command, Option } from 'commander';
 import { addHparamOptions, hparamOverrides } from '../flags.js';
 import { lotteryReporter, outputMode } from '../progress.js';
 import { summaryTable } from '../table.js';
-import { addCommonOptions, applyThreads, interruptSignal, type CommonOptions } from './common.js';
+import { addCommonOptions, applyThreads, interruptSignal, positiveInt, type CommonOptions } from './common.js';
 
 type Mode = 'lottery' | 'oneshot' | 'train';
 
@@ -17,9 +17,10 @@ const about: Record<Mode, string> = {
 export function lotteryCommand(mode: Mode): Command {
   const cmd = new Command(mode).description(about[mode]);
   cmd.addOption(new Option('--preset <name>', 'a published setup (see `lth presets`); flags override it'));
+  cmd.addOption(new Option('--checkpoint-every <n>', 'checkpoint interval in iterations (default: ~1000, at evaluation points)').argParser(positiveInt));
   addCommonOptions(cmd);
   addHparamOptions(cmd);
-  cmd.action(async (opts: CommonOptions & { preset?: string } & Record<string, unknown>) => {
+  cmd.action(async (opts: CommonOptions & { preset?: string; checkpointEvery?: number } & Record<string, unknown>) => {
     applyThreads(opts);
     const overrides = hparamOverrides(opts);
     if (mode === 'train') (overrides as { lottery?: { levels?: number } }).lottery = { ...(overrides.lottery ?? {}), levels: 0 };
@@ -28,7 +29,7 @@ export function lotteryCommand(mode: Mode): Command {
     const mode_ = outputMode(opts);
     const r = await runLottery(h, {
       root: opts.out, device: opts.device, ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
-      oneShot: mode === 'oneshot', onEvent: lotteryReporter(mode_, mode), signal,
+      oneShot: mode === 'oneshot', ...(opts.checkpointEvery ? { checkpointEvery: opts.checkpointEvery } : {}), onEvent: lotteryReporter(mode_, mode), signal,
     });
     if (!r.complete) process.exitCode = 130;
     if (mode_ !== 'json') process.stdout.write(`${summaryTable(r.summaries as LevelSummary[])}\nrun: ${r.dir}\n`);

