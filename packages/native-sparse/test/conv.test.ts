@@ -1,6 +1,7 @@
-import { afterAll, expect, it } from 'vitest';
+import { afterAll, afterEach, expect, it } from 'vitest';
 import {
-  conv2dBackwardData, conv2dBackwardFilter, conv2dForward, conv2dOutputShape, fromArray, zeros, type Tensor,
+  conv2dBackwardData, conv2dBackwardFilter, conv2dForward, conv2dOutputShape, fromArray, getThreads, setThreads, zeros,
+  type Tensor,
 } from '../lib/index.js';
 import { nativeAs } from '../lib/native.js';
 import { convCases, type ConvCase } from './cases/conv.js';
@@ -68,6 +69,9 @@ function data(c: ConvCase): CaseData {
   return d;
 }
 
+const defaultThreads = getThreads();
+afterEach(() => setThreads(defaultThreads));
+
 const tol = (want: ArrayLike<number>) => ({ rtol: 1e-4, atol: scaledAtol(want, 2e-5) + 1e-6 });
 
 function check(d: CaseData, what: keyof CaseData['want'], got: Float32Array): void {
@@ -112,6 +116,26 @@ describeEachTarget('conv2d', (target) => {
       check(d, 'db', db!.download());
     });
   }
+
+  it('gives the same results on 1 and 2 threads (to float rounding)', () => {
+    const c = convCases.find((k) => k.name === 'tile bands straddle images')!;
+    const d = data(c);
+    const X = track(fromArray(d.x, [c.N, c.C, c.H, c.W], dev));
+    const W = track(fromArray(d.w, [c.K, c.C, c.R, c.S], dev));
+    const DY = track(fromArray(d.dy, [c.N, c.K, d.g.P, d.g.Q], dev));
+    const geo = { stride: c.stride, padding: c.pad };
+    const run = () => {
+      const ts = [conv2dForward(X, W, geo), conv2dBackwardData(DY, W, X.shape, geo), conv2dBackwardFilter(X, DY, W.shape, geo).dw];
+      const out = ts.map((t) => t.download());
+      ts.forEach((t) => t.dispose());
+      return out;
+    };
+    setThreads(1);
+    const one = run();
+    setThreads(2);
+    const two = run();
+    one.forEach((v, i) => expectClose(two[i]!, v, tol(v), `output ${i}`));
+  });
 
   it('writes into given outputs, overwriting old contents, and skips db when asked', () => {
     const c = convCases.find((k) => k.name === '3x3 stride 2 pad 1')!;
