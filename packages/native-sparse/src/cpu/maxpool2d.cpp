@@ -3,6 +3,7 @@
 // (propagates, like PyTorch; of several NaNs the last). argmax holds the flat h·W + w index within the
 // (n, c) plane.
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 #include "../kernels.h"
@@ -109,10 +110,10 @@ void maxpool2d_forward(const Pool2dGeom& g, const float* x, float* y, int32_t* a
 void maxpool2d_backward(const Pool2dGeom& g, const float* dy, const int32_t* argmax, float* dx) {
   const int64_t HW = g.H * g.W, PQ = g.P * g.Q;
   parallel_for(g.N * g.C, 1 + (1 << 15) / (HW + 1), [&](int64_t a, int64_t b) {
+    std::memset(dx + a * HW, 0, static_cast<size_t>((b - a) * HW) * sizeof(float));
     for (int64_t i = a; i < b; ++i) {
-      float* plane = dx + i * HW;
-      for (int64_t j = 0; j < HW; ++j) plane[j] = 0.0f;
       const int32_t* am = argmax + i * PQ;
+      float* plane = dx + i * HW;
       const float* d = dy + i * PQ;
       for (int64_t j = 0; j < PQ; ++j) {
         check_argmax(am[j], HW);
