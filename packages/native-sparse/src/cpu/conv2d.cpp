@@ -329,11 +329,10 @@ void backward_data_rows(const Conv2dGeom& g, const float* dy, const float* wm, f
 void backward_filter_rows(const Conv2dGeom& g, const float* x, const float* dy, float* dw, bool accumulate,
                           int64_t r0, int64_t r1, bool par, Scratch& s) {
   const int64_t CRS = g.C * g.R * g.S, rows = rows_per_tile(g);
-  Scratch dys;
   for (int64_t t0 = r0; t0 < r1; t0 += rows) {
     const int64_t t1 = std::min(t0 + rows, r1), TQ = (t1 - t0) * g.Q;
-    const float* colp = columns(g, x, t0, t1, s, par);
-    const float* dyp = dy_tile(g, dy, t0, t1, dys, par);
+    const float* colp = columns(g, x, t0, t1, s, par);  // in s.col
+    const float* dyp = dy_tile(g, dy, t0, t1, s, par);   // in s.out
     // dW[K, CRS] (+)= dyt[K, TQ] · colᵀ[TQ, CRS]
     gemm(Trans::N, Trans::T, g.K, CRS, TQ, 1.0f, dyp, colp, accumulate ? 1.0f : 0.0f, dw);
     accumulate = true;
