@@ -1,6 +1,7 @@
-import { afterAll, expect, it } from 'vitest';
+import { afterAll, afterEach, expect, it } from 'vitest';
 import {
-  conv2dBackwardData, conv2dBackwardFilter, conv2dForward, conv2dOutputShape, fromArray, zeros, type Tensor,
+  conv2dBackwardData, conv2dBackwardFilter, conv2dForward, conv2dOutputShape, fromArray, getThreads, setThreads, zeros,
+  type Tensor,
 } from '../lib/index.js';
 import { nativeAs } from '../lib/native.js';
 import { convCases, type ConvCase } from './cases/conv.js';
@@ -68,6 +69,9 @@ function data(c: ConvCase): CaseData {
   return d;
 }
 
+const defaultThreads = getThreads();
+afterEach(() => setThreads(defaultThreads));
+
 const tol = (want: ArrayLike<number>) => ({ rtol: 1e-4, atol: scaledAtol(want, 2e-5) + 1e-6 });
 
 function check(d: CaseData, what: keyof CaseData['want'], got: Float32Array): void {
@@ -110,6 +114,29 @@ describeEachTarget('conv2d', (target) => {
       check(d, 'dw', dwv);
       if (d.m) for (let i = 0; i < dwv.length; i++) if (!d.m[i]) expect(Object.is(dwv[i], 0), `dw[${i}] pruned`).toBe(true);
       check(d, 'db', db!.download());
+    });
+  }
+
+  // The fast kernels split work differently by thread count (whole images per thread, or tiles in order
+  // with parallel steps); check each split against the reference.
+  for (const threads of [1, 2, 3]) {
+    it(`matches the reference on ${threads} thread(s): tile bands, multi-image tiles, partial weight gradients`, () => {
+      setThreads(threads);
+      for (const name of ['tile bands straddle images', 'two images per tile, last tile one image', '3x3 stride 2 pad 1', '1x1 pointwise masked']) {
+        const c = convCases.find((k) => k.name === name)!;
+        const d = data(c);
+        const X = track(fromArray(d.x, [c.N, c.C, c.H, c.W], dev));
+        const W = track(fromArray(d.w, [c.K, c.C, c.R, c.S], dev));
+        const M = d.m ? track(fromArray(d.m, [c.K, c.C, c.R, c.S], dev)) : null;
+        const Bias = d.bias ? track(fromArray(d.bias, [c.K], dev)) : null;
+        const DY = track(fromArray(d.dy, [c.N, c.K, d.g.P, d.g.Q], dev));
+        const geo = { stride: c.stride, padding: c.pad, mask: M };
+        check(d, 'y', track(conv2dForward(X, W, { ...geo, bias: Bias })).download());
+        check(d, 'dx', track(conv2dBackwardData(DY, W, X.shape, geo)).download());
+        const g = conv2dBackwardFilter(X, DY, W.shape, geo);
+        check(d, 'dw', track(g.dw).download());
+        check(d, 'db', track(g.db!).download());
+      }
     });
   }
 

@@ -1,7 +1,7 @@
-import { afterAll, expect, it } from 'vitest';
+import { afterAll, afterEach, expect, it } from 'vitest';
 import {
-  avgPool2d, avgPool2dBackward, fromArray, globalAvgPool, globalAvgPoolBackward, maxPool2d, maxPool2dBackward,
-  pool2dOutputShape, zeros, type Tensor,
+  avgPool2d, avgPool2dBackward, fromArray, getThreads, globalAvgPool, globalAvgPoolBackward, maxPool2d,
+  maxPool2dBackward, pool2dOutputShape, setThreads, zeros, type Tensor,
 } from '../lib/index.js';
 import { nativeAs } from '../lib/native.js';
 import { globalPoolCases, poolCases } from './cases/pool.js';
@@ -16,6 +16,9 @@ import { randn, Rng } from './support/random.js';
 const live: Tensor[] = [];
 const track = <T extends Tensor>(t: T): T => (live.push(t), t);
 afterAll(() => live.forEach((t) => t.dispose()));
+
+const defaultThreads = getThreads();
+afterEach(() => setThreads(defaultThreads));
 
 const tol = (want: ArrayLike<number>) => ({ rtol: 1e-5, atol: scaledAtol(want, 1e-6) + 1e-7 });
 
@@ -83,6 +86,23 @@ describeEachTarget('maxPool2d / avgPool2d', (target) => {
     const yx = track(avgPool2d(x, { kernelSize: 2, stride: 1, padding: 1, countIncludePad: false }));
     expect(yx.download()[0]).toBeCloseTo(1, 6);
     expect(pool2dOutputShape([1, 1, 7, 9], { kernelSize: 2 })).toEqual([1, 1, 3, 4]);
+  });
+
+  it('results are identical on 1 and 2 threads (argmax exactly)', () => {
+    const x = track(fromArray(randn(new Rng(12), 8 * 16 * 15 * 15), [8, 16, 15, 15], dev));
+    const geo = { kernelSize: 3, stride: 2, padding: 1 };
+    const run = () => {
+      const m = maxPool2d(x, geo);
+      const a = avgPool2d(x, { ...geo, countIncludePad: false });
+      const out = [m.y, m.argmax, a].map((t) => t.download());
+      [m.y, m.argmax, a].forEach((t) => t.dispose());
+      return out;
+    };
+    setThreads(1);
+    const one = run();
+    setThreads(2);
+    const two = run();
+    one.forEach((v, i) => expectEqualArrays(two[i]!, v, `output ${i}`));
   });
 
   for (const c of globalPoolCases) {

@@ -20,6 +20,71 @@ inline Window window(const Pool2dGeom& g, bool count_include_pad, int64_t p, int
   win.scale = count > 0 ? 1.0f / static_cast<float>(count) : 0.0f;
   return win;
 }
+
+// The outputs q in [qa, qb) whose windows lie inside the input columns.
+inline void interior_q(const Pool2dGeom& g, int64_t& qa, int64_t& qb) {
+  qa = (g.pad_w + g.stride_w - 1) / g.stride_w;
+  qb = g.W >= g.kw - g.pad_w ? (g.W - g.kw + g.pad_w) / g.stride_w + 1 : 0;
+  qb = std::min(qb, g.Q);
+  qa = std::min(qa, qb);
+}
+
+// One plane. Border outputs by the window loop; the interior outputs of each row as vectorised sweeps
+// over the window's elements.
+__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+void avgpool_plane_fast(const Pool2dGeom& g, bool count_include_pad, const float* x, float* y) {
+  int64_t qa, qb;
+  interior_q(g, qa, qb);
+  const int64_t sw = g.stride_w;
+  auto one = [&](int64_t p, int64_t q) {
+    const Window win = window(g, count_include_pad, p, q);
+    float acc = 0.0f;
+    for (int64_t h = win.ha; h < win.hb; ++h)
+      for (int64_t w = win.wa; w < win.wb; ++w) acc += x[h * g.W + w];
+    y[p * g.Q + q] = acc * win.scale;
+  };
+  for (int64_t p = 0; p < g.P; ++p) {
+    for (int64_t q = 0; q < qa; ++q) one(p, q);
+    for (int64_t q = qb; q < g.Q; ++q) one(p, q);
+    if (qa == qb) continue;
+    const Window win = window(g, count_include_pad, p, qa);  // same rows and count for every interior q
+    float* yr = y + p * g.Q;
+    for (int64_t q = qa; q < qb; ++q) yr[q] = 0.0f;
+    for (int64_t h = win.ha; h < win.hb; ++h)
+      for (int64_t s = 0; s < g.kw; ++s) {
+        const int64_t off = h * g.W + s - g.pad_w;
+        for (int64_t q = qa; q < qb; ++q) yr[q] += x[off + q * sw];
+      }
+    for (int64_t q = qa; q < qb; ++q) yr[q] *= win.scale;
+  }
+}
+
+__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+void avgpool_plane_backward_fast(const Pool2dGeom& g, bool count_include_pad, const float* dy, float* dx) {
+  int64_t qa, qb;
+  interior_q(g, qa, qb);
+  const int64_t sw = g.stride_w;
+  std::fill(dx, dx + g.H * g.W, 0.0f);
+  auto one = [&](int64_t p, int64_t q) {
+    const Window win = window(g, count_include_pad, p, q);
+    const float v = dy[p * g.Q + q] * win.scale;
+    for (int64_t h = win.ha; h < win.hb; ++h)
+      for (int64_t w = win.wa; w < win.wb; ++w) dx[h * g.W + w] += v;
+  };
+  for (int64_t p = 0; p < g.P; ++p) {
+    for (int64_t q = 0; q < qa; ++q) one(p, q);
+    for (int64_t q = qb; q < g.Q; ++q) one(p, q);
+    if (qa == qb) continue;
+    const Window win = window(g, count_include_pad, p, qa);
+    const float* dr = dy + p * g.Q;
+    // For a fixed window element (h, s) distinct q write distinct inputs, so each sweep vectorises.
+    for (int64_t h = win.ha; h < win.hb; ++h)
+      for (int64_t s = 0; s < g.kw; ++s) {
+        const int64_t off = h * g.W + s - g.pad_w;
+        for (int64_t q = qa; q < qb; ++q) dx[off + q * sw] += dr[q] * win.scale;
+      }
+  }
+}
 }  // namespace
 
 namespace ref {
@@ -64,38 +129,16 @@ void avgpool2d_backward(const Pool2dGeom& g, bool count_include_pad, const float
 
 void avgpool2d_forward(const Pool2dGeom& g, bool count_include_pad, const float* x, float* y) {
   const int64_t HW = g.H * g.W, PQ = g.P * g.Q;
-  parallel_for(g.N * g.C, 1 + (1 << 14) / (HW + 1), [&](int64_t a, int64_t b) {
-    for (int64_t i = a; i < b; ++i) {
-      const float* plane = x + i * HW;
-      float* out = y + i * PQ;
-      for (int64_t p = 0; p < g.P; ++p)
-        for (int64_t q = 0; q < g.Q; ++q) {
-          const Window win = window(g, count_include_pad, p, q);
-          float acc = 0.0f;
-          for (int64_t h = win.ha; h < win.hb; ++h)
-            for (int64_t w = win.wa; w < win.wb; ++w) acc += plane[h * g.W + w];
-          out[p * g.Q + q] = acc * win.scale;
-        }
-    }
+  parallel_for(g.N * g.C, 1 + (1 << 15) / (HW + 1), [&](int64_t a, int64_t b) {
+    for (int64_t i = a; i < b; ++i) avgpool_plane_fast(g, count_include_pad, x + i * HW, y + i * PQ);
   });
 }
 
-// Scatter each dy / count over its window; planes are independent across threads.
+// Planes are independent across threads.
 void avgpool2d_backward(const Pool2dGeom& g, bool count_include_pad, const float* dy, float* dx) {
   const int64_t HW = g.H * g.W, PQ = g.P * g.Q;
-  parallel_for(g.N * g.C, 1 + (1 << 14) / (HW + 1), [&](int64_t a, int64_t b) {
-    for (int64_t i = a; i < b; ++i) {
-      float* plane = dx + i * HW;
-      std::fill(plane, plane + HW, 0.0f);
-      const float* d = dy + i * PQ;
-      for (int64_t p = 0; p < g.P; ++p)
-        for (int64_t q = 0; q < g.Q; ++q) {
-          const Window win = window(g, count_include_pad, p, q);
-          const float v = d[p * g.Q + q] * win.scale;
-          for (int64_t h = win.ha; h < win.hb; ++h)
-            for (int64_t w = win.wa; w < win.wb; ++w) plane[h * g.W + w] += v;
-        }
-    }
+  parallel_for(g.N * g.C, 1 + (1 << 15) / (HW + 1), [&](int64_t a, int64_t b) {
+    for (int64_t i = a; i < b; ++i) avgpool_plane_backward_fast(g, count_include_pad, dy + i * PQ, dx + i * HW);
   });
 }
 

@@ -143,11 +143,20 @@ void batchnorm_forward_train(int64_t N, int64_t C, int64_t HW, float eps, float 
   const int64_t M = N * HW;
   parallel_for(C, channel_grain(N, HW), [&](int64_t c0, int64_t c1) {
     for (int64_t c = c0; c < c1; ++c) {
-      double sum = 0;
-      for (int64_t n = 0; n < N; ++n) sum += row_sum(x + (n * C + c) * HW, HW);
-      const double mean = M > 0 ? sum / static_cast<double>(M) : 0.0;
-      double sq = 0;
-      for (int64_t n = 0; n < N; ++n) sq += row_centered_sq(x + (n * C + c) * HW, HW, static_cast<float>(mean));
+      // One pass over memory: each (n, c) row's mean and centred sum of squares (the second sweep of a row
+      // hits L1/L2), merged across rows in double with Chan et al.'s pairwise update.
+      double mean = 0, sq = 0;
+      int64_t count = 0;
+      for (int64_t n = 0; n < N && HW > 0; ++n) {
+        const float* row = x + (n * C + c) * HW;
+        const float rmean = row_sum(row, HW) / static_cast<float>(HW);
+        const double rsq = row_centered_sq(row, HW, rmean);
+        const double delta = static_cast<double>(rmean) - mean;
+        const int64_t merged = count + HW;
+        mean += delta * static_cast<double>(HW) / static_cast<double>(merged);
+        sq += rsq + delta * delta * static_cast<double>(count) * static_cast<double>(HW) / static_cast<double>(merged);
+        count = merged;
+      }
       const double var = M > 0 ? sq / static_cast<double>(M) : 0.0;
       const double invstd = 1.0 / std::sqrt(var + static_cast<double>(eps));
       const double gm = gamma ? gamma[c] : 1.0, bt = beta ? beta[c] : 0.0;

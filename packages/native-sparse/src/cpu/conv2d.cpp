@@ -6,8 +6,11 @@
 // tiles so that one tile's column matrix col[C·R·S, T·Q] stays within a fixed scratch budget, whatever the
 // batch size or image size. A tile holds several whole images (small images), exactly one image (the
 // common case: GEMM reads and writes the tensors in place, no copies), or a band of rows of one image
-// (large images). Per tile: im2col / col2im run parallel over independent rows or (n, c) planes, and
-// lth::cpu::gemm (itself parallel) does the arithmetic, so there is no nested parallelism.
+// (large images). Threads: when the batch splits evenly enough, each thread takes a contiguous share of
+// the images with its own scratch (one parallel region per call; lth::cpu::gemm runs single-threaded inside
+// it, and the weight gradient is summed from per-thread partials in batch order); otherwise (small
+// batches, e.g. inference) the tiles are walked in order with im2col / col2im parallel over independent
+// rows or (n, c) planes and the GEMM itself parallel.
 #include <algorithm>
 #include <cstring>
 #include <vector>
@@ -105,13 +108,29 @@ void conv2d_backward_filter(const Conv2dGeom& g, const float* x, const float* dy
 
 namespace {
 
-// Scratch budget, in floats, for one tile's column matrix and for its GEMM output (4 MiB each).
+// Scratch budget, in floats, for one tile's column matrix and for its GEMM output (4 MiB each, per thread).
 constexpr int64_t kTileBudget = int64_t{1} << 20;
 
 // Work per parallel chunk, in floats touched, below which splitting costs more than it gains.
 constexpr int64_t kMinChunk = int64_t{1} << 14;
 
 int64_t grain_for(int64_t work_per_item) { return std::max<int64_t>(1, kMinChunk / std::max<int64_t>(1, work_per_item)); }
+
+// parallel_for when `par`, else the plain loop (inside a thread that already owns its share of the batch).
+template <typename F>
+void maybe_parallel(bool par, int64_t n, int64_t grain, F&& f) {
+  if (par) parallel_for(n, grain, f);
+  else if (n > 0) f(int64_t{0}, n);
+}
+
+// Split the batch over the threads (one parallel region per call, GEMMs single-threaded inside it) when
+// whole images balance well enough; otherwise walk the tiles in order with every step parallel inside.
+bool batch_parallel(int64_t N) {
+  const int64_t T = num_threads();
+  if (T <= 1 || N < T) return false;
+  const int64_t per = (N + T - 1) / T;
+  return static_cast<double>(N) / static_cast<double>(per * T) >= 0.75;
+}
 
 // 1×1, stride 1, no padding: the input planes already are the column matrix.
 bool is_pointwise(const Conv2dGeom& g) {
@@ -137,16 +156,17 @@ inline void valid_q(const Conv2dGeom& g, int64_t s, int64_t& lo, int64_t& hi) {
 }
 
 // col[(c·R + r)·S + s, (t − t0)·Q + q] = x[n, c, p·sh − ph + r, q·sw − pw + s] (0 in the padding), t = n·P + p.
-void im2col_tile(const Conv2dGeom& g, const float* x, int64_t t0, int64_t t1, float* col) {
+void im2col_tile(const Conv2dGeom& g, const float* x, int64_t t0, int64_t t1, float* col, bool par) {
   const int64_t TQ = (t1 - t0) * g.Q, RS = g.R * g.S;
-  parallel_for(g.C * RS, grain_for(TQ), [&](int64_t a, int64_t b) {
+  maybe_parallel(par, g.C * RS, grain_for(TQ), [&](int64_t a, int64_t b) {
     for (int64_t row = a; row < b; ++row) {
       const int64_t c = row / RS, r = (row / g.S) % g.R, s = row % g.S;
       int64_t qlo, qhi;
       valid_q(g, s, qlo, qhi);
       float* dst = col + row * TQ;
-      for (int64_t t = t0; t < t1; ++t, dst += g.Q) {
-        const int64_t n = t / g.P, p = t % g.P, h = p * g.stride_h - g.pad_h + r;
+      int64_t n = t0 / g.P, p = t0 % g.P;  // t = n·P + p, advanced without divisions
+      for (int64_t t = t0; t < t1; ++t, dst += g.Q, p = p + 1 == g.P ? (++n, 0) : p + 1) {
+        const int64_t h = p * g.stride_h - g.pad_h + r;
         if (h < 0 || h >= g.H) {
           std::fill(dst, dst + g.Q, 0.0f);
           continue;
@@ -165,12 +185,12 @@ void im2col_tile(const Conv2dGeom& g, const float* x, int64_t t0, int64_t t1, fl
   });
 }
 
-// dx[n, c, p·sh − ph + r, q·sw − pw + s] += dcol[(c·R + r)·S + s, (t − t0)·Q + q]. Parallel over the (n, c)
+// dx[n, c, p·sh − ph + r, q·sw − pw + s] += dcol[(c·R + r)·S + s, (t − t0)·Q + q]. Split over the (n, c)
 // planes the tile touches, so no two threads write the same element.
-void col2im_tile_add(const Conv2dGeom& g, const float* dcol, int64_t t0, int64_t t1, float* dx) {
+void col2im_tile_add(const Conv2dGeom& g, const float* dcol, int64_t t0, int64_t t1, float* dx, bool par) {
   const int64_t TQ = (t1 - t0) * g.Q;
   const int64_t n0 = t0 / g.P, n1 = (t1 - 1) / g.P + 1;
-  parallel_for((n1 - n0) * g.C, grain_for(g.R * g.S * std::min(TQ, g.P * g.Q)), [&](int64_t a, int64_t b) {
+  maybe_parallel(par, (n1 - n0) * g.C, grain_for(g.R * g.S * std::min(TQ, g.P * g.Q)), [&](int64_t a, int64_t b) {
     for (int64_t i = a; i < b; ++i) {
       const int64_t n = n0 + i / g.C, c = i % g.C;
       const int64_t ta = std::max(t0, n * g.P), tb = std::min(t1, (n + 1) * g.P);
@@ -180,8 +200,8 @@ void col2im_tile_add(const Conv2dGeom& g, const float* dcol, int64_t t0, int64_t
           int64_t qlo, qhi;
           valid_q(g, s, qlo, qhi);
           const float* src = dcol + ((c * g.R + r) * g.S + s) * TQ + (ta - t0) * g.Q;
-          for (int64_t t = ta; t < tb; ++t, src += g.Q) {
-            const int64_t h = (t % g.P) * g.stride_h - g.pad_h + r;
+          for (int64_t p = ta - n * g.P; p < tb - n * g.P; ++p, src += g.Q) {
+            const int64_t h = p * g.stride_h - g.pad_h + r;
             if (h < 0 || h >= g.H) continue;
             float* dxrow = plane + h * g.W;
             const int64_t off = s - g.pad_w;  // input column of q is q·sw + off
@@ -197,27 +217,30 @@ void col2im_tile_add(const Conv2dGeom& g, const float* dcol, int64_t t0, int64_t
 }
 
 // out[k, (t − t0)·Q + q] -> y[n, k, p, q] (+ bias[k]).
-void scatter_output(const Conv2dGeom& g, const float* out, const float* bias, int64_t t0, int64_t t1, float* y) {
+void scatter_output(const Conv2dGeom& g, const float* out, const float* bias, int64_t t0, int64_t t1, float* y, bool par) {
   const int64_t T = t1 - t0, TQ = T * g.Q;
-  parallel_for(g.K * T, grain_for(g.Q), [&](int64_t a, int64_t b) {
-    for (int64_t i = a; i < b; ++i) {
-      const int64_t k = i / T, t = t0 + i % T, n = t / g.P, p = t % g.P;
-      const float* src = out + k * TQ + (t - t0) * g.Q;
-      float* dst = y + ((n * g.K + k) * g.P + p) * g.Q;
+  maybe_parallel(par, g.K, grain_for(TQ), [&](int64_t a, int64_t b) {
+    for (int64_t k = a; k < b; ++k) {
+      const float* src = out + k * TQ;
       const float bk = bias ? bias[k] : 0.0f;
-      for (int64_t q = 0; q < g.Q; ++q) dst[q] = src[q] + bk;
+      int64_t n = t0 / g.P, p = t0 % g.P;
+      for (int64_t t = t0; t < t1; ++t, src += g.Q, p = p + 1 == g.P ? (++n, 0) : p + 1) {
+        float* dst = y + ((n * g.K + k) * g.P + p) * g.Q;
+        for (int64_t q = 0; q < g.Q; ++q) dst[q] = src[q] + bk;
+      }
     }
   });
 }
 
 // dyt[k, (t − t0)·Q + q] = dy[n, k, p, q]: the tile's output gradient as a [K, T·Q] matrix.
-void gather_dy(const Conv2dGeom& g, const float* dy, int64_t t0, int64_t t1, float* dyt) {
+void gather_dy(const Conv2dGeom& g, const float* dy, int64_t t0, int64_t t1, float* dyt, bool par) {
   const int64_t T = t1 - t0, TQ = T * g.Q;
-  parallel_for(g.K * T, grain_for(g.Q), [&](int64_t a, int64_t b) {
-    for (int64_t i = a; i < b; ++i) {
-      const int64_t k = i / T, t = t0 + i % T, n = t / g.P, p = t % g.P;
-      std::memcpy(dyt + k * TQ + (t - t0) * g.Q, dy + ((n * g.K + k) * g.P + p) * g.Q,
-                  static_cast<size_t>(g.Q) * sizeof(float));
+  maybe_parallel(par, g.K, grain_for(TQ), [&](int64_t a, int64_t b) {
+    for (int64_t k = a; k < b; ++k) {
+      float* dst = dyt + k * TQ;
+      int64_t n = t0 / g.P, p = t0 % g.P;
+      for (int64_t t = t0; t < t1; ++t, dst += g.Q, p = p + 1 == g.P ? (++n, 0) : p + 1)
+        std::memcpy(dst, dy + ((n * g.K + k) * g.P + p) * g.Q, static_cast<size_t>(g.Q) * sizeof(float));
     }
   });
 }
@@ -236,106 +259,147 @@ const float* masked_weights(int64_t n, const float* w, const uint8_t* mask, std:
 // Is the tile [t0, t1) exactly image n = t0 / P?
 inline bool whole_single_image(const Conv2dGeom& g, int64_t t0, int64_t t1) { return t0 % g.P == 0 && t1 - t0 == g.P; }
 
-}  // namespace
+struct Scratch {
+  std::vector<float> col, out;
+};
 
-void conv2d_forward(const Conv2dGeom& g, const float* x, const float* w, const uint8_t* mask,
-                    const float* bias, float* y) {
-  const int64_t CRS = g.C * g.R * g.S, PQ = g.P * g.Q;
-  if (g.N == 0 || g.K == 0 || PQ == 0) return;
-  std::vector<float> wscratch, col, out;
-  const float* wm = masked_weights(g.K * CRS, w, mask, wscratch);
-  const int64_t rows = rows_per_tile(g);
-  const bool pointwise = is_pointwise(g);
-  for (int64_t t0 = 0; t0 < g.N * g.P; t0 += rows) {
-    const int64_t t1 = std::min(t0 + rows, g.N * g.P), TQ = (t1 - t0) * g.Q;
-    const int64_t n = t0 / g.P;
-    const float* colp;
-    if (pointwise) {
-      colp = x + n * g.C * PQ;
-    } else {
-      col.resize(static_cast<size_t>(CRS * TQ));
-      im2col_tile(g, x, t0, t1, col.data());
-      colp = col.data();
-    }
+// The column matrix of tile [t0, t1): the input itself for a pointwise conv, else im2col into scratch.
+const float* columns(const Conv2dGeom& g, const float* x, int64_t t0, int64_t t1, Scratch& s, bool par) {
+  if (is_pointwise(g)) return x + (t0 / g.P) * g.C * g.H * g.W;
+  s.col.resize(static_cast<size_t>(g.C * g.R * g.S * (t1 - t0) * g.Q));
+  im2col_tile(g, x, t0, t1, s.col.data(), par);
+  return s.col.data();
+}
+
+// The output gradient of tile [t0, t1) as [K, T·Q]: in place for one whole image, else gathered.
+const float* dy_tile(const Conv2dGeom& g, const float* dy, int64_t t0, int64_t t1, Scratch& s, bool par) {
+  if (whole_single_image(g, t0, t1)) return dy + (t0 / g.P) * g.K * g.P * g.Q;
+  s.out.resize(static_cast<size_t>(g.K * (t1 - t0) * g.Q));
+  gather_dy(g, dy, t0, t1, s.out.data(), par);
+  return s.out.data();
+}
+
+// y for output rows [r0, r1) (whole images), tile by tile.
+void forward_rows(const Conv2dGeom& g, const float* x, const float* wm, const float* bias, float* y, int64_t r0,
+                  int64_t r1, bool par, Scratch& s) {
+  const int64_t CRS = g.C * g.R * g.S, PQ = g.P * g.Q, rows = rows_per_tile(g);
+  for (int64_t t0 = r0; t0 < r1; t0 += rows) {
+    const int64_t t1 = std::min(t0 + rows, r1), TQ = (t1 - t0) * g.Q;
+    const float* colp = columns(g, x, t0, t1, s, par);
     if (whole_single_image(g, t0, t1)) {
-      float* yn = y + n * g.K * PQ;
+      float* yn = y + (t0 / g.P) * g.K * PQ;
       gemm(Trans::N, Trans::N, g.K, PQ, CRS, 1.0f, wm, colp, 0.0f, yn);
       if (bias) {
-        parallel_for(g.K, grain_for(PQ), [&](int64_t a, int64_t b) {
+        maybe_parallel(par, g.K, grain_for(PQ), [&](int64_t a, int64_t b) {
           for (int64_t k = a; k < b; ++k)
             for (int64_t i = 0; i < PQ; ++i) yn[k * PQ + i] += bias[k];
         });
       }
     } else {
-      out.resize(static_cast<size_t>(g.K * TQ));
-      gemm(Trans::N, Trans::N, g.K, TQ, CRS, 1.0f, wm, colp, 0.0f, out.data());
-      scatter_output(g, out.data(), bias, t0, t1, y);
+      s.out.resize(static_cast<size_t>(g.K * TQ));
+      gemm(Trans::N, Trans::N, g.K, TQ, CRS, 1.0f, wm, colp, 0.0f, s.out.data());
+      scatter_output(g, s.out.data(), bias, t0, t1, y, par);
     }
+  }
+}
+
+// dx for the images of output rows [r0, r1) (whole images), tile by tile.
+void backward_data_rows(const Conv2dGeom& g, const float* dy, const float* wm, float* dx, int64_t r0, int64_t r1,
+                        bool par, Scratch& s) {
+  const int64_t CRS = g.C * g.R * g.S, PQ = g.P * g.Q, HW = g.H * g.W;
+  const int64_t n0 = r0 / g.P, n1 = r1 / g.P;
+  if (is_pointwise(g)) {  // dx_n[C, HW] = Wmᵀ[C, K] · dy_n[K, HW]
+    for (int64_t n = n0; n < n1; ++n)
+      gemm(Trans::T, Trans::N, g.C, HW, g.K, 1.0f, wm, dy + n * g.K * PQ, 0.0f, dx + n * g.C * HW);
+    return;
+  }
+  maybe_parallel(par, (n1 - n0) * g.C * HW, kMinChunk * 4,
+                 [&](int64_t a, int64_t b) { std::fill(dx + n0 * g.C * HW + a, dx + n0 * g.C * HW + b, 0.0f); });
+  const int64_t rows = rows_per_tile(g);
+  for (int64_t t0 = r0; t0 < r1; t0 += rows) {
+    const int64_t t1 = std::min(t0 + rows, r1), TQ = (t1 - t0) * g.Q;
+    const float* dyp = dy_tile(g, dy, t0, t1, s, par);
+    s.col.resize(static_cast<size_t>(CRS * TQ));
+    gemm(Trans::T, Trans::N, CRS, TQ, g.K, 1.0f, wm, dyp, 0.0f, s.col.data());  // [CRS,K]·[K,TQ]
+    col2im_tile_add(g, s.col.data(), t0, t1, dx, par);
+  }
+}
+
+// dw (=, or += when accumulate) Σ over output rows [r0, r1) of dy ⋆ x, unmasked; tile by tile.
+void backward_filter_rows(const Conv2dGeom& g, const float* x, const float* dy, float* dw, bool accumulate,
+                          int64_t r0, int64_t r1, bool par, Scratch& s) {
+  const int64_t CRS = g.C * g.R * g.S, rows = rows_per_tile(g);
+  for (int64_t t0 = r0; t0 < r1; t0 += rows) {
+    const int64_t t1 = std::min(t0 + rows, r1), TQ = (t1 - t0) * g.Q;
+    const float* colp = columns(g, x, t0, t1, s, par);  // in s.col
+    const float* dyp = dy_tile(g, dy, t0, t1, s, par);   // in s.out
+    // dW[K, CRS] (+)= dyt[K, TQ] · colᵀ[TQ, CRS]
+    gemm(Trans::N, Trans::T, g.K, CRS, TQ, 1.0f, dyp, colp, accumulate ? 1.0f : 0.0f, dw);
+    accumulate = true;
+  }
+}
+
+}  // namespace
+
+void conv2d_forward(const Conv2dGeom& g, const float* x, const float* w, const uint8_t* mask,
+                    const float* bias, float* y) {
+  if (g.N == 0 || g.K == 0 || g.P * g.Q == 0) return;
+  std::vector<float> wscratch;
+  const float* wm = masked_weights(g.K * g.C * g.R * g.S, w, mask, wscratch);
+  if (batch_parallel(g.N)) {
+    parallel_for(g.N, 1, [&](int64_t n0, int64_t n1) {
+      Scratch s;
+      forward_rows(g, x, wm, bias, y, n0 * g.P, n1 * g.P, false, s);
+    });
+  } else {
+    Scratch s;
+    forward_rows(g, x, wm, bias, y, 0, g.N * g.P, true, s);
   }
 }
 
 void conv2d_backward_data(const Conv2dGeom& g, const float* dy, const float* w, const uint8_t* mask,
                           float* dx) {
-  const int64_t CRS = g.C * g.R * g.S, PQ = g.P * g.Q, HW = g.H * g.W;
-  if (g.N == 0 || g.C == 0 || HW == 0) return;
-  std::vector<float> wscratch, dcol, dyt;
-  const float* wm = masked_weights(g.K * CRS, w, mask, wscratch);
-  const bool pointwise = is_pointwise(g);
-  if (pointwise) {  // dx_n[C, HW] = Wmᵀ[C, K] · dy_n[K, HW]
-    for (int64_t n = 0; n < g.N; ++n)
-      gemm(Trans::T, Trans::N, g.C, HW, g.K, 1.0f, wm, dy + n * g.K * PQ, 0.0f, dx + n * g.C * HW);
-    return;
-  }
-  parallel_for(g.N * g.C * HW, kMinChunk * 4, [&](int64_t a, int64_t b) { std::fill(dx + a, dx + b, 0.0f); });
-  const int64_t rows = rows_per_tile(g);
-  for (int64_t t0 = 0; t0 < g.N * g.P; t0 += rows) {
-    const int64_t t1 = std::min(t0 + rows, g.N * g.P), TQ = (t1 - t0) * g.Q;
-    const float* dyp;
-    if (whole_single_image(g, t0, t1)) {
-      dyp = dy + (t0 / g.P) * g.K * PQ;
-    } else {
-      dyt.resize(static_cast<size_t>(g.K * TQ));
-      gather_dy(g, dy, t0, t1, dyt.data());
-      dyp = dyt.data();
-    }
-    dcol.resize(static_cast<size_t>(CRS * TQ));
-    gemm(Trans::T, Trans::N, CRS, TQ, g.K, 1.0f, wm, dyp, 0.0f, dcol.data());  // [CRS,K]·[K,TQ]
-    col2im_tile_add(g, dcol.data(), t0, t1, dx);
+  if (g.N == 0 || g.C == 0 || g.H * g.W == 0) return;
+  std::vector<float> wscratch;
+  const float* wm = masked_weights(g.K * g.C * g.R * g.S, w, mask, wscratch);
+  if (batch_parallel(g.N)) {
+    parallel_for(g.N, 1, [&](int64_t n0, int64_t n1) {
+      Scratch s;
+      backward_data_rows(g, dy, wm, dx, n0 * g.P, n1 * g.P, false, s);
+    });
+  } else {
+    Scratch s;
+    backward_data_rows(g, dy, wm, dx, 0, g.N * g.P, true, s);
   }
 }
 
 void conv2d_backward_filter(const Conv2dGeom& g, const float* x, const float* dy, const uint8_t* mask,
                             float* dw, float* db) {
-  const int64_t CRS = g.C * g.R * g.S, PQ = g.P * g.Q, KCRS = g.K * CRS;
-  std::vector<float> col, dyt;
+  const int64_t PQ = g.P * g.Q, KCRS = g.K * g.C * g.R * g.S;
   if (g.N == 0 || PQ == 0) {
     std::fill(dw, dw + KCRS, 0.0f);
   } else if (KCRS > 0) {
-    const int64_t rows = rows_per_tile(g);
-    const bool pointwise = is_pointwise(g);
-    bool first = true;
-    for (int64_t t0 = 0; t0 < g.N * g.P; t0 += rows) {
-      const int64_t t1 = std::min(t0 + rows, g.N * g.P), TQ = (t1 - t0) * g.Q;
-      const int64_t n = t0 / g.P;
-      const float* colp;
-      if (pointwise) {
-        colp = x + n * g.C * PQ;
-      } else {
-        col.resize(static_cast<size_t>(CRS * TQ));
-        im2col_tile(g, x, t0, t1, col.data());
-        colp = col.data();
-      }
-      const float* dyp;
-      if (whole_single_image(g, t0, t1)) {
-        dyp = dy + n * g.K * PQ;
-      } else {
-        dyt.resize(static_cast<size_t>(g.K * TQ));
-        gather_dy(g, dy, t0, t1, dyt.data());
-        dyp = dyt.data();
-      }
-      // dW[K, CRS] (+)= dyt[K, TQ] · colᵀ[TQ, CRS]
-      gemm(Trans::N, Trans::T, g.K, CRS, TQ, 1.0f, dyp, colp, first ? 0.0f : 1.0f, dw);
-      first = false;
+    if (batch_parallel(g.N)) {
+      // Each thread's share of the batch into its own partial sum (the first share straight into dw), then
+      // the partials are added in batch order.
+      std::vector<std::vector<float>> partial(static_cast<size_t>(g.N));
+      parallel_for(g.N, 1, [&](int64_t n0, int64_t n1) {
+        Scratch s;
+        float* dst = dw;
+        if (n0 > 0) {
+          partial[n0].resize(static_cast<size_t>(KCRS));
+          dst = partial[n0].data();
+        }
+        backward_filter_rows(g, x, dy, dst, false, n0 * g.P, n1 * g.P, false, s);
+      });
+      parallel_for(KCRS, kMinChunk, [&](int64_t a, int64_t b) {
+        for (const auto& part : partial)
+          if (!part.empty())
+            for (int64_t i = a; i < b; ++i) dw[i] += part[i];
+      });
+    } else {
+      Scratch s;
+      backward_filter_rows(g, x, dy, dw, false, 0, g.N * g.P, true, s);
     }
     if (mask) {
       parallel_for(KCRS, kMinChunk * 4, [&](int64_t a, int64_t b) {
