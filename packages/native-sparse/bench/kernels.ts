@@ -1,11 +1,11 @@
 // Runs every kernel benchmark of this package in one process, side by side, and writes
-// bench-results/kernels.{json,md}. Usage: node --import tsx bench/kernels.ts [--quick] [--only dense,sparse,prune]
+// bench-results/kernels.{json,md}. Usage: node --import tsx bench/kernels.ts [--quick] [--only dense,conv,layers,sparse,prune]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { capabilities, getThreads } from '../lib/index.js';
 import { markdownTable, type BenchRow } from './harness.js';
 
-const suites = ['dense', 'sparse', 'prune'] as const;
+const suites = ['dense', 'conv', 'layers', 'sparse', 'prune'] as const;
 type Suite = (typeof suites)[number];
 
 async function main(): Promise<void> {

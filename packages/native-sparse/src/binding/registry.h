@@ -2,17 +2,14 @@
 #pragma once
 #include <napi.h>
 
-// LTH_OPTIONAL: op groups are developed in parallel; a group not yet linked is skipped at load.
-#define LTH_OPTIONAL __attribute__((weak))
-
 namespace lth::binding {
 void register_tensor(Napi::Env env, Napi::Object exports);   // tensor.cpp: Tensor, empty
 void register_runtime(Napi::Env env, Napi::Object exports);  // runtime.cpp: capabilities, threads, variant
-LTH_OPTIONAL void register_dense(Napi::Env env, Napi::Object exports);    // dense.cpp: gemm, maskedDense*
-LTH_OPTIONAL void register_conv(Napi::Env env, Napi::Object exports);     // conv.cpp: conv2d*
-LTH_OPTIONAL void register_pool(Napi::Env env, Napi::Object exports);     // pool.cpp: maxPool*, avgPool*, globalAvgPool*
-LTH_OPTIONAL void register_layers(Napi::Env env, Napi::Object exports);   // layers.cpp: relu, dropout, add, batchNorm*, softmaxCrossEntropy
-LTH_OPTIONAL void register_optim(Napi::Env env, Napi::Object exports);    // optim.cpp: sgdStep, adamStep
-LTH_OPTIONAL void register_prune(Napi::Env env, Napi::Object exports);    // prune.cpp: magnitudePrune, countNonzero, shuffleMask
-LTH_OPTIONAL void register_sparse(Napi::Env env, Napi::Object exports);   // sparse.cpp: denseToCsr, csrToDense, csrSpmm
+void register_dense(Napi::Env env, Napi::Object exports);    // dense.cpp: gemm, maskedDense*
+void register_conv(Napi::Env env, Napi::Object exports);     // conv.cpp: conv2d*
+void register_pool(Napi::Env env, Napi::Object exports);     // pool.cpp: maxPool*, avgPool*, globalAvgPool*
+void register_layers(Napi::Env env, Napi::Object exports);   // layers.cpp: relu, dropout, add, batchNorm*, softmaxCrossEntropy
+void register_optim(Napi::Env env, Napi::Object exports);    // optim.cpp: sgdStep, adamStep
+void register_prune(Napi::Env env, Napi::Object exports);    // prune.cpp: magnitudePrune, countNonzero, shuffleMask
+void register_sparse(Napi::Env env, Napi::Object exports);   // sparse.cpp: denseToCsr, csrToDense, csrSpmm
 }  // namespace lth::binding
