@@ -1,6 +1,7 @@
-// AVX-512 pieces of the packed GEMM: a 12×32 micro-kernel (24 zmm accumulators, A broadcast from the
-// packed panel, two B vectors per k, FMA) with every smaller tile by template, and packers that do the
-// transposes with 16×16 in-register transposes and fuse the weight mask into the (masked) loads.
+// AVX-512 pieces of the packed GEMM: a 12×32 micro-kernel (24 zmm accumulators, A broadcast straight
+// from its row-major storage, two packed B vectors per k, FMA) with every smaller tile by template, and
+// the B packer, which transposes with 16×16 in-register transposes and fuses the weight mask into its
+// (masked) loads.
 // Compiled for AVX-512 (F/BW/VL/DQ) here only; selected at run time, so the addon stays baseline x86-64.
 #include <immintrin.h>
 
