@@ -4,8 +4,9 @@
 // on every call. Backward: dx = dy·(W⊙M) and dW = (dyᵀ·x)⊙M against ort MatMuls of the same sizes
 // (dy·(W⊙M), and dyᵀ·x with x as the initializer). Every result is validated against ort before timing.
 //
-//   node --import tsx packages/native-sparse/bench/dense.ts [--quick]
+//   node --import tsx packages/native-sparse/bench/dense.ts [--quick] [--threads 1,2]
 import {
+  denseKernelInfo,
   fromArray,
   getThreads,
   maskedDenseBackward,
@@ -40,14 +41,14 @@ function transpose(rows: number, cols: number, a: Float32Array): Float32Array {
   return t;
 }
 
-export async function run(opts: { quick: boolean }): Promise<BenchRow[]> {
+export async function run(opts: { quick: boolean; threads?: number[] }): Promise<BenchRow[]> {
   const timing = opts.quick ? { warmup: 2, minTimeMs: 60, minRuns: 5 } : { warmup: 10, minTimeMs: 400, minRuns: 20 };
   const rows: BenchRow[] = [];
   const saved = getThreads();
   const live: Tensor[] = [];
   const keep = <T extends Tensor>(t: T): T => (live.push(t), t);
   try {
-    for (const threads of threadCounts) {
+    for (const threads of opts.threads ?? threadCounts) {
       setThreads(threads);
       for (const B of batches) {
         for (const [In, Out] of layers) {
@@ -125,6 +126,10 @@ export async function run(opts: { quick: boolean }): Promise<BenchRow[]> {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const rows = await run({ quick: process.argv.includes('--quick') });
+  const at = process.argv.indexOf('--threads');
+  const threads = at > 0 ? process.argv[at + 1]!.split(',').map(Number) : undefined;
+  const rows = await run({ quick: process.argv.includes('--quick'), threads });
+  const k = denseKernelInfo();
+  console.log(`lth CPU GEMM: ${k.isa} ${k.mr}×${k.nr} micro-kernel; mask density ${density}; medians\n`);
   console.log(markdownTable(rows));
 }

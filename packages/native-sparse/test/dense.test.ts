@@ -1,8 +1,8 @@
 import { afterAll, expect, it } from 'vitest';
-import { fromArray, gemm, maskedDenseBackward, maskedDenseForward, zeros, type Tensor } from '../lib/index.js';
-import { denseCases, gemmCases } from './cases/dense.js';
-import { denseBackwardRef, denseForwardRef, gemmRef } from './reference/dense.js';
-import { expectClose, scaledAtol } from './support/compare.js';
+import { denseKernelInfo, gemm, maskedDenseForward, zeros, type Tensor } from '../lib/index.js';
+import { denseKernelSuite } from './dense.suite.js';
+import { denseBackwardRef, denseForwardRef } from './reference/dense.js';
+import { expectClose } from './support/compare.js';
 import { describeEachTarget } from './support/devices.js';
 import { dot, numericGradient } from './support/finite-diff.js';
 import { randn, randomMask, Rng } from './support/random.js';
@@ -11,84 +11,13 @@ const live: Tensor[] = [];
 const track = <T extends Tensor>(t: T): T => (live.push(t), t);
 afterAll(() => live.forEach((t) => t.dispose()));
 
-describeEachTarget('gemm', (target) => {
-  for (const c of gemmCases) {
-    it(`M${c.M} N${c.N} K${c.K} ${c.ta ? 'T' : 'N'}${c.tb ? 'T' : 'N'} alpha ${c.alpha} beta ${c.beta}`, () => {
-      const rng = new Rng(c.M * 131 + c.N * 7 + c.K);
-      const a = randn(rng, c.M * c.K);
-      const b = randn(rng, c.K * c.N);
-      const c0 = randn(rng, c.M * c.N);
-      const A = track(fromArray(a, c.ta ? [c.K, c.M] : [c.M, c.K], { device: target.device }));
-      const B = track(fromArray(b, c.tb ? [c.N, c.K] : [c.K, c.N], { device: target.device }));
-      const C = track(fromArray(c0, [c.M, c.N], { device: target.device }));
-      gemm(A, B, { transA: c.ta, transB: c.tb, alpha: c.alpha, beta: c.beta, out: C });
-      const want = gemmRef(c.ta, c.tb, c.M, c.N, c.K, c.alpha, a, b, c.beta, c0);
-      expectClose(C.download(), want, { rtol: 1e-4, atol: 1e-4 * Math.sqrt(c.K + 1) }, 'C');
-    });
-  }
+denseKernelSuite();
 
-  it('beta = 0 ignores NaN in the output buffer', () => {
-    const A = track(fromArray(new Float32Array([1, 2]), [1, 2], { device: target.device }));
-    const B = track(fromArray(new Float32Array([3, 4]), [2, 1], { device: target.device }));
-    const C = track(fromArray(new Float32Array([NaN]), [1, 1], { device: target.device }));
-    gemm(A, B, { out: C });
-    expect(Array.from(C.download())).toEqual([11]);
-  });
-});
-
-describeEachTarget('maskedDense', (target) => {
-  for (const c of denseCases) {
-    const name = `B${c.B} In${c.In} Out${c.Out} density ${c.density ?? 'none'}${c.bias ? ' bias' : ''}${c.relu ? ' relu' : ''}`;
-    const setup = () => {
-      const rng = new Rng(c.B * 1000 + c.In * 10 + c.Out);
-      const x = randn(rng, c.B * c.In);
-      const w = randn(rng, c.Out * c.In, 1 / Math.sqrt(Math.max(c.In, 1)));
-      const m = c.density === null ? null : randomMask(rng, c.Out * c.In, c.density);
-      const bias = c.bias ? randn(rng, c.Out, 0.1) : null;
-      const dev = { device: target.device } as const;
-      return {
-        rng, x, w, m, bias,
-        X: track(fromArray(x, [c.B, c.In], dev)),
-        W: track(fromArray(w, [c.Out, c.In], dev)),
-        M: m ? track(fromArray(m, [c.Out, c.In], dev)) : null,
-        Bias: bias ? track(fromArray(bias, [c.Out], dev)) : null,
-      };
-    };
-
-    it(`forward ${name}`, () => {
-      const s = setup();
-      const y = track(maskedDenseForward(s.X, s.W, { mask: s.M, bias: s.Bias, relu: c.relu }));
-      const want = denseForwardRef(c.B, c.In, c.Out, s.x, s.w, s.m, s.bias, c.relu);
-      expectClose(y.download(), want, { rtol: 1e-4, atol: scaledAtol(want, 1e-5) + 1e-6 }, 'y');
-    });
-
-    it(`backward ${name}`, () => {
-      const s = setup();
-      const dy = randn(s.rng, c.B * c.Out);
-      const DY = track(fromArray(dy, [c.B, c.Out], { device: target.device }));
-      const g = maskedDenseBackward(s.X, s.W, DY, { mask: s.M });
-      [g.dx, g.dW, g.db].forEach((t) => t && track(t));
-      const want = denseBackwardRef(c.B, c.In, c.Out, s.x, s.w, s.m, dy);
-      expectClose(g.dx!.download(), want.dx, { rtol: 1e-4, atol: scaledAtol(want.dx, 1e-5) + 1e-6 }, 'dx');
-      const dW = g.dW!.download();
-      expectClose(dW, want.dW, { rtol: 1e-4, atol: scaledAtol(want.dW, 1e-5) + 1e-6 }, 'dW');
-      if (s.m) for (let i = 0; i < dW.length; i++) if (!s.m[i]) expect(Object.is(dW[i], 0), `dW[${i}] pruned`).toBe(true);
-      expectClose(g.db!.download(), want.db, { rtol: 1e-4, atol: scaledAtol(want.db, 1e-5) + 1e-6 }, 'db');
-    });
-  }
-
-  it('backward skips gradients that are not asked for and writes into given tensors', () => {
-    const rng = new Rng(5);
-    const X = track(fromArray(randn(rng, 6), [2, 3], { device: target.device }));
-    const W = track(fromArray(randn(rng, 12), [4, 3], { device: target.device }));
-    const DY = track(fromArray(randn(rng, 8), [2, 4], { device: target.device }));
-    const dW = track(zeros([4, 3], { device: target.device }));
-    const g = maskedDenseBackward(X, W, DY, { dx: false, db: false, dW });
-    expect(g.dx).toBeNull();
-    expect(g.db).toBeNull();
-    expect(g.dW).toBe(dW);
-    expect(dW.download().some((v) => v !== 0)).toBe(true);
-  });
+it('reports the CPU GEMM variant in use', () => {
+  const info = denseKernelInfo();
+  expect(['avx512', 'avx2', 'generic']).toContain(info.isa);
+  expect(info.mr).toBeGreaterThan(0);
+  expect(info.nr).toBeGreaterThan(0);
 });
 
 it('dense backward reference matches central finite differences (with mask, bias, relu off)', () => {

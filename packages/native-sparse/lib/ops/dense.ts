@@ -11,8 +11,20 @@ interface DenseNative {
   gemm(transA: boolean, transB: boolean, alpha: number, A: F32, B: F32, beta: number, C: F32): void;
   maskedDenseForward(x: F32, W: F32, mask: U8 | null, bias: F32 | null, relu: boolean, y: F32): void;
   maskedDenseBackward(x: F32, W: F32, mask: U8 | null, dy: F32, dx: F32 | null, dW: F32 | null, db: F32 | null): void;
+  denseKernelInfo(): DenseKernelInfo;
+}
+
+/** The CPU GEMM variant in use (the widest the CPU has, or the one named by env LTH_CPU_ISA) and its micro-tile. */
+export interface DenseKernelInfo {
+  isa: 'avx512' | 'avx2' | 'generic';
+  mr: number;
+  nr: number;
 }
 const native = () => nativeAs<DenseNative>();
+
+export function denseKernelInfo(): DenseKernelInfo {
+  return native().denseKernelInfo();
+}
 
 // Argument checks. A tensor's shape, dtype and device never change, but each read of them crosses into
 // native code (the shape getter builds a new array, ~0.5 µs), which made the checks cost more than a

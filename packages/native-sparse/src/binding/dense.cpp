@@ -1,4 +1,5 @@
 // JS bindings for the dense ops: gemm, maskedDenseForward, maskedDenseBackward.
+#include "../cpu/gemm_internal.h"
 #include "napi_util.h"
 #include "registry.h"
 
@@ -101,12 +102,24 @@ Napi::Value MaskedDenseBackward(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// denseKernelInfo(): which CPU GEMM variant runs here (picked once per process; LTH_CPU_ISA overrides)
+// and its micro-tile, for benchmarks and the tests of the narrower variants.
+Napi::Value DenseKernelInfo(const Napi::CallbackInfo& info) {
+  const auto& isa = cpu::gemm_detail::active_isa();
+  Napi::Object o = Napi::Object::New(info.Env());
+  o.Set("isa", isa.name);
+  o.Set("mr", isa.mr);
+  o.Set("nr", isa.nr);
+  return o;
+}
+
 }  // namespace
 
 void register_dense(Napi::Env env, Napi::Object exports) {
   export_fn(env, exports, "gemm", Gemm);
   export_fn(env, exports, "maskedDenseForward", MaskedDenseForward);
   export_fn(env, exports, "maskedDenseBackward", MaskedDenseBackward);
+  export_fn(env, exports, "denseKernelInfo", DenseKernelInfo);
 }
 
 }  // namespace lth::binding

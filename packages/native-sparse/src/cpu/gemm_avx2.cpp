@@ -45,18 +45,19 @@ void tile_t(int cols, int64_t kc, const float* __restrict a, int64_t lda, const 
     store_tile_scalar(&tmp[0][0], NV * 8, R, cols, c, ldc, e);
     return;
   }
-  const __m256 alpha = _mm256_set1_ps(e.alpha), beta = _mm256_set1_ps(e.beta), zero = _mm256_setzero_ps();
+  const Epilogue ep = e;  // a local copy: the stores to C below cannot alias it
+  const __m256 alpha = _mm256_set1_ps(ep.alpha), beta = _mm256_set1_ps(ep.beta), zero = _mm256_setzero_ps();
 #pragma GCC unroll 16
   for (int r = 0; r < R; ++r) {
 #pragma GCC unroll 4
     for (int v = 0; v < NV; ++v) {
       float* cp = c + r * ldc + v * 8;
       __m256 x = _mm256_mul_ps(alpha, acc[r][v]);
-      if (e.beta != 0.0f) x = _mm256_fmadd_ps(beta, _mm256_loadu_ps(cp), x);
-      if (e.bias) x = _mm256_add_ps(x, _mm256_loadu_ps(e.bias + v * 8));
-      if (e.relu) x = _mm256_max_ps(zero, x);  // max(0, NaN) = NaN, like std::max(v, 0)
-      if (e.cmask) {
-        __m128i mb = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(e.cmask + r * e.ldm + v * 8));
+      if (ep.beta != 0.0f) x = _mm256_fmadd_ps(beta, _mm256_loadu_ps(cp), x);
+      if (ep.bias) x = _mm256_add_ps(x, _mm256_loadu_ps(ep.bias + v * 8));
+      if (ep.relu) x = _mm256_max_ps(zero, x);  // max(0, NaN) = NaN, like std::max(v, 0)
+      if (ep.cmask) {
+        __m128i mb = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(ep.cmask + r * ep.ldm + v * 8));
         __m256i m32 = _mm256_cvtepu8_epi32(mb);
         __m256 pruned = _mm256_castsi256_ps(_mm256_cmpeq_epi32(m32, _mm256_setzero_si256()));
         x = _mm256_andnot_ps(pruned, x);

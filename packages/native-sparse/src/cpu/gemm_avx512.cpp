@@ -1,6 +1,7 @@
-// AVX-512 pieces of the packed GEMM: a 12×32 micro-kernel (24 zmm accumulators, A broadcast from the
-// packed panel, two B vectors per k, FMA) with every smaller tile by template, and packers that do the
-// transposes with 16×16 in-register transposes and fuse the weight mask into the (masked) loads.
+// AVX-512 pieces of the packed GEMM: a 12×32 micro-kernel (24 zmm accumulators, A broadcast straight
+// from its row-major storage, two packed B vectors per k, FMA) with every smaller tile by template, and
+// the B packer, which transposes with 16×16 in-register transposes and fuses the weight mask into its
+// (masked) loads.
 // Compiled for AVX-512 (F/BW/VL/DQ) here only; selected at run time, so the addon stays baseline x86-64.
 #include <immintrin.h>
 
@@ -14,6 +15,7 @@ namespace lth::cpu::gemm_detail {
 namespace {
 
 constexpr int kMr = 12, kNr = 32;
+constexpr int64_t kPrefetch = 64;  // floats ahead when packing a transposed B
 
 // GCC 12's AVX-512 headers trip -Wmaybe-uninitialized through _mm512_undefined_ps (GCC PR 105593).
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
@@ -102,6 +104,17 @@ void pack_b(const MatView& b, int64_t k0, int64_t kc, int64_t j0, int64_t nc, in
         const uint8_t* msk = b.mask ? b.mask + at : nullptr;
         int64_t kb = 0;
         for (; kb + 16 <= kc; kb += 16) {
+          // 16 rows of W and of the mask are 32 streams, more than the hardware prefetchers follow.
+          if (kb + kPrefetch < kc) {
+#pragma GCC unroll 16
+            for (int j = 0; j < 16; ++j) {
+              if (j < rows) {
+                _mm_prefetch(reinterpret_cast<const char*>(src + j * b.ld + kb + kPrefetch), _MM_HINT_T0);
+                if (msk && (kb & 63) == 0)
+                  _mm_prefetch(reinterpret_cast<const char*>(msk + j * b.ld + kb + kPrefetch), _MM_HINT_T0);
+              }
+            }
+          }
           __m512 t[16];
           load_block(src + kb, msk ? msk + kb : nullptr, b.ld, rows, 0xFFFF, t);
           transpose16(t);
@@ -140,8 +153,9 @@ void tile_t(int cols, int64_t kc, const float* __restrict a, int64_t lda, const 
       for (int v = 0; v < NV; ++v) acc[r][v] = _mm512_fmadd_ps(ar, bv[v], acc[r][v]);
     }
   }
+  const Epilogue ep = e;  // a local copy: the stores to C below cannot alias it
   const __mmask16 lastmask = lane_mask(cols - (NV - 1) * 16);
-  const __m512 alpha = _mm512_set1_ps(e.alpha), beta = _mm512_set1_ps(e.beta), zero = _mm512_setzero_ps();
+  const __m512 alpha = _mm512_set1_ps(ep.alpha), beta = _mm512_set1_ps(ep.beta), zero = _mm512_setzero_ps();
 #pragma GCC unroll 16
   for (int r = 0; r < R; ++r) {
 #pragma GCC unroll 4
@@ -149,10 +163,10 @@ void tile_t(int cols, int64_t kc, const float* __restrict a, int64_t lda, const 
       const __mmask16 m = v == NV - 1 ? lastmask : static_cast<__mmask16>(0xFFFF);
       float* cp = c + r * ldc + v * 16;
       __m512 x = _mm512_mul_ps(alpha, acc[r][v]);
-      if (e.beta != 0.0f) x = _mm512_fmadd_ps(beta, _mm512_maskz_loadu_ps(m, cp), x);
-      if (e.bias) x = _mm512_add_ps(x, _mm512_maskz_loadu_ps(m, e.bias + v * 16));
-      if (e.relu) x = _mm512_max_ps(zero, x);  // max(0, NaN) = NaN, like std::max(v, 0)
-      if (e.cmask) x = _mm512_maskz_mov_ps(alive(e.cmask + r * e.ldm + v * 16, m), x);
+      if (ep.beta != 0.0f) x = _mm512_fmadd_ps(beta, _mm512_maskz_loadu_ps(m, cp), x);
+      if (ep.bias) x = _mm512_add_ps(x, _mm512_maskz_loadu_ps(m, ep.bias + v * 16));
+      if (ep.relu) x = _mm512_max_ps(zero, x);  // max(0, NaN) = NaN, like std::max(v, 0)
+      if (ep.cmask) x = _mm512_maskz_mov_ps(alive(ep.cmask + r * ep.ldm + v * 16, m), x);
       _mm512_mask_storeu_ps(cp, m, x);
     }
   }

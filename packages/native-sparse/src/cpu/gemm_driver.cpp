@@ -4,7 +4,6 @@
 
 #include <cstdlib>
 #include <cstring>
-#include <new>
 
 #include "../errors.h"
 #include "../parallel.h"
@@ -22,8 +21,9 @@ constexpr int64_t kL2BlockBytes = 600 * 1024;
 // about kAReadCost (used to pick the thread grid).
 constexpr int64_t kPackCost = 6;
 constexpr int64_t kAReadCost = 1;
-// Starting a parallel region costs about this many multiply-adds (a few µs); below it one thread wins.
-constexpr int64_t kThreadCost = 60000;
+// A parallel region costs about this many multiply-adds per extra thread (~1 µs fork/join with spinning
+// threads, more when they have gone to sleep); below that one thread wins.
+constexpr int64_t kThreadCost = 150000;
 
 int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 

@@ -9,9 +9,13 @@ export interface GemmCase {
   beta: number;
 }
 
+// The fast CPU kernels tile C in MR×NR micro-tiles (AVX-512 12×32 with a 16-wide last panel, AVX2 6×16/8,
+// portable 4×8) and split K in equal blocks of at most KC = 400; the shapes below sit just below, on and
+// above those sizes, and K = 801 needs three depth blocks (beta applied once, bias/ReLU/mask after the last).
 const shapes: Array<[number, number, number]> = [
   [1, 1, 1], [1, 7, 3], [5, 1, 9], [3, 5, 1], [17, 33, 65], [31, 29, 127], [64, 64, 64],
   [60, 300, 784], [60, 100, 300], [130, 257, 71], [0, 4, 3], [4, 0, 3], [4, 3, 0],
+  [11, 31, 399], [12, 32, 400], [13, 33, 401], [25, 17, 16], [5, 9, 6], [24, 48, 801],
 ];
 
 export const gemmCases: GemmCase[] = shapes.flatMap(([M, N, K], s) =>
@@ -40,4 +44,10 @@ export const denseCases: DenseCase[] = [
   { B: 60, In: 100, Out: 10, density: 0.9, bias: true, relu: false },
   { B: 37, In: 129, Out: 65, density: 0.05, bias: true, relu: false },
   { B: 0, In: 8, Out: 4, density: 0.5, bias: true, relu: false },
+  { B: 3, In: 0, Out: 5, density: 0.5, bias: true, relu: true },
+  // tile and depth-block edges (see the gemm shapes): forward K = In, dx K = Out, dW K = B
+  { B: 13, In: 401, Out: 33, density: 0.3, bias: true, relu: true },
+  { B: 25, In: 16, Out: 17, density: 0.7, bias: true, relu: false },
+  { B: 12, In: 800, Out: 32, density: 1, bias: false, relu: true },
+  { B: 401, In: 37, Out: 13, density: 0.4, bias: true, relu: true },
 ];

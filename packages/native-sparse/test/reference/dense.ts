@@ -41,6 +41,9 @@ export function denseBackwardRef(
   mask: ArrayLike<number> | null, dy: ArrayLike<number>,
 ): { dx: Float64Array; dW: Float64Array; db: Float64Array } {
   const Wm = maskedWeights(W, mask);
+  // Monomorphic Float64Array copies keep the inner loop fast whatever array types the caller passes.
+  const xs = Float64Array.from(x as ArrayLike<number>);
+  const keep = Float64Array.from(mask ?? new Float64Array(Out * In).fill(1), (v) => (v ? 1 : 0));
   const dx = new Float64Array(B * In);
   const dW = new Float64Array(Out * In);
   const db = new Float64Array(Out);
@@ -50,7 +53,7 @@ export function denseBackwardRef(
       db[o]! += g;
       for (let i = 0; i < In; i++) {
         dx[b * In + i]! += g * Wm[o * In + i]!;
-        if (!mask || mask[o * In + i]) dW[o * In + i]! += g * x[b * In + i]!;
+        if (keep[o * In + i]) dW[o * In + i]! += g * xs[b * In + i]!;
       }
     }
   }
