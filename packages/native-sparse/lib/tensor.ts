@@ -1,7 +1,7 @@
 // Native tensors: memory owned by the addon (host or GPU). Data crosses into JS only through
 // upload()/download().
 import { LthError } from './errors.js';
-import { native } from './native.js';
+import { native, type Capabilities } from './native.js';
 
 export type DType = 'f32' | 'u8' | 'i32';
 export type Device = 'cpu' | 'cuda';
@@ -29,9 +29,13 @@ export interface TensorOptions<D extends DType = DType> {
   device?: DeviceRequest;
 }
 
+let cachedCaps: Capabilities | undefined;
+
 /** Resolve 'auto' to cuda when the build has CUDA kernels and a device, else cpu. 'cuda' is never downgraded. */
 export function resolveDevice(request: DeviceRequest = 'cpu'): Device {
-  const caps = native().capabilities();
+  if (request === 'cpu') return 'cpu';
+  // The build and the visible devices do not change while the process runs: ask once.
+  const caps = (cachedCaps ??= native().capabilities());
   const cudaUsable = caps.cuda.compiled && caps.cuda.kernels && caps.cuda.devices.length > 0;
   if (request === 'auto') return cudaUsable ? 'cuda' : 'cpu';
   if (request === 'cuda' && !(caps.cuda.compiled && caps.cuda.devices.length > 0)) {
