@@ -1,7 +1,7 @@
 // CSR × dense on the CPU: C[M,N] = A_csr[M,K] · B[K,N] (+ bias[M] per row) (then ReLU).
 //
-// Fast kernel. The columns of C are cut into tiles of up to 128 floats (8 AVX-512 registers, the last one
-// masked). For each row of A the tile is accumulated in registers: per nonzero one broadcast and 8 FMAs
+// Fast kernel. The columns of C are cut into tiles of up to 256 floats (16 AVX-512 registers, the last one
+// masked). For each row of A the tile is accumulated in registers: per nonzero one broadcast and 16 FMAs
 // with a load of B[col, tile] each; the bias starts the sum and the ReLU is applied in the store, so empty
 // rows still get bias/ReLU. Work items are (column tile × row chunk): tiles are shared among threads first
 // (each thread then reads only its columns of B, which stay in its L2 while the rows stream), rows are split
@@ -80,10 +80,10 @@ __attribute__((target("avx512f"))) void tile_rows_avx512(const CsrView& A, int64
   }
 }
 
-constexpr int64_t kTileVecs = 8;  // 128 columns
+constexpr int64_t kTileVecs = 16;  // 256 columns: 16 accumulators
 constexpr int64_t kTileCols = 16 * kTileVecs;
 
-// Rows [r0, r1) × column tile starting at j0 (up to 128 columns).
+// Rows [r0, r1) × column tile starting at j0 (up to 256 columns).
 __attribute__((target("avx512f"))) void spmm_tile_avx512(const CsrView& A, int64_t r0, int64_t r1, int64_t N,
                                                           int64_t j0, const float* B, const float* bias, bool relu,
                                                           float* C) {
@@ -91,16 +91,14 @@ __attribute__((target("avx512f"))) void spmm_tile_avx512(const CsrView& A, int64
   const int nv = static_cast<int>((w + 15) / 16);
   const int rem = static_cast<int>(w - 16 * (nv - 1));
   const __mmask16 tail = static_cast<__mmask16>(rem == 16 ? 0xFFFF : (1u << rem) - 1);
-  switch (nv) {
-    case 1: tile_rows_avx512<1>(A, r0, r1, N, j0, tail, B, bias, relu, C); break;
-    case 2: tile_rows_avx512<2>(A, r0, r1, N, j0, tail, B, bias, relu, C); break;
-    case 3: tile_rows_avx512<3>(A, r0, r1, N, j0, tail, B, bias, relu, C); break;
-    case 4: tile_rows_avx512<4>(A, r0, r1, N, j0, tail, B, bias, relu, C); break;
-    case 5: tile_rows_avx512<5>(A, r0, r1, N, j0, tail, B, bias, relu, C); break;
-    case 6: tile_rows_avx512<6>(A, r0, r1, N, j0, tail, B, bias, relu, C); break;
-    case 7: tile_rows_avx512<7>(A, r0, r1, N, j0, tail, B, bias, relu, C); break;
-    default: tile_rows_avx512<8>(A, r0, r1, N, j0, tail, B, bias, relu, C); break;
-  }
+  using Fn = void (*)(const CsrView&, int64_t, int64_t, int64_t, int64_t, __mmask16, const float*, const float*, bool,
+                      float*);
+  static constexpr Fn kByVecs[kTileVecs] = {
+      tile_rows_avx512<1>,  tile_rows_avx512<2>,  tile_rows_avx512<3>,  tile_rows_avx512<4>,
+      tile_rows_avx512<5>,  tile_rows_avx512<6>,  tile_rows_avx512<7>,  tile_rows_avx512<8>,
+      tile_rows_avx512<9>,  tile_rows_avx512<10>, tile_rows_avx512<11>, tile_rows_avx512<12>,
+      tile_rows_avx512<13>, tile_rows_avx512<14>, tile_rows_avx512<15>, tile_rows_avx512<16>};
+  kByVecs[nv - 1](A, r0, r1, N, j0, tail, B, bias, relu, C);
 }
 
 // SpMV: 16 nonzeros at a time, indices checked as a vector, B gathered.
