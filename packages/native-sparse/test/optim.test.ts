@@ -38,12 +38,15 @@ function f32<T extends object>(p: T): T {
   return Object.fromEntries(Object.entries(p).map(([k, v]) => [k, typeof v === 'number' ? Math.fround(v) : v])) as T;
 }
 
+// Every size with every mask density (rotated per size); each parameter set takes its share of these plus
+// all the n = 1 cases, so every option meets odd sizes, the parallel grain and every density.
 const cases = optimSizes.flatMap((n, a) => optimDensities.map((_, b) => ({ n, density: optimDensities[(a + b) % optimDensities.length]!, k: b })));
+const casesFor = (pi: number, sets: number) => cases.filter((c, i) => i % sets === pi || c.n === 1);
 
 describeEachTarget('sgdStep', (target) => {
   const dev = { device: target.device } as const;
   for (const [pi, { name, p }] of sgdParams.entries()) {
-    for (const c of cases.filter((_, i) => i % sgdParams.length === pi || c_small(_))) {
+    for (const c of casesFor(pi, sgdParams.length)) {
       it(`${name} n ${c.n} density ${c.density ?? 'none'}: ${optimSteps} steps`, () => {
         const rng = new Rng(c.n * 17 + pi * 3 + c.k);
         const mask = c.density === null ? null : randomMask(rng, c.n, c.density);
@@ -91,15 +94,10 @@ describeEachTarget('sgdStep', (target) => {
   });
 });
 
-// Keep the table small: every parameter set on every size would repeat the same loops.
-function c_small(c: { n: number }): boolean {
-  return c.n === 1;
-}
-
 describeEachTarget('adamStep', (target) => {
   const dev = { device: target.device } as const;
   for (const [pi, { name, p }] of adamParams.entries()) {
-    for (const c of cases.filter((_, i) => i % adamParams.length === pi || c_small(_))) {
+    for (const c of casesFor(pi, adamParams.length)) {
       it(`${name} n ${c.n} density ${c.density ?? 'none'}: ${optimSteps} steps`, () => {
         const rng = new Rng(c.n * 29 + pi * 5 + c.k);
         const mask = c.density === null ? null : randomMask(rng, c.n, c.density);

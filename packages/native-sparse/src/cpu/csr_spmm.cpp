@@ -1,12 +1,12 @@
 // CSR × dense on the CPU: C[M,N] = A_csr[M,K] · B[K,N] (+ bias[M] per row) (then ReLU).
 //
-// Fast kernel. The columns of C are cut into tiles of up to 128 floats (8 AVX-512 registers, the last one
-// masked). For each row of A the tile is accumulated in registers: per nonzero one broadcast and 8 FMAs
+// Fast kernel. The columns of C are cut into tiles of up to 256 floats (16 AVX-512 registers, the last one
+// masked). For each row of A the tile is accumulated in registers: per nonzero one broadcast and 16 FMAs
 // with a load of B[col, tile] each; the bias starts the sum and the ReLU is applied in the store, so empty
-// rows still get bias/ReLU. Work items are (column tile × row chunk): tiles are shared among threads first
-// (each thread then reads only its columns of B, which stay in its L2 while the rows stream), rows are split
-// too when there are fewer tiles than threads, into chunks of about equal cost (nnz + 1 per row, binary
-// search on rowptr). N == 1 (SpMV) is a gathered dot product per row, rows split the same way. Without
+// rows still get bias/ReLU. Work items are (column tile × row chunk): tiles of equal width are shared among
+// threads (each thread then reads only its columns of B, which stay in its L2 while the rows stream), and
+// rows are split into chunks of about equal cost (nnz + 1 per row, binary search on rowptr) as far as needed
+// for the item count to be a multiple of the thread count. N == 1 (SpMV) is a gathered dot product per row, rows split the same way. Without
 // AVX-512 the same structure runs on 64-wide tiles the compiler vectorises (target_clones). Column indices
 // are checked as they are used (one predictable compare per nonzero and tile); rowptr is checked up front.
 // Each row's sum runs in the same order for any thread count, so results are bit-identical across threads.
@@ -17,6 +17,7 @@
 #endif
 
 #include <algorithm>
+#include <numeric>
 #include <vector>
 
 #include "../kernels.h"
@@ -80,27 +81,24 @@ __attribute__((target("avx512f"))) void tile_rows_avx512(const CsrView& A, int64
   }
 }
 
-constexpr int64_t kTileVecs = 8;  // 128 columns
+constexpr int64_t kTileVecs = 16;  // 256 columns: 16 accumulators
 constexpr int64_t kTileCols = 16 * kTileVecs;
 
-// Rows [r0, r1) × column tile starting at j0 (up to 128 columns).
+// Rows [r0, r1) × columns [j0, j0 + w), w <= 256.
 __attribute__((target("avx512f"))) void spmm_tile_avx512(const CsrView& A, int64_t r0, int64_t r1, int64_t N,
-                                                          int64_t j0, const float* B, const float* bias, bool relu,
-                                                          float* C) {
-  const int64_t w = std::min<int64_t>(N - j0, kTileCols);
+                                                          int64_t j0, int64_t w, const float* B, const float* bias,
+                                                          bool relu, float* C) {
   const int nv = static_cast<int>((w + 15) / 16);
   const int rem = static_cast<int>(w - 16 * (nv - 1));
   const __mmask16 tail = static_cast<__mmask16>(rem == 16 ? 0xFFFF : (1u << rem) - 1);
-  switch (nv) {
-    case 1: tile_rows_avx512<1>(A, r0, r1, N, j0, tail, B, bias, relu, C); break;
-    case 2: tile_rows_avx512<2>(A, r0, r1, N, j0, tail, B, bias, relu, C); break;
-    case 3: tile_rows_avx512<3>(A, r0, r1, N, j0, tail, B, bias, relu, C); break;
-    case 4: tile_rows_avx512<4>(A, r0, r1, N, j0, tail, B, bias, relu, C); break;
-    case 5: tile_rows_avx512<5>(A, r0, r1, N, j0, tail, B, bias, relu, C); break;
-    case 6: tile_rows_avx512<6>(A, r0, r1, N, j0, tail, B, bias, relu, C); break;
-    case 7: tile_rows_avx512<7>(A, r0, r1, N, j0, tail, B, bias, relu, C); break;
-    default: tile_rows_avx512<8>(A, r0, r1, N, j0, tail, B, bias, relu, C); break;
-  }
+  using Fn = void (*)(const CsrView&, int64_t, int64_t, int64_t, int64_t, __mmask16, const float*, const float*, bool,
+                      float*);
+  static constexpr Fn kByVecs[kTileVecs] = {
+      tile_rows_avx512<1>,  tile_rows_avx512<2>,  tile_rows_avx512<3>,  tile_rows_avx512<4>,
+      tile_rows_avx512<5>,  tile_rows_avx512<6>,  tile_rows_avx512<7>,  tile_rows_avx512<8>,
+      tile_rows_avx512<9>,  tile_rows_avx512<10>, tile_rows_avx512<11>, tile_rows_avx512<12>,
+      tile_rows_avx512<13>, tile_rows_avx512<14>, tile_rows_avx512<15>, tile_rows_avx512<16>};
+  kByVecs[nv - 1](A, r0, r1, N, j0, tail, B, bias, relu, C);
 }
 
 // SpMV: 16 nonzeros at a time, indices checked as a vector, B gathered.
@@ -131,11 +129,12 @@ __attribute__((target("avx512f"))) void spmv_rows_avx512(const CsrView& A, int64
 // ---- portable (AVX2 / baseline via target_clones) -------------------------------------------------------
 constexpr int64_t kPortableTile = 64;
 
+// Rows [r0, r1) × columns [j0, j0 + w), w <= kPortableTile.
 __attribute__((target_clones("avx2,fma", "default"))) void spmm_tile_portable(const CsrView& A, int64_t r0,
                                                                                int64_t r1, int64_t N, int64_t j0,
-                                                                               const float* B, const float* bias,
-                                                                               bool relu, float* C) {
-  const int64_t w = std::min<int64_t>(N - j0, kPortableTile);
+                                                                               int64_t w, const float* B,
+                                                                               const float* bias, bool relu,
+                                                                               float* C) {
   for (int64_t i = r0; i < r1; ++i) {
     float acc[kPortableTile];
     const float b0 = bias ? bias[i] : 0.0f;
@@ -216,24 +215,27 @@ void csr_spmm(const CsrView& A, int64_t N, const float* B, const float* bias, bo
     });
     return;
   }
-  // Work items: column tile × row chunk. Tiles are shared out first (each thread then reads only its part
-  // of B); rows are split only when there are fewer tiles than threads.
-  const int64_t tile = avx512 ? kTileCols : kPortableTile;
-  const int64_t tiles = (N + tile - 1) / tile;
-  const int64_t row_chunks = std::max<int64_t>(1, std::min<int64_t>(A.rows, threads / tiles));
+  // Work items: column tile × row chunk. The columns are cut into tiles of equal width (a multiple of 16, at
+  // most the register tile), so each thread reads only its part of B; rows are cut into row_chunks pieces of
+  // about equal cost so that the item count is a multiple of the thread count (lcm of tiles and threads).
+  const int64_t max_tile = avx512 ? kTileCols : kPortableTile;
+  const int64_t tiles = (N + max_tile - 1) / max_tile;
+  const int64_t width = ((N + tiles - 1) / tiles + 15) / 16 * 16;
+  const int64_t row_chunks = std::max<int64_t>(1, std::min<int64_t>(A.rows, threads / std::gcd(tiles, threads)));
   const int64_t items = tiles * row_chunks;
   parallel_for(items, 1, [&](int64_t q0, int64_t q1) {
     for (int64_t q = q0; q < q1; ++q) {
       const int64_t t = q / row_chunks, rc = q % row_chunks;
       const int64_t r0 = split_row(A, rc, row_chunks), r1 = split_row(A, rc + 1, row_chunks);
-      if (r0 >= r1) continue;
+      const int64_t j0 = t * width, w = std::min(width, N - j0);
+      if (r0 >= r1 || w <= 0) continue;
 #if defined(__x86_64__)
       if (avx512) {
-        spmm_tile_avx512(A, r0, r1, N, t * tile, B, bias, relu, C);
+        spmm_tile_avx512(A, r0, r1, N, j0, w, B, bias, relu, C);
         continue;
       }
 #endif
-      spmm_tile_portable(A, r0, r1, N, t * tile, B, bias, relu, C);
+      spmm_tile_portable(A, r0, r1, N, j0, w, B, bias, relu, C);
     }
   });
 }

@@ -1,5 +1,5 @@
 // The CSR case table: densities 0 .. 1, empty rows, 1×1, N = 1 (SpMV), 7, 60, 512, sizes that do not divide
-// the 16-float vectors or the 128-column tiles, and the LeNet layer shapes.
+// the 16-float vectors or the 256-column tiles, and the LeNet layer shapes.
 export interface SparseCase {
   rows: number;
   cols: number;
@@ -20,7 +20,7 @@ export const sparseCases: SparseCase[] = [
   { rows: 37, cols: 29, density: 0.1, emptyRows: false, useMask: false, N: [1, 7, 60], bias: true, relu: true },
   { rows: 300, cols: 784, density: 0.01, emptyRows: false, useMask: true, N: [1, 60, 512], bias: true, relu: true },
   { rows: 300, cols: 784, density: 0.1, emptyRows: false, useMask: true, N: [1, 60], bias: true, relu: true },
-  { rows: 100, cols: 300, density: 0.5, emptyRows: true, useMask: false, N: [1, 7, 60, 129, 512], bias: true, relu: false },
+  { rows: 100, cols: 300, density: 0.5, emptyRows: true, useMask: false, N: [1, 7, 60, 129, 300, 512], bias: true, relu: false },
   { rows: 10, cols: 100, density: 1, emptyRows: false, useMask: false, N: [1, 60, 144], bias: false, relu: true },
   { rows: 64, cols: 33, density: 0, emptyRows: false, useMask: false, N: [1, 16, 31], bias: true, relu: true },
   { rows: 0, cols: 5, density: 0.5, emptyRows: false, useMask: true, N: [4], bias: false, relu: false },
