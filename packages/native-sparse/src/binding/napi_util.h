@@ -22,10 +22,6 @@ class TensorWrap : public Napi::ObjectWrap<TensorWrap> {
   Tensor& tensor() { return t_; }
 
  private:
-  Napi::Value Shape(const Napi::CallbackInfo& info);
-  Napi::Value DTypeGetter(const Napi::CallbackInfo& info);
-  Napi::Value DeviceGetter(const Napi::CallbackInfo& info);
-  Napi::Value Numel(const Napi::CallbackInfo& info);
   Napi::Value Disposed(const Napi::CallbackInfo& info);
   Napi::Value Upload(const Napi::CallbackInfo& info);
   Napi::Value Download(const Napi::CallbackInfo& info);

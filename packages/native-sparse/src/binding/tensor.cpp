@@ -56,9 +56,7 @@ Napi::Value Empty(const Napi::CallbackInfo& info) {
 Napi::Function TensorWrap::Init(Napi::Env env) {
   Napi::Function cls = DefineClass(
       env, "Tensor",
-      {InstanceAccessor<&TensorWrap::Shape>("shape"), InstanceAccessor<&TensorWrap::DTypeGetter>("dtype"),
-       InstanceAccessor<&TensorWrap::DeviceGetter>("device"), InstanceAccessor<&TensorWrap::Numel>("numel"),
-       InstanceAccessor<&TensorWrap::Disposed>("disposed"), InstanceMethod<&TensorWrap::Upload>("upload"),
+      {InstanceAccessor<&TensorWrap::Disposed>("disposed"), InstanceMethod<&TensorWrap::Upload>("upload"),
        InstanceMethod<&TensorWrap::Download>("download"), InstanceMethod<&TensorWrap::Dispose>("dispose"),
        InstanceMethod<&TensorWrap::Reshape>("reshape"), InstanceMethod<&TensorWrap::Zero>("zero"),
        InstanceMethod<&TensorWrap::ToString>("toString")});
@@ -80,7 +78,19 @@ TensorWrap::TensorWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Tensor
 
 Napi::Object TensorWrap::New(Napi::Env env, Tensor t) {
   Napi::Object obj = g_ctor->New({Napi::External<void>::New(env, nullptr)});
-  Unwrap(obj)->t_ = std::move(t);
+  TensorWrap* w = Unwrap(obj);
+  w->t_ = std::move(t);
+  // shape, dtype, device and numel never change for a tensor object (reshape makes a new one), so they are
+  // plain read-only data properties: reading them from JS is a property load, not a native call.
+  Napi::Array shape = Napi::Array::New(env, w->t_.shape.size());
+  for (size_t i = 0; i < w->t_.shape.size(); ++i) shape.Set(i, Napi::Number::New(env, static_cast<double>(w->t_.shape[i])));
+  shape.Freeze();
+  obj.DefineProperties({
+      Napi::PropertyDescriptor::Value("shape", shape, napi_enumerable),
+      Napi::PropertyDescriptor::Value("dtype", Napi::String::New(env, dtype_name(w->t_.dtype)), napi_enumerable),
+      Napi::PropertyDescriptor::Value("device", Napi::String::New(env, device_name(w->t_.device)), napi_enumerable),
+      Napi::PropertyDescriptor::Value("numel", Napi::Number::New(env, static_cast<double>(w->t_.numel())), napi_enumerable),
+  });
   return obj;
 }
 
@@ -93,14 +103,7 @@ Napi::Object make_tensor(Napi::Env env, std::vector<int64_t> shape, DType dtype,
   return TensorWrap::New(env, std::move(t));
 }
 
-Napi::Value TensorWrap::Shape(const Napi::CallbackInfo& info) {
-  Napi::Array a = Napi::Array::New(info.Env(), t_.shape.size());
-  for (size_t i = 0; i < t_.shape.size(); ++i) a.Set(i, Napi::Number::New(info.Env(), static_cast<double>(t_.shape[i])));
-  return a;
-}
-Napi::Value TensorWrap::DTypeGetter(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), dtype_name(t_.dtype)); }
-Napi::Value TensorWrap::DeviceGetter(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), device_name(t_.device)); }
-Napi::Value TensorWrap::Numel(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), static_cast<double>(t_.numel())); }
+
 Napi::Value TensorWrap::Disposed(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), t_.disposed()); }
 Napi::Value TensorWrap::ToString(const Napi::CallbackInfo& info) {
   return Napi::String::New(info.Env(), "Tensor(" + t_.describe() + (t_.disposed() ? ", disposed)" : ")"));
