@@ -1,6 +1,7 @@
 // The training loop: seeded data order per epoch, schedule, evaluation every N iterations, checkpoints and
 // clean stop. Only scalars (loss, correct count) come back to JS during a step.
 import { fromArray, softmaxCrossEntropy, zeros, type Tensor } from '@lth/native-sparse';
+import { augmentBatch } from '../data/augment.js';
 import { epochOrder, type PreparedData } from '../data/prepare.js';
 import { toIterations, type Hparams } from '../hparams/schema.js';
 import type { Model } from '../models/types.js';
@@ -62,6 +63,7 @@ export function train(model: Model, optimizer: Optimizer, data: PreparedData, h:
   const toIt = (s: string) => toIterations(s, perEpoch);
   const device = model.params[0]!.value.device;
   const xb = new Float32Array(B * size);
+  const augmented = h.dataset.augment ? new Float32Array(B * size) : null;
   const yb = new Int32Array(B);
   const X = fromArray(xb, [B, ...data.exampleShape], { device });
   const Y = fromArray(yb, [B], { device });
@@ -109,7 +111,8 @@ export function train(model: Model, optimizer: Optimizer, data: PreparedData, h:
         xb.set(data.train.x.subarray(src * size, (src + 1) * size), k * size);
         yb[k] = data.train.y[src]!;
       }
-      X.upload(xb);
+      if (augmented) augmentBatch(xb, augmented, B, data.exampleShape, opts.dataSeed, it);
+      X.upload(augmented ?? xb);
       Y.upload(yb);
       const logits = model.forward(X, true);
       const r = softmaxCrossEntropy(logits, Y, { dlogits: D });
