@@ -5,6 +5,7 @@ import { branchCommand } from './commands/branch.js';
 import { lotteryCommand } from './commands/lottery.js';
 import { presetsCommand } from './commands/presets.js';
 import { infoCommand } from './commands/info.js';
+import { reportCommand } from './commands/report.js';
 
 const program = new Command('lth')
   .description('lth — find, study and ship winning lottery tickets (Frankle & Carbin) on a native sparse engine')
@@ -15,6 +16,7 @@ program.addCommand(lotteryCommand('lottery'));
 program.addCommand(lotteryCommand('oneshot'));
 program.addCommand(lotteryCommand('train'));
 program.addCommand(branchCommand());
+program.addCommand(reportCommand());
 program.addCommand(presetsCommand());
 program.addCommand(infoCommand());
 

@@ -1,0 +1,92 @@
+// Reads a run directory (and its control branches) into per-level aggregates over trials: mean, min, max.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readMetricsCsv, type LevelSummary, type MetricRow } from '@lth/core';
+
+export interface Stat {
+  mean: number;
+  min: number;
+  max: number;
+  n: number;
+}
+
+export interface LevelPoint {
+  level: number;
+  /** % of prunable weights remaining (mean over trials; equal across trials by construction). */
+  percent: number;
+  earlyStopAccuracy: Stat;
+  earlyStopIteration: Stat;
+  finalAccuracy: Stat;
+  layers: Record<string, number>;
+}
+
+export interface Series {
+  /** 'ticket' for the run itself, else the branch name (reinit, rearrange, …). */
+  name: string;
+  dir: string;
+  points: LevelPoint[];
+  summaries: LevelSummary[];
+}
+
+export interface RunReport {
+  dir: string;
+  kind: string;
+  hash: string;
+  nonDefault: unknown;
+  series: Series[];
+}
+
+export function stat(xs: number[]): Stat {
+  const v = xs.filter((x) => Number.isFinite(x));
+  if (v.length === 0) return { mean: NaN, min: NaN, max: NaN, n: 0 };
+  return { mean: v.reduce((a, b) => a + b, 0) / v.length, min: Math.min(...v), max: Math.max(...v), n: v.length };
+}
+
+function summariesIn(dir: string): LevelSummary[] {
+  const out: LevelSummary[] = [];
+  if (!existsSync(dir)) return out;
+  for (const t of readdirSync(dir).filter((d) => /^trial_\d+$/.test(d))) {
+    for (const l of readdirSync(join(dir, t)).filter((d) => /^level_\d+$/.test(d))) {
+      const f = join(dir, t, l, 'summary.json');
+      if (existsSync(f)) out.push(JSON.parse(readFileSync(f, 'utf8')) as LevelSummary);
+    }
+  }
+  return out.sort((a, b) => a.level - b.level || a.trial - b.trial);
+}
+
+function aggregate(summaries: LevelSummary[]): LevelPoint[] {
+  const levels = [...new Set(summaries.map((s) => s.level))].sort((a, b) => a - b);
+  return levels.map((level) => {
+    const ss = summaries.filter((s) => s.level === level);
+    const layers: Record<string, number> = {};
+    for (const [name, l] of Object.entries(ss[0]!.density.layers)) layers[name] = l.density;
+    return {
+      level,
+      percent: 100 * stat(ss.map((s) => s.density.density)).mean,
+      earlyStopAccuracy: stat(ss.map((s) => s.earlyStop?.testAccuracy ?? NaN)),
+      earlyStopIteration: stat(ss.map((s) => s.earlyStop?.iteration ?? NaN)),
+      finalAccuracy: stat(ss.map((s) => s.final.testAccuracy)),
+      layers,
+    };
+  });
+}
+
+export function collectRun(dir: string): RunReport {
+  const metaFile = join(dir, 'hparams.json');
+  if (!existsSync(metaFile)) throw new Error(`${dir} is not a run directory (no hparams.json)`);
+  const meta = JSON.parse(readFileSync(metaFile, 'utf8')) as { hash: string; kind: string; nonDefault: unknown };
+  const series: Series[] = [];
+  const main = summariesIn(dir);
+  series.push({ name: meta.kind === 'oneshot' ? 'one-shot' : 'ticket', dir, points: aggregate(main), summaries: main });
+  for (const b of readdirSync(dir).filter((d) => d.startsWith('branch_')).sort()) {
+    const s = summariesIn(join(dir, b));
+    if (s.length) series.push({ name: b.slice('branch_'.length), dir: join(dir, b), points: aggregate(s), summaries: s });
+  }
+  return { dir, kind: meta.kind, hash: meta.hash, nonDefault: meta.nonDefault, series };
+}
+
+/** metrics.csv of one trial/level of a series (for accuracy-vs-iteration curves). */
+export function levelMetrics(seriesDir: string, trial: number, level: number): MetricRow[] {
+  const f = join(seriesDir, `trial_${trial}`, `level_${level}`, 'metrics.csv');
+  return existsSync(f) ? readMetricsCsv(f) : [];
+}

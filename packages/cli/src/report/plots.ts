@@ -1,0 +1,115 @@
+// The report's figures as vega-lite specs, rendered to SVG headless with vega (no browser, no canvas).
+import { join } from 'node:path';
+import { readSafetensors } from '@lth/core';
+import * as vega from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
+import { levelMetrics, type RunReport } from './collect.js';
+
+export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
+  const svg = await view.toSVG();
+  view.finalize();
+  return svg;
+}
+
+const base = { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', width: 520, height: 320 } as const;
+const percentAxis = {
+  field: 'percent', type: 'quantitative', title: '% of weights remaining (log scale)',
+  scale: { type: 'log', reverse: true, nice: false }, axis: { values: [100, 51.3, 21.1, 7, 3.6, 1.9, 1, 0.5, 0.3] },
+} as const;
+
+/** Mean with min/max bars over trials vs % weights remaining, one colour per series (Figures 3–5). */
+export function versusDensitySpec(r: RunReport, metric: 'earlyStopAccuracy' | 'earlyStopIteration' | 'finalAccuracy', title: string, yTitle: string): TopLevelSpec {
+  const scale = metric === 'earlyStopIteration' ? 1 : 100;
+  const values = r.series.flatMap((s) => s.points.filter((p) => p[metric].n > 0).map((p) => ({
+    series: s.name, percent: p.percent, level: p.level, mean: p[metric].mean * scale, min: p[metric].min * scale, max: p[metric].max * scale, trials: p[metric].n,
+  })));
+  return {
+    ...base, title, data: { values },
+    encoding: { x: percentAxis, color: { field: 'series', type: 'nominal', title: null } },
+    layer: [
+      { mark: { type: 'line', point: true }, encoding: { y: { field: 'mean', type: 'quantitative', title: yTitle, scale: { zero: false } } } },
+      { mark: { type: 'rule' }, encoding: { y: { field: 'min', type: 'quantitative' }, y2: { field: 'max' } } },
+    ],
+  } as TopLevelSpec;
+}
+
+/** Test accuracy vs training iteration for a few levels of trial 0 (Figure 2 style). */
+export function curvesSpec(r: RunReport, levels: number[]): TopLevelSpec {
+  const ticket = r.series[0]!;
+  const values = levels.flatMap((level) => {
+    const p = ticket.points.find((x) => x.level === level);
+    const label = `${p ? p.percent.toFixed(1) : '?'}% (level ${level})`;
+    return levelMetrics(ticket.dir, 0, level).filter((m) => m.name === 'test_accuracy').map((m) => ({ iteration: m.iteration, accuracy: 100 * m.value, level: label }));
+  });
+  return {
+    ...base, title: 'Test accuracy during training (trial 0)', data: { values },
+    mark: { type: 'line' },
+    encoding: {
+      x: { field: 'iteration', type: 'quantitative', title: 'training iteration' },
+      y: { field: 'accuracy', type: 'quantitative', title: 'test accuracy (%)', scale: { zero: false } },
+      color: { field: 'level', type: 'nominal', title: 'weights remaining', sort: null },
+    },
+  } as TopLevelSpec;
+}
+
+/** Histogram of the surviving initial weights of each prunable layer at the given levels (Figure 8). */
+export function initHistogramSpec(r: RunReport, levels: number[], bins = 40): TopLevelSpec {
+  const ticket = r.series[0]!;
+  const values: Array<Record<string, unknown>> = [];
+  for (const level of levels) {
+    const dir = join(ticket.dir, 'trial_0', `level_${level}`);
+    const init = readSafetensors(join(dir, 'init.safetensors')).tensors;
+    const mask = readSafetensors(join(dir, 'mask.safetensors')).tensors;
+    const p = ticket.points.find((x) => x.level === level);
+    for (const name of Object.keys(mask).sort()) {
+      const w = init[name]!.data as Float32Array;
+      const m = mask[name]!.data as Uint8Array;
+      let lo = Infinity;
+      let hi = -Infinity;
+      for (let i = 0; i < w.length; i++) {
+        lo = Math.min(lo, w[i]!);
+        hi = Math.max(hi, w[i]!);
+      }
+      const full = readSafetensors(join(ticket.dir, 'trial_0', 'level_0', 'init.safetensors')).tensors[name]!.data as Float32Array;
+      for (let i = 0; i < full.length; i++) {
+        lo = Math.min(lo, full[i]!);
+        hi = Math.max(hi, full[i]!);
+      }
+      const width = (hi - lo) / bins || 1;
+      const counts = new Array<number>(bins).fill(0);
+      let alive = 0;
+      for (let i = 0; i < w.length; i++) {
+        if (!m[i]) continue;
+        alive++;
+        counts[Math.min(bins - 1, Math.floor((w[i]! - lo) / width))]!++;
+      }
+      counts.forEach((c, b) => values.push({
+        layer: name.replace(/\.weight$/, ''), level: `${p ? p.percent.toFixed(1) : '?'}%`, x0: lo + b * width, x1: lo + (b + 1) * width, fraction: alive ? c / alive : 0,
+      }));
+    }
+  }
+  return {
+    $schema: base.$schema, title: 'Initial values of the surviving weights (trial 0)', data: { values },
+    mark: { type: 'bar', opacity: 0.7 },
+    encoding: {
+      x: { field: 'x0', type: 'quantitative', title: 'initial weight', bin: 'binned' }, x2: { field: 'x1' },
+      y: { field: 'fraction', type: 'quantitative', title: 'fraction of surviving weights', stack: null },
+      color: { field: 'level', type: 'nominal', title: 'weights remaining', sort: null },
+      column: { field: 'layer', type: 'nominal', title: null },
+    },
+    width: 220, height: 180,
+  } as TopLevelSpec;
+}
+
+/** Levels to show in curves/histograms: the dense level and those closest to the paper's landmarks. */
+export function landmarkLevels(r: RunReport, targets = [100, 51.3, 21.1, 7.0, 3.6]): number[] {
+  const pts = r.series[0]!.points;
+  const picked = new Set<number>();
+  for (const t of targets) {
+    let best = pts[0];
+    for (const p of pts) if (best && Math.abs(Math.log(p.percent / t)) < Math.abs(Math.log(best.percent / t))) best = p;
+    if (best) picked.add(best.level);
+  }
+  return [...picked].sort((a, b) => a - b);
+}

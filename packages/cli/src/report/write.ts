@@ -1,0 +1,86 @@
+// report.md + SVG figures for one or more runs (e.g. an IMP run and a one-shot run of the same setup).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { textTable } from '../table.js';
+import { collectRun, type RunReport, type Stat } from './collect.js';
+import { curvesSpec, initHistogramSpec, landmarkLevels, renderSvg, versusDensitySpec } from './plots.js';
+
+export interface ReportFiles {
+  dir: string;
+  markdown: string;
+  figures: string[];
+  /** The terminal table. */
+  table: string;
+}
+
+const pct = (s: Stat) => (s.n ? `${(100 * s.mean).toFixed(2)} [${(100 * s.min).toFixed(2)}, ${(100 * s.max).toFixed(2)}]` : '-');
+const its = (s: Stat) => (s.n ? `${Math.round(s.mean)} [${s.min}, ${s.max}]` : '-');
+
+/** Merge several runs into one report: series of later runs keep their names (one-shot, branches). */
+export function combine(dirs: string[]): RunReport {
+  const runs = dirs.map(collectRun);
+  const first = runs[0]!;
+  const seen = new Set<string>();
+  const series = runs.flatMap((r, i) => r.series.map((s) => {
+    let name = s.name;
+    if (seen.has(name)) name = `${name} (${i + 1})`;
+    seen.add(name);
+    return { ...s, name };
+  }));
+  return { ...first, series };
+}
+
+export function levelTable(r: RunReport): string {
+  const rows = r.series.flatMap((s) => s.points.map((p) => [
+    s.name, String(p.level), p.percent.toFixed(2), pct(p.earlyStopAccuracy), its(p.earlyStopIteration), pct(p.finalAccuracy), String(p.finalAccuracy.n),
+  ]));
+  return textTable(['series', 'level', '% weights', 'acc @ early stop % [min, max]', 'early-stop it [min, max]', 'final acc %', 'trials'], rows);
+}
+
+export async function writeReport(dirs: string[], outDir: string): Promise<ReportFiles> {
+  const r = combine(dirs);
+  mkdirSync(outDir, { recursive: true });
+  const levels = landmarkLevels(r);
+  const figures: Array<[string, string, Promise<string>]> = [
+    ['accuracy-vs-weights.svg', 'Test accuracy at early stop vs % of weights remaining (mean, min/max over trials)', renderSvg(versusDensitySpec(r, 'earlyStopAccuracy', 'Test accuracy at early stop', 'test accuracy at early stop (%)'))],
+    ['early-stop-vs-weights.svg', 'Early-stop iteration (minimum validation loss) vs % of weights remaining', renderSvg(versusDensitySpec(r, 'earlyStopIteration', 'Early-stop iteration', 'early-stop iteration'))],
+    ['final-accuracy-vs-weights.svg', 'Test accuracy at the end of training vs % of weights remaining', renderSvg(versusDensitySpec(r, 'finalAccuracy', 'Test accuracy at the end of training', 'final test accuracy (%)'))],
+    ['accuracy-curves.svg', `Test accuracy during training at levels ${levels.join(', ')} (trial 0)`, renderSvg(curvesSpec(r, levels))],
+    ['init-histograms.svg', `Initial values of the surviving weights per layer at levels ${levels.join(', ')}`, renderSvg(initHistogramSpec(r, levels))],
+  ];
+  const names: string[] = [];
+  for (const [file, , svg] of figures) {
+    writeFileSync(join(outDir, file), await svg);
+    names.push(file);
+  }
+  const ticket = r.series[0]!;
+  const layerNames = Object.keys(ticket.points[0]?.layers ?? {});
+  const layerTable = [
+    `| level | % weights | ${layerNames.join(' | ')} |`,
+    `|---|---|${layerNames.map(() => '---').join('|')}|`,
+    ...ticket.points.map((p) => `| ${p.level} | ${p.percent.toFixed(2)} | ${layerNames.map((n) => (100 * (p.layers[n] ?? NaN)).toFixed(2)).join(' | ')} |`),
+  ].join('\n');
+  const table = levelTable(r);
+  const md = [
+    `# lth report — ${r.kind}_${r.hash}`,
+    '',
+    `Runs: ${dirs.map((d) => `\`${d}\``).join(', ')}`,
+    '',
+    `Hyperparameters that differ from the defaults: \`${JSON.stringify(r.nonDefault)}\``,
+    '',
+    `Series: ${r.series.map((s) => `**${s.name}** (${new Set(s.summaries.map((x) => x.trial)).size} trial(s))`).join(', ')}. Accuracies in %, mean [min, max] over trials; early stop = iteration of minimum validation loss.`,
+    '',
+    '```',
+    table,
+    '```',
+    '',
+    ...figures.flatMap(([file, caption]) => [`## ${caption}`, '', `![${caption}](${file})`, '']),
+    '## Density per layer (% of weights remaining)',
+    '',
+    layerTable,
+    '',
+  ].join('\n');
+  const markdown = join(outDir, 'report.md');
+  writeFileSync(markdown, md);
+  return { dir: outDir, markdown, figures: names.map((n) => join(outDir, n)), table };
+}
