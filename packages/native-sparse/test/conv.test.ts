@@ -12,10 +12,9 @@ import { expectClose, scaledAtol } from './support/compare.js';
 import { describeEachTarget } from './support/devices.js';
 import { dot, numericGradient } from './support/finite-diff.js';
 import { randn, randomMask, Rng } from './support/random.js';
+import { tensorTracker, errorCode as code } from './support/tensors.js';
 
-const live: Tensor[] = [];
-const track = <T extends Tensor>(t: T): T => (live.push(t), t);
-afterAll(() => live.forEach((t) => t.dispose()));
+const track = tensorTracker();
 
 interface CaseData {
   g: ConvGeom;
@@ -207,14 +206,6 @@ interface ConvNativeRaw {
 }
 
 describeEachTarget('conv2d argument errors', (target) => {
-  const code = (f: () => unknown) => {
-    try {
-      f();
-    } catch (e) {
-      return (e as { code?: string }).code;
-    }
-    return 'none';
-  };
 
   it('rejects bad shapes, stride, padding, masks and dtypes with codes (TypeScript checks)', () => {
     const dev = { device: target.device } as const;

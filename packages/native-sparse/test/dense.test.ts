@@ -6,10 +6,9 @@ import { expectClose } from './support/compare.js';
 import { describeEachTarget } from './support/devices.js';
 import { dot, numericGradient } from './support/finite-diff.js';
 import { randn, randomMask, Rng } from './support/random.js';
+import { tensorTracker, errorCode as code } from './support/tensors.js';
 
-const live: Tensor[] = [];
-const track = <T extends Tensor>(t: T): T => (live.push(t), t);
-afterAll(() => live.forEach((t) => t.dispose()));
+const track = tensorTracker();
 
 denseKernelSuite();
 
@@ -40,7 +39,6 @@ describeEachTarget('dense argument errors', (target) => {
     const dev = { device: target.device } as const;
     const x = track(zeros([2, 3], dev));
     const W = track(zeros([4, 5], dev));
-    const code = (f: () => unknown) => { try { f(); } catch (e) { return (e as { code?: string }).code; } return 'none'; };
     expect(code(() => maskedDenseForward(x, W))).toBe('ERR_SHAPE');
     const W2 = track(zeros([4, 3], dev));
     const badMask = track(zeros([4, 3], { ...dev, dtype: 'i32' }));

@@ -6,19 +6,10 @@ import { adamStepRef, sgdStepRef } from './reference/optim.js';
 import { expectClose } from './support/compare.js';
 import { describeEachTarget } from './support/devices.js';
 import { randn, randomMask, Rng } from './support/random.js';
+import { tensorTracker, errorCode as code } from './support/tensors.js';
 
-const live: Tensor[] = [];
-const track = <T extends Tensor>(t: T): T => (live.push(t), t);
-afterAll(() => live.forEach((t) => t.dispose()));
+const track = tensorTracker();
 
-const code = (f: () => unknown): string => {
-  try {
-    f();
-  } catch (e) {
-    return (e as { code?: string }).code ?? 'no code';
-  }
-  return 'none';
-};
 
 /** Expect exact +0 at every pruned position. */
 function expectZeroWhere(a: Float32Array, mask: Uint8Array | null, label: string): void {

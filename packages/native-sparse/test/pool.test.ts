@@ -12,10 +12,9 @@ import { expectClose, expectEqualArrays, scaledAtol } from './support/compare.js
 import { describeEachTarget } from './support/devices.js';
 import { dot, numericGradient } from './support/finite-diff.js';
 import { randn, Rng } from './support/random.js';
+import { tensorTracker, errorCode as code } from './support/tensors.js';
 
-const live: Tensor[] = [];
-const track = <T extends Tensor>(t: T): T => (live.push(t), t);
-afterAll(() => live.forEach((t) => t.dispose()));
+const track = tensorTracker();
 
 const defaultThreads = getThreads();
 afterEach(() => setThreads(defaultThreads));
@@ -144,14 +143,6 @@ interface PoolNativeRaw {
 }
 
 describeEachTarget('pooling argument errors', (target) => {
-  const code = (f: () => unknown) => {
-    try {
-      f();
-    } catch (e) {
-      return (e as { code?: string }).code;
-    }
-    return 'none';
-  };
 
   it('rejects bad kernels, strides, padding and shapes with codes', () => {
     const dev = { device: target.device } as const;

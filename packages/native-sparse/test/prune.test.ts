@@ -10,19 +10,10 @@ import { checkPruneProperties, magnitudePruneRef, shuffleMaskRef } from './refer
 import { expectEqualArrays } from './support/compare.js';
 import { describeEachTarget } from './support/devices.js';
 import { randn, randomMask, Rng } from './support/random.js';
+import { tensorTracker, errorCode as code } from './support/tensors.js';
 
-const live: Tensor[] = [];
-const track = <T extends Tensor>(t: T): T => (live.push(t), t);
-afterAll(() => live.forEach((t) => t.dispose()));
+const track = tensorTracker();
 
-const code = (f: () => unknown): string => {
-  try {
-    f();
-  } catch (e) {
-    return (e as { code?: string }).code ?? 'no code';
-  }
-  return 'none';
-};
 
 const aliveOf = (w: Float32Array[], m: Array<Uint8Array | null>) =>
   w.reduce((s, x, t) => s + (m[t] ? m[t]!.reduce((a, b) => a + (b ? 1 : 0), 0) : x.length), 0);

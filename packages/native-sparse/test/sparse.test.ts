@@ -8,19 +8,12 @@ import { csrSpmmRef, csrToDenseRef, denseToCsrRef } from './reference/sparse.js'
 import { expectClose, expectEqualArrays, scaledAtol } from './support/compare.js';
 import { describeEachTarget } from './support/devices.js';
 import { randn, Rng } from './support/random.js';
+import { errorCode as code } from './support/tensors.js';
 
 const live: Array<{ dispose(): void }> = [];
 const track = <T extends { dispose(): void }>(t: T): T => (live.push(t), t);
 afterAll(() => live.forEach((t) => t.dispose()));
 
-const code = (f: () => unknown): string => {
-  try {
-    f();
-  } catch (e) {
-    return (e as { code?: string }).code ?? 'no code';
-  }
-  return 'none';
-};
 
 /** W with the case's structure: W's zeros (no mask) or a mask (W then also has zeros at some alive places). */
 function makeDense(c: SparseCase, seed: number): { W: Float32Array; mask: Uint8Array | null } {
