@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 
-const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'main.js');
+const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'lth.js');
 const tmp = mkdtempSync(join(tmpdir(), 'lth-cli-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
