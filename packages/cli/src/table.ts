@@ -1,9 +1,10 @@
 // Plain-text tables for the terminal.
 import type { LevelSummary } from '@lth/core';
 
-export function textTable(head: string[], rows: string[][]): string {
+/** Columns before `leftColumns` are left-aligned (labels), the rest right-aligned (numbers). */
+export function textTable(head: string[], rows: string[][], leftColumns = 1): string {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  const line = (cells: string[]) => cells.map((c, i) => (i < leftColumns ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
   return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 

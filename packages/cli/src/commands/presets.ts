@@ -9,6 +9,6 @@ export function presetsCommand(): Command {
       return;
     }
     const rows = Object.values(PRESETS).map((p) => [p.name, p.summary, p.source]);
-    process.stdout.write(`${textTable(['preset', 'setup', 'source'], rows)}\n`);
+    process.stdout.write(`${textTable(['preset', 'setup', 'source'], rows, 3)}\n`);
   });
 }
