@@ -55,6 +55,12 @@ describe('lth', () => {
     expect(existsSync(join(run, 'branch_reinit', 'trial_0', 'level_2', 'summary.json'))).toBe(true);
     const again = spawnSync(process.execPath, [bin, 'lottery', ...tiny.filter((x) => x !== '--quiet'), '--out', out], { cwd: tmp, encoding: 'utf8' });
     expect(again.stderr).toMatch(/level 2: done already/);
+    const onnxFile = join(tmp, 'ticket.onnx');
+    const ex = lth(['export', run, '--level', '2', '-o', onnxFile, '--verify']);
+    expect(ex.status, ex.stderr).toBe(0);
+    expect(ex.stdout).toMatch(/predictions agree on 100\.00%/);
+    expect(existsSync(onnxFile)).toBe(true);
+    expect(lth(['export', run, '--level', '9']).status).toBe(1); // no such level: a clear error
   }, 180_000);
 
   it('a run killed with SIGKILL resumes from its checkpoint and ends identical to an uninterrupted run', async () => {

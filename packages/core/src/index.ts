@@ -19,3 +19,5 @@ export { earlyStopMinLoss, earlyStopDraft, type EarlyStop } from './lottery/earl
 export { readSafetensors, writeSafetensors, encodeSafetensors, decodeSafetensors } from './store/safetensors.js';
 export { readMetricsCsv, runDir, levelDir, trialDir } from './store/layout.js';
 export { l2Distance, distanceToDense, dataOrderDistance, type Distance } from './lottery/stability.js';
+export { exportOnnx, OPSET, type ExportOptions, type ExportResult } from './onnx/export.js';
+export { exportLevel, loadTicket, verifyOnnx, exampleShape, type LevelExportOptions, type VerifyResult } from './onnx/level.js';

@@ -8,7 +8,7 @@ import type { F32, Model, Param } from './types.js';
 
 export class LayeredModel implements Model {
   readonly params: Param[];
-  constructor(readonly name: string, readonly inputShape: number[], readonly classes: number, private readonly net: Sequence) {
+  constructor(readonly name: string, readonly inputShape: number[], readonly classes: number, readonly net: Sequence) {
     this.params = net.params;
   }
   forward(x: F32, train: boolean): F32 { return this.net.forward(x, train); }

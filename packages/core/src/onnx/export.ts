@@ -1,0 +1,132 @@
+// A ticket as an ONNX model (opset 17): the network's layers become Gemm / Conv / Relu / MaxPool /
+// AveragePool / GlobalAveragePool / BatchNormalization / Add / Flatten nodes; pruned weights are exact zeros
+// in dense initializers (or, on request, sparse initializers); metadata records density per layer, run hash,
+// preset and level. Written with the ONNX schema through protobufjs (onnx-proto), never by hand.
+import { gzipSync } from 'node:zlib';
+import { BasicBlock, BatchNorm, Conv2d, Dense, Dropout, Flatten, GlobalAvgPool, MaxPool, AvgPool, ReLU, Sequence, type Layer } from '../models/layers.js';
+import { LayeredModel } from '../models/convnets.js';
+import type { Model } from '../models/types.js';
+import { onnx } from './proto.js';
+
+export const OPSET = 17;
+
+export interface ExportOptions {
+  /** Store each pruned weight tensor as a SparseTensorProto (COO indices) instead of dense zeros. */
+  sparse?: boolean;
+  metadata?: Record<string, string>;
+  /** Graph name. */
+  name?: string;
+}
+
+export interface ExportResult {
+  bytes: Uint8Array;
+  sizes: { bytes: number; gzipBytes: number };
+  nodes: number;
+}
+
+type INode = import('onnx-proto').onnx.INodeProto;
+type ITensor = import('onnx-proto').onnx.ITensorProto;
+type ISparse = import('onnx-proto').onnx.ISparseTensorProto;
+
+class GraphBuilder {
+  readonly nodes: INode[] = [];
+  readonly initializers: ITensor[] = [];
+  readonly sparse: ISparse[] = [];
+  private counter = 0;
+  constructor(private readonly sparseWeights: boolean) {}
+
+  fresh(prefix: string): string {
+    return `${prefix}_${this.counter++}`;
+  }
+
+  node(opType: string, inputs: string[], attrs: Array<import('onnx-proto').onnx.IAttributeProto> = [], name = opType): string {
+    const out = this.fresh(name.replace(/\W/g, '_'));
+    this.nodes.push({ opType, input: inputs, output: [out], name: out, attribute: attrs });
+    return out;
+  }
+
+  tensor(name: string, dims: number[], data: Float32Array, prunable = false): string {
+    if (this.sparseWeights && prunable) {
+      const idx: number[] = [];
+      const vals: number[] = [];
+      for (let i = 0; i < data.length; i++) if (data[i] !== 0) { idx.push(i); vals.push(data[i]!); }
+      this.sparse.push({
+        values: { name, dims: [vals.length], dataType: onnx.TensorProto.DataType.FLOAT, rawData: new Uint8Array(Float32Array.from(vals).buffer) },
+        indices: { name: `${name}_indices`, dims: [idx.length], dataType: onnx.TensorProto.DataType.INT64, rawData: new Uint8Array(BigInt64Array.from(idx.map(BigInt)).buffer) },
+        dims,
+      });
+      return name;
+    }
+    this.initializers.push({ name, dims, dataType: onnx.TensorProto.DataType.FLOAT, rawData: new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice() });
+    return name;
+  }
+}
+
+const ints = (name: string, v: number[]) => ({ name, type: onnx.AttributeProto.AttributeType.INTS, ints: v });
+const int = (name: string, v: number) => ({ name, type: onnx.AttributeProto.AttributeType.INT, i: v });
+const float = (name: string, v: number) => ({ name, type: onnx.AttributeProto.AttributeType.FLOAT, f: v });
+
+function emit(g: GraphBuilder, layer: Layer, x: string): string {
+  if (layer instanceof Sequence) return layer.layers.reduce((h, l) => emit(g, l, h), x);
+  if (layer instanceof Flatten) return g.node('Flatten', [x], [int('axis', 1)]);
+  if (layer instanceof Dropout) return x; // identity at inference
+  if (layer instanceof ReLU) return g.node('Relu', [x]);
+  if (layer instanceof Dense) {
+    const { weight, bias } = layer.inner;
+    const w = g.tensor(weight.name, weight.shape, weight.value.download(), true);
+    const b = g.tensor(bias.name, bias.shape, bias.value.download());
+    const y = g.node('Gemm', [x, w, b], [int('transB', 1)], layer.inner.name);
+    return layer.inner.relu ? g.node('Relu', [y]) : y;
+  }
+  if (layer instanceof Conv2d) {
+    const k = layer.weight.shape[2]!;
+    const inputs = [x, g.tensor(layer.weight.name, layer.weight.shape, layer.weight.value.download(), true)];
+    if (layer.bias) inputs.push(g.tensor(layer.bias.name, layer.bias.shape, layer.bias.value.download()));
+    return g.node('Conv', inputs, [ints('kernel_shape', [k, k]), ints('strides', [layer.stride, layer.stride]), ints('pads', Array(4).fill(layer.padding))], layer.name);
+  }
+  if (layer instanceof MaxPool) return g.node('MaxPool', [x], [ints('kernel_shape', [layer.size, layer.size]), ints('strides', [layer.size, layer.size])]);
+  if (layer instanceof AvgPool) return g.node('AveragePool', [x], [ints('kernel_shape', [layer.size, layer.size]), ints('strides', [layer.size, layer.size])]);
+  if (layer instanceof GlobalAvgPool) return g.node('Flatten', [g.node('GlobalAveragePool', [x])], [int('axis', 1)]);
+  if (layer instanceof BatchNorm) {
+    const t = (name: string, d: Float32Array) => g.tensor(name, [d.length], d);
+    return g.node('BatchNormalization', [
+      x, t(layer.gamma.name, layer.gamma.value.download()), t(layer.beta.name, layer.beta.value.download()),
+      t(`${layer.name}.running_mean`, layer.runningMean.download()), t(`${layer.name}.running_var`, layer.runningVar.download()),
+    ], [float('epsilon', 1e-5)], layer.name);
+  }
+  if (layer instanceof BasicBlock) {
+    const main = emit(g, layer.main, x);
+    const short = layer.shortcut ? emit(g, layer.shortcut, x) : x;
+    return g.node('Relu', [g.node('Add', [main, short])]);
+  }
+  throw new Error(`ONNX export: no mapping for layer ${layer.constructor.name}`);
+}
+
+/** The model's current weights (apply masks first) as ONNX ModelProto bytes. Input 'input' [N, ...inputShape], output 'logits' [N, classes]. */
+export function exportOnnx(model: Model, opts: ExportOptions = {}): ExportResult {
+  if (!(model instanceof LayeredModel)) throw new Error(`ONNX export: model '${model.name}' is not a layered model`);
+  const g = new GraphBuilder(opts.sparse ?? false);
+  const out = emit(g, model.net, 'input');
+  g.nodes.push({ opType: 'Identity', input: [out], output: ['logits'], name: 'logits_identity' });
+  const valueInfo = (name: string, dims: Array<number | string>) => ({
+    name,
+    type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT, shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } } },
+  });
+  const modelProto = onnx.ModelProto.create({
+    irVersion: 8,
+    producerName: 'lth',
+    producerVersion: '0.1.0',
+    opsetImport: [{ domain: '', version: OPSET }],
+    graph: {
+      name: opts.name ?? model.name,
+      node: g.nodes,
+      initializer: g.initializers,
+      sparseInitializer: g.sparse,
+      input: [valueInfo('input', ['N', ...model.inputShape])],
+      output: [valueInfo('logits', ['N', model.classes])],
+    },
+    metadataProps: Object.entries(opts.metadata ?? {}).map(([key, value]) => ({ key, value })),
+  });
+  const bytes = onnx.ModelProto.encode(modelProto).finish();
+  return { bytes, sizes: { bytes: bytes.length, gzipBytes: gzipSync(bytes).length }, nodes: g.nodes.length };
+}
