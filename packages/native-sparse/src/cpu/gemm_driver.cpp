@@ -1,6 +1,5 @@
 // The packed GEMM driver: ISA choice, cache blocking, the thread grid and per-thread pack buffers.
 // See gemm_internal.h for the loop structure.
-#include <omp.h>
 
 #include <cstdlib>
 #include <cstring>
@@ -124,7 +123,7 @@ void run(const Problem& p) {
   const int64_t kblocks = ceil_div(p.K, kKcMax);
   const int64_t kc_nom = ceil_div(p.K, kblocks);
 
-  int threads = omp_in_parallel() ? 1 : num_threads();
+  int threads = in_parallel_region() ? 1 : num_threads();
   const Grid g = choose_grid(p.M, p.N, p.K, threads, isa);
   const int workers = g.tm * g.tn;
   const int64_t mt = ceil_div(p.M, mr), nt = ceil_div(p.N, nr);
@@ -177,11 +176,9 @@ void run(const Problem& p) {
     work(0);
     return;
   }
-#pragma omp parallel num_threads(workers)
-  {
-    const int nth = omp_get_num_threads(), tid = omp_get_thread_num();
-    for (int w = tid; w < workers; w += nth) work(w);
-  }
+  parallel_for(workers, 1, [&](int64_t b, int64_t e) {
+    for (int64_t w = b; w < e; ++w) work(static_cast<int>(w));
+  });
 }
 
 }  // namespace lth::cpu::gemm_detail
