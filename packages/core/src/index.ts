@@ -19,3 +19,4 @@ export { earlyStopMinLoss, earlyStopDraft, type EarlyStop } from './lottery/earl
 export { readSafetensors, writeSafetensors, encodeSafetensors, decodeSafetensors } from './store/safetensors.js';
 export { readMetricsCsv, runDir, levelDir, trialDir } from './store/layout.js';
 export { l2Distance, distanceToDense, dataOrderDistance, type Distance } from './lottery/stability.js';
+export * as xor from './xor/index.js';
