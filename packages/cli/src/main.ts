@@ -6,6 +6,7 @@ import { lotteryCommand } from './commands/lottery.js';
 import { presetsCommand } from './commands/presets.js';
 import { infoCommand } from './commands/info.js';
 import { reportCommand } from './commands/report.js';
+import { reproduceCommand } from './commands/reproduce.js';
 
 const program = new Command('lth')
   .description('lth — find, study and ship winning lottery tickets (Frankle & Carbin) on a native sparse engine')
@@ -17,6 +18,7 @@ program.addCommand(lotteryCommand('oneshot'));
 program.addCommand(lotteryCommand('train'));
 program.addCommand(branchCommand());
 program.addCommand(reportCommand());
+program.addCommand(reproduceCommand());
 program.addCommand(presetsCommand());
 program.addCommand(infoCommand());
 

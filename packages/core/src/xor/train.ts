@@ -1,8 +1,11 @@
 // A small dedicated training loop for the XOR network: full-batch (B = 4) plain SGD on the mean sigmoid
 // binary cross-entropy, every step on native tensors (maskedDenseForward with fused ReLU,
-// sigmoidBinaryCrossEntropy, maskedDenseBackward, reluBackward — through the Dense layers — and sgdStep).
+// sigmoidBinaryCrossEntropy, maskedDenseBackward, reluBackward, sgdStep) on the Dense layers' parameters,
+// with every activation and gradient buffer allocated once per run.
 // There is no data order: the whole data set is the batch, so a run depends only on the initial weights.
-import { fromArray, sigmoidBinaryCrossEntropy, sgdStep, zeros, type Tensor } from '@lth/native-sparse';
+import {
+  fromArray, maskedDenseBackward, maskedDenseForward, reluBackward, sigmoidBinaryCrossEntropy, sgdStep, zeros, type Tensor,
+} from '@lth/native-sparse';
 import { xorData } from './data.js';
 import type { XorNet } from './network.js';
 
@@ -38,29 +41,38 @@ export function trainXor(net: XorNet, opts: XorTrainOptions = {}): XorTrainResul
   const { x: xs, y: ys } = xorData();
   const x = fromArray(xs, [4, 2], { device });
   const y = fromArray(ys, [4], { device });
+  const h = net.hidden;
+  const hid = net.hiddenLayer.inner;
+  const out = net.outputLayer.inner;
+  const act = zeros([4, h], { device });
+  const dAct = zeros([4, h], { device });
+  const z = zeros([4, 1], { device });
+  const z1 = z.reshape([4]);
   const dz = zeros([4, 1], { device });
   const dz1 = dz.reshape([4]);
-  const hidden = net.hiddenLayer.inner;
-  const output = net.outputLayer.inner;
   const steps: Array<{ w: Tensor<'f32'>; g: Tensor<'f32'>; mask: Tensor<'u8'> | null }> = [
-    { w: hidden.weight.value, g: hidden.weight.grad, mask: hidden.weight.mask },
-    { w: hidden.bias.value, g: hidden.bias.grad, mask: net.biasMask },
-    { w: output.weight.value, g: output.weight.grad, mask: output.weight.mask },
-    { w: output.bias.value, g: output.bias.grad, mask: null },
+    { w: hid.weight.value, g: hid.weight.grad, mask: hid.weight.mask },
+    { w: hid.bias.value, g: hid.bias.grad, mask: net.biasMask },
+    { w: out.weight.value, g: out.weight.grad, mask: out.weight.mask },
+    { w: out.bias.value, g: out.bias.grad, mask: null },
   ];
+  const forward = () => {
+    maskedDenseForward(x, hid.weight.value, { mask: hid.weight.mask, bias: hid.bias.value, relu: true, out: act });
+    maskedDenseForward(act, out.weight.value, { mask: out.weight.mask, bias: out.bias.value, relu: false, out: z });
+  };
   try {
     for (let it = 0; it < iterations; it++) {
-      const h = net.hiddenLayer.forward(x);
-      const z = net.outputLayer.forward(h);
-      sigmoidBinaryCrossEntropy(z.reshape([4]), y, { dlogits: dz1 });
-      const dh = net.outputLayer.backward(dz, true)!;
-      net.hiddenLayer.backward(dh, false);
+      forward();
+      sigmoidBinaryCrossEntropy(z1, y, { dlogits: dz1 });
+      maskedDenseBackward(act, out.weight.value, dz, { mask: out.weight.mask, dx: dAct, dW: out.weight.grad, db: out.bias.grad });
+      reluBackward(act, dAct, { out: dAct });
+      maskedDenseBackward(x, hid.weight.value, dAct, { mask: hid.weight.mask, dx: false, dW: hid.weight.grad, db: hid.bias.grad });
       for (const s of steps) sgdStep(s.w, s.g, { lr, mask: s.mask });
     }
-    const z = net.outputLayer.forward(net.hiddenLayer.forward(x));
-    const r = sigmoidBinaryCrossEntropy(z.reshape([4]), y, { dlogits: false });
+    forward();
+    const r = sigmoidBinaryCrossEntropy(z1, y, { dlogits: false });
     return { loss: r.loss, correct: r.correct, success: r.correct === 4 };
   } finally {
-    [x, y, dz].forEach((t) => t.dispose());
+    [x, y, act, dAct, z, dz].forEach((t) => t.dispose());
   }
 }
