@@ -31,7 +31,7 @@ export function unitScores(heuristic: UnitHeuristic, w1: ArrayLike<number>, w2: 
  * index. Masks only shrink.
  */
 export function pruneUnits(alive: readonly boolean[], scores: readonly number[], count: number): boolean[] {
-  const candidates = alive.map((a, j) => j).filter((j) => alive[j]);
+  const candidates = alive.flatMap((a, j) => (a ? [j] : []));
   if (!Number.isInteger(count) || count < 0 || count > candidates.length) {
     throw new RangeError(`xor: cannot prune ${count} of ${candidates.length} alive units`);
   }
