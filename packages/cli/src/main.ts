@@ -7,6 +7,7 @@ import { presetsCommand } from './commands/presets.js';
 import { infoCommand } from './commands/info.js';
 import { reportCommand } from './commands/report.js';
 import { exportCommand } from './commands/export.js';
+import { reproduceCommand } from './commands/reproduce.js';
 
 const program = new Command('lth')
   .description('lth — find, study and ship winning lottery tickets (Frankle & Carbin) on a native sparse engine')
@@ -19,6 +20,7 @@ program.addCommand(lotteryCommand('train'));
 program.addCommand(branchCommand());
 program.addCommand(reportCommand());
 program.addCommand(exportCommand());
+program.addCommand(reproduceCommand());
 program.addCommand(presetsCommand());
 program.addCommand(infoCommand());
 

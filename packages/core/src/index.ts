@@ -21,3 +21,4 @@ export { readMetricsCsv, runDir, levelDir, trialDir } from './store/layout.js';
 export { l2Distance, distanceToDense, dataOrderDistance, type Distance } from './lottery/stability.js';
 export { exportOnnx, OPSET, type ExportOptions, type ExportResult } from './onnx/export.js';
 export { exportLevel, loadTicket, verifyOnnx, exampleShape, type LevelExportOptions, type VerifyResult } from './onnx/level.js';
+export * as xor from './xor/index.js';

@@ -42,8 +42,8 @@ struct AdamParams {
 };
 
 struct CeResult {
-  double loss;      // mean over the batch of -log softmax(logits)[label]
-  int64_t correct;  // argmax(logits) == label (first maximum wins)
+  double loss;      // mean over the batch of -log softmax(logits)[label] (sigmoid_bce: mean binary CE)
+  int64_t correct;  // argmax(logits) == label (first maximum wins); sigmoid_bce: (z > 0) == (y > 0.5)
 };
 
 // A weight tensor taking part in magnitude pruning.

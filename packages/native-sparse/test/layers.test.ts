@@ -1,13 +1,13 @@
 import { afterAll, afterEach, expect, it } from 'vitest';
 import {
   add, batchNormBackward, batchNormEval, batchNormTrain, dropout, dropoutBackward, fromArray, getThreads, relu,
-  reluBackward, setThreads, softmaxCrossEntropy, zeros, type Tensor,
+  reluBackward, setThreads, sigmoidBinaryCrossEntropy, softmaxCrossEntropy, zeros, type Tensor,
 } from '../lib/index.js';
 import { nativeAs } from '../lib/native.js';
-import { batchNormCases, ceCases, dropoutPs, elementwiseSizes } from './cases/layers.js';
+import { batchNormCases, bceCases, ceCases, dropoutPs, elementwiseSizes } from './cases/layers.js';
 import {
   batchNormBackwardRef, batchNormEvalRef, batchNormTrainRef, dropoutMaskRef, dropoutValueRef, reluBackwardRef, reluRef,
-  softmaxCrossEntropyRef,
+  sigmoidBceRef, softmaxCrossEntropyRef,
 } from './reference/layers.js';
 import { expectClose, expectEqualArrays, scaledAtol } from './support/compare.js';
 import { describeEachTarget } from './support/devices.js';
@@ -224,6 +224,68 @@ describeEachTarget('softmaxCrossEntropy', (target) => {
   });
 });
 
+describeEachTarget('sigmoidBinaryCrossEntropy', (target) => {
+  const dev = { device: target.device } as const;
+  for (const c of bceCases) {
+    it(`B ${c.B} logit scale ${c.scale} ${c.labels} labels${c.fixed ? ' with large |z|' : ''}`, () => {
+      const rng = new Rng(c.B * 7 + 1);
+      const logits = randn(rng, c.B, c.scale);
+      (c.fixed ?? []).forEach((v, i) => (logits[i] = v));
+      const labels = c.labels === 'hard' ? Float32Array.from(randomLabels(rng, c.B, 2)) : uniform(rng, c.B, 0, 1);
+      const r = sigmoidBinaryCrossEntropy(track(fromArray(logits, [c.B], dev)), track(fromArray(labels, [c.B], dev)));
+      track(r.dlogits!);
+      const want = sigmoidBceRef(logits, labels);
+      expect(Number.isFinite(r.loss)).toBe(true);
+      expect(r.correct).toBe(want.correct);
+      expect(Math.abs(r.loss - want.loss)).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(want.loss)));
+      const dl = r.dlogits!.download();
+      expect(dl.every(Number.isFinite)).toBe(true);
+      expectClose(dl, want.dlogits, { rtol: 1e-5, atol: scaledAtol(want.dlogits, 1e-6) + 1e-12 }, 'dlogits');
+    });
+  }
+
+  it('known values: z = 0 gives log 2; large |z| is exact, not inf or NaN; correct uses z > 0 and y > 0.5', () => {
+    const logits = track(fromArray(Float32Array.from([0, 1e4, -1e4, 1e4]), [4], dev));
+    const labels = track(fromArray(Float32Array.from([1, 1, 0, 0]), [4], dev));
+    const r = sigmoidBinaryCrossEntropy(logits, labels);
+    track(r.dlogits!);
+    expect(r.loss).toBeCloseTo((Math.LN2 + 0 + 0 + 1e4) / 4, 9);
+    expect(r.correct).toBe(2); // z = 0 predicts 0 (wrong for label 1); 1e4 against label 0 is wrong
+    expectClose(r.dlogits!.download(), [-0.125, 0, 0, 0.25], { rtol: 1e-6, atol: 1e-9 }, 'dlogits');
+  });
+
+  it('an empty batch gives loss 0 and 0 correct; dlogits may be skipped', () => {
+    const r = sigmoidBinaryCrossEntropy(track(zeros([0], dev)), track(zeros([0], dev)), { dlogits: false });
+    expect(r).toMatchObject({ loss: 0, correct: 0, dlogits: null });
+  });
+
+  it('a label outside [0, 1] (or NaN) throws ERR_ARG before touching dlogits', () => {
+    const logits = track(fromArray(randn(new Rng(2), 3), [3], dev));
+    const dl = track(fromArray(new Float32Array(3).fill(7), [3], dev));
+    for (const bad of [1.5, -0.1, Number.NaN]) {
+      const labels = track(fromArray(Float32Array.from([0, 1, bad]), [3], dev));
+      expect(code(() => sigmoidBinaryCrossEntropy(logits, labels, { dlogits: dl }))).toBe('ERR_ARG');
+      expect(Array.from(dl.download())).toEqual([7, 7, 7]);
+    }
+  });
+
+  it('rejects bad shapes and dtypes in TypeScript and in the native layer', () => {
+    const f32 = (shape: number[]): Tensor<'f32'> => track(zeros(shape, dev));
+    expect(code(() => sigmoidBinaryCrossEntropy(f32([4, 1]), f32([4])))).toBe('ERR_SHAPE');
+    expect(code(() => sigmoidBinaryCrossEntropy(f32([4]), f32([3])))).toBe('ERR_SHAPE');
+    expect(code(() => sigmoidBinaryCrossEntropy(f32([4]), f32([4]), { dlogits: f32([5]) }))).toBe('ERR_SHAPE');
+    const i32 = track(zeros([4], { ...dev, dtype: 'i32' }));
+    expect(code(() => sigmoidBinaryCrossEntropy(f32([4]), i32 as unknown as Tensor<'f32'>))).toBe('ERR_DTYPE');
+    const raw = nativeAs<LayersNativeRaw>();
+    expect(code(() => raw.sigmoidBce(f32([4, 1]), f32([4]), null))).toBe('ERR_SHAPE');
+    expect(code(() => raw.sigmoidBce(f32([4]), f32([3]), null))).toBe('ERR_SHAPE');
+    expect(code(() => raw.sigmoidBce(f32([4]), i32, null))).toBe('ERR_DTYPE');
+    expect(code(() => raw.sigmoidBce(f32([4]), f32([4]), f32([2, 2])))).toBe('ERR_SHAPE');
+    expect(code(() => raw.sigmoidBce(f32([2]), track(fromArray(Float32Array.from([0, 2]), [2], dev)), null))).toBe('ERR_ARG');
+    expect(raw.sigmoidBce(f32([2]), track(fromArray(Float32Array.from([0, 1]), [2], dev)), null)).toMatchObject({ correct: 1 });
+  });
+});
+
 it('batch norm and softmax cross-entropy backward references match central finite differences', () => {
   const [N, C, HW] = [3, 2, 4];
   const rng = new Rng(9);
@@ -247,6 +309,12 @@ it('batch norm and softmax cross-entropy backward references match central finit
   const ce = softmaxCrossEntropyRef(B, K, logits, labels);
   expectClose(ce.dlogits, numericGradient((v) => softmaxCrossEntropyRef(B, K, v, labels).loss, logits), t, 'ce dlogits');
 
+  // Sigmoid BCE, hard and soft labels, including moderately large |z|.
+  const bz = Float64Array.from([...randn(rng, 6, 2), 8, -9]);
+  const by = Float64Array.from([0, 1, 1, 0, 0.3, 0.75, 1, 0]);
+  const bce = sigmoidBceRef(bz, by);
+  expectClose(bce.dlogits, numericGradient((v) => sigmoidBceRef(v, by).loss, bz), t, 'bce dlogits');
+
   // ReLU away from 0: dx = dy where y > 0.
   const rx = Float64Array.from(randn(rng, 20)).map((v) => (Math.abs(v) < 1e-3 ? 0.5 : v));
   const rup = Float64Array.from(randn(rng, 20));
@@ -261,6 +329,7 @@ interface LayersNativeRaw {
   ): void;
   addForward(a: Tensor, b: Tensor, y: Tensor): void;
   softmaxCrossEntropy(logits: Tensor, labels: Tensor, dlogits: Tensor | null): { loss: number; correct: number };
+  sigmoidBce(logits: Tensor, labels: Tensor, dlogits: Tensor | null): { loss: number; correct: number };
 }
 
 describeEachTarget('layer argument errors', (target) => {

@@ -1,5 +1,5 @@
 // Layer ops: ReLU, inverted dropout (seeded, counter-based: the same mask on every device and thread
-// count), residual add, batch norm (PyTorch semantics) and softmax cross-entropy with the correct count.
+// count), residual add, batch norm (PyTorch semantics), softmax cross-entropy with the correct count, and sigmoid binary cross-entropy.
 import { expectDType, expectLive, expectNumber, expectRank, expectSameDevice, expectShape, shapeStr } from '../check.js';
 import { LthError } from '../errors.js';
 import { nativeAs } from '../native.js';
@@ -27,6 +27,7 @@ interface LayersNative {
     dx: F32 | null, dgamma: F32 | null, dbeta: F32 | null,
   ): void;
   softmaxCrossEntropy(logits: F32, labels: I32, dlogits: F32 | null): { loss: number; correct: number };
+  sigmoidBce(logits: F32, labels: F32, dlogits: F32 | null): { loss: number; correct: number };
 }
 const native = () => nativeAs<LayersNative>();
 
@@ -270,5 +271,34 @@ export function softmaxCrossEntropy(
   const dlogits = d === false ? null : output(op, 'dlogits', d === undefined || d === true ? undefined : d, [B, C], 'f32', logits);
   expectSameDevice(op, { logits, labels, dlogits });
   const r = native().softmaxCrossEntropy(logits, labels, dlogits);
+  return { loss: r.loss, correct: r.correct, dlogits };
+}
+
+export interface SigmoidBinaryCrossEntropyResult {
+  /** Mean over the batch of −y·log σ(z) − (1−y)·log(1−σ(z)), computed stably; 0 for an empty batch. */
+  loss: number;
+  /** Examples with (z > 0) == (y > 0.5). */
+  correct: number;
+  /** (σ(z) − y) / B, or null when not asked for. */
+  dlogits: F32 | null;
+}
+
+/**
+ * Sigmoid binary cross-entropy, one logit per example: logits [B], f32 labels [B] in [0, 1] (a label
+ * outside [0, 1] or NaN throws ERR_ARG before any work). The loss uses the softplus form
+ * max(z,0) − z·y + log1p(exp(−|z|)), finite for any finite z. Only the loss and the count cross into JS.
+ */
+export function sigmoidBinaryCrossEntropy(
+  logits: F32, labels: F32, opts: { dlogits?: F32 | boolean } = {},
+): SigmoidBinaryCrossEntropyResult {
+  const op = 'sigmoidBinaryCrossEntropy';
+  live(op, { logits, labels });
+  expectRank(op, 'logits', logits, 1);
+  const B = logits.shape[0]!;
+  expectShape(op, 'labels', labels, [B]);
+  const d = opts.dlogits;
+  const dlogits = d === false ? null : output(op, 'dlogits', d === undefined || d === true ? undefined : d, [B], 'f32', logits);
+  expectSameDevice(op, { logits, labels, dlogits });
+  const r = native().sigmoidBce(logits, labels, dlogits);
   return { loss: r.loss, correct: r.correct, dlogits };
 }

@@ -1,5 +1,5 @@
 // JS bindings for the layer ops: reluForward/Backward, dropoutForward/Backward, addForward,
-// batchNormForwardTrain/ForwardEval/Backward, softmaxCrossEntropy (the one op that returns values:
+// batchNormForwardTrain/ForwardEval/Backward, softmaxCrossEntropy and sigmoidBce (the ops that return values:
 // { loss, correct }).
 #include "napi_util.h"
 #include "registry.h"
@@ -226,6 +226,26 @@ Napi::Value SoftmaxCrossEntropy(const Napi::CallbackInfo& info) {
   return out;
 }
 
+// sigmoidBce(logits f32 [B], labels f32 [B], dlogits|null) -> { loss, correct }
+Napi::Value SigmoidBce(const Napi::CallbackInfo& info) {
+  const char* op = "sigmoidBce";
+  Tensor& logits = tensor_arg(info, 0, op, "logits");
+  Tensor& labels = tensor_arg(info, 1, op, "labels");
+  Tensor* dlogits = optional_tensor_arg(info, 2, op, "dlogits");
+  expect_dtype(logits, DType::F32, op, "logits");
+  LTH_CHECK(logits.shape.size() == 1, code::kShape, op, ": 'logits' must be rank 1 [B], got ", logits.describe());
+  const int64_t B = logits.shape[0];
+  expect_dtype(labels, DType::F32, op, "labels");
+  expect_shape(labels, {B}, op, "labels");
+  if (dlogits) expect_dtype(*dlogits, DType::F32, op, "dlogits"), expect_shape(*dlogits, {B}, op, "dlogits");
+  Device d = common_device({&logits, &labels, dlogits}, op);
+  CeResult r = LTH_DISPATCH(d, sigmoid_bce, B, logits.data<float>(), labels.data<float>(), ptr<float>(dlogits));
+  Napi::Object out = Napi::Object::New(info.Env());
+  out.Set("loss", r.loss);
+  out.Set("correct", static_cast<double>(r.correct));
+  return out;
+}
+
 }  // namespace
 
 void register_layers(Napi::Env env, Napi::Object exports) {
@@ -238,6 +258,7 @@ void register_layers(Napi::Env env, Napi::Object exports) {
   export_fn(env, exports, "batchNormForwardEval", BatchNormForwardEval);
   export_fn(env, exports, "batchNormBackward", BatchNormBackward);
   export_fn(env, exports, "softmaxCrossEntropy", SoftmaxCrossEntropy);
+  export_fn(env, exports, "sigmoidBce", SigmoidBce);
 }
 
 }  // namespace lth::binding

@@ -132,3 +132,20 @@ export function softmaxCrossEntropyRef(
   }
   return { loss: B > 0 ? total / B : 0, correct, dlogits };
 }
+
+/** Mean sigmoid binary cross-entropy (softplus form), correct count ((z > 0) == (y > 0.5)), (σ(z) − y)/B. */
+export function sigmoidBceRef(
+  logits: ArrayLike<number>, labels: ArrayLike<number>,
+): { loss: number; correct: number; dlogits: Float64Array } {
+  const B = logits.length;
+  const dlogits = new Float64Array(B);
+  let total = 0, correct = 0;
+  for (let b = 0; b < B; b++) {
+    const z = logits[b]!, y = labels[b]!;
+    total += Math.max(z, 0) - z * y + Math.log1p(Math.exp(-Math.abs(z)));
+    if (z > 0 === y > 0.5) correct++;
+    const s = z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
+    dlogits[b] = (s - y) / B;
+  }
+  return { loss: B > 0 ? total / B : 0, correct, dlogits };
+}
