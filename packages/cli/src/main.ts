@@ -7,6 +7,7 @@ import { presetsCommand } from './commands/presets.js';
 import { infoCommand } from './commands/info.js';
 import { reportCommand } from './commands/report.js';
 import { exportCommand } from './commands/export.js';
+import { benchCommand } from './commands/bench.js';
 import { reproduceCommand } from './commands/reproduce.js';
 
 const program = new Command('lth')
@@ -20,6 +21,7 @@ program.addCommand(lotteryCommand('train'));
 program.addCommand(branchCommand());
 program.addCommand(reportCommand());
 program.addCommand(exportCommand());
+program.addCommand(benchCommand());
 program.addCommand(reproduceCommand());
 program.addCommand(presetsCommand());
 program.addCommand(infoCommand());

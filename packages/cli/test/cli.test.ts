@@ -99,4 +99,18 @@ describe('lth', () => {
       expect(readFileSync(join(run, 'trial_0', 'level_1', f)).equals(readFileSync(join(a, 'trial_0', 'level_1', f))), f).toBe(true);
     }
   }, 240_000);
+
+  it('bench --quick validates and times training steps and ticket inference, writing JSON, markdown and a plot', () => {
+    const dir = join(tmp, 'bench');
+    const r = spawnSync('mkdir', ['-p', dir]);
+    expect(r.status).toBe(0);
+    const b = lth(['bench', '--quick'], dir);
+    expect(b.status, b.stderr).toBe(0);
+    expect(b.stdout).toMatch(/training step \| LeNet-300-100 batch 60, 50% density \| lth/);
+    expect(b.stdout).toMatch(/3\.6% weights \(level 15\) \| lth sparse \(CSR\)/);
+    const json = JSON.parse(readFileSync(join(dir, 'bench-results', 'bench.json'), 'utf8')) as { rows: Array<{ impl: string; medianMs: number }> };
+    expect(json.rows.length).toBeGreaterThanOrEqual(10);
+    expect(json.rows.every((row) => row.medianMs > 0)).toBe(true);
+    expect(readFileSync(join(dir, 'bench-results', 'inference-speedup.svg'), 'utf8')).toMatch(/^<svg/);
+  }, 180_000);
 });

@@ -1,0 +1,62 @@
+// End-to-end benchmarks: training steps (lth vs tfjs) and ticket inference on the MNIST test set (lth dense,
+// lth CSR, onnxruntime-node). Writes bench-results/bench.{json,md} and an SVG of inference speed-up vs density.
+//   node --import tsx packages/bench/src/main.ts [--quick] [--run <run-dir> --level <k>]
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { native } from '@lth/core';
+import { markdownTable, type BenchRow } from '@lth/native-sparse/bench-harness';
+import * as vega from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
+import { run as inference } from './inference.js';
+import { run as trainingStep } from './training-step.js';
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+async function speedupSvg(rows: BenchRow[]): Promise<string> {
+  const values = rows
+    .filter((r) => r.group.startsWith('MNIST') && r.impl.startsWith('lth'))
+    .map((r) => ({ percent: Number(/^([\d.]+)%/.exec(r.case)?.[1] ?? NaN), speedup: r.speedup ?? NaN, impl: r.impl }));
+  const spec: TopLevelSpec = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: 'MNIST test-set inference: speed-up over onnxruntime-node dense',
+    width: 480, height: 300, data: { values },
+    layer: [
+      {
+        mark: { type: 'line', point: true },
+        encoding: {
+          x: { field: 'percent', type: 'quantitative', title: '% of weights remaining (log scale)', scale: { type: 'log', reverse: true } },
+          y: { field: 'speedup', type: 'quantitative', title: 'speed-up (×)' },
+          color: { field: 'impl', type: 'nominal', title: null },
+        },
+      },
+      { mark: { type: 'rule', strokeDash: [4, 4] }, encoding: { y: { datum: 1 } } },
+    ],
+  };
+  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
+  const svg = await view.toSVG();
+  view.finalize();
+  return svg;
+}
+
+const quick = process.argv.includes('--quick');
+const runDir = arg('--run');
+const level = arg('--level');
+const caps = native.capabilities();
+const header = `cpu: ${caps.cpu.threads} threads (${caps.cpu.simd}), node ${process.version}, ${quick ? 'quick' : 'full'} mode, ${new Date().toISOString()}`;
+console.log(header);
+const rows: BenchRow[] = [];
+const step = await trainingStep({ quick });
+console.log(`\n## training step\n\n${markdownTable(step)}`);
+rows.push(...step);
+const inf = await inference({ quick, ...(runDir ? { run: runDir, level: Number(level ?? 0) } : {}) });
+console.log(`\n## inference\n\n${markdownTable(inf)}`);
+rows.push(...inf);
+const dir = join(process.cwd(), 'bench-results');
+mkdirSync(dir, { recursive: true });
+writeFileSync(join(dir, 'bench.json'), JSON.stringify({ header, rows }, null, 2));
+writeFileSync(join(dir, 'bench.md'), `${header}\n\n${markdownTable(rows)}\n`);
+writeFileSync(join(dir, 'inference-speedup.svg'), await speedupSvg(inf));
+console.log(`\nwrote ${join(dir, 'bench.json')}, bench.md and inference-speedup.svg`);
