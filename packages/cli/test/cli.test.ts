@@ -44,6 +44,14 @@ describe('lth', () => {
     expect(lth(['branch', 'reinit', join(tmp, 'missing')]).status).toBe(1);
   });
 
+  it('missing data offline: names the files and where to put them', () => {
+    const r = spawnSync(process.execPath, [bin, 'lottery', '--dataset', 'fashion-mnist', '--out', join(tmp, 'nodata'), '--quiet'], {
+      cwd: tmp, encoding: 'utf8', env: { ...process.env, LTH_OFFLINE: '1', LTH_CACHE_DIR: join(tmp, 'empty-cache'), LTH_DATA_DIR: join(tmp, 'no-such-dir') },
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/fashion-mnist not found \(offline\)\. Put train-images-idx3-ubyte\.gz.*in .*empty-cache.*--data-dir/s);
+  });
+
   it('lottery → branch → re-run skips finished work', () => {
     const out = join(tmp, 'runs');
     const r = lth(['lottery', ...tiny, '--out', out]);
