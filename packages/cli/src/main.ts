@@ -8,6 +8,7 @@ import { infoCommand } from './commands/info.js';
 import { reportCommand } from './commands/report.js';
 import { exportCommand } from './commands/export.js';
 import { benchCommand } from './commands/bench.js';
+import { dataCommand } from './commands/data.js';
 import { reproduceCommand } from './commands/reproduce.js';
 
 const program = new Command('lth')
@@ -22,6 +23,7 @@ program.addCommand(branchCommand());
 program.addCommand(reportCommand());
 program.addCommand(exportCommand());
 program.addCommand(benchCommand());
+program.addCommand(dataCommand());
 program.addCommand(reproduceCommand());
 program.addCommand(presetsCommand());
 program.addCommand(infoCommand());

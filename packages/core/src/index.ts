@@ -4,7 +4,7 @@ export * from './hparams/schema.js';
 export { hparamsHash, nonDefault } from './hparams/hash.js';
 export { PRESETS, resolveHparams, type Preset } from './hparams/presets.js';
 export { DataError } from './data/errors.js';
-export { loadDataset, defaultCacheDir, type LoadedDataset, type SourceOptions } from './data/sources.js';
+export { loadDataset, locateDataset, defaultCacheDir, type LoadedDataset, type SourceOptions, type DatasetLocation } from './data/sources.js';
 export { DATASETS, type DatasetName } from './data/registry.js';
 export { prepare, epochOrder, type PreparedData, type Split } from './data/prepare.js';
 export { createModel, initialize } from './models/registry.js';

