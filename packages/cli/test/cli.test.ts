@@ -53,7 +53,7 @@ describe('lth', () => {
     const v = spawnSync(process.execPath, [bin, 'data', 'verify', 'mnist'], { cwd: tmp, encoding: 'utf8', env });
     expect(v.status, v.stderr).toBe(0);
     expect(v.stdout).toMatch(/mnist: OK — 60000 training, 10000 test examples .* 980\/1135\/1032/);
-    expect(lth(['data', 'verify', 'imagenet']).stderr).toMatch(/argument 'imagenet' is invalid/);
+    expect(lth(['data', 'verify', 'imagenet']).stderr).toMatch(/value 'imagenet' is invalid.*mnist, fashion-mnist, cifar10/);
   });
 
   it('missing data offline: names the files and where to put them', () => {
