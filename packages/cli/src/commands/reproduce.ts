@@ -4,6 +4,7 @@ import { xor } from '@lth/core';
 import { Argument, Command, InvalidArgumentError, Option } from 'commander';
 import { PUBLISHED_XOR } from '../reproduce/published.js';
 import { textTable } from '../table.js';
+import { reproduceLenet } from '../reproduce/lenet.js';
 
 export type XorBudget = 'quick' | 'full';
 
@@ -77,14 +78,27 @@ function runXor(opts: XorFlags): void {
 export function reproduceCommand(): Command {
   return new Command('reproduce')
     .description('reproduce a published experiment and print our numbers beside the paper\'s')
-    .addArgument(new Argument('<experiment>', 'which experiment').choices(['xor']))
-    .addOption(new Option('--budget <budget>', 'quick: 50 trials × 2,000 iterations; full: the draft\'s 1000 trials × 10,000 iterations').choices(['quick', 'full']).default('full'))
+    .addArgument(new Argument('<experiment>', 'which experiment').choices(['xor', 'lenet', 'lenet-oneshot']))
+    .addOption(new Option('--budget <budget>', 'xor — quick: 50 trials × 2,000 iterations; full: 1000 × 10,000. lenet — quick: 2 trials × 2 epochs per level; full: 5 trials × 50K iterations').choices(['quick', 'full']).default('full'))
+    .addOption(new Option('--levels <n>', 'lenet: pruning levels (default 16, to 2.8% of the fc weights)').argParser(positiveInt('--levels')))
+    .addOption(new Option('--steps <length>', 'lenet: training length per level, e.g. 2ep or 50000it (overrides the budget)'))
+    .addOption(new Option('--out <dir>', 'lenet: experiment store root').default(process.env.LTH_RUNS ?? 'lth-runs'))
     .addOption(new Option('--trials <n>', 'trials (overrides the budget)').argParser(positiveInt('--trials')))
     .addOption(new Option('--iterations <n>', 'training iterations (overrides the budget)').argParser(positiveInt('--iterations')))
     .addOption(new Option('--lr <lr>', 'SGD learning rate (the draft states none; our default)').argParser(parseFloat).default(xor.XOR_LR))
     .addOption(new Option('--seed <n>', 'trial t uses seed + t').argParser((v) => Number(v)).default(0))
     .option('--json', 'results as JSON')
-    .action((_experiment: string, opts: XorFlags) => {
+    .action(async (experiment: string, opts: XorFlags & { levels?: number; steps?: string; out: string }) => {
+      if (experiment !== 'xor') {
+        const r = await reproduceLenet({
+          budget: opts.budget, oneShot: experiment === 'lenet-oneshot', out: opts.out,
+          ...(opts.trials ? { trials: opts.trials } : {}), ...(opts.levels ? { levels: opts.levels } : {}), ...(opts.steps ? { steps: opts.steps } : {}),
+          onProgress: (line) => { if (!opts.json && process.stderr.isTTY) process.stderr.write(`\r\x1b[K${line}`); },
+        });
+        if (!opts.json && process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+        process.stdout.write(opts.json ? `${JSON.stringify({ experiment, series: r.report.series.map((s) => ({ name: s.name, points: s.points })) }, null, 2)}\n` : `${r.text}\n`);
+        return;
+      }
       if (!(opts.lr > 0)) throw new InvalidArgumentError('--lr must be > 0');
       if (!Number.isInteger(opts.seed) || opts.seed < 0) throw new InvalidArgumentError('--seed must be an integer >= 0');
       runXor(opts);

@@ -30,3 +30,22 @@ export const PUBLISHED_XOR: PublishedXor = {
     'product/iterative/2': { rate: 0.915, trials: null },
   },
 };
+
+/** Claims the ICLR 2019 text makes about LeNet-300-100 on MNIST (Figure 3/4 and their discussion). */
+export const PUBLISHED_LENET = {
+  source: {
+    paper: 'Frankle & Carbin, "The Lottery Ticket Hypothesis: Finding Sparse, Trainable Neural Networks"',
+    version: 'ICLR 2019 (arXiv 1803.03635 v5)',
+    where: 'Section 2 (fully connected networks), text on Figures 3 and 4; page not recorded',
+  },
+  /** Winning tickets are at least as accurate as the dense network between these densities (%). */
+  beatsDenseBetween: [51.3, 21.1] as [number, number],
+  /** At 21.1% weights the early-stop iteration is ~38% earlier than the dense network's. */
+  earlierStopAt21: 0.38,
+  /** At 13.5% weights, accuracy above the dense network's by more than this (percentage points). */
+  gainAt13_5: 0.3,
+  /** Tickets fall back to the dense network's accuracy at about this density (%). */
+  backToDenseAt: 3.6,
+  /** Randomly reinitialised controls fall below the dense accuracy at about this density (%). */
+  reinitBelowDenseAt: 21.1,
+};
