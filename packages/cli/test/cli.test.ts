@@ -137,7 +137,7 @@ describe('lth', () => {
   it('reproduce lenet (tiny budget) prints ticket and control accuracies and the paper\'s claims beside ours', () => {
     const r = lth(['reproduce', 'lenet', '--budget', 'quick', '--trials', '1', '--levels', '2', '--steps', '60it', '--out', join(tmp, 'repro')]);
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/REDUCED from the paper's 5 trials × 50K iterations/);
+    expect(r.stdout).toMatch(/REDUCED from the paper's 5 trials × 50000it/);
     expect(r.stdout).toMatch(/ticket acc @ early stop %\s+early-stop it\s+reinit acc %\s+rearrange acc %/);
     expect(r.stdout).toMatch(/64\.1\s+\d+\.\d+\s+\d+\s+\d+\.\d+\s+\d+\.\d+/);
     expect(r.stdout).toMatch(/tickets fall back to dense accuracy at\s+3\.6%/);

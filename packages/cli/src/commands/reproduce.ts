@@ -78,7 +78,7 @@ function runXor(opts: XorFlags): void {
 export function reproduceCommand(): Command {
   return new Command('reproduce')
     .description('reproduce a published experiment and print our numbers beside the paper\'s')
-    .addArgument(new Argument('<experiment>', 'which experiment').choices(['xor', 'lenet', 'lenet-oneshot']))
+    .addArgument(new Argument('<experiment>', 'which experiment').choices(['xor', 'lenet', 'lenet-oneshot', 'conv2', 'conv4', 'conv6']))
     .addOption(new Option('--budget <budget>', 'xor — quick: 50 trials × 2,000 iterations; full: 1000 × 10,000. lenet — quick: 2 trials × 2 epochs per level; full: 5 trials × 50K iterations').choices(['quick', 'full']).default('full'))
     .addOption(new Option('--levels <n>', 'lenet: pruning levels (default 16, to 2.8% of the fc weights)').argParser(positiveInt('--levels')))
     .addOption(new Option('--steps <length>', 'lenet: training length per level, e.g. 2ep or 50000it (overrides the budget)'))
@@ -91,6 +91,7 @@ export function reproduceCommand(): Command {
     .action(async (experiment: string, opts: XorFlags & { levels?: number; steps?: string; out: string }) => {
       if (experiment !== 'xor') {
         const r = await reproduceLenet({
+          experiment: experiment.startsWith('conv') ? (experiment as 'conv2' | 'conv4' | 'conv6') : 'lenet',
           budget: opts.budget, oneShot: experiment === 'lenet-oneshot', out: opts.out,
           ...(opts.trials ? { trials: opts.trials } : {}), ...(opts.levels ? { levels: opts.levels } : {}), ...(opts.steps ? { steps: opts.steps } : {}),
           onProgress: (line) => { if (!opts.json && process.stderr.isTTY) process.stderr.write(`\r\x1b[K${line}`); },
