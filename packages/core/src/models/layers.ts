@@ -133,13 +133,30 @@ export class GlobalAvgPool implements Layer {
 export class Flatten implements Layer {
   readonly params: Param[] = [];
   private inShape: number[] = [];
+  // Views are cached per source tensor: a view keeps its source's memory alive until it is disposed, so a
+  // new view per step would hold every input buffer until the next garbage collection.
+  private fwd: { src: F32; view: F32 } | null = null;
+  private bwd: { src: F32; view: F32 } | null = null;
   buffers() { return []; }
+  private static view(cache: { src: F32; view: F32 } | null, src: F32, shape: number[]): { src: F32; view: F32 } {
+    if (cache && cache.src === src) return cache;
+    cache?.view.dispose();
+    return { src, view: src.reshape(shape) };
+  }
   forward(x: F32): F32 {
     this.inShape = x.shape;
-    return x.reshape([x.shape[0]!, x.numel / x.shape[0]!]);
+    this.fwd = Flatten.view(this.fwd, x, [x.shape[0]!, x.numel / x.shape[0]!]);
+    return this.fwd.view;
   }
-  backward(dy: F32): F32 { return dy.reshape(this.inShape); }
-  dispose() {}
+  backward(dy: F32): F32 {
+    this.bwd = Flatten.view(this.bwd, dy, this.inShape);
+    return this.bwd.view;
+  }
+  dispose() {
+    this.fwd?.view.dispose();
+    this.bwd?.view.dispose();
+    this.fwd = this.bwd = null;
+  }
 }
 
 /** Batch norm over channels (PyTorch semantics: momentum 0.1, eps 1e-5); never pruned. */

@@ -1,5 +1,5 @@
 // Loss and accuracy of a model on a split, in batches, with buffers reused across calls.
-import { fromArray, softmaxCrossEntropy, type Tensor } from '@lth/native-sparse';
+import { softmaxCrossEntropy, zeros, type Tensor } from '@lth/native-sparse';
 import type { Split } from '../data/prepare.js';
 import type { Model } from '../models/types.js';
 
@@ -14,18 +14,27 @@ export function evaluate(model: Model, split: Split, exampleShape: number[], bat
   const size = exampleShape.reduce((a, b) => a * b, 1);
   let lossSum = 0;
   let correct = 0;
-  for (let start = 0; start < split.count; start += batch) {
-    const n = Math.min(batch, split.count - start);
-    const x = fromArray(split.x.subarray(start * size, (start + n) * size), [n, ...exampleShape], { device: model.params[0]!.value.device });
-    const y = fromArray(split.y.subarray(start, start + n), [n], { device: x.device });
-    try {
-      const logits = model.forward(x, false);
-      const r = softmaxCrossEntropy(logits, y, { dlogits: false });
+  // One input/label tensor per batch size, reused across batches (at most two sizes: full and the tail).
+  const device = model.params[0]!.value.device;
+  const inputs = new Map<number, { x: Tensor<'f32'>; y: Tensor<'i32'> }>();
+  try {
+    for (let start = 0; start < split.count; start += batch) {
+      const n = Math.min(batch, split.count - start);
+      let io = inputs.get(n);
+      if (!io) {
+        io = { x: zeros([n, ...exampleShape], { device }), y: zeros([n], { dtype: 'i32', device }) };
+        inputs.set(n, io);
+      }
+      io.x.upload(split.x.subarray(start * size, (start + n) * size));
+      io.y.upload(split.y.subarray(start, start + n));
+      const r = softmaxCrossEntropy(model.forward(io.x, false), io.y, { dlogits: false });
       lossSum += r.loss * n;
       correct += r.correct;
-    } finally {
-      (x as Tensor).dispose();
-      (y as Tensor).dispose();
+    }
+  } finally {
+    for (const io of inputs.values()) {
+      io.x.dispose();
+      io.y.dispose();
     }
   }
   return { loss: lossSum / split.count, accuracy: correct / split.count, count: split.count };
