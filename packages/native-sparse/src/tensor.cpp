@@ -4,6 +4,9 @@
 #include <cstring>
 #include <new>
 #include <sstream>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #include "cuda_runtime_api.h"
 
@@ -39,7 +42,20 @@ std::string Tensor::describe() const {
   return os.str();
 }
 
+namespace {
+// glibc raises its mmap threshold after the first large free, after which multi-megabyte tensors come from
+// the heap arena and fragment it in long runs. A fixed threshold keeps large tensors in their own mappings,
+// returned to the system when freed.
+void fix_mmap_threshold() {
+#if defined(__GLIBC__)
+  static const bool done = [] { return mallopt(M_MMAP_THRESHOLD, 256 * 1024) == 1; }();
+  (void)done;
+#endif
+}
+}  // namespace
+
 void* host_alloc(size_t bytes) {
+  fix_mmap_threshold();
   // 64-byte alignment: one AVX-512 vector / cache line. aligned_alloc needs a multiple of the alignment.
   size_t rounded = (bytes + 63) / 64 * 64;
   if (rounded == 0) rounded = 64;
