@@ -26,24 +26,13 @@ export function denseKernelInfo(): DenseKernelInfo {
   return native().denseKernelInfo();
 }
 
-// Argument checks. A tensor's shape, dtype and device never change, but each read of them crosses into
-// native code (the shape getter builds a new array, ~0.5 µs), which made the checks cost more than a
-// LeNet-sized layer; so they are read once per tensor object and kept here. `disposed` is read each call.
-interface Meta {
-  readonly shape: readonly number[];
-  readonly dtype: DType;
-  readonly device: Device;
-}
-const metaCache = new WeakMap<Tensor, Meta>();
+// Argument checks. A tensor's shape, dtype and device are plain read-only properties (no native call), so
+// the tensor itself serves as its metadata; `disposed` is a native read, checked each call.
+type Meta = Pick<Tensor, 'shape' | 'dtype' | 'device'>;
 
 function meta(op: string, name: string, t: Tensor): Meta {
   expectLive(op, name, t);
-  let m = metaCache.get(t);
-  if (!m) {
-    m = { shape: t.shape, dtype: t.dtype, device: t.device };
-    metaCache.set(t, m);
-  }
-  return m;
+  return t;
 }
 
 function checkMeta(op: string, name: string, m: Meta, dtype: DType, shape?: readonly number[], rank?: number): void {
