@@ -4,17 +4,42 @@
 
 #include "../cuda_runtime_api.h"
 #include "../errors.h"
+#include "common.cuh"
 
 namespace lth {
 
-namespace {
+namespace cuda {
 void check(cudaError_t e, const char* what) {
   if (e != cudaSuccess) {
-    cudaGetLastError();  // clear the sticky-free error state so later calls are not poisoned
+    cudaGetLastError();  // clear the non-sticky error state so later calls are not poisoned
     fail(code::kCuda, what, " failed: ", cudaGetErrorName(e), " (", cudaGetErrorString(e), ")");
   }
 }
-}  // namespace
+
+cudaStream_t stream() {
+  // One stream for the process (the addon has one context). Non-blocking: it does not serialise with
+  // work other libraries put on the legacy default stream.
+  static cudaStream_t s = [] {
+    cudaStream_t created = nullptr;
+    check(cudaStreamCreateWithFlags(&created, cudaStreamNonBlocking), "cudaStreamCreate");
+    return created;
+  }();
+  return s;
+}
+
+void copy_to_host(void* dst, const void* src, size_t bytes) {
+  if (bytes == 0) return;
+  check(cudaMemcpyAsync(dst, src, bytes, cudaMemcpyDeviceToHost, stream()), "cudaMemcpy device->host");
+  finish("cudaMemcpy device->host");
+}
+
+void copy_to_device(void* dst, const void* src, size_t bytes) {
+  if (bytes == 0) return;
+  check(cudaMemcpyAsync(dst, src, bytes, cudaMemcpyHostToDevice, stream()), "cudaMemcpy host->device");
+}
+}  // namespace cuda
+
+using cuda::check;
 
 bool cuda_compiled() { return true; }
 
@@ -43,7 +68,16 @@ std::vector<CudaDeviceInfo> cuda_devices() {
 }
 
 void* cuda_alloc(size_t bytes) {
-  if (cuda_devices().empty()) fail(code::kNoCuda, "no CUDA device is available");
+  // Asked once: cudaGetDeviceProperties per allocation would cost more than the allocation.
+  static const bool have_device = [] {
+    int n = 0;
+    if (cudaGetDeviceCount(&n) != cudaSuccess) {
+      cudaGetLastError();
+      return false;
+    }
+    return n > 0;
+  }();
+  if (!have_device) fail(code::kNoCuda, "no CUDA device is available");
   void* p = nullptr;
   cudaError_t e = cudaMalloc(&p, bytes == 0 ? 1 : bytes);
   if (e == cudaErrorMemoryAllocation) {
@@ -58,14 +92,18 @@ void cuda_free_noexcept(void* p) noexcept {
   if (p) cudaFree(p);
 }
 
+// Tensor upload/download/zero run on the addon's stream, ordered with the kernels, and return when done
+// (the host buffer of an upload may be freed by JS right after the call).
 void cuda_copy_h2d(void* dst, const void* src, size_t bytes) {
-  check(cudaMemcpy(dst, src, bytes, cudaMemcpyHostToDevice), "cudaMemcpy host->device");
+  cuda::copy_to_device(dst, src, bytes);
+  cuda::finish("cudaMemcpy host->device");
 }
 
-void cuda_copy_d2h(void* dst, const void* src, size_t bytes) {
-  check(cudaMemcpy(dst, src, bytes, cudaMemcpyDeviceToHost), "cudaMemcpy device->host");
-}
+void cuda_copy_d2h(void* dst, const void* src, size_t bytes) { cuda::copy_to_host(dst, src, bytes); }
 
-void cuda_memset_zero(void* dst, size_t bytes) { check(cudaMemset(dst, 0, bytes), "cudaMemset"); }
+void cuda_memset_zero(void* dst, size_t bytes) {
+  check(cudaMemsetAsync(dst, 0, bytes, cuda::stream()), "cudaMemset");
+  cuda::finish("cudaMemset");
+}
 
 }  // namespace lth
