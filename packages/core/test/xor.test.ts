@@ -2,7 +2,8 @@
 // iterative counts, determinism, and a trained 10-unit network that finds the decision boundary.
 import { describe, expect, it } from 'vitest';
 import { XOR_INPUTS, XOR_LABELS, xorData } from '../src/xor/data.js';
-import { pruneTrial, randomInitSuccess, unitPruningSuccess } from '../src/xor/experiments.js';
+import { XorBatch } from '../src/xor/batch.js';
+import { pruneTrial, pruneTrials, randomInitSuccess, unitPruningSuccess } from '../src/xor/experiments.js';
 import { XorNet, xorInit } from '../src/xor/network.js';
 import { pruneUnits, unitScores } from '../src/xor/prune.js';
 import { trainXor } from '../src/xor/train.js';
@@ -131,5 +132,75 @@ describe('xor training and experiments', () => {
       n1.dispose();
       n2.dispose();
     }
+  });
+});
+
+describe('xor batched trials', () => {
+  // Each trial of a batch must train as it would alone, fp32 rounding aside: weights equal to ~1e-6 after 100
+  // steps; after 1500 steps (rounding differences grow where a ReLU unit crosses its kink) the same outcome
+  // and loss. Several widths, an odd trial count (padding slots) and pruned units.
+  const solo = (init: ReturnType<typeof xorInit>, alive: boolean[] | null, iterations: number, lr: number) => {
+    const net = new XorNet(init);
+    try {
+      if (alive) net.setAlive(alive);
+      const r = trainXor(net, { iterations, lr });
+      return { r, w: net.weights() };
+    } finally {
+      net.dispose();
+    }
+  };
+
+  for (const [hidden, trials] of [[2, 5], [10, 7]] as const) {
+    it(`${trials} trials of 2-${hidden}-1 train as if alone`, () => {
+      const inits = Array.from({ length: trials }, (_, t) => xorInit(hidden, 100 + t));
+      const alive = inits.map((_, t) => Array.from({ length: hidden }, (_, j) => hidden === 2 || (j + t) % 3 !== 0));
+      const batch = new XorBatch(inits);
+      try {
+        expect(batch.slots).toBe(8);
+        if (hidden > 2) batch.setAliveAll(alive);
+        batch.train({ iterations: 100, lr: 0.05 });
+        const early = batch.weights();
+        inits.forEach((init, t) => {
+          const want = solo(init, hidden > 2 ? alive[t]! : null, 100, 0.05);
+          for (const k of ['w1', 'b1', 'w2', 'b2'] as const) {
+            const a = early[t]![k];
+            const b = want.w[k];
+            expect(a.length).toBe(b.length);
+            a.forEach((v, i) => expect(Math.abs(v - b[i]!)).toBeLessThan(1e-6 * Math.max(1, Math.abs(b[i]!))));
+          }
+        });
+        batch.reset();
+        const got = batch.train({ iterations: 1500, lr: 0.05 });
+        const weights = batch.weights();
+        inits.forEach((init, t) => {
+          const want = solo(init, hidden > 2 ? alive[t]! : null, 1500, 0.05);
+          expect(got[t]!.success).toBe(want.r.success);
+          expect(got[t]!.correct).toBe(want.r.correct);
+          expect(Math.abs(got[t]!.loss - want.r.loss)).toBeLessThan(1e-3 * Math.max(1, want.r.loss));
+          // pruned units stay exactly 0
+          alive[t]!.forEach((a, j) => { if (hidden > 2 && !a) expect([weights[t]!.w1[2 * j], weights[t]!.b1[j], weights[t]!.w2[j]]).toEqual([0, 0, 0]); });
+        });
+      } finally {
+        batch.dispose();
+      }
+    });
+  }
+
+  it('rejects mixed widths and bad alive sets with clear errors', () => {
+    expect(() => new XorBatch([xorInit(2, 0), xorInit(4, 1)])).toThrow(/same hidden width/);
+    expect(() => new XorBatch([])).toThrow(/at least one/);
+    const batch = new XorBatch([xorInit(4, 0)]);
+    try {
+      expect(() => batch.setAliveAll([[true, true]])).toThrow(/4 hidden units/);
+      expect(() => batch.setAliveAll([])).toThrow(/1 trials/);
+    } finally {
+      batch.dispose();
+    }
+  });
+
+  it('pruneTrials over several seeds equals each seed alone', () => {
+    const opts = { iterations: 300, targets: [6, 2] } as const;
+    const together = pruneTrials([3, 4, 5], opts);
+    [3, 4, 5].forEach((s, t) => expect(together[t]).toEqual(pruneTrial(s, opts)));
   });
 });

@@ -2,8 +2,9 @@
 export { XOR_INPUTS, XOR_LABELS, xorData } from './data.js';
 export { XorNet, xorInit, XOR_INIT_STD, type XorInit } from './network.js';
 export { trainXor, XOR_ITERATIONS, XOR_LR, type XorTrainOptions, type XorTrainResult } from './train.js';
+export { XorBatch, XOR_BATCH_TRIALS, type XorWeights } from './batch.js';
 export { unitScores, pruneUnits, UNIT_HEURISTICS, HEURISTIC_LABELS, type UnitHeuristic } from './prune.js';
 export {
-  randomInitSuccess, unitPruningSuccess, pruneTrial, XOR_HIDDEN_SIZES, XOR_PRUNE_TARGETS, XOR_PRUNE_START,
-  type PruneMode, type XorOptions, type RandomInitRow, type PruneRow, type XorTrialPrune,
+  randomInitSuccess, unitPruningSuccess, pruneTrial, pruneTrials, XOR_HIDDEN_SIZES, XOR_PRUNE_TARGETS, XOR_PRUNE_START,
+  type PruneMode, type PruneTrialOptions, type XorOptions, type RandomInitRow, type PruneRow, type XorTrialPrune,
 } from './experiments.js';
