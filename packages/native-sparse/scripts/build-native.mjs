@@ -17,6 +17,8 @@ if (!['AUTO', 'ON', 'OFF'].includes(cuda)) {
 }
 const config = process.env.LTH_NATIVE_DEBUG ? 'Debug' : 'Release';
 const args = [cmakeJs, 'compile', '--config', config, `--CDLTH_CUDA=${cuda}`, `--CDCMAKE_BUILD_TYPE=${config}`];
+// LTH_CUDA_ARCHS='90' (cmake list, ';'-separated) narrows the CUDA targets (default 80;90, cmake/Cuda.cmake).
+if (process.env.LTH_CUDA_ARCHS) args.push(`--CDCMAKE_CUDA_ARCHITECTURES=${process.env.LTH_CUDA_ARCHS}`);
 if (process.env.LTH_NATIVE_BUILD_DIR) args.push('--out', process.env.LTH_NATIVE_BUILD_DIR);
 const jobs = process.env.CMAKE_BUILD_PARALLEL_LEVEL ?? '2';
 const result = spawnSync(process.execPath, args, {

@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Build and check the CUDA backend on a GPU machine that has nvcc, cmake and Python/PyTorch but no Node.js.
+# Prepare here: `node scripts/gpu/pack.mjs` (writes gpu-bundle/: node + the npm packages needed).
+# On the GPU machine, from the repository root:  bash scripts/gpu/run.sh [phase ...]
+#   phases (default: all, in this order):
+#     setup     unpack node and the packages (idempotent)
+#     build     build the addon with LTH_CUDA=ON (archs 80;90, or $LTH_CUDA_ARCHS) and print capabilities
+#     test      the native-sparse suite; the case tables run on the `cuda` target (fast CPU, CPU reference, CUDA)
+#     sanitize  compute-sanitizer memcheck over the CUDA-target tests
+#     bench     kernel bench on CUDA (ours) and the PyTorch side-by-side script (cuBLAS/torch on the same GPU)
+# Results go to $OUT (default ./gpu-out): logs, vitest JSON, bench JSON/markdown, nvidia-smi.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$PWD
+OUT=${OUT:-$ROOT/gpu-out}
+mkdir -p "$OUT"
+PHASES=("$@")
+[ ${#PHASES[@]} -eq 0 ] && PHASES=(setup build test sanitize bench)
+NODE_DIR=${LTH_NODE_DIR:-/tmp/lth-node}
+export PATH="$NODE_DIR/bin:/usr/local/cuda/bin:$PATH"
+status=0
+
+log() { echo "[gpu-run $(date +%H:%M:%S)] $*" | tee -a "$OUT/run.log"; }
+
+setup() {
+  if [ ! -x "$NODE_DIR/bin/node" ]; then
+    [ -f gpu-bundle/node.xz ] || { log "gpu-bundle/node.xz missing: run node scripts/gpu/pack.mjs and carry gpu-bundle"; return 1; }
+    mkdir -p "$NODE_DIR/bin"
+    xz -dc gpu-bundle/node.xz > "$NODE_DIR/bin/node" && chmod +x "$NODE_DIR/bin/node"
+  fi
+  if [ ! -f node_modules/vitest/package.json ] || [ ! -f packages/native-sparse/dist/index.js ]; then
+    tar -xJf gpu-bundle/modules.tar.xz
+  fi
+  # Workspace links the tests resolve (npm would create these).
+  mkdir -p node_modules/@lth
+  ln -sfn ../../packages/native-sparse node_modules/@lth/native-sparse
+  log "node $(node --version); $(nvcc --version | tail -1)"
+  nvidia-smi > "$OUT/nvidia-smi.txt" 2>&1 || log "nvidia-smi failed"
+}
+
+build() {
+  log "building the addon (LTH_CUDA=ON)"
+  # LTH_CUDA_ARCHS (e.g. 90) narrows the targets; default 80;90.
+  (cd packages/native-sparse && LTH_CUDA=ON CMAKE_BUILD_PARALLEL_LEVEL=$(nproc) node scripts/build-native.mjs) > "$OUT/build.log" 2>&1
+  local rc=$?
+  tail -5 "$OUT/build.log"
+  [ $rc -eq 0 ] || { log "build failed (see build.log)"; return 1; }
+  node --input-type=module -e "import { capabilities } from '@lth/native-sparse'; console.log(JSON.stringify(capabilities(), null, 2));" \
+    | tee "$OUT/capabilities.json"
+}
+
+run_tests() {
+  log "native-sparse suite (CUDA target included when a device is visible)"
+  node node_modules/vitest/vitest.mjs run --root packages/native-sparse --exclude test/tfjs-crosscheck.test.ts \
+    --reporter=default --reporter=json --outputFile="$OUT/vitest.json" > "$OUT/tests.txt" 2>&1
+  local rc=$?
+  grep -E "Test Files|Tests |FAIL" "$OUT/tests.txt" | tail -40
+  return $rc
+}
+
+sanitize() {
+  command -v compute-sanitizer >/dev/null || { log "compute-sanitizer not found"; return 1; }
+  log "compute-sanitizer memcheck over the CUDA-target tests"
+  compute-sanitizer --tool memcheck --target-processes all --error-exitcode 99 --log-file "$OUT/memcheck.%p.log" \
+    node node_modules/vitest/vitest.mjs run --root packages/native-sparse --exclude test/tfjs-crosscheck.test.ts \
+      -t '\[cuda\]' > "$OUT/sanitize.txt" 2>&1
+  local rc=$?
+  grep -hE "ERROR SUMMARY|Invalid|out of bounds" "$OUT"/memcheck.*.log | sort | uniq -c | head -20
+  return $rc
+}
+
+bench() {
+  log "kernel bench on CUDA"
+  node --import tsx packages/native-sparse/bench/kernels.ts --device cuda --json "$OUT/bench-cuda.json" > "$OUT/bench-cuda.md" 2>&1
+  local rc=$?
+  tail -40 "$OUT/bench-cuda.md"
+  if command -v python3 >/dev/null && python3 -c 'import torch' 2>/dev/null; then
+    log "PyTorch on the same GPU"
+    python3 scripts/gpu/torch_kernels.py --json "$OUT/torch-kernels.json" > "$OUT/torch-kernels.md" 2>&1 || rc=1
+    cat "$OUT/torch-kernels.md"
+  else
+    log "no PyTorch: side-by-side rows skipped"
+  fi
+  return $rc
+}
+
+for phase in "${PHASES[@]}"; do
+  case $phase in
+    setup) setup || status=1 ;;
+    build) build || status=1 ;;
+    test) run_tests || status=1 ;;
+    sanitize) sanitize || status=1 ;;
+    bench) bench || status=1 ;;
+    *) log "unknown phase '$phase' (setup build test sanitize bench)"; status=2 ;;
+  esac
+done
+log "done, status $status"
+exit $status
