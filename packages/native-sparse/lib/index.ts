@@ -9,3 +9,4 @@ export * from './ops/prune.js';
 export * from './ops/conv.js';
 export * from './ops/pool.js';
 export * from './ops/layers.js';
+export * from './ops/gather.js';

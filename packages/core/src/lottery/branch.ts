@@ -18,6 +18,7 @@ import { isPrunable } from '../models/types.js';
 import { branchDir, isLevelDone, levelDir, trialDir } from '../store/layout.js';
 import { readSafetensors } from '../store/safetensors.js';
 import { Optimizer } from '../train/optimizer.js';
+import { residentFor } from '../train/resident.js';
 import { itersPerEpoch } from '../train/trainer.js';
 import { Random } from '../util/rng.js';
 import { loadPrepared, trainLevel, type LevelSummary, type LotteryEvent } from './runner.js';
@@ -37,6 +38,8 @@ export interface BranchOptions {
   checkpointEvery?: number;
   onEvent?: (e: LotteryEvent) => void;
   signal?: AbortSignal;
+  /** Keep the data set on the device for the whole branch (default: on for CUDA, off for the CPU). */
+  residentData?: boolean;
 }
 
 export interface BranchResult {
@@ -63,60 +66,65 @@ export async function runBranch(run: string, kind: BranchKind, opts: BranchOptio
   const ckEvery = opts.checkpointEvery ?? Math.max(h.training.evalEvery, Math.round(1000 / h.training.evalEvery) * h.training.evalEvery);
   const summaries: LevelSummary[] = [];
 
-  for (let t = 0; t < h.lottery.trials; t++) {
-    const levels = (opts.levels ?? Array.from({ length: h.lottery.levels }, (_, i) => i + 1)).filter((l) => isLevelDone(levelDir(run, t, l)));
-    if (levels.length === 0) continue;
-    const seed = h.lottery.seed + t;
-    const resetFile = join(trialDir(run, t), rewindAt === 0 ? 'init.safetensors' : 'rewind.safetensors');
-    if (!existsSync(resetFile)) throw new Error(`${resetFile} is missing: the run's trial ${t} has no reset point`);
-    const model = createModel(h.model, data.exampleShape, data.classes, device);
-    const optimizer = new Optimizer(model.params, h.training);
-    try {
-      for (const level of levels) {
-        const ldir = join(dir, `trial_${t}`, `level_${level}`);
-        if (isLevelDone(ldir)) {
-          summaries.push(JSON.parse(readFileSync(join(ldir, 'summary.json'), 'utf8')) as LevelSummary);
-          continue;
-        }
-        const maskFile = join(ldir, 'mask.safetensors');
-        loadMasks(existsSync(maskFile) ? maskFile : join(levelDir(run, t, level), 'mask.safetensors'), model);
-        // The rearranged masks are derived once and stored, so a resumed branch uses the same ones.
-        if (kind === 'rearrange' && !existsSync(maskFile)) {
-          model.params.forEach((p, i) => {
-            if (p.mask && isPrunable(p.kind)) shuffleMask(p.mask, seed * 1000003 + level * 7919 + i + seedOffset * 104729, { out: p.mask });
-          });
-        }
-        if (!existsSync(maskFile)) saveMasks(maskFile, model, { control: kind });
-        const fresh = () => {
-          loadWeights(resetFile, model);
-          if (kind === 'reinit' || kind === 'same-sign') {
-            // A stream of its own per trial, level and seed offset: independent of the run's initialisation.
-            const rng = new Random(seed, `${kind}-${seedOffset}-level-${level}`);
-            for (const p of model.params) {
-              if (!isPrunable(p.kind)) continue;
-              const w = initWeights(p.shape, { name: h.model.init, std: h.model.initStd }, rng);
-              if (kind === 'same-sign') {
-                const orig = p.value.download();
-                for (let i = 0; i < w.length; i++) w[i] = Math.sign(orig[i]!) * Math.abs(w[i]!) || 0;
-              }
-              p.value.upload(w);
-            }
+  const resident = residentFor(data, device, h.dataset.augment, opts.residentData);
+  try {
+    for (let t = 0; t < h.lottery.trials; t++) {
+      const levels = (opts.levels ?? Array.from({ length: h.lottery.levels }, (_, i) => i + 1)).filter((l) => isLevelDone(levelDir(run, t, l)));
+      if (levels.length === 0) continue;
+      const seed = h.lottery.seed + t;
+      const resetFile = join(trialDir(run, t), rewindAt === 0 ? 'init.safetensors' : 'rewind.safetensors');
+      if (!existsSync(resetFile)) throw new Error(`${resetFile} is missing: the run's trial ${t} has no reset point`);
+      const model = createModel(h.model, data.exampleShape, data.classes, device);
+      const optimizer = new Optimizer(model.params, h.training);
+      try {
+        for (const level of levels) {
+          const ldir = join(dir, `trial_${t}`, `level_${level}`);
+          if (isLevelDone(ldir)) {
+            summaries.push(JSON.parse(readFileSync(join(ldir, 'summary.json'), 'utf8')) as LevelSummary);
+            continue;
           }
-          applyMasks(model.params);
-        };
-        const summary = trainLevel({
-          h, data, model, optimizer, hash: meta.hash, end, ckEvery,
-          dataSeed: kind === 'data-order' ? (h.training.dataOrderSeed || seed) + 7_919_000 + seedOffset : h.training.dataOrderSeed || seed,
-          trial: t, level, ldir, levelStart: level === 0 ? 0 : rewindAt, fresh,
-          onEvent: opts.onEvent, signal: opts.signal,
-        });
-        if (!summary) return { dir, complete: false, summaries };
-        summaries.push(summary);
+          const maskFile = join(ldir, 'mask.safetensors');
+          loadMasks(existsSync(maskFile) ? maskFile : join(levelDir(run, t, level), 'mask.safetensors'), model);
+          // The rearranged masks are derived once and stored, so a resumed branch uses the same ones.
+          if (kind === 'rearrange' && !existsSync(maskFile)) {
+            model.params.forEach((p, i) => {
+              if (p.mask && isPrunable(p.kind)) shuffleMask(p.mask, seed * 1000003 + level * 7919 + i + seedOffset * 104729, { out: p.mask });
+            });
+          }
+          if (!existsSync(maskFile)) saveMasks(maskFile, model, { control: kind });
+          const fresh = () => {
+            loadWeights(resetFile, model);
+            if (kind === 'reinit' || kind === 'same-sign') {
+              // A stream of its own per trial, level and seed offset: independent of the run's initialisation.
+              const rng = new Random(seed, `${kind}-${seedOffset}-level-${level}`);
+              for (const p of model.params) {
+                if (!isPrunable(p.kind)) continue;
+                const w = initWeights(p.shape, { name: h.model.init, std: h.model.initStd }, rng);
+                if (kind === 'same-sign') {
+                  const orig = p.value.download();
+                  for (let i = 0; i < w.length; i++) w[i] = Math.sign(orig[i]!) * Math.abs(w[i]!) || 0;
+                }
+                p.value.upload(w);
+              }
+            }
+            applyMasks(model.params);
+          };
+          const summary = trainLevel({
+            h, data, model, optimizer, hash: meta.hash, end, ckEvery,
+            dataSeed: kind === 'data-order' ? (h.training.dataOrderSeed || seed) + 7_919_000 + seedOffset : h.training.dataOrderSeed || seed,
+            trial: t, level, ldir, levelStart: level === 0 ? 0 : rewindAt, fresh,
+            onEvent: opts.onEvent, signal: opts.signal, resident,
+          });
+          if (!summary) return { dir, complete: false, summaries };
+          summaries.push(summary);
+        }
+      } finally {
+        optimizer.dispose();
+        model.dispose();
       }
-    } finally {
-      optimizer.dispose();
-      model.dispose();
     }
+  } finally {
+    resident?.dispose();
   }
   return { dir, complete: true, summaries };
 }

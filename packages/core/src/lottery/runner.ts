@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { resolveDevice, type DeviceRequest } from '@lth/native-sparse';
 import { loadDataset } from '../data/sources.js';
 import { prepare, type PreparedData } from '../data/prepare.js';
+import { residentFor, type ResidentData } from '../train/resident.js';
 import { hparamsHash, nonDefault } from '../hparams/hash.js';
 import { toIterations, type Hparams } from '../hparams/schema.js';
 import { createModel, initialize } from '../models/registry.js';
@@ -50,6 +51,8 @@ export interface LotteryOptions {
   checkpointEvery?: number;
   onEvent?: (e: LotteryEvent) => void;
   signal?: AbortSignal;
+  /** Keep the data set on the device for the whole run (default: on for CUDA, off for the CPU). */
+  residentData?: boolean;
 }
 
 export interface LotteryResult {
@@ -102,65 +105,69 @@ export async function runLottery(h: Hparams, opts: LotteryOptions): Promise<Lott
   if (rewindAt >= end) throw new Error(`rewind point ${rewindAt} must be before the end of training (${end} iterations)`);
   const ckEvery = opts.checkpointEvery ?? Math.max(h.training.evalEvery, Math.round(1000 / h.training.evalEvery) * h.training.evalEvery);
   const summaries: LevelSummary[] = [];
-
-  for (let t = 0; t < h.lottery.trials; t++) {
-    const seed = h.lottery.seed + t;
-    const dataSeed = h.training.dataOrderSeed || seed;
-    const tdir = trialDir(dir, t);
-    const resetFile = join(tdir, rewindAt === 0 ? 'init.safetensors' : 'rewind.safetensors');
-    const model = createModel(h.model, data.exampleShape, data.classes, device);
-    const optimizer = new Optimizer(model.params, h.training);
-    try {
-      // The trial's initialisation is drawn once and stored, so every level resets to the same values.
-      if (!existsSync(join(tdir, 'init.safetensors'))) {
-        initialize(model, h.model, seed);
-        saveWeights(join(tdir, 'init.safetensors'), model, { seed: String(seed), hash });
-      }
-      const levels = opts.oneShot ? [0, ...(h.lottery.levels > 0 ? [h.lottery.levels] : [])] : Array.from({ length: h.lottery.levels + 1 }, (_, i) => i);
-      let prev: number | null = null;
-      for (const level of levels) {
-        const ldir = levelDir(dir, t, level);
-        if (isLevelDone(ldir)) {
-          const summary = JSON.parse(readFileSync(join(ldir, 'summary.json'), 'utf8')) as LevelSummary;
+  const resident = residentFor(data, device, h.dataset.augment, opts.residentData);
+  try {
+    for (let t = 0; t < h.lottery.trials; t++) {
+      const seed = h.lottery.seed + t;
+      const dataSeed = h.training.dataOrderSeed || seed;
+      const tdir = trialDir(dir, t);
+      const resetFile = join(tdir, rewindAt === 0 ? 'init.safetensors' : 'rewind.safetensors');
+      const model = createModel(h.model, data.exampleShape, data.classes, device);
+      const optimizer = new Optimizer(model.params, h.training);
+      try {
+        // The trial's initialisation is drawn once and stored, so every level resets to the same values.
+        if (!existsSync(join(tdir, 'init.safetensors'))) {
+          initialize(model, h.model, seed);
+          saveWeights(join(tdir, 'init.safetensors'), model, { seed: String(seed), hash });
+        }
+        const levels = opts.oneShot ? [0, ...(h.lottery.levels > 0 ? [h.lottery.levels] : [])] : Array.from({ length: h.lottery.levels + 1 }, (_, i) => i);
+        let prev: number | null = null;
+        for (const level of levels) {
+          const ldir = levelDir(dir, t, level);
+          if (isLevelDone(ldir)) {
+            const summary = JSON.parse(readFileSync(join(ldir, 'summary.json'), 'utf8')) as LevelSummary;
+            summaries.push(summary);
+            opts.onEvent?.({ type: 'level-skip', trial: t, level, summary });
+            prev = level;
+            continue;
+          }
+          // Masks: all alive at level 0; else the previous level's mask pruned by its final weights.
+          const maskFile = join(ldir, 'mask.safetensors');
+          if (existsSync(maskFile)) {
+            loadMasks(maskFile, model);
+          } else if (prev === null) {
+            for (const p of model.params) p.mask?.upload(new Uint8Array(p.mask.numel).fill(1));
+            saveMasks(maskFile, model);
+          } else {
+            const pdir = levelDir(dir, t, prev);
+            loadMasks(join(pdir, 'mask.safetensors'), model);
+            loadWeights(join(pdir, 'final.safetensors'), model);
+            applyPlan(planLevel(model.params, h.pruning, opts.oneShot ? oneShotFraction(level) : undefined));
+            saveMasks(maskFile, model);
+          }
+          const summary = trainLevel({
+            h, data, model, optimizer, hash, end, ckEvery, dataSeed, trial: t, level, ldir,
+            levelStart: level === 0 ? 0 : rewindAt,
+            fresh: () => {
+              loadWeights(level === 0 ? join(tdir, 'init.safetensors') : resetFile, model);
+              applyMasks(model.params);
+            },
+            onIteration: level === 0 && rewindAt > 0 ? (it) => {
+              if (it === rewindAt && !existsSync(resetFile)) saveWeights(resetFile, model, { hash, iteration: String(it) });
+            } : undefined,
+            onEvent: opts.onEvent, signal: opts.signal, resident,
+          });
+          if (!summary) return { dir, hash, complete: false, summaries };
           summaries.push(summary);
-          opts.onEvent?.({ type: 'level-skip', trial: t, level, summary });
           prev = level;
-          continue;
         }
-        // Masks: all alive at level 0; else the previous level's mask pruned by its final weights.
-        const maskFile = join(ldir, 'mask.safetensors');
-        if (existsSync(maskFile)) {
-          loadMasks(maskFile, model);
-        } else if (prev === null) {
-          for (const p of model.params) p.mask?.upload(new Uint8Array(p.mask.numel).fill(1));
-          saveMasks(maskFile, model);
-        } else {
-          const pdir = levelDir(dir, t, prev);
-          loadMasks(join(pdir, 'mask.safetensors'), model);
-          loadWeights(join(pdir, 'final.safetensors'), model);
-          applyPlan(planLevel(model.params, h.pruning, opts.oneShot ? oneShotFraction(level) : undefined));
-          saveMasks(maskFile, model);
-        }
-        const summary = trainLevel({
-          h, data, model, optimizer, hash, end, ckEvery, dataSeed, trial: t, level, ldir,
-          levelStart: level === 0 ? 0 : rewindAt,
-          fresh: () => {
-            loadWeights(level === 0 ? join(tdir, 'init.safetensors') : resetFile, model);
-            applyMasks(model.params);
-          },
-          onIteration: level === 0 && rewindAt > 0 ? (it) => {
-            if (it === rewindAt && !existsSync(resetFile)) saveWeights(resetFile, model, { hash, iteration: String(it) });
-          } : undefined,
-          onEvent: opts.onEvent, signal: opts.signal,
-        });
-        if (!summary) return { dir, hash, complete: false, summaries };
-        summaries.push(summary);
-        prev = level;
+      } finally {
+        optimizer.dispose();
+        model.dispose();
       }
-    } finally {
-      optimizer.dispose();
-      model.dispose();
     }
+  } finally {
+    resident?.dispose();
   }
   return { dir, hash, complete: true, summaries };
 }
@@ -184,6 +191,8 @@ export interface LevelContext {
   onIteration?: ((it: number) => void) | undefined;
   onEvent?: ((e: LotteryEvent) => void) | undefined;
   signal?: AbortSignal | undefined;
+  /** The run's data set kept on the device, or null (batches uploaded from the host). */
+  resident?: ResidentData | null | undefined;
 }
 
 /**
@@ -232,6 +241,7 @@ export function trainLevel(c: LevelContext): LevelSummary | null {
     onIteration: c.onIteration,
     onProgress: (progress) => c.onEvent?.({ type: 'progress', trial, level, progress }),
     signal: c.signal,
+    ...(c.resident ? { resident: c.resident } : { residentData: false }),
   });
   if (stoppedAt < c.end) {
     c.onEvent?.({ type: 'stopped', trial, level, iteration: stoppedAt });

@@ -6,6 +6,7 @@ import { epochOrder, type PreparedData } from '../data/prepare.js';
 import { toIterations, type Hparams } from '../hparams/schema.js';
 import type { Model } from '../models/types.js';
 import { evaluate } from './evaluate.js';
+import { ResidentBatcher, ResidentData } from './resident.js';
 import { learningRate, type Optimizer } from './optimizer.js';
 
 export type { MetricRow } from './metrics.js';
@@ -40,6 +41,13 @@ export interface TrainOptions {
   onIteration?: (iteration: number) => void;
   onProgress?: (p: TrainProgress) => void;
   signal?: AbortSignal;
+  /**
+   * Keep the data set on the model's device and gather each batch there (default: on for CUDA, off on the
+   * CPU, where it is the same copy). With augmentation on, batches are augmented on the host instead.
+   */
+  residentData?: boolean;
+  /** A resident copy made by the caller (reused across levels; not disposed here). Implies residentData. */
+  resident?: ResidentData;
 }
 
 export function itersPerEpoch(h: Hparams, trainCount: number): number {
@@ -68,6 +76,12 @@ export function train(model: Model, optimizer: Optimizer, data: PreparedData, h:
   const X = fromArray(xb, [B, ...data.exampleShape], { device });
   const Y = fromArray(yb, [B], { device });
   const D = zeros([B, data.classes], { device });
+  // Resident data: the caller's copy, or one made for this call. Host augmentation needs the host batch.
+  const wantResident = !augmented && (opts.resident !== undefined || (opts.residentData ?? device === 'cuda'));
+  const ownResident = wantResident && !opts.resident ? new ResidentData(data, device) : null;
+  const resident = wantResident ? (opts.resident ?? ownResident) : null;
+  if (resident && (resident.data !== data || resident.device !== device)) throw new Error('train: the resident data belongs to another data set or device');
+  const batcher = resident ? new ResidentBatcher(resident.train, B, device) : null;
   let order: Int32Array | null = null;
   let orderEpoch = -1;
   let trainLossSum = opts.accum?.lossSum ?? 0;
@@ -78,8 +92,8 @@ export function train(model: Model, optimizer: Optimizer, data: PreparedData, h:
   let it0 = opts.startIteration;
 
   const emitEval = (it: number) => {
-    const val = evaluate(model, data.validation, data.exampleShape);
-    const test = evaluate(model, data.test, data.exampleShape);
+    const val = evaluate(model, data.validation, data.exampleShape, { resident: resident?.validation });
+    const test = evaluate(model, data.test, data.exampleShape, { resident: resident?.test });
     const rows: MetricRow[] = [
       { name: 'test_loss', iteration: it, value: test.loss },
       { name: 'test_accuracy', iteration: it, value: test.accuracy },
@@ -106,14 +120,18 @@ export function train(model: Model, optimizer: Optimizer, data: PreparedData, h:
         orderEpoch = epoch;
       }
       const base = (it % perEpoch) * B;
-      for (let k = 0; k < B; k++) {
-        const src = order![base + k]!;
-        xb.set(data.train.x.subarray(src * size, (src + 1) * size), k * size);
-        yb[k] = data.train.y[src]!;
+      if (batcher) {
+        batcher.fill(order!.subarray(base, base + B), X, Y);
+      } else {
+        for (let k = 0; k < B; k++) {
+          const src = order![base + k]!;
+          xb.set(data.train.x.subarray(src * size, (src + 1) * size), k * size);
+          yb[k] = data.train.y[src]!;
+        }
+        if (augmented) augmentBatch(xb, augmented, B, data.exampleShape, opts.dataSeed, it);
+        X.upload(augmented ?? xb);
+        Y.upload(yb);
       }
-      if (augmented) augmentBatch(xb, augmented, B, data.exampleShape, opts.dataSeed, it);
-      X.upload(augmented ?? xb);
-      Y.upload(yb);
       const logits = model.forward(X, true);
       const r = softmaxCrossEntropy(logits, Y, { dlogits: D });
       model.backward(D);
@@ -136,5 +154,7 @@ export function train(model: Model, optimizer: Optimizer, data: PreparedData, h:
     (X as Tensor).dispose();
     (Y as Tensor).dispose();
     D.dispose();
+    batcher?.dispose();
+    ownResident?.dispose();
   }
 }

@@ -14,6 +14,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   register_optim(env, exports);
   register_prune(env, exports);
   register_sparse(env, exports);
+  register_gather(env, exports);
   return exports;
 }
 }  // namespace

@@ -12,4 +12,5 @@ void register_layers(Napi::Env env, Napi::Object exports);   // layers.cpp: relu
 void register_optim(Napi::Env env, Napi::Object exports);    // optim.cpp: sgdStep, adamStep
 void register_prune(Napi::Env env, Napi::Object exports);    // prune.cpp: magnitudePrune, countNonzero, shuffleMask
 void register_sparse(Napi::Env env, Napi::Object exports);   // sparse.cpp: denseToCsr, csrToDense, csrSpmm
+void register_gather(Napi::Env env, Napi::Object exports);   // gather.cpp: gatherRows
 }  // namespace lth::binding

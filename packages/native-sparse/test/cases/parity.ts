@@ -10,7 +10,7 @@
 import {
   adamStep, add, avgPool2d, avgPool2dBackward, batchNormBackward, batchNormEval, batchNormTrain, conv2dBackwardData,
   conv2dBackwardFilter, conv2dForward, conv2dOutputShape, countNonzero, csrFromArrays, csrSpmm, csrToDense, denseNnz,
-  denseToCsr, dropout, dropoutBackward, gemm, globalAvgPool, globalAvgPoolBackward, magnitudePrune, maskedDenseBackward,
+  denseToCsr, dropout, dropoutBackward, gatherRows, gemm, globalAvgPool, globalAvgPoolBackward, magnitudePrune, maskedDenseBackward,
   maskedDenseForward, maxPool2d, maxPool2dBackward, pool2dOutputShape, pruneByFraction, relu, reluBackward,
   sgdStep, shuffleMask, sigmoidBinaryCrossEntropy, softmaxCrossEntropy, type CsrArrays,
 } from '../../lib/index.js';
@@ -706,6 +706,28 @@ const tensorCases: ParityCase[] = [
   }),
 ];
 
+
+// ---- gather rows ---------------------------------------------------------------------------------------------
+// A dataset table gathered by a shuffled batch index (repeats allowed), f32 images and i32 labels.
+const gatherSpecs: { name: string; rows: number; row: number[]; n: number }[] = [
+  { name: 'MNIST batch 60', rows: 1000, row: [1, 28, 28], n: 60 },
+  { name: 'CIFAR batch 128', rows: 300, row: [3, 32, 32], n: 128 },
+  { name: 'single word rows', rows: 17, row: [], n: 33 },
+  { name: 'empty batch', rows: 5, row: [4], n: 0 },
+];
+const gatherCases: ParityCase[] = gatherSpecs.map((g) =>
+  parityCase('gatherRows', `${g.name}: [${g.rows},${g.row}] by ${g.n} indices`, (rng) => {
+    const index = new Int32Array(g.n);
+    for (let k = 0; k < g.n; k++) index[k] = rng.int(g.rows);
+    return { table: randn(rng, g.rows * numel(g.row)), labels: randomLabels(rng, g.rows, 10), index };
+  }, (ctx, i) => {
+    const idx = ctx.up(i.index, [g.n]);
+    return {
+      x: exact(ctx.down(gatherRows(ctx.up(i.table, [g.rows, ...g.row]), idx))),
+      y: exact(ctx.down(gatherRows(ctx.up(i.labels, [g.rows]), idx))),
+    };
+  }));
+
 export const parityCases: ParityCase[] = [
   ...gemmCases,
   ...maskedDenseCases,
@@ -726,5 +748,6 @@ export const parityCases: ParityCase[] = [
   ...denseToCsrCases,
   ...csrToDenseCases,
   ...csrSpmmCases,
+  ...gatherCases,
   ...tensorCases,
 ];
