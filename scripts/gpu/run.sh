@@ -8,6 +8,9 @@
 #     test      the native-sparse suite; the case tables run on the `cuda` target (fast CPU, CPU reference, CUDA)
 #     sanitize  compute-sanitizer memcheck over the CUDA-target tests
 #     bench     kernel bench on CUDA (ours) and the PyTorch side-by-side script (cuBLAS/torch on the same GPU)
+#     lottery   core's resident-data and lottery tests (CUDA rows included), then one LeNet-300-100 level
+#               (50K iterations, batch 60) with lth on CUDA beside the open_lth-style PyTorch loop
+#               (scripts/gpu/torch_lenet_level.py) on the same GPU, and 5 sequential lth trials
 # Results go to $OUT (default ./gpu-out): logs, vitest JSON, bench JSON/markdown, nvidia-smi.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -15,7 +18,7 @@ ROOT=$PWD
 OUT=${OUT:-$ROOT/gpu-out}
 mkdir -p "$OUT"
 PHASES=("$@")
-[ ${#PHASES[@]} -eq 0 ] && PHASES=(setup build test sanitize bench)
+[ ${#PHASES[@]} -eq 0 ] && PHASES=(setup build test sanitize bench lottery)
 NODE_DIR=${LTH_NODE_DIR:-/tmp/lth-node}
 export PATH="$NODE_DIR/bin:/usr/local/cuda/bin:$PATH"
 status=0
@@ -84,6 +87,26 @@ bench() {
   return $rc
 }
 
+lottery() {
+  local data=$ROOT/gpu-bundle/data rc=0
+  [ -d "$data/mnist" ] || { log "gpu-bundle/data/mnist missing (pack.mjs copies it from ../shared/data)"; return 1; }
+  log "core resident-data and lottery tests"
+  LTH_DATA_DIR=$data node node_modules/vitest/vitest.mjs run --root packages/core test/resident.test.ts test/lottery.test.ts \
+    > "$OUT/core-tests.txt" 2>&1 || rc=1
+  grep -E "Test Files|Tests |FAIL|skip" "$OUT/core-tests.txt" | tail -20
+  log "one LeNet-300-100 level on CUDA (lth)"
+  node scripts/gpu/lenet_level.mjs --device cuda --data "$data" --json "$OUT/lenet-level-cuda.json" 2>&1 | tee "$OUT/lenet-level.txt" || rc=1
+  log "5 sequential lth trials of that level (the baseline batched trials must beat by 3x)"
+  node scripts/gpu/lenet_level.mjs --device cuda --data "$data" --trials 5 --json "$OUT/lenet-level-cuda-5.json" 2>&1 | tee -a "$OUT/lenet-level.txt" || rc=1
+  if python3 -c 'import torch' 2>/dev/null; then
+    log "the same level in eager PyTorch (open_lth style)"
+    python3 scripts/gpu/torch_lenet_level.py --data "$data/mnist" --device cuda --json "$OUT/torch-lenet-level.json" 2>&1 | tee -a "$OUT/lenet-level.txt" || rc=1
+  else
+    log "no PyTorch: side-by-side row skipped"
+  fi
+  return $rc
+}
+
 for phase in "${PHASES[@]}"; do
   case $phase in
     setup) setup || status=1 ;;
@@ -91,7 +114,8 @@ for phase in "${PHASES[@]}"; do
     test) run_tests || status=1 ;;
     sanitize) sanitize || status=1 ;;
     bench) bench || status=1 ;;
-    *) log "unknown phase '$phase' (setup build test sanitize bench)"; status=2 ;;
+    lottery) lottery || status=1 ;;
+    *) log "unknown phase '$phase' (setup build test sanitize bench lottery)"; status=2 ;;
   esac
 done
 log "done, status $status"
