@@ -56,7 +56,7 @@ static void test_dense(int64_t B, int64_t In, int64_t Out, double density, bool 
   auto x = randv(B * In), W = randv(Out * In, 0.3f), bs = randv(Out), dy = randv(B * Out);
   auto mask = randm(Out * In, density);
   if (whole_rows) { for (int64_t o = 0; o < Out; o += 3) std::fill(mask.begin() + o * In, mask.begin() + (o + 1) * In, 0); for (int64_t o = 0; o < Out && In; ++o) mask[o * In] = 0; }
-  for (size_t i = 0; i < W.size(); ++i) if (!mask[i]) W[i] = NAN;  // pruned weights must never be read into a sum
+  for (size_t i = 0; i < W.size(); ++i) if (!mask[i]) W[i] = NAN;  // pruned weights (NaN) must never reach a sum
   std::vector<float> y1(B * Out, 7), y2(B * Out, 7);
   cpu::ref::masked_dense_forward(B, In, Out, x.data(), W.data(), mask.data(), bias ? bs.data() : nullptr, relu, y1.data());
   cuda::masked_dense_forward(B, In, Out, x.data(), W.data(), mask.data(), bias ? bs.data() : nullptr, relu, y2.data());
@@ -64,7 +64,6 @@ static void test_dense(int64_t B, int64_t In, int64_t Out, double density, bool 
   snprintf(name, sizeof name, "dense %ld %ld->%ld d %.2f%s", (long)B, (long)In, (long)Out, density, whole_rows ? " rows" : "");
   close(name, y2, y1, 2e-7 * (In + 4) * 4);
   std::vector<float> dx1(B * In, 5), dx2(B * In, 5), dW1(Out * In, 5), dW2(Out * In, 5), db1(Out, 5), db2(Out, 5);
-  for (size_t i = 0; i < W.size(); ++i) if (!mask[i]) W[i] = 0;  // ref's dx would read NaN·0 otherwise? no: ref masks too
   cpu::ref::masked_dense_backward(B, In, Out, x.data(), W.data(), mask.data(), dy.data(), dx1.data(), dW1.data(), db1.data());
   cuda::masked_dense_backward(B, In, Out, x.data(), W.data(), mask.data(), dy.data(), dx2.data(), dW2.data(), db2.data());
   close((std::string(name) + " dx").c_str(), dx2, dx1, 2e-7 * (Out + 4) * 4);
