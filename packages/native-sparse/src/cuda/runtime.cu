@@ -2,6 +2,8 @@
 // ERR_CUDA with the CUDA error name; "no driver / no device" is reported as an empty device list.
 #include <cuda_runtime.h>
 
+#include <cstdint>
+
 #include "../cuda_runtime_api.h"
 #include "../errors.h"
 #include "common.cuh"
@@ -16,12 +18,30 @@ void check(cudaError_t e, const char* what) {
   }
 }
 
+namespace {
+// Scratch memory comes from the device's default pool (cudaMallocAsync). Its release threshold is 0 by
+// default, so every stream synchronize — once per op — would hand the pool's memory back to the driver and
+// the next op would map it again. Keep it cached instead. Best effort: a device without memory pools
+// reports the error at the first cudaMallocAsync, where it belongs.
+void keep_pool_memory() {
+  int dev = 0;
+  cudaMemPool_t pool = nullptr;
+  if (cudaGetDevice(&dev) != cudaSuccess || cudaDeviceGetDefaultMemPool(&pool, dev) != cudaSuccess) {
+    cudaGetLastError();
+    return;
+  }
+  uint64_t threshold = UINT64_MAX;
+  if (cudaMemPoolSetAttribute(pool, cudaMemPoolAttrReleaseThreshold, &threshold) != cudaSuccess) cudaGetLastError();
+}
+}  // namespace
+
 cudaStream_t stream() {
   // One stream for the process (the addon has one context). Non-blocking: it does not serialise with
-  // work other libraries put on the legacy default stream.
+  // work other libraries put on the legacy default stream. First use also configures the scratch pool.
   static cudaStream_t s = [] {
     cudaStream_t created = nullptr;
     check(cudaStreamCreateWithFlags(&created, cudaStreamNonBlocking), "cudaStreamCreate");
+    keep_pool_memory();
     return created;
   }();
   return s;

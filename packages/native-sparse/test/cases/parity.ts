@@ -85,24 +85,46 @@ gemmCases.push(
   gemmCase('N = 0', 6, 0, 4, false, true, 1, 0, 'none'),
   gemmCase('alpha 0', 9, 11, 13, false, false, 0, 1, 'random'),
   gemmCase('LeNet fc1 dW = dyᵀ·x', 300, 784, 60, true, false, 1, 0, 'none'),
+  // Enough 128×128 tiles for the CUDA kernel's large tile, ragged in M, N and K (1300 = 10·128 + 20, 1420 = 11·128 + 12).
+  gemmCase('large tile, ragged edges', 1300, 1420, 19, false, false, 1, 0, 'none'),
+  gemmCase('large tile, ragged edges', 1300, 1420, 19, true, true, -0.5, 0.25, 'random'),
+  gemmCase('large tile, ragged edges', 1300, 1420, 19, false, true, 1, 0, 'nan'),
+  gemmCase('large tile, ragged edges', 1300, 1420, 19, true, false, 2, 1, 'random'),
+  // Few tiles and a long K: the CUDA kernel splits the reduction (partial sums added in slice order).
+  gemmCase('split reduction', 33, 70, 4099, false, false, 1, 0, 'none'),
+  gemmCase('split reduction', 33, 70, 4099, true, true, 0.5, -1, 'random'),
+  gemmCase('split reduction, beta 0 over NaN', 5, 3, 2051, false, true, 1, 0, 'nan'),
 );
 
 // ---- masked dense --------------------------------------------------------------------------------------
 interface DenseIn { x: Float32Array; w: Float32Array; mask: Uint8Array | null; bias: Float32Array; dy: Float32Array }
 
-function denseInputs(B: number, In: number, Out: number, density: number | null) {
-  return (rng: Rng): DenseIn => ({
-    x: randn(rng, B * In),
-    w: randn(rng, Out * In, 1 / Math.sqrt(Math.max(In, 1))),
-    mask: density === null ? null : randomMask(rng, Out * In, density),
-    bias: randn(rng, Out, 0.1),
-    dy: randn(rng, B * Out),
-  });
+/** Every third output row and the first input column pruned entirely (units and inputs a pruning removed). */
+function pruneWholeRows(mask: Uint8Array, In: number, Out: number): Uint8Array {
+  for (let o = 0; o < Out; o += 3) mask.fill(0, o * In, (o + 1) * In);
+  for (let o = 0; o < Out && In > 0; o++) mask[o * In] = 0;
+  return mask;
 }
 
-function denseCases(name: string, B: number, In: number, Out: number, density: number | null, bias: boolean, reluOn: boolean): ParityCase[] {
-  const label = `${name}: B ${B}, ${In}→${Out}, ${density === null ? 'no mask' : `density ${density}`}${bias ? ', bias' : ''}${reluOn ? ', relu' : ''}`;
-  const inputs = denseInputs(B, In, Out, density);
+function denseInputs(B: number, In: number, Out: number, density: number | null, wholeRows: boolean) {
+  return (rng: Rng): DenseIn => {
+    const x = randn(rng, B * In);
+    const w = randn(rng, Out * In, 1 / Math.sqrt(Math.max(In, 1)));
+    const mask = density === null ? null : randomMask(rng, Out * In, density);
+    return {
+      x,
+      w,
+      mask: mask && wholeRows ? pruneWholeRows(mask, In, Out) : mask,
+      bias: randn(rng, Out, 0.1),
+      dy: randn(rng, B * Out),
+    };
+  };
+}
+
+function denseCases(name: string, B: number, In: number, Out: number, density: number | null, bias: boolean, reluOn: boolean,
+  wholeRows = false): ParityCase[] {
+  const label = `${name}: B ${B}, ${In}→${Out}, ${density === null ? 'no mask' : `density ${density}`}${wholeRows ? ' (whole rows pruned)' : ''}${bias ? ', bias' : ''}${reluOn ? ', relu' : ''}`;
+  const inputs = denseInputs(B, In, Out, density, wholeRows);
   return [
     parityCase('maskedDenseForward', label, inputs, (ctx, i) => {
       const x = ctx.up(i.x, [B, In]);
@@ -137,6 +159,11 @@ const maskedDenseCases: ParityCase[] = [
   ...denseCases('1x1', 1, 1, 1, 1, true, false),
   ...denseCases('empty batch', 0, 8, 4, 0.5, true, false),
   ...denseCases('In = 0', 3, 0, 5, 0.5, true, true),
+  ...denseCases('odd', 13, 29, 17, 0.5, true, false, true),
+  ...denseCases('LeNet fc2', 60, 300, 100, 0.3, true, true, true),
+  // Large CUDA tile for y (ragged edges), long reductions for dx; a batch long enough to split dW's reduction.
+  ...denseCases('large', 1300, 37, 1420, 0.4, true, true, true),
+  ...denseCases('large batch', 2500, 20, 10, 0.5, true, false, true),
 ];
 
 // ---- convolution ---------------------------------------------------------------------------------------
@@ -427,6 +454,7 @@ const softmaxCases: ParityCase[] = ([
   ['100 classes', 128, 100, 'gauss', 5],
   ['1000 classes', 3, 1000, 'gauss', 1],
   ['integer logits: argmax ties (first maximum)', 64, 10, 'ties', 1],
+  ['integer logits, 100 classes: ties across the row', 33, 100, 'ties', 1],
   ['large logits (needs the max subtracted)', 17, 7, 'gauss', 100],
   ['1x1', 1, 1, 'gauss', 1],
   ['empty batch', 0, 10, 'gauss', 1],
