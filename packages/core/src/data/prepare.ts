@@ -47,13 +47,19 @@ function toFloat(set: ImageSet, indices: Int32Array | null, perChannel: boolean)
 
 /**
  * Hold out `validationSize` training examples chosen by a seeded draw (the same for every trial of a run with
- * the same data seed), keep the rest (optionally only the first `subset` of them) for training.
+ * the same data seed), keep the rest (optionally only the first `subset` of them) for training; evaluate on
+ * the whole test set, or on its first `testSubset` examples (quick runs: evaluation is a large share of them).
  */
-export function prepare(train: ImageSet, test: ImageSet, opts: { validationSize: number; subset: number; seed: number }): PreparedData {
+export function prepare(
+  train: ImageSet,
+  test: ImageSet,
+  opts: { validationSize: number; subset: number; seed: number; testSubset?: number },
+): PreparedData {
   if (opts.validationSize >= train.count) {
     throw new DataError(`validation size ${opts.validationSize} leaves no training examples (training set has ${train.count})`);
   }
   const perChannel = train.shape[0] === 3;
+  const testSubset = opts.testSubset ?? 0;
   const order = new Random(opts.seed, 'validation-split').permutation(train.count);
   const valIdx = order.slice(0, opts.validationSize).sort();
   let trainIdx = order.slice(opts.validationSize).sort();
@@ -61,7 +67,7 @@ export function prepare(train: ImageSet, test: ImageSet, opts: { validationSize:
   return {
     train: toFloat(train, trainIdx, perChannel),
     validation: toFloat(train, valIdx, perChannel),
-    test: toFloat(test, null, perChannel),
+    test: toFloat(test, testSubset > 0 ? Int32Array.from({ length: Math.min(testSubset, test.count) }, (_, i) => i) : null, perChannel),
     exampleShape: [...train.shape],
     classes: train.classes,
   };

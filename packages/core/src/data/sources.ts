@@ -110,7 +110,12 @@ function missingMessage(name: DatasetName, opts: SourceOptions, reason: string):
     ? [`${spec.files.archive.name} (or its extracted ${[...CIFAR_TRAIN_FILES, ...CIFAR_TEST_FILES].join(', ')})`]
     : Object.values(spec.files).map((f: DataFile) => f.name);
   const cache = join(opts.cacheDir ?? defaultCacheDir(), spec.dir);
-  return `${name} not found (${reason}). Put ${names.join(', ')} in ${cache}, or in a directory given by --data-dir / LTH_DATA_DIR.`;
+  const published = 'archive' in spec.files ? [spec.files.archive] : Object.values(spec.files);
+  // Offline the user needs to know where the files come from, not only where they go.
+  const how = reason === 'offline'
+    ? ` To get them, run \`lth data fetch ${name}\` on a machine with network access (it downloads ${published.map((f: DataFile) => spec.mirrors[0] + f.name).join(', ')} with an MD5 check into its ~/.cache/lth/${spec.dir}) and copy the files here.`
+    : '';
+  return `${name} not found (${reason}). Put ${names.join(', ')} in ${cache}, or in a directory given by --data-dir / LTH_DATA_DIR.${how}`;
 }
 
 function loadCifarFrom(dir: string): { train: ImageSet; test: ImageSet } | null {

@@ -12,6 +12,8 @@ export const DatasetHparams = z.object({
   validationSize: z.number().int().min(0).default(5000).describe('training examples held out for validation (seeded draw)'),
   augment: z.boolean().default(false).describe('CIFAR augmentation: random flips and 4-pixel translations (seeded)'),
   subset: z.number().int().min(0).default(0).describe('use only the first N training examples (0 = all); for quick runs'),
+  testSubset: z.number().int().min(0).default(0)
+    .describe('evaluate on only the first N test examples (0 = all); for quick runs: test accuracy is then noisier (standard error up to 0.5/sqrt(N))'),
 });
 
 export const ModelHparams = z.object({

@@ -65,7 +65,9 @@ export interface LotteryResult {
 export async function loadPrepared(h: Hparams, dataDir?: string): Promise<PreparedData> {
   if (h.dataset.dataset === 'xor') throw new Error('the xor data set runs through the XOR experiment, not IMP on images');
   const ds = await loadDataset(h.dataset.dataset, dataDir ? { dataDir } : {});
-  return prepare(ds.train, ds.test, { validationSize: h.dataset.validationSize, subset: h.dataset.subset, seed: h.lottery.seed });
+  return prepare(ds.train, ds.test, {
+    validationSize: h.dataset.validationSize, subset: h.dataset.subset, testSubset: h.dataset.testSubset, seed: h.lottery.seed,
+  });
 }
 
 function summarize(trial: number, level: number, model: Model, rows: MetricRow[], start: number, end: number, hash: string): LevelSummary {
