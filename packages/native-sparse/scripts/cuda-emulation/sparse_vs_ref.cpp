@@ -134,7 +134,7 @@ void test_spmm(int64_t M, int64_t K, int64_t N, bool bias, bool relu, int misali
   const std::string name = std::string("spmm ") + shape + " " + std::to_string(M) + "x" + std::to_string(K) + " * " +
                            std::to_string(N) + (bias ? " bias" : "") + (relu ? " relu" : "") + " +" +
                            std::to_string(misalign);
-  std::vector<float> Wd = std::string(shape) == "ragged" ? ragged_dense(M, K) : std::vector<float>(M * K, 0.0f);
+  std::vector<float> Wd = std::string(shape) == "ragged" || std::string(shape) == "nan" ? ragged_dense(M, K) : std::vector<float>(M * K, 0.0f);
   if (std::string(shape) == "dominant")  // row 1 holds most nonzeros: its length needs every bit of the sort key
     for (int64_t i = 0; i < M; ++i)
       for (int64_t j = 0; j < K; ++j)
@@ -155,6 +155,8 @@ void test_spmm(int64_t M, int64_t K, int64_t N, bool bias, bool relu, int misali
   for (auto& v : Bbuf) v = rn();
   float* B = Bbuf.data() + misalign;
   for (int g = 0; g < 4 - misalign; ++g) B[K * N + g] = NAN;  // reading past B shows
+  if (std::string(shape) == "nan")  // NaN in B: must reach C through the ReLU as NaN (the reference's max)
+    for (int64_t j = 0; j < N; j += 2) B[(K / 2) * N + j] = NAN;
   float* C2 = Cbuf2.data() + misalign;
   cpu::ref::csr_spmm(a.view(), N, B, bias ? bs.data() : nullptr, relu, Cbuf1.data());
   cub::emu_sort_keys_in.clear();
@@ -326,6 +328,9 @@ void suite_csr() {
   test_spmm(1, 40, 12, true, true, 0);      // one row: no reordering
   test_spmm(25, 40, 6, true, true, 0, "empty");  // no nonzeros: bias / ReLU only
   test_spmm(12, 64, 5, true, false, 0, "dominant");
+  test_spmm(40, 50, 8, true, true, 0, "nan");   // float4
+  test_spmm(40, 50, 5, false, true, 0, "nan");  // scalar
+  test_spmm(40, 50, 1, true, true, 0, "nan");   // SpMV
   test_spmm(12, 64, 1, false, true, 0, "dominant");
   for (int64_t K : {12, 20, 40, 100})       // SpMV lane counts 4, 8, 16, 32 (average row length K/3)
     test_spmm(50, K, 1, true, false, 0, "uniform");
