@@ -48,7 +48,13 @@ for p in "${pids[@]}"; do wait "$p"; done
 # A kernel with a divergent barrier hangs the emulation: a time limit turns that into a failure.
 limit=${EMU_TIMEOUT:-600}
 status=0
-if [ $# -eq 0 ] || [ "$1" = gemm ]; then timeout "$limit" "$out/gemm_tiles" || status=1; fi
-timeout "$limit" "$out/ops_vs_ref" "$@" || status=1
-[ $status -eq 0 ] || echo "cuda-emulation: FAILED (exit 124 above = a binary ran past ${limit}s: a hang at a barrier?)"
+check() {
+  local rc=0
+  timeout "$limit" "$@" || rc=$?
+  if [ $rc -eq 124 ]; then echo "cuda-emulation: $(basename "$1") ran past ${limit}s (a hang at a barrier?)"; fi
+  if [ $rc -ne 0 ]; then status=1; fi
+}
+if [ $# -eq 0 ] || [ "$1" = gemm ]; then check "$out/gemm_tiles"; fi
+check "$out/ops_vs_ref" "$@"
+[ $status -eq 0 ] && echo "cuda-emulation: passed" || echo "cuda-emulation: FAILED"
 exit $status
