@@ -1,40 +1,20 @@
 // The CUDA ops (src/cuda/*.cu, launches rewritten by rewrite-launches.mjs, run in the emulation of
 // cuda_runtime.h) against lth::cpu::ref, the definition of every op: values within fp32 tolerance, discrete
 // outputs and elementwise ops bit for bit, pruned positions exactly 0, error messages equal, a second run
-// bit-identical, no scratch leaked. Usage: ops_vs_ref [gemm|dense|elem|loss|optim] (default: all).
-#include <random>
-#include <string>
-#include <vector>
-#include <cmath>
-#include "kernels.h"
+// bit-identical, no scratch leaked. This file: gemm, masked dense, elementwise, losses, optimizers, and main.
+// Usage: ops_vs_ref [gemm|dense|elem|loss|optim|conv|pool|bn|gather|csr|mask|prune] (default: all).
+#include "check.h"
 using namespace lth;
-static int fails = 0, checks = 0;
-static std::mt19937 rng(7);
-static float rn() { return std::normal_distribution<float>(0, 1)(rng); }
-static std::vector<float> randv(size_t n, float s = 1) { std::vector<float> v(n); for (auto& x : v) x = rn() * s; return v; }
-static std::vector<uint8_t> randm(size_t n, double d) { std::vector<uint8_t> v(n); for (auto& x : v) x = std::uniform_real_distribution<double>(0, 1)(rng) < d ? 1 + rng() % 255 : 0; return v; }
-static double maxabs(const std::vector<float>& v) { double m = 0; for (float x : v) m = std::max(m, (double)std::fabs(x)); return m; }
-// |a - b| <= tol·max(max|b|, 1) elementwise, NaN == NaN
-static void close(const char* what, const std::vector<float>& got, const std::vector<float>& want, double tol) {
-  ++checks;
-  double scale = std::max(maxabs(want), 1.0);
-  for (size_t i = 0; i < want.size(); ++i) {
-    if (std::isnan(want[i]) && std::isnan(got[i])) continue;
-    if (!(std::fabs(got[i] - want[i]) <= tol * scale)) {
-      printf("FAIL %s at %zu: got %.9g want %.9g\n", what, i, got[i], want[i]);
-      ++fails;
-      return;
-    }
-  }
-}
-template <class T> static void same(const char* what, const std::vector<T>& got, const std::vector<T>& want) {
-  ++checks;
-  if (std::memcmp(got.data(), want.data(), got.size() * sizeof(T)) != 0) { printf("FAIL %s: not bit-identical\n", what); ++fails; }
-}
-static void zero_where(const char* what, const std::vector<float>& v, const std::vector<uint8_t>& m) {
-  ++checks;
-  for (size_t i = 0; i < v.size(); ++i) if (!m[i] && !(v[i] == 0.0f && !std::signbit(v[i]))) { printf("FAIL %s: pruned %zu is %g\n", what, i, v[i]); ++fails; return; }
-}
+using namespace emu;
+
+// The other ops' suites (conv_vs_ref.cpp, pool_bn_vs_ref.cpp, sparse_vs_ref.cpp).
+void suite_conv();
+void suite_pool();
+void suite_bn();
+void suite_gather();
+void suite_csr();
+void suite_mask();
+void suite_prune();
 
 static void test_gemm(int64_t M, int64_t N, int64_t K, bool ta, bool tb, float alpha, float beta, bool nanC) {
   auto A = randv(M * K), B = randv(K * N), C0 = randv(M * N);
@@ -256,6 +236,15 @@ int main(int argc, char** argv) {
     test_optim(0, 0.5, true);
     fprintf(stderr, "optim done: %d checks %d fails\n", checks, fails);
   }
-  printf("%d checks, %d failures, %d scratch buffers leaked\n", checks, fails, g_live_allocs);
-  return fails ? 1 : 0;
+  const std::pair<const char*, void (*)()> suites[] = {{"conv", suite_conv}, {"pool", suite_pool}, {"bn", suite_bn},
+                                                       {"gather", suite_gather}, {"csr", suite_csr},
+                                                       {"mask", suite_mask}, {"prune", suite_prune}};
+  for (const auto& [name, run] : suites)
+    if (want(name)) {
+      run();
+      fprintf(stderr, "%s done: %d checks %d fails\n", name, checks, fails);
+    }
+  printf("%d checks, %d failures, %d scratch buffers leaked, %d emulated-library preconditions broken\n", checks,
+         fails, g_live_allocs, g_emu_violations);
+  return fails || g_live_allocs || g_emu_violations ? 1 : 0;
 }

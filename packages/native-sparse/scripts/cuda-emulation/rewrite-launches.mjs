@@ -7,14 +7,17 @@ const [src, dst] = process.argv.slice(2);
 const s = readFileSync(src, 'utf8');
 const isName = (c) => /[A-Za-z0-9_:]/.test(c);
 
-/** Split `text` at top-level commas (outside (), <>). */
+/**
+ * Split `text` at top-level commas (outside (), [], {}). Angle brackets are not counted: a launch configuration
+ * may compare (`n > 0 ? a : b`), and a template argument list with a top-level comma would need parentheses.
+ */
 function topLevelSplit(text) {
   const parts = [];
   let depth = 0;
   let cur = '';
   for (const c of text) {
-    if (c === '(' || c === '<') depth++;
-    if (c === ')' || c === '>') depth--;
+    if (c === '(' || c === '[' || c === '{') depth++;
+    if (c === ')' || c === ']' || c === '}') depth--;
     if (c === ',' && depth === 0) {
       parts.push(cur);
       cur = '';

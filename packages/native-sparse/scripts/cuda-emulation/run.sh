@@ -1,40 +1,60 @@
 #!/usr/bin/env bash
-# Checks the CUDA kernels without a GPU: compiles src/cuda/{gemm,masked_dense,elementwise,loss,optim}.cu as host
-# C++ against the emulated runtime here (every CUDA thread a std::thread, real barriers and warp shuffles), then
+# Checks the CUDA kernels without a GPU: compiles every src/cuda/*.cu (runtime.cu aside) as host C++ against
+# the emulated runtime here (cuda_runtime.h: every CUDA thread a pooled host thread, real barriers and warp
+# shuffles; the few CUB calls by cub/cub.cuh, sequential), then
 #   gemm_tiles   the tiled GEMM kernel on every path (tile shapes, transposes, masks, scalar/vector loads,
 #                split-K, epilogue, ragged edges, out-of-range guards) against a double loop;
-#   ops_vs_ref   each CUDA op against lth::cpu::ref (the definition of the op).
+#   ops_vs_ref   each CUDA op against lth::cpu::ref (the definition of the op): ops_vs_ref.cpp, conv_vs_ref.cpp,
+#                pool_bn_vs_ref.cpp, sparse_vs_ref.cpp.
 # It proves index math, bounds, barrier placement (a divergent barrier hangs) and semantics; not speed, not
-# memory-model details of real hardware. Needs g++ >= 11 (C++20 <barrier>) and node. Takes a few minutes.
-# Usage: packages/native-sparse/scripts/cuda-emulation/run.sh [gemm|dense|elem|loss|optim]
+# memory-model details of real hardware, not the absence of races (the threads do run concurrently, so a
+# missing barrier often shows, but not always). Needs g++ >= 11 (C++20 <barrier>), node and coreutils timeout.
+# About a minute on 2 cores, most of it compiling.
+# Usage: packages/native-sparse/scripts/cuda-emulation/run.sh [gemm|dense|elem|loss|optim|conv|pool|bn|gather|csr|mask|prune]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 pkg=$(cd "$here/../.." && pwd)
 out="$pkg/build/cuda-emulation"
 rm -rf "$out" && mkdir -p "$out/src/cuda" "$out/obj"
 cp "$pkg"/src/*.h "$pkg"/src/kernel_decls.inc "$out/src/"
-cp "$pkg"/src/cuda/*.cuh "$out/src/cuda/"
-ops=(gemm masked_dense elementwise loss optim)
+ops=()  # every kernel file; runtime.cu is replaced by emu_runtime.cpp
+for f in "$pkg"/src/cuda/*.cu; do b=$(basename "$f" .cu); [ "$b" = runtime ] || ops+=("$b"); done
 for f in "${ops[@]}"; do node "$here/rewrite-launches.mjs" "$pkg/src/cuda/$f.cu" "$out/src/cuda/$f.cpp"; done
+for f in "$pkg"/src/cuda/*.cuh; do node "$here/rewrite-launches.mjs" "$f" "$out/src/cuda/$(basename "$f")"; done
 
 cxx=${CXX:-g++}
-flags=(-std=c++20 -O1 -pthread -DLTH_WITH_CUDA=1 -Wall -Wextra -Wno-unknown-pragmas -Wno-unused-parameter)
+# EMU_SANITIZE=address (or undefined, or address,undefined): every object built with that sanitizer, so an
+# out-of-range access by a kernel is reported even when it does not change a result (slower; not the default).
+san=()
+if [ -n "${EMU_SANITIZE:-}" ]; then san=(-fsanitize="$EMU_SANITIZE" -fno-omit-frame-pointer -g); fi
+flags=(-std=c++20 -O1 -pthread -DLTH_WITH_CUDA=1 -Wall -Wextra -Wno-unknown-pragmas -Wno-unused-parameter "${san[@]}")
 emu=(-include "$here/cuda_runtime.h" -I"$here" -I"$out/src" -I"$out/src/cuda")
 # The CPU definitions (ref loops live beside the fast kernels, which need the GEMM driver and the thread pool).
 cpu=(gemm gemm_driver gemm_avx2 gemm_avx512 gemm_generic masked_dense relu dropout add softmax_cross_entropy
-     sigmoid_bce optim_sgd optim_adam)
+     sigmoid_bce optim_sgd optim_adam conv2d maxpool2d avgpool2d global_avgpool batchnorm gather_rows csr_convert
+     csr_spmm mask_ops magnitude_prune)
+tests=(ops_vs_ref conv_vs_ref pool_bn_vs_ref sparse_vs_ref)
 pids=()
-cpu_flags=(-std=c++17 -O2 -pthread -w)  # warnings of these files are the addon build's business
+cpu_flags=(-std=c++17 -O2 -pthread -w "${san[@]}")  # warnings of these files are the addon build's business
 for f in "${cpu[@]}"; do "$cxx" "${cpu_flags[@]}" -I"$pkg/src" -c "$pkg/src/cpu/$f.cpp" -o "$out/obj/cpu_$f.o" & pids+=($!); done
 "$cxx" "${cpu_flags[@]}" -I"$pkg/src" -c "$pkg/src/parallel.cpp" -o "$out/obj/parallel.o" & pids+=($!)
 for f in "${ops[@]}"; do "$cxx" "${flags[@]}" "${emu[@]}" -c "$out/src/cuda/$f.cpp" -o "$out/obj/cuda_$f.o" & pids+=($!); done
 "$cxx" "${flags[@]}" "${emu[@]}" -c "$here/emu_runtime.cpp" -o "$out/obj/emu_runtime.o" & pids+=($!)
-"$cxx" "${flags[@]}" "${emu[@]}" -c "$here/ops_vs_ref.cpp" -o "$out/obj/ops_vs_ref.o" & pids+=($!)
+for f in "${tests[@]}"; do "$cxx" "${flags[@]}" "${emu[@]}" -c "$here/$f.cpp" -o "$out/obj/$f.o" & pids+=($!); done
 for p in "${pids[@]}"; do wait "$p"; done
-"$cxx" -pthread "$out"/obj/*.o -o "$out/ops_vs_ref"
+"$cxx" -pthread "${san[@]}" "$out"/obj/*.o -o "$out/ops_vs_ref"
 "$cxx" "${flags[@]}" -I"$here" -I"$out/src" -I"$out/src/cuda" "$here/gemm_tiles.cpp" -o "$out/gemm_tiles"
 
+# A kernel with a divergent barrier hangs the emulation: a time limit turns that into a failure.
+limit=${EMU_TIMEOUT:-600}
 status=0
-if [ $# -eq 0 ] || [ "$1" = gemm ]; then "$out/gemm_tiles" || status=1; fi
-"$out/ops_vs_ref" "$@" || status=1
+check() {
+  local rc=0
+  timeout "$limit" "$@" || rc=$?
+  if [ $rc -eq 124 ]; then echo "cuda-emulation: $(basename "$1") ran past ${limit}s (a hang at a barrier?)"; fi
+  if [ $rc -ne 0 ]; then status=1; fi
+}
+if [ $# -eq 0 ] || [ "$1" = gemm ]; then check "$out/gemm_tiles"; fi
+check "$out/ops_vs_ref" "$@"
+[ $status -eq 0 ] && echo "cuda-emulation: passed" || echo "cuda-emulation: FAILED"
 exit $status

@@ -17,7 +17,7 @@
 //     B, C are 16-byte aligned, else 1), spaced G × VEC apart so a group's loads of a row of B coalesce;
 //   - the row's nonzeros are staged in shared memory G at a time (one coalesced load per lane), then every
 //     lane walks them: per nonzero one broadcast read of (col, value) and NV vector loads of B[col, ·];
-//   - fused epilogue: + bias, ReLU (fmaxf, so NaN → 0 like the CPU's AVX-512 path), float4 stores.
+//   - fused epilogue: + bias, ReLU (NaN propagates, as in the CPU reference), float4 stores.
 //   Wider N than one tile (NV·G·VEC ≤ 512 columns) uses more column tiles in gridDim.y.
 //   N == 1 (SpMV) has its own kernel: G lanes per row split the nonzeros, then a shuffle reduction.
 //   Every output element is summed in nonzero order by one thread, so results are deterministic.
@@ -193,9 +193,10 @@ __global__ void __launch_bounds__(kThreads) row_len_kernel(int64_t rows, const i
   }
 }
 
+// ReLU as the CPU reference defines it (std::max(v, 0)): a NaN stays NaN (fmaxf would turn it into 0).
 __device__ __forceinline__ float epilogue(float acc, float b0, bool relu) {
   const float v = acc + b0;
-  return relu ? fmaxf(v, 0.0f) : v;
+  return relu && v < 0.0f ? 0.0f : v;
 }
 
 // General N. G lanes (power of two ≤ 32) per row; slot s = the s-th row in perm order (perm null: s itself).

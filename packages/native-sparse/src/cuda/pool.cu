@@ -9,11 +9,13 @@
 // windows whose argmax is that input; adding from 0 in increasing output order is exactly the CPU's
 // scatter order, so dx is bit-identical too. The gather assumes every argmax lies in its own window (true
 // for any argmax this library's forward produced); a check kernel first flags indices outside the plane
-// (ERR_ARG, as the CPU) and indices inside the plane but outside their window, in which case the plain
+// (ERR_ARG with the CPU's message, the first bad index being looked up on the host) and indices inside the
+// plane but outside their window, in which case the plain
 // scatter (one thread per (n,c) plane, outputs in order: the CPU's loop) is used instead.
 // Global average pooling: one warp per (n,c) row.
 #include <cmath>
 #include <cstdint>
+#include <vector>
 
 #include "../rng.h"  // LTH_HD
 #include "common.cuh"
@@ -195,8 +197,14 @@ void maxpool2d_backward(const Pool2dGeom& g, const float* dy, const int32_t* arg
     check_launch("maxpool2d_backward_check");
     copy_to_host(&flags, f.as<int>(), sizeof(int));
   }
-  LTH_CHECK(!(flags & 1), code::kArg, "maxpool2d_backward: an argmax index is outside the input plane of ",
-            g.H * g.W, " elements");
+  if (flags & 1) {  // error path only: name the first bad index in the CPU's (plane, output) order, as it does
+    std::vector<int32_t> am(static_cast<size_t>(nout));
+    copy_to_host(am.data(), argmax, am.size() * sizeof(int32_t));
+    for (int32_t a : am)
+      LTH_CHECK(a >= 0 && a < g.H * g.W, code::kArg, "maxpool2d_backward: argmax ", a,
+                " is outside the input plane of ", g.H * g.W, " elements");
+    fail(code::kCuda, "maxpool2d_backward: the check kernel flagged an argmax the host finds in range");
+  }
   if (flags & 2) {
     check(cudaMemsetAsync(dx, 0, static_cast<size_t>(nin) * sizeof(float), stream()), "cudaMemsetAsync (dx)");
     maxpool_scatter_kernel<<<grid_for(g.N * g.C, 64), 64, 0, stream()>>>(g, dy, argmax, dx);
