@@ -2,7 +2,7 @@
 // LTH_CUDA=AUTO|ON|OFF picks the CUDA backend (default AUTO: built when nvcc is found).
 // LTH_NATIVE_DEBUG=1 builds with debug info and no optimisation.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,8 +17,10 @@ if (!['AUTO', 'ON', 'OFF'].includes(cuda)) {
   process.exit(2);
 }
 const config = process.env.LTH_NATIVE_DEBUG ? 'Debug' : 'Release';
-// `cmake-js compile` reuses a configured build directory as it is: a changed LTH_CUDA / archs / build type
-// would be ignored silently. Reconfigure from scratch (`rebuild`) when the cached choices differ.
+// `cmake-js compile` reuses a configured build directory as it is: a change between CUDA and CPU-only, of the
+// archs or of the build type would be ignored silently. Start from an empty build directory when the cached
+// choices differ (AUTO and ON both build CUDA where nvcc exists: not a change). Not `cmake-js rebuild`: it
+// fetches Node headers from nodejs.org, which is unreachable offline.
 const buildDir = process.env.LTH_NATIVE_BUILD_DIR ?? join(root, 'build');
 const cacheFile = join(buildDir, 'CMakeCache.txt');
 const cached = (key) => {
@@ -27,10 +29,13 @@ const cached = (key) => {
   return m ? m[1] : null;
 };
 const stale = existsSync(cacheFile) && (
-  cached('LTH_CUDA') !== cuda || cached('CMAKE_BUILD_TYPE') !== config ||
+  (cached('LTH_CUDA') === 'OFF') !== (cuda === 'OFF') || cached('CMAKE_BUILD_TYPE') !== config ||
   (process.env.LTH_CUDA_ARCHS !== undefined && cached('CMAKE_CUDA_ARCHITECTURES') !== process.env.LTH_CUDA_ARCHS));
-if (stale) console.log(`lth: build settings changed (LTH_CUDA ${cached('LTH_CUDA')} -> ${cuda}): reconfiguring`);
-const args = [cmakeJs, stale ? 'rebuild' : 'compile', '--config', config, `--CDLTH_CUDA=${cuda}`, `--CDCMAKE_BUILD_TYPE=${config}`];
+if (stale) {
+  console.log(`lth: build settings changed (LTH_CUDA ${cached('LTH_CUDA')} -> ${cuda}, ${cached('CMAKE_BUILD_TYPE')} -> ${config}): reconfiguring`);
+  rmSync(buildDir, { recursive: true, force: true });
+}
+const args = [cmakeJs, 'compile', '--config', config, `--CDLTH_CUDA=${cuda}`, `--CDCMAKE_BUILD_TYPE=${config}`];
 // LTH_CUDA_ARCHS='90' (cmake list, ';'-separated) narrows the CUDA targets (default 80;90, cmake/Cuda.cmake).
 if (process.env.LTH_CUDA_ARCHS) args.push(`--CDCMAKE_CUDA_ARCHITECTURES=${process.env.LTH_CUDA_ARCHS}`);
 if (process.env.LTH_NATIVE_BUILD_DIR) args.push('--out', process.env.LTH_NATIVE_BUILD_DIR);

@@ -92,6 +92,20 @@ describeEachTarget('csrSpmm', (target) => {
     }
   }
 
+  it('ReLU keeps NaN (like relu and std::max(v, 0)) on every width path', () => {
+    // A [2,3] all alive; B [3,N] with one NaN in column 5: row sums through it are NaN, ReLU must not hide them.
+    const A = track(denseToCsr(track(fromArray(new Float32Array([1, -2, 3, -4, 5, -6]), [2, 3], dev))));
+    for (const N of [8, 16, 48, 200]) {
+      const b = new Float32Array(3 * N).fill(-1);
+      b[5] = NaN;
+      const C = track(csrSpmm(A, track(fromArray(b, [3, N], dev)), { relu: true })).download();
+      for (let i = 0; i < 2; i++) {
+        expect(C[i * N + 5], `N ${N} row ${i}`).toBeNaN();
+        expect(C[i * N + 4], `N ${N} row ${i}`).not.toBeNaN();
+      }
+    }
+  });
+
   it('gives bit-identical results on 1 and 2 threads', () => {
     const c = sparseCases.find((s) => s.rows === 300 && s.density === 0.01)!;
     const { W, mask } = makeDense(c, 5);

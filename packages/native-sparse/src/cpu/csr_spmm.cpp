@@ -65,7 +65,7 @@ LTH_AVX512 void tile_row_avx512(const int32_t* ci, const float* vals, int64_t nz
     acc[NV - 1] = _mm512_fmadd_ps(a, _mm512_maskz_loadu_ps(tail, b + 16 * (NV - 1)), acc[NV - 1]);
   }
   if (relu)
-    for (int v = 0; v < NV; ++v) acc[v] = _mm512_max_ps(acc[v], _mm512_setzero_ps());
+    for (int v = 0; v < NV; ++v) acc[v] = _mm512_max_ps(_mm512_setzero_ps(), acc[v]);  // max(0, NaN) = NaN, like std::max(v, 0)
   for (int v = 0; v < NV - 1; ++v) _mm512_storeu_ps(c + 16 * v, acc[v]);
   _mm512_mask_storeu_ps(c + 16 * (NV - 1), tail, acc[NV - 1]);
 }
