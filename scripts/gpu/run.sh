@@ -10,7 +10,7 @@
 #     bench     kernel bench on CUDA (ours) and the PyTorch side-by-side script (cuBLAS/torch on the same GPU)
 #     lottery   core's resident-data and lottery tests (CUDA rows included), then one LeNet-300-100 level
 #               (50K iterations, batch 60) with lth on CUDA beside the open_lth-style PyTorch loop
-#               (scripts/gpu/torch_lenet_level.py) on the same GPU, and 5 sequential lth trials
+#               (scripts/gpu/torch_lenet_level.py) on the same GPU, and 5 lth trials sequential and batched
 # Results go to $OUT (default ./gpu-out): logs, vitest JSON, bench JSON/markdown, nvidia-smi.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -98,6 +98,8 @@ lottery() {
   node scripts/gpu/lenet_level.mjs --device cuda --data "$data" --json "$OUT/lenet-level-cuda.json" 2>&1 | tee "$OUT/lenet-level.txt" || rc=1
   log "5 sequential lth trials of that level (the baseline batched trials must beat by 3x)"
   node scripts/gpu/lenet_level.mjs --device cuda --data "$data" --trials 5 --json "$OUT/lenet-level-cuda-5.json" 2>&1 | tee -a "$OUT/lenet-level.txt" || rc=1
+  log "the same 5 trials batched (--batch-trials: target >= 3x faster than sequential)"
+  node scripts/gpu/lenet_level.mjs --device cuda --data "$data" --trials 5 --batch-trials --json "$OUT/lenet-level-cuda-5-batched.json" 2>&1 | tee -a "$OUT/lenet-level.txt" || rc=1
   if python3 -c 'import torch' 2>/dev/null; then
     log "the same level in eager PyTorch (open_lth style)"
     python3 scripts/gpu/torch_lenet_level.py --data "$data/mnist" --device cuda --json "$OUT/torch-lenet-level.json" 2>&1 | tee -a "$OUT/lenet-level.txt" || rc=1

@@ -27,6 +27,7 @@ export function lotteryReporter(mode: OutputMode, label = 'lottery'): (e: Lotter
         log(`trial ${e.trial} level ${e.level}: done already (${pct(e.summary.density.density)} weights, test acc ${pct(e.summary.final.testAccuracy)})`);
         break;
       case 'level-start':
+        bar?.stop();  // batched trials start every trial's level at once: one bar, for the batch
         log(`trial ${e.trial} level ${e.level}: ${pct(e.density)} of weights left${e.resumeFrom > 0 ? `, resuming at iteration ${e.resumeFrom}` : ''}`);
         if (tty) {
           bar = new SingleBar({
@@ -57,7 +58,9 @@ export function lotteryReporter(mode: OutputMode, label = 'lottery'): (e: Lotter
       case 'stopped':
         bar?.stop();
         bar = null;
-        log(`stopped at trial ${e.trial} level ${e.level} iteration ${e.iteration}; checkpoint written — run the same command to resume`);
+        log(e.checkpointed === false
+          ? `stopped at trial ${e.trial} level ${e.level} iteration ${e.iteration}; batched trials keep no mid-level checkpoint — run the same command to restart this level`
+          : `stopped at trial ${e.trial} level ${e.level} iteration ${e.iteration}; checkpoint written — run the same command to resume`);
         break;
       default:
         break;

@@ -30,7 +30,24 @@ describe('lth', () => {
     const h = lth(['lottery', '--help']);
     expect(h.stdout.replace(/\s+/g, ' ')).toMatch(/--fc-rate <value> fraction of remaining fc weights pruned per level \(default: 0\.2\)/);
     expect(lth(['presets']).stdout).toMatch(/lenet .*ICLR 2019/);
+    expect(h.stdout.replace(/\s+/g, ' ')).toMatch(/--batch-trials train all --trials of a level together .*convolutional models are not batched yet/);
   });
+
+  it('--batch-trials gives the trial-by-trial table and store; a convolutional model is a clear error', () => {
+    const args = [...tiny, '--trials', '2'];
+    const a = lth(['lottery', ...args, '--out', join(tmp, 'seq2')]);
+    const b = lth(['lottery', ...args, '--batch-trials', '--out', join(tmp, 'batched2')]);
+    expect(a.status, a.stderr).toBe(0);
+    expect(b.status, b.stderr).toBe(0);
+    const table = (out: string) => out.split('\nrun: ')[0];
+    expect(table(b.stdout)).toBe(table(a.stdout));
+    for (const f of ['trial_1/level_2/summary.json', 'trial_1/level_2/final.safetensors', 'trial_0/level_1/metrics.csv']) {
+      expect(readFileSync(join(runDirIn(join(tmp, 'batched2')), f)).equals(readFileSync(join(runDirIn(join(tmp, 'seq2')), f))), f).toBe(true);
+    }
+    const conv = lth(['lottery', '--model', 'conv2', '--batch-trials', '--out', join(tmp, 'conv-batched')]);
+    expect(conv.status).toBe(1);
+    expect(conv.stderr).toMatch(/model 'conv2' cannot train its trials batched.*\[ERR_BATCH\]/s);
+  }, 180_000);
 
   it('rejects bad flags with one clear message and a non-zero exit', () => {
     const a = lth(['lottery', '--optimizer', 'rmsprop']);

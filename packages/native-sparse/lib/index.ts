@@ -10,3 +10,4 @@ export * from './ops/conv.js';
 export * from './ops/pool.js';
 export * from './ops/layers.js';
 export * from './ops/gather.js';
+export * from './ops/batched.js';

@@ -7,6 +7,7 @@
 // fast CPU kernels against the CPU reference loops — the same table, so the table and its tolerances are
 // proven on every machine, and a CPU fast-path bug shows here too.
 import { expect, it } from 'vitest';
+import * as batched from '../lib/ops/batched.js';
 import * as conv from '../lib/ops/conv.js';
 import * as dense from '../lib/ops/dense.js';
 import * as layers from '../lib/ops/layers.js';
@@ -23,7 +24,7 @@ describeParity('kernel parity', parityCases);
 const NOT_KERNELS = new Set(['conv2dOutputShape', 'pool2dOutputShape', 'denseKernelInfo', 'validateCsr', 'csrFromArrays', 'csrToArrays']);
 
 it('the parity table covers every kernel op exported by lib/ops', () => {
-  const exported = [conv, dense, layers, optim, pool, prune, sparse]
+  const exported = [batched, conv, dense, layers, optim, pool, prune, sparse]
     .flatMap((m) => Object.entries(m))
     .filter(([name, v]) => typeof v === 'function' && !NOT_KERNELS.has(name))
     .map(([name]) => name)

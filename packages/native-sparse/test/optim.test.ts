@@ -165,3 +165,37 @@ it('references match hand-computed PyTorch values', () => {
     new Float64Array(1), new Float64Array(1));
   expect(ww[0]).toBeCloseTo(0.995 - 0.01, 12);
 });
+
+// Batched lottery trials stack T trials' parameters [T, …] and take one optimizer step over the stack: a trial's
+// update must not depend on where its elements sit (vectorised body or scalar tail, which chunk).
+describeEachTarget('optimizer steps are position-independent', (target) => {
+  const dev = { device: target.device } as const;
+  for (const [n, masked] of [[10, false], [20, false], [40, false], [200, false], [31360, false], [40, true], [31360, true]] as const) {
+    it(`n ${n}${masked ? ', masked' : ''}: 3 tensors stacked give each one's update alone, bit for bit (adam, sgd with nesterov momentum)`, () => {
+      const T = 3;
+      const rng = new Rng(n);
+      const w = randn(rng, T * n), g = randn(rng, T * n, 1e-3), m = randn(rng, T * n, 1e-3);
+      const v = Float32Array.from(randn(rng, T * n, 1e-3), (x) => x * x);
+      const mask = randomMask(rng, T * n, 0.8);
+      const part = <A extends Float32Array | Uint8Array>(a: A, t: number) => a.slice(t * n, (t + 1) * n) as A;
+      const adam = { lr: 1.2e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 1e-4, step: 3, decoupled: false };
+      const sgd = { lr: 0.1, momentum: 0.9, dampening: 0, weightDecay: 1e-4, nesterov: true };
+      const run = (t: number | null) => {
+        const [len, pick] = t === null ? [T * n, <A extends Float32Array | Uint8Array>(a: A) => a] : [n, <A extends Float32Array | Uint8Array>(a: A) => part(a, t)];
+        const up = <A extends Float32Array | Uint8Array>(a: A) => track(fromArray(pick(a), [len], dev));
+        const W = up(w), M = up(m), V = up(v), K = masked ? up(mask) : null;
+        adamStep(W, up(g), { ...adam, m: M, v: V, mask: K });
+        const W2 = up(w), Vel = up(m);
+        sgdStep(W2, up(g), { ...sgd, velocity: Vel, mask: K });
+        return [W.download(), M.download(), V.download(), W2.download(), Vel.download()];
+      };
+      const stacked = run(null);
+      for (let t = 0; t < T; t++) {
+        run(t).forEach((alone, k) => {
+          const s = stacked[k]!.subarray(t * n, (t + 1) * n);
+          for (let i = 0; i < n; i++) if (!Object.is(s[i], alone[i])) expect.fail(`output ${k} of tensor ${t} at ${i}: stacked ${s[i]}, alone ${alone[i]}`);
+        });
+      }
+    });
+  }
+});

@@ -18,9 +18,14 @@ export function lotteryCommand(mode: Mode): Command {
   const cmd = new Command(mode).description(about[mode]);
   cmd.addOption(new Option('--preset <name>', 'a published setup (see `lth presets`); flags override it'));
   cmd.addOption(new Option('--checkpoint-every <n>', 'checkpoint interval in iterations (default: ~1000, at evaluation points)').argParser(positiveInt));
+  cmd.addOption(new Option('--batch-trials',
+    'train all --trials of a level together in one batched pass (weights stacked along a trial axis): the same per-trial '
+    + 'results and store as trial by trial, far fewer kernel calls (the GPU speed-up). Fully connected models only '
+    + '(lenet-300-100, mlp-…; convolutional models are not batched yet), no dropout. Resume restarts an interrupted level '
+    + '(no mid-level checkpoints)'));
   addCommonOptions(cmd);
   addHparamOptions(cmd);
-  cmd.action(async (opts: CommonOptions & { preset?: string; checkpointEvery?: number } & Record<string, unknown>) => {
+  cmd.action(async (opts: CommonOptions & { preset?: string; checkpointEvery?: number; batchTrials?: boolean } & Record<string, unknown>) => {
     applyThreads(opts);
     const overrides = hparamOverrides(opts);
     if (mode === 'train') (overrides as { lottery?: { levels?: number } }).lottery = { ...(overrides.lottery ?? {}), levels: 0 };
@@ -29,7 +34,8 @@ export function lotteryCommand(mode: Mode): Command {
     const mode_ = outputMode(opts);
     const r = await runLottery(h, {
       root: opts.out, device: opts.device, ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
-      oneShot: mode === 'oneshot', ...(opts.checkpointEvery ? { checkpointEvery: opts.checkpointEvery } : {}), onEvent: lotteryReporter(mode_, mode), signal,
+      oneShot: mode === 'oneshot', ...(opts.checkpointEvery ? { checkpointEvery: opts.checkpointEvery } : {}),
+      ...(opts.batchTrials ? { batchTrials: true } : {}), onEvent: lotteryReporter(mode_, mode), signal,
     });
     if (!r.complete) process.exitCode = 130;
     if (mode_ !== 'json') process.stdout.write(`${summaryTable(r.summaries as LevelSummary[])}\nrun: ${r.dir}\n`);

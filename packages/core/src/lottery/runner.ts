@@ -9,16 +9,19 @@ import { prepare, type PreparedData } from '../data/prepare.js';
 import { residentFor, type ResidentData } from '../train/resident.js';
 import { hparamsHash, nonDefault } from '../hparams/hash.js';
 import { toIterations, type Hparams } from '../hparams/schema.js';
+import { BatchError, batchUnsupported } from '../models/batched-mlp.js';
 import { createModel, initialize } from '../models/registry.js';
 import type { Model } from '../models/types.js';
-import { applyPlan, density, oneShotFraction, planLevel, type Density } from '../prune/strategy.js';
+import { density, type Density } from '../prune/strategy.js';
 import { writeJsonAtomic } from '../store/atomic.js';
 import { isLevelDone, levelDir, readMetricsCsv, runDir, trialDir, writeMetricsCsv } from '../store/layout.js';
 import { readSafetensors, writeSafetensors } from '../store/safetensors.js';
 import { Optimizer } from '../train/optimizer.js';
 import { itersPerEpoch, train, type MetricRow, type TrainAccumulators, type TrainProgress } from '../train/trainer.js';
-import { earlyStopDraft, earlyStopMinLoss, type EarlyStop } from './early-stop.js';
-import { applyMasks, loadMasks, loadWeights, saveMasks, saveWeights } from './weights.js';
+import { runLotteryBatched } from './batched-runner.js';
+import type { EarlyStop } from './early-stop.js';
+import { prepareLevelMasks, runLevels, summarize } from './level.js';
+import { applyMasks, loadWeights, saveWeights } from './weights.js';
 
 export interface LevelSummary {
   trial: number;
@@ -38,7 +41,7 @@ export type LotteryEvent =
   | { type: 'progress'; trial: number; level: number; progress: TrainProgress }
   | { type: 'metrics'; trial: number; level: number; rows: MetricRow[] }
   | { type: 'level-end'; trial: number; level: number; summary: LevelSummary }
-  | { type: 'stopped'; trial: number; level: number; iteration: number };
+  | { type: 'stopped'; trial: number; level: number; iteration: number; /** false: the level restarts on resume (batched trials) */ checkpointed?: boolean };
 
 export interface LotteryOptions {
   root: string;
@@ -53,6 +56,13 @@ export interface LotteryOptions {
   signal?: AbortSignal;
   /** Keep the data set on the device for the whole run (default: on for CUDA, off for the CPU). */
   residentData?: boolean;
+  /**
+   * Train all trials of a level together (weights stacked along a trial axis, batched kernels): the same results
+   * and store as trial by trial, far fewer kernel calls. Fully connected models only (lenet-300-100, mlp-…),
+   * no dropout; anything else throws ERR_BATCH. Resume is per level: a level stopped midway restarts for the
+   * trials that had not finished it (no mid-level checkpoints).
+   */
+  batchTrials?: boolean;
 }
 
 export interface LotteryResult {
@@ -70,19 +80,6 @@ export async function loadPrepared(h: Hparams, dataDir?: string): Promise<Prepar
   });
 }
 
-function summarize(trial: number, level: number, model: Model, rows: MetricRow[], start: number, end: number, hash: string): LevelSummary {
-  const last = (name: string) => {
-    const r = rows.filter((x) => x.name === name && x.iteration === end);
-    return r.length ? r[r.length - 1]!.value : null;
-  };
-  return {
-    trial, level, density: density(model.params), iterations: { start, end },
-    earlyStop: earlyStopMinLoss(rows), draftEarlyStop: earlyStopDraft(rows),
-    final: { testAccuracy: last('test_accuracy') ?? NaN, testLoss: last('test_loss') ?? NaN, valAccuracy: last('val_accuracy'), valLoss: last('val_loss') },
-    hash,
-  };
-}
-
 interface Checkpoint {
   iteration: number;
   step: number;
@@ -92,6 +89,8 @@ interface Checkpoint {
 
 /** Run (or resume) an IMP experiment. */
 export async function runLottery(h: Hparams, opts: LotteryOptions): Promise<LotteryResult> {
+  const unbatchable = opts.batchTrials ? batchUnsupported(h) : null;
+  if (unbatchable) throw new BatchError(unbatchable);
   const hash = hparamsHash(h);
   const kind = opts.oneShot ? 'oneshot' : 'lottery';
   const dir = runDir(opts.root, kind, hash);
@@ -108,6 +107,13 @@ export async function runLottery(h: Hparams, opts: LotteryOptions): Promise<Lott
   const ckEvery = opts.checkpointEvery ?? Math.max(h.training.evalEvery, Math.round(1000 / h.training.evalEvery) * h.training.evalEvery);
   const summaries: LevelSummary[] = [];
   const resident = residentFor(data, device, h.dataset.augment, opts.residentData);
+  if (opts.batchTrials) {
+    try {
+      return runLotteryBatched({ h, opts, dir, hash, data, device, end, rewindAt, resident });
+    } finally {
+      resident?.dispose();
+    }
+  }
   try {
     for (let t = 0; t < h.lottery.trials; t++) {
       const seed = h.lottery.seed + t;
@@ -122,7 +128,7 @@ export async function runLottery(h: Hparams, opts: LotteryOptions): Promise<Lott
           initialize(model, h.model, seed);
           saveWeights(join(tdir, 'init.safetensors'), model, { seed: String(seed), hash });
         }
-        const levels = opts.oneShot ? [0, ...(h.lottery.levels > 0 ? [h.lottery.levels] : [])] : Array.from({ length: h.lottery.levels + 1 }, (_, i) => i);
+        const levels = runLevels(h, opts.oneShot ?? false);
         let prev: number | null = null;
         for (const level of levels) {
           const ldir = levelDir(dir, t, level);
@@ -133,20 +139,7 @@ export async function runLottery(h: Hparams, opts: LotteryOptions): Promise<Lott
             prev = level;
             continue;
           }
-          // Masks: all alive at level 0; else the previous level's mask pruned by its final weights.
-          const maskFile = join(ldir, 'mask.safetensors');
-          if (existsSync(maskFile)) {
-            loadMasks(maskFile, model);
-          } else if (prev === null) {
-            for (const p of model.params) p.mask?.upload(new Uint8Array(p.mask.numel).fill(1));
-            saveMasks(maskFile, model);
-          } else {
-            const pdir = levelDir(dir, t, prev);
-            loadMasks(join(pdir, 'mask.safetensors'), model);
-            loadWeights(join(pdir, 'final.safetensors'), model);
-            applyPlan(planLevel(model.params, h.pruning, opts.oneShot ? oneShotFraction(level) : undefined));
-            saveMasks(maskFile, model);
-          }
+          prepareLevelMasks(model, h, dir, t, level, prev, opts.oneShot ?? false);
           const summary = trainLevel({
             h, data, model, optimizer, hash, end, ckEvery, dataSeed, trial: t, level, ldir,
             levelStart: level === 0 ? 0 : rewindAt,
@@ -246,7 +239,7 @@ export function trainLevel(c: LevelContext): LevelSummary | null {
     ...(c.resident ? { resident: c.resident } : { residentData: false }),
   });
   if (stoppedAt < c.end) {
-    c.onEvent?.({ type: 'stopped', trial, level, iteration: stoppedAt });
+    c.onEvent?.({ type: 'stopped', trial, level, iteration: stoppedAt, checkpointed: true });
     return null;
   }
   saveWeights(join(ldir, 'final.safetensors'), model, { hash: c.hash, level: String(level) });

@@ -5,17 +5,18 @@
 #   gemm_tiles   the tiled GEMM kernel on every path (tile shapes, transposes, masks, scalar/vector loads,
 #                split-K, epilogue, ragged edges, out-of-range guards) against a double loop;
 #   ops_vs_ref   each CUDA op against lth::cpu::ref (the definition of the op): ops_vs_ref.cpp, conv_vs_ref.cpp,
-#                pool_bn_vs_ref.cpp, sparse_vs_ref.cpp.
+#                pool_bn_vs_ref.cpp, sparse_vs_ref.cpp;
+#   batched_vs_solo  the ops over a trial axis: each trial bit-identical to the unbatched CUDA op, and vs ref.
 # It proves index math, bounds, barrier placement (a divergent barrier hangs) and semantics; not speed, not
 # memory-model details of real hardware, not the absence of races (the threads do run concurrently, so a
 # missing barrier often shows, but not always). Needs g++ >= 11 (C++20 <barrier>), node and coreutils timeout.
 # About a minute on 2 cores, most of it compiling.
-# Usage: packages/native-sparse/scripts/cuda-emulation/run.sh [gemm|dense|elem|loss|optim|conv|pool|bn|gather|csr|mask|prune]
+# Usage: packages/native-sparse/scripts/cuda-emulation/run.sh [gemm|batched|dense|elem|loss|optim|conv|pool|bn|gather|csr|mask|prune]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 pkg=$(cd "$here/../.." && pwd)
 out="$pkg/build/cuda-emulation"
-rm -rf "$out" && mkdir -p "$out/src/cuda" "$out/obj"
+rm -rf "$out" && mkdir -p "$out/src/cuda" "$out/obj" "$out/main"
 cp "$pkg"/src/*.h "$pkg"/src/kernel_decls.inc "$out/src/"
 ops=()  # every kernel file; runtime.cu is replaced by emu_runtime.cpp
 for f in "$pkg"/src/cuda/*.cu; do b=$(basename "$f" .cu); [ "$b" = runtime ] || ops+=("$b"); done
@@ -32,7 +33,7 @@ emu=(-include "$here/cuda_runtime.h" -I"$here" -I"$out/src" -I"$out/src/cuda")
 # The CPU definitions (ref loops live beside the fast kernels, which need the GEMM driver and the thread pool).
 cpu=(gemm gemm_driver gemm_avx2 gemm_avx512 gemm_generic masked_dense relu dropout add softmax_cross_entropy
      sigmoid_bce optim_sgd optim_adam conv2d maxpool2d avgpool2d global_avgpool batchnorm gather_rows csr_convert
-     csr_spmm mask_ops magnitude_prune)
+     csr_spmm mask_ops magnitude_prune masked_dense_batched softmax_cross_entropy_batched)
 tests=(ops_vs_ref conv_vs_ref pool_bn_vs_ref sparse_vs_ref)
 pids=()
 cpu_flags=(-std=c++17 -O2 -pthread -w "${san[@]}")  # warnings of these files are the addon build's business
@@ -40,9 +41,13 @@ for f in "${cpu[@]}"; do "$cxx" "${cpu_flags[@]}" -I"$pkg/src" -c "$pkg/src/cpu/
 "$cxx" "${cpu_flags[@]}" -I"$pkg/src" -c "$pkg/src/parallel.cpp" -o "$out/obj/parallel.o" & pids+=($!)
 for f in "${ops[@]}"; do "$cxx" "${flags[@]}" "${emu[@]}" -c "$out/src/cuda/$f.cpp" -o "$out/obj/cuda_$f.o" & pids+=($!); done
 "$cxx" "${flags[@]}" "${emu[@]}" -c "$here/emu_runtime.cpp" -o "$out/obj/emu_runtime.o" & pids+=($!)
-for f in "${tests[@]}"; do "$cxx" "${flags[@]}" "${emu[@]}" -c "$here/$f.cpp" -o "$out/obj/$f.o" & pids+=($!); done
+# Test objects: the ops_vs_ref group shares one main (ops_vs_ref.cpp); batched_vs_solo has its own.
+for f in "${tests[@]}"; do "$cxx" "${flags[@]}" "${emu[@]}" -c "$here/$f.cpp" -o "$out/main/$f.o" & pids+=($!); done
+"$cxx" "${flags[@]}" "${emu[@]}" -c "$here/batched_vs_solo.cpp" -o "$out/main/batched_vs_solo.o" & pids+=($!)
 for p in "${pids[@]}"; do wait "$p"; done
-"$cxx" -pthread "${san[@]}" "$out"/obj/*.o -o "$out/ops_vs_ref"
+test_objs=(); for f in "${tests[@]}"; do test_objs+=("$out/main/$f.o"); done
+"$cxx" -pthread "${san[@]}" "$out"/obj/*.o "${test_objs[@]}" -o "$out/ops_vs_ref"
+"$cxx" -pthread "${san[@]}" "$out"/obj/*.o "$out/main/batched_vs_solo.o" -o "$out/batched_vs_solo"
 "$cxx" "${flags[@]}" -I"$here" -I"$out/src" -I"$out/src/cuda" "$here/gemm_tiles.cpp" -o "$out/gemm_tiles"
 
 # A kernel with a divergent barrier hangs the emulation: a time limit turns that into a failure.
@@ -55,6 +60,7 @@ check() {
   if [ $rc -ne 0 ]; then status=1; fi
 }
 if [ $# -eq 0 ] || [ "$1" = gemm ]; then check "$out/gemm_tiles"; fi
-check "$out/ops_vs_ref" "$@"
+if [ $# -eq 0 ] || [ "$1" = batched ]; then check "$out/batched_vs_solo"; fi
+if [ $# -eq 0 ] || [ "$1" != batched ]; then check "$out/ops_vs_ref" "$@"; fi
 [ $status -eq 0 ] && echo "cuda-emulation: passed" || echo "cuda-emulation: FAILED"
 exit $status

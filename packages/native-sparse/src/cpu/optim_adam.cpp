@@ -57,14 +57,18 @@ __attribute__((target_clones("avx512f", "avx2,fma", "default"))) void adam_chunk
     int64_t b, int64_t e, float b1, float b2, float eps, float wd_grad, float w_scale, float step_size,
     float inv_bc2_sqrt, float* __restrict w, const float* __restrict g, const uint8_t* __restrict mask,
     float* __restrict m, float* __restrict v) {
+  // Explicit fused multiply-adds, none left for the compiler to contract: a contraction it chose differed between
+  // the vectorised body and the scalar tail, so an element's update depended on its position in the array (a
+  // trial's weights then came out differently stacked [T, …] than alone). Now every element gets the same
+  // correctly rounded operations on every path and ISA.
   for (int64_t i = b; i < e; ++i) {
     float wi = w[i], gi = g[i];
     if constexpr (DECOUPLED) wi *= w_scale;
-    else gi += wd_grad * wi;
-    float mi = b1 * m[i] + (1.0f - b1) * gi;
-    float vi = b2 * v[i] + (1.0f - b2) * (gi * gi);
-    float denom = std::sqrt(vi) * inv_bc2_sqrt + eps;
-    float nw = wi - step_size * mi / denom;
+    else gi = std::fma(wd_grad, wi, gi);
+    float mi = std::fma(b1, m[i], (1.0f - b1) * gi);
+    float vi = std::fma(b2, v[i], (1.0f - b2) * (gi * gi));
+    float denom = std::fma(std::sqrt(vi), inv_bc2_sqrt, eps);
+    float nw = wi - step_size * mi / denom;  // the product feeds a division: nothing to contract
     if constexpr (MASKED) {
       bool alive = mask[i] != 0;
       mi = alive ? mi : 0.0f;

@@ -13,6 +13,8 @@
 //
 // When momentum == 0 the velocity buffer (null or not) is neither read nor written.
 // Where mask == 0 (pruned): w = 0 and velocity = 0 exactly, whatever g, w or velocity held (even NaN).
+#include <cmath>
+
 #include "../kernels.h"
 #include "../parallel.h"
 
@@ -48,17 +50,19 @@ template <bool MASKED, bool MOM, bool NESTEROV>
 __attribute__((target_clones("avx512f", "avx2,fma", "default"))) void sgd_chunk(
     int64_t b, int64_t e, float lr, float mom, float damp1, float wd, float* __restrict w,
     const float* __restrict g, const uint8_t* __restrict mask, float* __restrict vel) {
+  // Explicit fused multiply-adds, none left for the compiler to contract, so the vectorised body and the scalar
+  // tail round alike and an element's update does not depend on its position (see optim_adam.cpp).
   for (int64_t i = b; i < e; ++i) {
     float wi = w[i];
-    float gi = g[i] + wd * wi;
+    float gi = std::fma(wd, wi, g[i]);
     float d = gi;
     if constexpr (MOM) {
-      float buf = mom * vel[i] + damp1 * gi;
-      d = NESTEROV ? gi + mom * buf : buf;
+      float buf = std::fma(mom, vel[i], damp1 * gi);
+      d = NESTEROV ? std::fma(mom, buf, gi) : buf;
       if constexpr (MASKED) buf = mask[i] ? buf : 0.0f;
       vel[i] = buf;
     }
-    float nw = wi - lr * d;
+    float nw = std::fma(-lr, d, wi);
     if constexpr (MASKED) nw = mask[i] ? nw : 0.0f;
     w[i] = nw;
   }

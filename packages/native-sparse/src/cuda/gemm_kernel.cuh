@@ -41,6 +41,17 @@ __device__ __forceinline__ float gemm_finish(const Epilogue& e, int64_t row, int
   return v;
 }
 
+// Problem z of a batch (grid y): its operand and its outputs (no-ops for z == 0, the unbatched case).
+__device__ __forceinline__ void select_problem(int64_t z, Operand& op) {
+  op.p += z * op.batch_stride;
+  if (op.mask) op.mask += z * op.batch_stride;
+}
+__device__ __forceinline__ void select_problem(int64_t z, Epilogue& e) {
+  e.C += z * e.c_stride;
+  if (e.bias) e.bias += z * e.bias_stride;
+  if (e.cmask) e.cmask += z * e.cmask_stride;
+}
+
 // v[0..3] = op[outer, inner + q] (0 where out of range or masked). inner is a multiple of 4.
 __device__ __forceinline__ void load_quad(const Operand& op, int64_t outer, int64_t outer_end, int64_t inner,
                                           int64_t inner_end, float v[4]) {
@@ -72,8 +83,8 @@ __device__ __forceinline__ void load_quad(const Operand& op, int64_t outer, int6
 }
 
 // Slice z of the reduction covers [z·kps, min(K, (z+1)·kps)); kps is a multiple of BK. partial == null: the
-// epilogue writes C; else raw sums go to partial[z][M][N] for gemm_splitk_sum_kernel.
-// grid = (tiles_m · tiles_n, 1, slices); block = kThreads.
+// epilogue writes C; else raw sums go to partial[problem][z][M][N] for gemm_splitk_sum_kernel.
+// grid = (tiles_m · tiles_n, batch, slices); block = kThreads.
 template <int BM, int BN, int BK, bool TA, bool TB>
 __global__ void __launch_bounds__(kThreads)
     gemm_tile_kernel(int64_t M, int64_t N, int64_t K, Operand a, Operand b, Epilogue e, int64_t kps, float* partial) {
@@ -84,6 +95,11 @@ __global__ void __launch_bounds__(kThreads)
   __shared__ __align__(16) float As[2][BK][BM + kPad];  // As[buf][k][m]
   __shared__ __align__(16) float Bs[2][BK][BN + kPad];  // Bs[buf][k][n]
 
+  const int64_t problem = static_cast<int64_t>(blockIdx.y);
+  select_problem(problem, a);
+  select_problem(problem, b);
+  select_problem(problem, e);
+  if (partial) partial += problem * static_cast<int64_t>(gridDim.z) * M * N;
   const int tid = static_cast<int>(threadIdx.x);
   const int tx = tid % 16, ty = tid / 16;
   const int64_t tiles_n = (N + BN - 1) / BN;
@@ -199,9 +215,11 @@ __global__ void __launch_bounds__(kThreads)
   }
 }
 
-// C[m, n] = epilogue(Σ_z partial[z][m][n]), z ascending (deterministic).
+// C[m, n] = epilogue(Σ_z partial[z][m][n]), z ascending (deterministic). grid y: the problem of a batch.
 __global__ void gemm_splitk_sum_kernel(int64_t M, int64_t N, int64_t slices, const float* partial, Epilogue e) {
   const int64_t MN = M * N;
+  select_problem(static_cast<int64_t>(blockIdx.y), e);
+  partial += static_cast<int64_t>(blockIdx.y) * slices * MN;
   for (int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < MN;
        i += static_cast<int64_t>(blockDim.x) * gridDim.x) {
     float s = 0.0f;

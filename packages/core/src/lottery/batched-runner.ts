@@ -1,0 +1,147 @@
+// IMP with all trials of a level trained together (LotteryOptions.batchTrials): the levels run in order, and at
+// each level the trials that have not finished it train as one batched model (models/batched-mlp.ts,
+// train/batched-trainer.ts). Everything per trial goes through the same code as the trial-by-trial path, on a
+// solo model of the architecture: the initialisation, the level's masks (pruned per trial per layer from its
+// previous level, lottery/level.ts), the reset/rewind weights, and the stored files — so the store (per-trial
+// dirs, masks, init/final safetensors, metrics.csv, summary.json) is the one the sequential path writes, and
+// either path resumes the other's runs.
+//
+// Resume is level-granular: a level stopped midway keeps no checkpoint and restarts, for the trials that had
+// not finished it, from its stored masks and reset point (the same result as an uninterrupted run).
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Device } from '@lth/native-sparse';
+import type { PreparedData } from '../data/prepare.js';
+import type { Hparams } from '../hparams/schema.js';
+import { createBatchedModel } from '../models/batched-mlp.js';
+import { createModel, initialize } from '../models/registry.js';
+import type { Model } from '../models/types.js';
+import { density } from '../prune/strategy.js';
+import { writeJsonAtomic } from '../store/atomic.js';
+import { isLevelDone, levelDir, trialDir, writeMetricsCsv } from '../store/layout.js';
+import { trainBatched } from '../train/batched-trainer.js';
+import type { MetricRow } from '../train/metrics.js';
+import { Optimizer } from '../train/optimizer.js';
+import type { ResidentData } from '../train/resident.js';
+import { prepareLevelMasks, runLevels, summarize } from './level.js';
+import type { LevelSummary, LotteryOptions, LotteryResult } from './runner.js';
+import { applyMasks, loadWeights, saveWeights } from './weights.js';
+
+export interface BatchedRun {
+  h: Hparams;
+  opts: LotteryOptions;
+  dir: string;
+  hash: string;
+  data: PreparedData;
+  device: Device;
+  /** Iterations per level. */
+  end: number;
+  /** The reset point (0: the initialisation). */
+  rewindAt: number;
+  resident: ResidentData | null;
+}
+
+const byTrialThenLevel = (a: LevelSummary, b: LevelSummary) => a.trial - b.trial || a.level - b.level;
+const seedOf = (h: Hparams, t: number) => h.lottery.seed + t;
+/** The file a trial's later levels reset to: its initialisation, or its weights at the rewind point. */
+const resetFile = (r: BatchedRun, t: number) => join(trialDir(r.dir, t), r.rewindAt === 0 ? 'init.safetensors' : 'rewind.safetensors');
+
+export function runLotteryBatched(r: BatchedRun): LotteryResult {
+  const { h, opts, dir, hash, data, device } = r;
+  const summaries: LevelSummary[] = [];
+  // The unbatched twin of the architecture: the vehicle for every per-trial file and for pruning.
+  const solo = createModel(h.model, data.exampleShape, data.classes, device);
+  try {
+    for (let t = 0; t < h.lottery.trials; t++) {
+      if (existsSync(join(trialDir(dir, t), 'init.safetensors'))) continue;
+      initialize(solo, h.model, seedOf(h, t));
+      saveWeights(join(trialDir(dir, t), 'init.safetensors'), solo, { seed: String(seedOf(h, t)), hash });
+    }
+    const levels = runLevels(h, opts.oneShot ?? false);
+    for (let li = 0; li < levels.length; li++) {
+      const level = levels[li]!;
+      const pending: number[] = [];
+      for (let t = 0; t < h.lottery.trials; t++) {
+        const ldir = levelDir(dir, t, level);
+        if (!isLevelDone(ldir)) {
+          pending.push(t);
+          continue;
+        }
+        const summary = JSON.parse(readFileSync(join(ldir, 'summary.json'), 'utf8')) as LevelSummary;
+        summaries.push(summary);
+        opts.onEvent?.({ type: 'level-skip', trial: t, level, summary });
+      }
+      if (pending.length === 0) continue;
+      const done = trainLevelBatched(r, solo, level, li > 0 ? levels[li - 1]! : null, pending);
+      if (!done) return { dir, hash, complete: false, summaries: summaries.sort(byTrialThenLevel) };
+      summaries.push(...done);
+    }
+  } finally {
+    solo.dispose();
+  }
+  return { dir, hash, complete: true, summaries: summaries.sort(byTrialThenLevel) };
+}
+
+/**
+ * Train `level` for `trials` together and store each trial's level; null when stopped by the signal (nothing
+ * of the level is stored then but its masks and init, which a restart reproduces).
+ */
+function trainLevelBatched(r: BatchedRun, solo: Model, level: number, prev: number | null, trials: number[]): LevelSummary[] | null {
+  const { h, opts, dir, hash, data, end } = r;
+  const emit = opts.onEvent;
+  const levelStart = level === 0 ? 0 : r.rewindAt;
+  const batched = createBatchedModel(h, data.exampleShape, data.classes, trials.length, r.device);
+  const optimizer = new Optimizer(batched.params, h.training);
+  try {
+    // Per trial, as trainLevel starts a level: masks, the reset weights masked, stored as the level's init.
+    trials.forEach((t, i) => {
+      prepareLevelMasks(solo, h, dir, t, level, prev, opts.oneShot ?? false);
+      loadWeights(level === 0 ? join(trialDir(dir, t), 'init.safetensors') : resetFile(r, t), solo);
+      applyMasks(solo.params);
+      saveWeights(join(levelDir(dir, t, level), 'init.safetensors'), solo, { hash, level: String(level) });
+      batched.copyTrialFrom(i, solo);
+      emit?.({ type: 'level-start', trial: t, level, density: density(solo.params).density, resumeFrom: levelStart });
+    });
+    const rows: MetricRow[][] = trials.map(() => []);
+    const { stoppedAt } = trainBatched(batched, optimizer, data, h, {
+      startIteration: levelStart, endIteration: end, dataSeeds: trials.map((t) => h.training.dataOrderSeed || seedOf(h, t)),
+      onMetrics: (i, rs) => {
+        rows[i]!.push(...rs);
+        emit?.({ type: 'metrics', trial: trials[i]!, level, rows: rs });
+      },
+      // Level 0 stores each trial's weights at the rewind point, as the sequential path does.
+      onIteration: level === 0 && r.rewindAt > 0 ? (it) => {
+        if (it !== r.rewindAt) return;
+        trials.forEach((t, i) => {
+          if (existsSync(resetFile(r, t))) return;
+          batched.copyTrialTo(i, solo);
+          saveWeights(resetFile(r, t), solo, { hash, iteration: String(it) });
+        });
+      } : undefined,
+      onProgress: (progress) => emit?.({ type: 'progress', trial: trials[0]!, level, progress }),
+      signal: opts.signal,
+      ...(r.resident ? { resident: r.resident } : { residentData: false }),
+    });
+    if (stoppedAt < end) {
+      for (const t of trials) emit?.({ type: 'stopped', trial: t, level, iteration: stoppedAt, checkpointed: false });
+      return null;
+    }
+    return trials.map((t, i) => {
+      const ldir = levelDir(dir, t, level);
+      batched.copyTrialTo(i, solo);
+      saveWeights(join(ldir, 'final.safetensors'), solo, { hash, level: String(level) });
+      writeMetricsCsv(join(ldir, 'metrics.csv'), rows[i]!);
+      const summary = summarize(t, level, solo, rows[i]!, levelStart, end, hash);
+      writeJsonAtomic(join(ldir, 'hparams.json'), h);
+      writeJsonAtomic(join(ldir, 'summary.json'), summary);
+      // A checkpoint left by an interrupted trial-by-trial run of this level is superseded.
+      rmSync(join(ldir, 'checkpoint.safetensors'), { force: true });
+      rmSync(join(ldir, 'checkpoint.json'), { force: true });
+      emit?.({ type: 'level-end', trial: t, level, summary });
+      return summary;
+    });
+  } finally {
+    optimizer.dispose();
+    batched.dispose();
+  }
+}
