@@ -96,6 +96,8 @@ lottery() {
   grep -E "Test Files|Tests |FAIL|skip" "$OUT/core-tests.txt" | tail -20
   log "one LeNet-300-100 level on CUDA (lth)"
   node scripts/gpu/lenet_level.mjs --device cuda --data "$data" --json "$OUT/lenet-level-cuda.json" 2>&1 | tee "$OUT/lenet-level.txt" || rc=1
+  log "the same level with LTH_CUDA_ASYNC=1 (ops return without a stream synchronize)"
+  LTH_CUDA_ASYNC=1 node scripts/gpu/lenet_level.mjs --device cuda --data "$data" --json "$OUT/lenet-level-cuda-async.json" 2>&1 | tee -a "$OUT/lenet-level.txt" || rc=1
   log "5 sequential lth trials of that level (the baseline batched trials must beat by 3x)"
   node scripts/gpu/lenet_level.mjs --device cuda --data "$data" --trials 5 --json "$OUT/lenet-level-cuda-5.json" 2>&1 | tee -a "$OUT/lenet-level.txt" || rc=1
   log "the same 5 trials batched (--batch-trials: target >= 3x faster than sequential)"

@@ -3,7 +3,9 @@
 //
 // Execution model (DESIGN.md §3): every op enqueues its kernels on lth::cuda::stream() and returns after
 // finish() (a stream synchronize), so a CUDA op is synchronous like its CPU twin and any asynchronous
-// kernel fault surfaces as a JS error from the op that caused it.
+// kernel fault surfaces as a JS error from the op that caused it. LTH_CUDA_ASYNC=1 lets ops return without
+// the synchronize (see finish()); results reach the host only through copies that wait, so values are
+// the same either way.
 #pragma once
 #include <cuda_runtime.h>
 
@@ -23,8 +25,14 @@ void check(cudaError_t e, const char* what);
 // After a launch: report launch-configuration errors under the kernel's name.
 inline void check_launch(const char* kernel) { check(cudaGetLastError(), kernel); }
 
-// Wait for the stream and report any asynchronous fault under `op`.
-inline void finish(const char* op) { check(cudaStreamSynchronize(stream()), op); }
+// True unless LTH_CUDA_ASYNC=1 was set when the addon first used CUDA (read once).
+bool sync_each_op();
+
+// End of an op. Default: wait for the stream and report any asynchronous fault under `op`, so a fault
+// surfaces from the op that caused it. LTH_CUDA_ASYNC=1: do not wait (small networks are launch-bound and a
+// synchronize per op costs more than their kernels); poll the stream instead, so a fault already known is
+// still reported, possibly by a later op. Ops that return values, downloads and uploads always wait.
+void finish(const char* op);
 
 // Grid size for n items at `per_block` items per block, capped so a grid-stride loop covers the rest.
 inline unsigned grid_for(int64_t n, int per_block, unsigned cap = 65535u * 8u) {

@@ -3,6 +3,8 @@
 #include <cuda_runtime.h>
 
 #include <cstdint>
+#include <cstdlib>
+#include <cstring>
 
 #include "../cuda_runtime_api.h"
 #include "../errors.h"
@@ -15,6 +17,32 @@ void check(cudaError_t e, const char* what) {
   if (e != cudaSuccess) {
     cudaGetLastError();  // clear the non-sticky error state so later calls are not poisoned
     fail(code::kCuda, what, " failed: ", cudaGetErrorName(e), " (", cudaGetErrorString(e), ")");
+  }
+}
+
+bool sync_each_op() {
+  static const bool sync = [] {
+    const char* v = std::getenv("LTH_CUDA_ASYNC");
+    return !(v && std::strcmp(v, "1") == 0);
+  }();
+  return sync;
+}
+
+void finish(const char* op) {
+  if (sync_each_op()) {
+    check(cudaStreamSynchronize(stream()), op);
+    return;
+  }
+  // Non-blocking: cudaErrorNotReady only means work is still queued.
+  const cudaError_t e = cudaStreamQuery(stream());
+  if (e == cudaErrorNotReady) {
+    cudaGetLastError();
+    return;
+  }
+  if (e != cudaSuccess) {
+    cudaGetLastError();
+    fail(code::kCuda, op, " (or an earlier op: LTH_CUDA_ASYNC=1 reports faults late; unset it to find the op) failed: ",
+         cudaGetErrorName(e), " (", cudaGetErrorString(e), ")");
   }
 }
 
@@ -50,7 +78,7 @@ cudaStream_t stream() {
 void copy_to_host(void* dst, const void* src, size_t bytes) {
   if (bytes == 0) return;
   check(cudaMemcpyAsync(dst, src, bytes, cudaMemcpyDeviceToHost, stream()), "cudaMemcpy device->host");
-  finish("cudaMemcpy device->host");
+  check(cudaStreamSynchronize(stream()), "cudaMemcpy device->host");  // the host reads dst next: always wait
 }
 
 void copy_to_device(void* dst, const void* src, size_t bytes) {
@@ -116,7 +144,7 @@ void cuda_free_noexcept(void* p) noexcept {
 // (the host buffer of an upload may be freed by JS right after the call).
 void cuda_copy_h2d(void* dst, const void* src, size_t bytes) {
   cuda::copy_to_device(dst, src, bytes);
-  cuda::finish("cudaMemcpy host->device");
+  check(cudaStreamSynchronize(cuda::stream()), "cudaMemcpy host->device");  // JS may free src next: always wait
 }
 
 void cuda_copy_d2h(void* dst, const void* src, size_t bytes) { cuda::copy_to_host(dst, src, bytes); }
