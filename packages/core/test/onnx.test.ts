@@ -2,11 +2,13 @@
 // (max |Δ| ≤ 1e-4 · max |logit|) and predictions; pruned weights are exact zeros; sparse initializers work;
 // metadata is present. (onnx.checker was run by hand on exported files; see the core README.)
 import { describe, expect, it } from 'vitest';
+import { hparamsHash } from '../src/hparams/hash.js';
+import { resolveHparams } from '../src/hparams/presets.js';
 import { parseHparams } from '../src/hparams/schema.js';
 import { createModel, initialize } from '../src/models/registry.js';
 import { exportOnnx } from '../src/onnx/export.js';
 import { onnx } from '../src/onnx/proto.js';
-import { verifyOnnx } from '../src/onnx/level.js';
+import { presetsOf, verifyOnnx } from '../src/onnx/level.js';
 import { applyMasks } from '../src/lottery/weights.js';
 import { Random } from '../src/util/rng.js';
 
@@ -60,4 +62,12 @@ describe.each(cases)('$model', ({ model: name, input }) => {
       model.dispose();
     }
   }, 60_000);
+});
+
+describe('lth.preset metadata', () => {
+  it('names the published preset a run is, ignoring levels and trials, and none for a custom setup', () => {
+    expect(presetsOf(hparamsHash(resolveHparams('quickstart')))).toBe('quickstart');
+    expect(presetsOf(hparamsHash(resolveHparams('lenet', { lottery: { levels: 3, trials: 2 } })))).toBe('lenet');
+    expect(presetsOf(hparamsHash(resolveHparams('lenet', { training: { lr: 0.5 } })))).toBe('none');
+  });
 });

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { fromArray } from '@lth/native-sparse';
 import * as ort from 'onnxruntime-node';
 import type { PreparedData, Split } from '../data/prepare.js';
+import { hparamsHash } from '../hparams/hash.js';
+import { PRESETS, resolveHparams } from '../hparams/presets.js';
 import { parseHparams, type Hparams } from '../hparams/schema.js';
 import { applyMasks, loadMasks, loadWeights } from '../lottery/weights.js';
 import { density } from '../prune/strategy.js';
@@ -41,6 +43,15 @@ export function loadTicket(run: string, opts: LevelExportOptions): { model: Mode
   return { model, h, hash: meta.hash };
 }
 
+/**
+ * The published presets a run's hyperparameters are (its hash ignores levels and trials, as run names do),
+ * comma-separated, or 'none' for a custom setup. Works for any stored run: the preset is not stored.
+ */
+export function presetsOf(hash: string): string {
+  const names = Object.keys(PRESETS).filter((name) => hparamsHash(resolveHparams(name)) === hash);
+  return names.length ? names.join(',') : 'none';
+}
+
 export function exportLevel(run: string, opts: LevelExportOptions): ExportResult & { model: Model; h: Hparams } {
   const { model, h, hash } = loadTicket(run, opts);
   const d = density(model.params);
@@ -50,6 +61,7 @@ export function exportLevel(run: string, opts: LevelExportOptions): ExportResult
     name: `${model.name}_level${opts.level}`,
     metadata: {
       'lth.hash': hash,
+      'lth.preset': presetsOf(hash),
       'lth.level': String(opts.level),
       'lth.trial': String(opts.trial ?? 0),
       'lth.weights': opts.weights ?? 'final',
