@@ -39,11 +39,14 @@ describe.each(cases)('$model', ({ model: name, input }) => {
       const n = 12;
       const size = input.reduce((a, b) => a * b, 1);
       const split = { x: Float32Array.from({ length: n * size }, () => rng.normal()), y: Int32Array.from({ length: n }, () => rng.below(10)), count: n };
-      for (const sparse of [false, true]) {
-        const r = exportOnnx(model, { sparse, metadata: { 'lth.level': '3' } });
+      const hasBn = model.params.some((p) => p.kind === 'bn');
+      for (const { sparse, fold } of [{ sparse: false, fold: false }, { sparse: true, fold: false }, ...(hasBn ? [{ sparse: false, fold: true }, { sparse: true, fold: true }] : [])]) {
+        const r = exportOnnx(model, { sparse, foldBatchNorm: fold, metadata: { 'lth.level': '3' } });
         const m = onnx.ModelProto.decode(r.bytes);
         expect(Number(m.opsetImport[0]!.version)).toBe(17);
         expect(m.metadataProps.find((p) => p.key === 'lth.level')?.value).toBe('3');
+        const bnNodes = m.graph!.node.filter((n) => n.opType === 'BatchNormalization').length;
+        if (hasBn) expect(bnNodes === 0, `fold ${fold}: ${bnNodes} BatchNormalization nodes`).toBe(fold);
         if (sparse) expect(m.graph!.sparseInitializer.length).toBe(model.params.filter((p) => p.mask).length);
         else {
           // Pruned weights are exact zeros in the dense initializers.

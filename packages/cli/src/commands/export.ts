@@ -17,15 +17,16 @@ export function exportCommand(): Command {
     .addOption(new Option('--trial <t>', 'trial').argParser(nonNegative).default(0))
     .addOption(new Option('--weights <which>', 'trained weights, or the ticket at initialisation').choices(['final', 'init']).default('final'))
     .addOption(new Option('--sparse', 'store pruned weights as ONNX sparse initializers (onnxruntime densifies them at load)'))
+    .addOption(new Option('--fold-bn', 'fold each batch norm into the convolution before it (inference form; pruned weights stay exact zeros)'))
     .addOption(new Option('-o, --output <file>', 'output file').default('ticket.onnx'))
     .addOption(new Option('--verify', 'run the test set in onnxruntime-node and compare with the native forward'))
     .addOption(new Option('--data-dir <dir>', 'data directory for --verify'))
-    .action(async (run: string, opts: { level: number; trial: number; weights: 'final' | 'init'; sparse?: boolean; output: string; verify?: boolean; dataDir?: string }) => {
-      const r = exportLevel(run, { level: opts.level, trial: opts.trial, weights: opts.weights, sparse: opts.sparse ?? false });
+    .action(async (run: string, opts: { level: number; trial: number; weights: 'final' | 'init'; sparse?: boolean; foldBn?: boolean; output: string; verify?: boolean; dataDir?: string }) => {
+      const r = exportLevel(run, { level: opts.level, trial: opts.trial, weights: opts.weights, sparse: opts.sparse ?? false, foldBatchNorm: opts.foldBn ?? false });
       try {
         writeFileSync(opts.output, r.bytes);
         const kb = (b: number) => `${(b / 1024).toFixed(1)} KiB`;
-        process.stdout.write(`wrote ${opts.output}: ${r.nodes} nodes, ${kb(r.sizes.bytes)} (${kb(r.sizes.gzipBytes)} gzipped)${opts.sparse ? ', sparse initializers' : ''}\n`);
+        process.stdout.write(`wrote ${opts.output}: ${r.nodes} nodes, ${kb(r.sizes.bytes)} (${kb(r.sizes.gzipBytes)} gzipped)${opts.sparse ? ', sparse initializers' : ''}${opts.foldBn ? ', batch norm folded' : ''}\n`);
         if (opts.verify) {
           const data = await loadPrepared(r.h, opts.dataDir);
           const v = await verifyOnnx(r.bytes, r.model, data.test);

@@ -14,6 +14,11 @@ export interface ExportOptions {
   /** Store each pruned weight tensor as a SparseTensorProto (COO indices) instead of dense zeros. */
   sparse?: boolean;
   metadata?: Record<string, string>;
+  /**
+   * Fold each batch norm that directly follows a convolution into that convolution's weights and bias (the
+   * inference form: one Conv instead of Conv + BatchNormalization). Pruned weights stay exact zeros.
+   */
+  foldBatchNorm?: boolean;
   /** Graph name. */
   name?: string;
 }
@@ -33,7 +38,7 @@ class GraphBuilder {
   readonly initializers: ITensor[] = [];
   readonly sparse: ISparse[] = [];
   private counter = 0;
-  constructor(private readonly sparseWeights: boolean) {}
+  constructor(private readonly sparseWeights: boolean, readonly foldBatchNorm: boolean) {}
 
   fresh(prefix: string): string {
     return `${prefix}_${this.counter++}`;
@@ -66,8 +71,45 @@ const ints = (name: string, v: number[]) => ({ name, type: onnx.AttributeProto.A
 const int = (name: string, v: number) => ({ name, type: onnx.AttributeProto.AttributeType.INT, i: v });
 const float = (name: string, v: number) => ({ name, type: onnx.AttributeProto.AttributeType.FLOAT, f: v });
 
+const BN_EPS = 1e-5; // batchNormEval's default, as used by BatchNorm layers
+
+function convNode(g: GraphBuilder, layer: Conv2d, inputs: string[]): string {
+  const k = layer.weight.shape[2]!;
+  return g.node('Conv', inputs, [ints('kernel_shape', [k, k]), ints('strides', [layer.stride, layer.stride]), ints('pads', Array(4).fill(layer.padding))], layer.name);
+}
+
+/** conv followed by batch norm as one Conv: w'[k] = w[k]·s_k, b'_k = (b_k − mean_k)·s_k + β_k, s_k = γ_k / √(var_k + ε). */
+function emitFolded(g: GraphBuilder, conv: Conv2d, bn: BatchNorm, x: string): string {
+  const w = conv.weight.value.download();
+  const K = conv.weight.shape[0]!;
+  const per = w.length / K;
+  const [gamma, beta, mean, variance] = [bn.gamma.value, bn.beta.value, bn.runningMean, bn.runningVar].map((t) => t.download());
+  const bias = conv.bias ? conv.bias.value.download() : new Float32Array(K);
+  const wf = new Float32Array(w.length);
+  const bf = new Float32Array(K);
+  for (let k = 0; k < K; k++) {
+    const s = gamma![k]! / Math.sqrt(variance![k]! + BN_EPS);
+    for (let i = k * per; i < (k + 1) * per; i++) wf[i] = w[i]! * s; // 0 stays 0: pruned weights remain exact zeros
+    bf[k] = (bias[k]! - mean![k]!) * s + beta![k]!;
+  }
+  return convNode(g, conv, [x, g.tensor(conv.weight.name, conv.weight.shape, wf, true), g.tensor(`${conv.name}.folded_bias`, [K], bf)]);
+}
+
 function emit(g: GraphBuilder, layer: Layer, x: string): string {
-  if (layer instanceof Sequence) return layer.layers.reduce((h, l) => emit(g, l, h), x);
+  if (layer instanceof Sequence) {
+    let h = x;
+    for (let i = 0; i < layer.layers.length; i++) {
+      const l = layer.layers[i]!;
+      const next = layer.layers[i + 1];
+      if (g.foldBatchNorm && l instanceof Conv2d && next instanceof BatchNorm) {
+        h = emitFolded(g, l, next, h);
+        i++;
+      } else {
+        h = emit(g, l, h);
+      }
+    }
+    return h;
+  }
   if (layer instanceof Flatten) return g.node('Flatten', [x], [int('axis', 1)]);
   if (layer instanceof Dropout) return x; // identity at inference
   if (layer instanceof ReLU) return g.node('Relu', [x]);
@@ -79,10 +121,9 @@ function emit(g: GraphBuilder, layer: Layer, x: string): string {
     return layer.inner.relu ? g.node('Relu', [y]) : y;
   }
   if (layer instanceof Conv2d) {
-    const k = layer.weight.shape[2]!;
     const inputs = [x, g.tensor(layer.weight.name, layer.weight.shape, layer.weight.value.download(), true)];
     if (layer.bias) inputs.push(g.tensor(layer.bias.name, layer.bias.shape, layer.bias.value.download()));
-    return g.node('Conv', inputs, [ints('kernel_shape', [k, k]), ints('strides', [layer.stride, layer.stride]), ints('pads', Array(4).fill(layer.padding))], layer.name);
+    return convNode(g, layer, inputs);
   }
   if (layer instanceof MaxPool) return g.node('MaxPool', [x], [ints('kernel_shape', [layer.size, layer.size]), ints('strides', [layer.size, layer.size])]);
   if (layer instanceof AvgPool) return g.node('AveragePool', [x], [ints('kernel_shape', [layer.size, layer.size]), ints('strides', [layer.size, layer.size])]);
@@ -92,7 +133,7 @@ function emit(g: GraphBuilder, layer: Layer, x: string): string {
     return g.node('BatchNormalization', [
       x, t(layer.gamma.name, layer.gamma.value.download()), t(layer.beta.name, layer.beta.value.download()),
       t(`${layer.name}.running_mean`, layer.runningMean.download()), t(`${layer.name}.running_var`, layer.runningVar.download()),
-    ], [float('epsilon', 1e-5)], layer.name);
+    ], [float('epsilon', BN_EPS)], layer.name);
   }
   if (layer instanceof BasicBlock) {
     const main = emit(g, layer.main, x);
@@ -105,7 +146,7 @@ function emit(g: GraphBuilder, layer: Layer, x: string): string {
 /** The model's current weights (apply masks first) as ONNX ModelProto bytes. Input 'input' [N, ...inputShape], output 'logits' [N, classes]. */
 export function exportOnnx(model: Model, opts: ExportOptions = {}): ExportResult {
   if (!(model instanceof LayeredModel)) throw new Error(`ONNX export: model '${model.name}' is not a layered model`);
-  const g = new GraphBuilder(opts.sparse ?? false);
+  const g = new GraphBuilder(opts.sparse ?? false, opts.foldBatchNorm ?? false);
   const out = emit(g, model.net, 'input');
   g.nodes.push({ opType: 'Identity', input: [out], output: ['logits'], name: 'logits_identity' });
   const valueInfo = (name: string, dims: Array<number | string>) => ({

@@ -20,6 +20,8 @@ export interface LevelExportOptions {
   /** 'final' (trained weights, default) or 'init' (the ticket at initialisation). */
   weights?: 'final' | 'init';
   sparse?: boolean;
+  /** Fold batch norms into the preceding convolutions (see ExportOptions.foldBatchNorm). */
+  foldBatchNorm?: boolean;
 }
 
 export function exampleShape(h: Hparams): number[] {
@@ -58,6 +60,7 @@ export function exportLevel(run: string, opts: LevelExportOptions): ExportResult
   const layers = Object.fromEntries(Object.entries(d.layers).map(([k, v]) => [k, Number(v.density.toFixed(6))]));
   const r = exportOnnx(model, {
     sparse: opts.sparse ?? false,
+    foldBatchNorm: opts.foldBatchNorm ?? false,
     name: `${model.name}_level${opts.level}`,
     metadata: {
       'lth.hash': hash,
