@@ -4,12 +4,13 @@
 // onnxruntime-node dense on the exported ONNX file. Logits are compared across the three before timing.
 // Without --run, the ticket is LeNet-300-100 at its seeded initialisation pruned one-shot by magnitude to the
 // density of IMP level L (fc 0.8^L, output 0.9^L); timings do not depend on whether it was trained, and with
-// --run/--level a trained ticket is used and accuracies are reported.
+// --run/--level a trained ticket is used and accuracies are reported. With --device cuda the lth paths run on the
+// GPU (onnxruntime-node stays on its CPU execution provider: the baseline).
 import {
   applyPlan, createModel, exportOnnx, initialize, loadDataset, loadTicket, oneShotFraction, parseHparams, planLevel, prepare,
   type Model,
 } from '@lth/core';
-import { csrSpmm, denseToCsr, fromArray, zeros, type CsrMatrix, type Tensor } from '@lth/native-sparse';
+import { csrSpmm, denseToCsr, fromArray, zeros, type CsrMatrix, type Device, type Tensor } from '@lth/native-sparse';
 import { time, validate, type BenchRow } from '@lth/native-sparse/bench-harness';
 import * as ort from 'onnxruntime-node';
 
@@ -29,9 +30,9 @@ function layersOf(model: Model): DenseLayerView[] {
 class SparseMlp {
   private readonly csr: CsrMatrix[];
   private readonly outs: Array<Tensor<'f32'>>;
-  constructor(private readonly layers: DenseLayerView[], n: number) {
+  constructor(private readonly layers: DenseLayerView[], n: number, device: Device) {
     this.csr = layers.map((l) => denseToCsr(l.W));
-    this.outs = layers.map((l) => zeros([l.W.shape[0]!, n]));
+    this.outs = layers.map((l) => zeros([l.W.shape[0]!, n], { device }));
   }
   forward(xT: Tensor<'f32'>): Tensor<'f32'> {
     let h = xT;
@@ -49,6 +50,17 @@ class SparseMlp {
   }
 }
 
+/** Copy src's weights and masks into dst (the same architecture on another device); disposes src. */
+function moveTo(src: Model, dst: Model): Model {
+  dst.params.forEach((p, i) => {
+    const q = src.params[i]!;
+    p.value.upload(q.value.download());
+    if (p.mask && q.mask) p.mask.upload(q.mask.download());
+  });
+  src.dispose();
+  return dst;
+}
+
 function accuracy(logits: Float32Array, labels: Int32Array, featureMajor: boolean): number {
   const n = labels.length;
   let ok = 0;
@@ -64,24 +76,26 @@ function accuracy(logits: Float32Array, labels: Int32Array, featureMajor: boolea
   return ok / n;
 }
 
-export async function run(opts: { quick: boolean; run?: string; level?: number }): Promise<BenchRow[]> {
+export async function run(opts: { quick: boolean; device?: Device; run?: string; level?: number }): Promise<BenchRow[]> {
+  const device = opts.device ?? 'cpu';
   const ds = await loadDataset('mnist');
   const test = prepare(ds.train, ds.test, { validationSize: 0, subset: 0, seed: 1 }).test;
   const n = test.count;
-  const X = fromArray(test.x, [n, 784]);
+  const X = fromArray(test.x, [n, 784], { device });
   const xt = new Float32Array(784 * n);
   for (let i = 0; i < n; i++) for (let f = 0; f < 784; f++) xt[f * n + i] = test.x[i * 784 + f]!;
-  const XT = fromArray(xt, [784, n]);
+  const XT = fromArray(xt, [784, n], { device });
   const rows: BenchRow[] = [];
   const levels = opts.run ? [opts.level ?? 0] : opts.quick ? [0, 10, 15] : [0, 3, 7, 10, 13, 15, 17, 20];
   const timing = opts.quick ? { warmup: 2, minTimeMs: 300, minRuns: 3 } : { warmup: 3, minTimeMs: 1500, minRuns: 8 };
   for (const level of levels) {
     let model: Model;
     if (opts.run) {
-      model = loadTicket(opts.run, { level }).model;
+      const t = loadTicket(opts.run, { level });
+      model = device === 'cpu' ? t.model : moveTo(t.model, createModel(t.h.model, [1, 28, 28], 10, device));
     } else {
       const h = parseHparams({ model: { model: 'lenet-300-100' } });
-      model = createModel(h.model, [1, 28, 28], 10, 'cpu');
+      model = createModel(h.model, [1, 28, 28], 10, device);
       initialize(model, h.model, 1);
       if (level > 0) applyPlan(planLevel(model.params, h.pruning, oneShotFraction(level)));
       for (const p of model.params) {
@@ -92,7 +106,7 @@ export async function run(opts: { quick: boolean; run?: string; level?: number }
         p.value.upload(w);
       }
     }
-    const sparse = new SparseMlp(layersOf(model), n);
+    const sparse = new SparseMlp(layersOf(model), n, device);
     const session = await ort.InferenceSession.create(exportOnnx(model).bytes, { executionProviders: ['cpu'] });
     try {
       const total = model.params.filter((p) => p.mask).reduce((s, p) => s + p.value.numel, 0);

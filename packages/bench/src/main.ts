@@ -1,14 +1,22 @@
 // End-to-end benchmarks: training steps (lth vs tfjs) and ticket inference on the MNIST test set (lth dense,
 // lth CSR, onnxruntime-node). Writes bench-results/bench.{json,md} and an SVG of inference speed-up vs density.
-//   node --import tsx packages/bench/src/main.ts [--quick] [--run <run-dir> --level <k>]
+//   node --import tsx packages/bench/src/main.ts [--quick] [--device cpu|cuda] [--run <run-dir> --level <k>]
+// --device cuda puts lth's models and tensors on the GPU (exit code 2 when the addon has no usable CUDA device).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { native } from '@lth/core';
+import { benchDeviceOrExit } from '@lth/native-sparse/bench-device';
 import { markdownTable, type BenchRow } from '@lth/native-sparse/bench-harness';
+import { shortError } from '@lth/native-sparse/bench-tfjs';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { run as inference } from './inference.js';
 import { run as trainingStep } from './training-step.js';
+
+/** The rows' notes (validation results, accuracies) as a list under a table. */
+function notes(rows: BenchRow[]): string {
+  return rows.filter((r) => r.note).map((r) => `- ${r.case}, ${r.impl}: ${r.note}`).join('\n');
+}
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -41,22 +49,34 @@ async function speedupSvg(rows: BenchRow[]): Promise<string> {
   return svg;
 }
 
-const quick = process.argv.includes('--quick');
-const runDir = arg('--run');
-const level = arg('--level');
-const caps = native.capabilities();
-const header = `cpu: ${caps.cpu.threads} threads (${caps.cpu.simd}), node ${process.version}, ${quick ? 'quick' : 'full'} mode, ${new Date().toISOString()}`;
-console.log(header);
-const rows: BenchRow[] = [];
-const step = await trainingStep({ quick });
-console.log(`\n## training step\n\n${markdownTable(step)}`);
-rows.push(...step);
-const inf = await inference({ quick, ...(runDir ? { run: runDir, level: Number(level ?? 0) } : {}) });
-console.log(`\n## inference\n\n${markdownTable(inf)}`);
-rows.push(...inf);
-const dir = join(process.cwd(), 'bench-results');
-mkdirSync(dir, { recursive: true });
-writeFileSync(join(dir, 'bench.json'), JSON.stringify({ header, rows }, null, 2));
-writeFileSync(join(dir, 'bench.md'), `${header}\n\n${markdownTable(rows)}\n`);
-writeFileSync(join(dir, 'inference-speedup.svg'), await speedupSvg(inf));
-console.log(`\nwrote ${join(dir, 'bench.json')}, bench.md and inference-speedup.svg`);
+async function main(): Promise<void> {
+  const device = benchDeviceOrExit('lth bench', process.argv.slice(2));
+  const quick = process.argv.includes('--quick');
+  const runDir = arg('--run');
+  const level = arg('--level');
+  const caps = native.capabilities();
+  const gpu = device === 'cuda' ? `; device cuda: ${JSON.stringify(caps.cuda.devices[0] ?? null)}` : '';
+  const header = `cpu: ${caps.cpu.threads} threads (${caps.cpu.simd})${gpu}, lth on ${device}, node ${process.version}, ${quick ? 'quick' : 'full'} mode, ${new Date().toISOString()}`;
+  console.log(header);
+  const rows: BenchRow[] = [];
+  const step = await trainingStep({ quick, device });
+  console.log(`\n## training step\n\n${markdownTable(step)}\n\n${notes(step)}`);
+  rows.push(...step);
+  const inf = await inference({ quick, device, ...(runDir ? { run: runDir, level: Number(level ?? 0) } : {}) });
+  console.log(`\n## inference\n\n${markdownTable(inf)}`);
+  rows.push(...inf);
+  const dir = join(process.cwd(), 'bench-results');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'bench.json'), JSON.stringify({ header, device, quick, rows }, null, 2));
+  writeFileSync(join(dir, 'bench.md'), `${header}\n\n${markdownTable(rows)}\n\n${notes(rows)}\n`);
+  writeFileSync(join(dir, 'inference-speedup.svg'), await speedupSvg(inf));
+  console.log(`\nwrote ${join(dir, 'bench.json')}, bench.md and inference-speedup.svg`);
+}
+
+try {
+  await main();
+} catch (e) {
+  // One line, not a stack into tfjs's one-line minified wasm glue.
+  process.stderr.write(`lth bench: ${shortError(e, 500)}\n`);
+  process.exitCode = 1;
+}

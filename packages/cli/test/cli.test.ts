@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { native } from '@lth/core';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'lth.js');
@@ -150,6 +151,14 @@ describe('lth', () => {
     expect(json.rows.every((row) => row.medianMs > 0)).toBe(true);
     expect(readFileSync(join(dir, 'bench-results', 'inference-speedup.svg'), 'utf8')).toMatch(/^<svg/);
   }, 180_000);
+
+  const caps = native.capabilities();
+  it.runIf(!(caps.cuda.compiled && caps.cuda.kernels && caps.cuda.devices.length > 0))('bench --device cuda without a usable CUDA device exits 2 with one line', () => {
+    const b = lth(['bench', '--quick', '--device', 'cuda'], join(tmp));
+    expect(b.status).toBe(2);
+    expect(b.stderr.trim().split('\n')).toHaveLength(1);
+    expect(b.stderr).toMatch(/^lth bench: --device cuda cannot run here: /);
+  });
 
   it('reproduce lenet (tiny budget) prints ticket and control accuracies and the paper\'s claims beside ours', () => {
     const r = lth(['reproduce', 'lenet', '--budget', 'quick', '--trials', '1', '--levels', '2', '--steps', '60it', '--out', join(tmp, 'repro')]);

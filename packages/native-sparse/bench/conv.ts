@@ -1,8 +1,12 @@
 // conv2d kernels (forward, backward data, backward filter; masked) against onnxruntime-node's Conv (MLAS)
 // on the layer shapes of the Conv-2/4/6 and ResNet-20 presets. Every result is validated before timing:
-// ours against the C++ reference loops (on a slice of the batch, to keep that affordable), and ORT's
-// forward against ours.
-import { capabilities, conv2dBackwardData, conv2dBackwardFilter, conv2dForward, fromArray, getThreads, setKernelVariant, setThreads, type Tensor } from '../lib/index.js';
+// ours (on the chosen device) against the CPU C++ reference loops (on a slice of the batch, to keep that
+// affordable), and ORT's forward against ours.
+import {
+  capabilities, conv2dBackwardData, conv2dBackwardFilter, conv2dForward, fromArray, getThreads, setKernelVariant, setThreads,
+  type Device, type Tensor,
+} from '../lib/index.js';
+import { benchDeviceOrExit } from './device.js';
 import { addSpeedups, markdownTable, time, validate, type BenchRow } from './harness.js';
 import { createConvSession, type ConvSpec } from './onnx-conv.js';
 
@@ -29,7 +33,8 @@ function randn(n: number, seed: number, scale = 1): Float32Array {
   return a;
 }
 
-export async function run(opts: { quick: boolean }): Promise<BenchRow[]> {
+export async function run(opts: { quick: boolean; device?: Device }): Promise<BenchRow[]> {
+  const on = { device: opts.device ?? 'cpu' };
   const rows: BenchRow[] = [];
   const threads = getThreads();
   const timing = opts.quick ? { minTimeMs: 150, minRuns: 3, warmup: 1 } : { minTimeMs: 800, minRuns: 5, warmup: 2 };
@@ -43,33 +48,40 @@ export async function run(opts: { quick: boolean }): Promise<BenchRow[]> {
     const mask = Uint8Array.from(w, (_, i) => ((i * 2654435761) >>> 0) % 10 < 8 ? 1 : 0); // 80% dense
     const bias = randn(c.K, 3, 0.1);
     const dy = randn(c.N * c.K * P * Q, 4);
-    const X = fromArray(x, [c.N, c.C, c.H, c.W]);
-    const Wt = fromArray(w, [c.K, c.C, c.R, c.S]);
-    const M = fromArray(mask, [c.K, c.C, c.R, c.S]);
-    const B = fromArray(bias, [c.K]);
-    const DY = fromArray(dy, [c.N, c.K, P, Q]);
+    const X = fromArray(x, [c.N, c.C, c.H, c.W], on);
+    const Wt = fromArray(w, [c.K, c.C, c.R, c.S], on);
+    const M = fromArray(mask, [c.K, c.C, c.R, c.S], on);
+    const B = fromArray(bias, [c.K], on);
+    const DY = fromArray(dy, [c.N, c.K, P, Q], on);
     const geo = { stride: c.stride, padding: c.pad };
     const owned: Tensor[] = [X, Wt, M, B, DY];
 
-    // Validate on two images against the C++ reference loops.
+    // Validate on two images: the fast kernels on the chosen device against the CPU C++ reference loops.
     {
       const n = 2;
-      const xs = fromArray(x.subarray(0, n * c.C * c.H * c.W), [n, c.C, c.H, c.W]);
-      const dys = fromArray(dy.subarray(0, n * c.K * P * Q), [n, c.K, P, Q]);
-      const outs = (variant: 'fast' | 'reference') => {
+      const outs = (variant: 'fast' | 'reference', device: Device) => {
         setKernelVariant(variant);
-        const y = conv2dForward(xs, Wt, { ...geo, mask: M, bias: B });
-        const dx = conv2dBackwardData(dys, Wt, xs.shape, { ...geo, mask: M });
-        const g = conv2dBackwardFilter(xs, dys, Wt.shape, { ...geo, mask: M });
-        const r = [y, dx, g.dw, g.db!].map((t) => t.download());
-        [y, dx, g.dw, g.db!].forEach((t) => t.dispose());
-        return r;
+        const d = { device };
+        const live = [
+          fromArray(x.subarray(0, n * c.C * c.H * c.W), [n, c.C, c.H, c.W], d), fromArray(dy.subarray(0, n * c.K * P * Q), [n, c.K, P, Q], d),
+          fromArray(w, Wt.shape, d), fromArray(mask, M.shape, d), fromArray(bias, B.shape, d),
+        ] as const;
+        const [xs, dys, ws, ms, bs] = live;
+        try {
+          const y = conv2dForward(xs, ws, { ...geo, mask: ms, bias: bs });
+          const dx = conv2dBackwardData(dys, ws, xs.shape, { ...geo, mask: ms });
+          const g = conv2dBackwardFilter(xs, dys, ws.shape, { ...geo, mask: ms });
+          const r = [y, dx, g.dw, g.db!].map((t) => t.download());
+          [y, dx, g.dw, g.db!].forEach((t) => t.dispose());
+          return r;
+        } finally {
+          live.forEach((t) => t.dispose());
+          setKernelVariant('fast');
+        }
       };
-      const want = outs('reference');
-      const got = outs('fast');
+      const want = outs('reference', 'cpu');
+      const got = outs('fast', on.device);
       ['y', 'dx', 'dw', 'db'].forEach((k, i) => validate(`${c.name} ${k}`, got[i]!, want[i]!));
-      xs.dispose();
-      dys.dispose();
     }
 
     const ort = await createConvSession(c, w, bias, threads);
@@ -95,9 +107,10 @@ export async function run(opts: { quick: boolean }): Promise<BenchRow[]> {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
+  const device = benchDeviceOrExit('conv bench', process.argv);
   const quick = process.argv.includes('--quick');
   const threadsArg = process.argv.find((a) => a.startsWith('--threads='));
   if (threadsArg) setThreads(Number(threadsArg.split('=')[1]));
   console.log(`threads ${getThreads()}, simd ${capabilities().cpu.simd}`);
-  console.log(markdownTable(await run({ quick })));
+  console.log(markdownTable(await run({ quick, device })));
 }

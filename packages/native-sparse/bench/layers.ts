@@ -1,11 +1,12 @@
 // Layer, pooling and loss kernels on Conv-4-sized activations (batch 60, 64 channels, 32×32): the fast
-// CPU kernels against the plain C++ reference loops they are validated against, as memory bandwidth
-// (bytes read + written per call) and the speed-up over the loops.
+// kernels (CPU, or CUDA with --device cuda) against the plain CPU C++ reference loops they are validated
+// against, as memory bandwidth (bytes read + written per call) and the speed-up over the loops.
 import {
   add, avgPool2d, avgPool2dBackward, batchNormBackward, batchNormEval, batchNormTrain, capabilities, dropout,
   dropoutBackward, fromArray, getThreads, globalAvgPool, globalAvgPoolBackward, maxPool2d, maxPool2dBackward, relu,
-  reluBackward, setKernelVariant, setThreads, softmaxCrossEntropy, type Tensor,
+  reluBackward, setKernelVariant, setThreads, softmaxCrossEntropy, type Device, type Tensor,
 } from '../lib/index.js';
+import { benchDeviceOrExit } from './device.js';
 import { addSpeedups, markdownTable, time, validate, type BenchRow } from './harness.js';
 
 function randn(n: number, seed: number): Float32Array {
@@ -21,17 +22,19 @@ interface Op {
   run(): Tensor[];
 }
 
-export async function run(opts: { quick: boolean }): Promise<BenchRow[]> {
+/** The op table with its inputs and preallocated outputs on one device (same seeded data on every device). */
+function build(device: Device): { owned: Tensor[]; ops: Op[] } {
+  const on = { device };
   const [N, C, H, W] = [60, 64, 32, 32];
   const n = N * C * H * W;
   const shape = [N, C, H, W];
-  const x = fromArray(randn(n, 1), shape);
-  const b = fromArray(randn(n, 2), shape);
-  const dy = fromArray(randn(n, 3), shape);
-  const gamma = fromArray(Float32Array.from({ length: C }, (_, i) => 1 + i / C), [C]);
-  const beta = fromArray(randn(C, 4), [C]);
-  const rm = fromArray(new Float32Array(C), [C]);
-  const rv = fromArray(new Float32Array(C).fill(1), [C]);
+  const x = fromArray(randn(n, 1), shape, on);
+  const b = fromArray(randn(n, 2), shape, on);
+  const dy = fromArray(randn(n, 3), shape, on);
+  const gamma = fromArray(Float32Array.from({ length: C }, (_, i) => 1 + i / C), [C], on);
+  const beta = fromArray(randn(C, 4), [C], on);
+  const rm = fromArray(new Float32Array(C), [C], on);
+  const rv = fromArray(new Float32Array(C).fill(1), [C], on);
   const y = relu(x);
   const dx = reluBackward(y, dy);
   const drop = dropout(x, 0.5, 7);
@@ -39,18 +42,18 @@ export async function run(opts: { quick: boolean }): Promise<BenchRow[]> {
   const bng = batchNormBackward(x, gamma, bn.saveMean, bn.saveInvstd, dy);
   const pool = { kernelSize: 2, stride: 2 };
   const mp = maxPool2d(x, pool);
-  const pdy = fromArray(randn(mp.y.numel, 5), mp.y.shape);
+  const pdy = fromArray(randn(mp.y.numel, 5), mp.y.shape, on);
   const ap = avgPool2d(x, pool);
   const gp = globalAvgPool(x);
-  const gdy = fromArray(randn(N * C, 6), [N, C]);
+  const gdy = fromArray(randn(N * C, 6), [N, C], on);
   const [B, K] = [128, 10];
-  const logits = fromArray(randn(B * K, 8), [B, K]);
-  const labels = fromArray(Int32Array.from({ length: B }, (_, i) => (i * 7) % K), [B]);
+  const logits = fromArray(randn(B * K, 8), [B, K], on);
+  const labels = fromArray(Int32Array.from({ length: B }, (_, i) => (i * 7) % K), [B], on);
   const dlogits = softmaxCrossEntropy(logits, labels).dlogits!;
   const owned: Tensor[] = [x, b, dy, gamma, beta, rm, rv, y, dx, drop.y, drop.keep, bn.y, bn.saveMean, bn.saveInvstd,
     bng.dx!, bng.dgamma!, bng.dbeta!, mp.y, mp.argmax, pdy, ap, gp, gdy, logits, labels, dlogits];
   const f = 4; // bytes per float
-  const ops: Op[] = [
+  return { owned, ops: [
     { group: 'relu forward', bytes: 2 * n * f, run: () => [relu(x, { out: y })] },
     { group: 'relu backward', bytes: 3 * n * f, run: () => [reluBackward(y, dy, { out: dx })] },
     { group: 'add', bytes: 3 * n * f, run: () => [add(x, b, { out: dx })] },
@@ -66,13 +69,21 @@ export async function run(opts: { quick: boolean }): Promise<BenchRow[]> {
     { group: 'global avgpool forward', bytes: n * f, run: () => [globalAvgPool(x, { out: gp })] },
     { group: 'global avgpool backward', bytes: n * f, run: () => [globalAvgPoolBackward(gdy, shape, { out: dx })] },
     { group: 'softmax CE 128×10', bytes: 2 * B * K * f, run: () => [softmaxCrossEntropy(logits, labels, { dlogits }).dlogits!] },
-  ];
+  ] };
+}
+
+export async function run(opts: { quick: boolean; device?: Device }): Promise<BenchRow[]> {
+  const device = opts.device ?? 'cpu';
+  const ref = build('cpu');
+  const fast = device === 'cpu' ? ref : build(device);
+  const shape = [60, 64, 32, 32];
   const timing = opts.quick ? { minTimeMs: 100, minRuns: 3, warmup: 1 } : { minTimeMs: 500, minRuns: 5, warmup: 2 };
   const rows: BenchRow[] = [];
-  for (const op of ops) {
+  for (const [k, op] of fast.ops.entries()) {
+    const refOp = ref.ops[k]!;
     setKernelVariant('reference');
-    const want = op.run().map((t) => t.download());
-    const tRef = await time(() => op.run(), timing);
+    const want = refOp.run().map((t) => t.download());
+    const tRef = await time(() => refOp.run(), timing);
     setKernelVariant('fast');
     op.run().forEach((t, i) => validate(`${op.group} output ${i}`, t.download(), want[i]!, 1e-4));
     const tFast = await time(() => op.run(), timing);
@@ -80,13 +91,14 @@ export async function run(opts: { quick: boolean }): Promise<BenchRow[]> {
       rows.push({ group: op.group, case: `[${shape}]`, impl, medianMs: t.medianMs, rate: op.bytes / t.medianMs / 1e6, unit: 'GB/s' });
     }
   }
-  owned.forEach((t) => t.dispose());
+  new Set([...ref.owned, ...fast.owned]).forEach((t) => t.dispose());
   return addSpeedups(rows, 'reference loops');
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
+  const device = benchDeviceOrExit('layers bench', process.argv);
   const threadsArg = process.argv.find((a) => a.startsWith('--threads='));
   if (threadsArg) setThreads(Number(threadsArg.split('=')[1]));
   console.log(`threads ${getThreads()}, simd ${capabilities().cpu.simd}`);
-  console.log(markdownTable(await run({ quick: process.argv.includes('--quick') })));
+  console.log(markdownTable(await run({ quick: process.argv.includes('--quick'), device })));
 }

@@ -4,9 +4,11 @@
 //               typed array, native typed-array sort, then the threshold and the same tie rule)
 //   lth         magnitudePrune (radix select), default threads, and on 1 thread
 //   lth-ref     the C++ reference loops (std::sort of (|w|, tensor, index)), up to 10M weights
+// With --device cuda, the lth row runs on the GPU and the CPU-only rows (thread counts, reference) are left out.
 // Every result is validated against js-sort (identical masks) before timing.
+import { benchDeviceOrExit } from './device.js';
 import { addSpeedups, markdownTable, time, type BenchRow } from './harness.js';
-import { fromArray, getThreads, magnitudePrune, setKernelVariant, setThreads, type Tensor } from '../lib/index.js';
+import { fromArray, getThreads, magnitudePrune, setKernelVariant, setThreads, type Device, type Tensor } from '../lib/index.js';
 
 function gaussian(seed: number, n: number): Float32Array {
   let s = seed >>> 0;
@@ -66,7 +68,9 @@ function sameMasks(a: Uint8Array[], b: Uint8Array[], label: string): void {
   });
 }
 
-export async function run(opts: { quick: boolean }): Promise<BenchRow[]> {
+export async function run(opts: { quick: boolean; device?: Device }): Promise<BenchRow[]> {
+  const on = { device: opts.device ?? 'cpu' };
+  const cpu = on.device === 'cpu';
   const threads = getThreads();
   const cases: Array<[string, number[]]> = [
     ['266K (LeNet)', [235200, 30000, 1000]],
@@ -84,9 +88,9 @@ export async function run(opts: { quick: boolean }): Promise<BenchRow[]> {
     let alive = 0;
     for (const x of m) for (let i = 0; i < x.length; i++) alive += x[i]!;
     const count = Math.round(0.2 * alive);
-    const W = w.map((x) => fromArray(x, [x.length]));
-    const M = m.map((x) => fromArray(x, [x.length]));
-    const out = w.map((x) => fromArray(new Uint8Array(x.length), [x.length]));
+    const W = w.map((x) => fromArray(x, [x.length], on));
+    const M = m.map((x) => fromArray(x, [x.length], on));
+    const out = w.map((x) => fromArray(new Uint8Array(x.length), [x.length], on));
     const want = jsSortPrune(w, m, count);
     const big = total > 1e6;
     const timing = { minTimeMs: opts.quick ? 100 : big ? 1500 : 500, minRuns: big ? 3 : 5, warmup: big ? 1 : 3 };
@@ -98,11 +102,15 @@ export async function run(opts: { quick: boolean }): Promise<BenchRow[]> {
       return () => magnitudePrune(W, M, count, { out });
     };
     add('js-sort', (await time(() => jsSortPrune(w, m, count), { ...timing, minRuns: big ? 2 : 3, warmup: 1 })).medianMs);
-    add(`lth (${threads} threads)`, (await time(native('lth'), timing)).medianMs);
-    setThreads(1);
-    add('lth (1 thread)', (await time(native('lth 1 thread'), timing)).medianMs);
-    setThreads(threads);
-    if (!opts.quick && total <= 10_000_000) {
+    if (!cpu) {
+      add('lth (cuda)', (await time(native('lth cuda'), timing)).medianMs);
+    } else {
+      add(`lth (${threads} threads)`, (await time(native('lth'), timing)).medianMs);
+      setThreads(1);
+      add('lth (1 thread)', (await time(native('lth 1 thread'), timing)).medianMs);
+      setThreads(threads);
+    }
+    if (cpu && !opts.quick && total <= 10_000_000) {
       setKernelVariant('reference');
       try {
         add('lth-ref (std::sort)', (await time(native('lth-ref'), { ...timing, minRuns: 2, warmup: 1 })).medianMs);
@@ -116,7 +124,8 @@ export async function run(opts: { quick: boolean }): Promise<BenchRow[]> {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
+  const device = benchDeviceOrExit('prune bench', process.argv);
   const quick = process.argv.includes('--quick');
-  console.log(`threads: ${getThreads()}`);
-  console.log(markdownTable(await run({ quick })));
+  console.log(`threads: ${getThreads()}, device ${device}`);
+  console.log(markdownTable(await run({ quick, device })));
 }

@@ -3,11 +3,16 @@
 //   lth-gemm    our dense gemm, same product
 //   lth-csr     csrSpmm: Yᵀ[Out,B] = W_csr[Out,In] · Xᵀ[In,B] (feature-major activations, so no transposes
 //               inside a network; the input is transposed once, outside the timing)
+//   tfjs-dense  tfjs matMul (tfjs-node(-gpu) when importable, else tfjs-wasm), at 100% density only: a dense
+//               product does not get faster with zeros, so one row per shape is the plain dense-GEMM baseline
 // Every result is validated against the ort output before timing. Rates: dense-equivalent GFLOP/s
-// (2·B·In·Out / time) for every impl, so the speed-up column is the ratio of times.
+// (2·B·In·Out / time) for every impl, so the speed-up column is the ratio of times. With --device cuda the lth
+// tensors live on the GPU.
+import { benchDeviceOrExit } from './device.js';
 import { addSpeedups, markdownTable, time, validate, type BenchRow } from './harness.js';
 import { createMatMulSession } from './onnx-matmul.js';
-import { csrSpmm, denseToCsr, fromArray, gemm, getThreads, zeros } from '../lib/index.js';
+import { loadTfjs, shortError } from './tfjs.js';
+import { csrSpmm, denseToCsr, fromArray, gemm, getThreads, zeros, type Device } from '../lib/index.js';
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;
@@ -19,7 +24,9 @@ function rng(seed: number): () => number {
   };
 }
 
-export async function run(opts: { quick: boolean }): Promise<BenchRow[]> {
+export async function run(opts: { quick: boolean; device?: Device; tfjs?: boolean }): Promise<BenchRow[]> {
+  const on = { device: opts.device ?? 'cpu' };
+  const tfb = opts.tfjs === false ? null : await loadTfjs({ preferGpu: on.device === 'cuda' });
   const threads = getThreads();
   const shapes: Array<[number, number]> = opts.quick ? [[784, 300]] : [[784, 300], [300, 100]];
   const batches = opts.quick ? [60, 512] : [1, 60, 512];
@@ -34,7 +41,7 @@ export async function run(opts: { quick: boolean }): Promise<BenchRow[]> {
       for (let i = 0; i < w.length; i++) w[i] = r() < density ? r() * 2 - 1 : 0;
       const wt = new Float32Array(In * Out);
       for (let o = 0; o < Out; o++) for (let i = 0; i < In; i++) wt[i * Out + o] = w[o * In + i]!;
-      const W = fromArray(w, [Out, In]);
+      const W = fromArray(w, [Out, In], on);
       const A = denseToCsr(W);
       const session = await createMatMulSession(In, Out, wt, threads);
       for (const B of batches) {
@@ -42,10 +49,10 @@ export async function run(opts: { quick: boolean }): Promise<BenchRow[]> {
         for (let i = 0; i < x.length; i++) x[i] = r() * 2 - 1;
         const xt = new Float32Array(In * B);
         for (let b = 0; b < B; b++) for (let i = 0; i < In; i++) xt[i * B + b] = x[b * In + i]!;
-        const X = fromArray(x, [B, In]);
-        const XT = fromArray(xt, [In, B]);
-        const Y = zeros([B, Out]);
-        const YT = zeros([Out, B]);
+        const X = fromArray(x, [B, In], on);
+        const XT = fromArray(xt, [In, B], on);
+        const Y = zeros([B, Out], on);
+        const YT = zeros([Out, B], on);
         const want = await session.run(x, B);
         gemm(X, W, { transB: true, out: Y });
         validate(`gemm ${In}->${Out} B${B} d${density}`, Y.download(), want);
@@ -63,6 +70,21 @@ export async function run(opts: { quick: boolean }): Promise<BenchRow[]> {
         add('ort-dense', (await time(() => session.run(x, B), timing)).medianMs);
         add('lth-gemm', (await time(() => gemm(X, W, { transB: true, out: Y }), timing)).medianMs);
         add('lth-csr', (await time(() => csrSpmm(A, XT, { out: YT }), timing)).medianMs);
+        if (tfb && density === 1) {
+          const { tf } = tfb;
+          const [tX, tW] = [tf.tensor2d(x, [B, In]), tf.tensor2d(wt, [In, Out])];
+          try {
+            const op = () => tf.matMul(tX, tW);
+            const y0 = op();
+            validate(`${tfb.backend} ${In}->${Out} B${B}`, y0.dataSync() as Float32Array, want);
+            y0.dispose();
+            add(`${tfb.backend} dense`, (await time(() => { const t = op(); if (tfb.async) t.dataSync(); t.dispose(); }, timing)).medianMs);
+          } catch (e) {
+            throw new Error(`${tfb.backend} ${In}->${Out} B${B}: ${shortError(e)}`);
+          } finally {
+            tf.dispose([tX, tW]);
+          }
+        }
         for (const t of [X, XT, Y, YT]) t.dispose();
       }
       await session.release();
@@ -74,7 +96,8 @@ export async function run(opts: { quick: boolean }): Promise<BenchRow[]> {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
+  const device = benchDeviceOrExit('sparse bench', process.argv);
   const quick = process.argv.includes('--quick');
-  console.log(`threads: ${getThreads()}`);
-  console.log(markdownTable(await run({ quick })));
+  console.log(`threads: ${getThreads()}, device ${device}`);
+  console.log(markdownTable(await run({ quick, device })));
 }
