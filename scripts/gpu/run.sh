@@ -7,11 +7,14 @@
 #     build     build the addon with LTH_CUDA=ON (archs 80;90, or $LTH_CUDA_ARCHS) and print capabilities
 #     test      the native-sparse suite; the case tables run on the `cuda` target (fast CPU, CPU reference, CUDA)
 #     sanitize  compute-sanitizer memcheck over the CUDA-target tests
-#     bench     kernel bench on CUDA (ours) and the PyTorch side-by-side script (cuBLAS/torch on the same GPU)
+#     bench     the issue's GPU lines: torch_kernels.py (cuBLAS/torch) and bench/gpu-targets.ts (ours) at the same
+#               shapes, side by side with verdicts; the full kernel bench on CUDA where ort/tfjs are installed
 #     lottery   core's resident-data and lottery tests (CUDA rows included), then one LeNet-300-100 level
 #               (50K iterations, batch 60) with lth on CUDA beside the open_lth-style PyTorch loop
 #               (scripts/gpu/torch_lenet_level.py) on the same GPU, and 5 lth trials sequential and batched
 # Results go to $OUT (default ./gpu-out): logs, vitest JSON, bench JSON/markdown, nvidia-smi.
+# A device command runs at most 10 minutes: split the phases over calls on a warm machine, e.g.
+#   1) setup build test   2) bench lottery   3) sanitize   (LTH_GPU_TRIAL_ITERS shortens the 5-trial rows)
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -73,22 +76,42 @@ sanitize() {
 }
 
 bench() {
-  log "kernel bench on CUDA"
-  node --import tsx packages/native-sparse/bench/kernels.ts --device cuda --json "$OUT/bench-cuda.json" > "$OUT/bench-cuda.md" 2>&1
-  local rc=$?
-  tail -40 "$OUT/bench-cuda.md"
-  if command -v python3 >/dev/null && python3 -c 'import torch' 2>/dev/null; then
+  local rc=0
+  # The issue's GPU lines (masked dense 4096 B512, CSR SpMM 4096^2, global selection over 25.6M) on both sides.
+  if python3 -c 'import torch' 2>/dev/null; then
     log "PyTorch on the same GPU"
     python3 scripts/gpu/torch_kernels.py --json "$OUT/torch-kernels.json" > "$OUT/torch-kernels.md" 2>&1 || rc=1
     cat "$OUT/torch-kernels.md"
   else
     log "no PyTorch: side-by-side rows skipped"
   fi
+  log "lth CUDA kernels at the same shapes"
+  local torch_arg=()
+  [ -f "$OUT/torch-kernels.json" ] && torch_arg=(--torch "$OUT/torch-kernels.json")
+  node --import tsx packages/native-sparse/bench/gpu-targets.ts --device cuda --json "$OUT/gpu-targets.json" "${torch_arg[@]}" \
+    > "$OUT/gpu-targets.md" 2>&1 || rc=1
+  cat "$OUT/gpu-targets.md"
+  log "LTH_CUDA_ASYNC=1 gpu-targets (ops without a synchronize each)"
+  LTH_CUDA_ASYNC=1 node --import tsx packages/native-sparse/bench/gpu-targets.ts --device cuda "${torch_arg[@]}" \
+    > "$OUT/gpu-targets-async.md" 2>&1 || rc=1
+  tail -12 "$OUT/gpu-targets-async.md"
+  # The kernel bench's CUDA rows need onnxruntime-node and tfjs (their baselines and validation): only where
+  # they are installed (the GPU bundle leaves them out: hundreds of MB).
+  if [ -f node_modules/onnxruntime-node/package.json ] && [ -f node_modules/@tensorflow/tfjs/package.json ]; then
+    log "kernel bench on CUDA"
+    (cd packages/native-sparse && node --import tsx bench/kernels.ts --device cuda) > "$OUT/bench-cuda.txt" 2>&1 || rc=1
+    cp packages/native-sparse/bench-results/kernels.* "$OUT/" 2>/dev/null
+    tail -40 "$OUT/bench-cuda.txt"
+  else
+    log "kernel bench (ort/tfjs baselines) skipped: onnxruntime-node / tfjs not installed here"
+  fi
   return $rc
 }
 
 lottery() {
   local data=$ROOT/gpu-bundle/data rc=0
+  # One level at the paper's 50K iterations beside PyTorch; the 5-trial comparison (a ratio) at fewer.
+  local trial_iters=${LTH_GPU_TRIAL_ITERS:-10000}
   [ -d "$data/mnist" ] || { log "gpu-bundle/data/mnist missing (pack.mjs copies it from ../shared/data)"; return 1; }
   log "core resident-data and lottery tests"
   LTH_DATA_DIR=$data node node_modules/vitest/vitest.mjs run --root packages/core test/resident.test.ts test/lottery.test.ts \
@@ -99,9 +122,9 @@ lottery() {
   log "the same level with LTH_CUDA_ASYNC=1 (ops return without a stream synchronize)"
   LTH_CUDA_ASYNC=1 node scripts/gpu/lenet_level.mjs --device cuda --data "$data" --json "$OUT/lenet-level-cuda-async.json" 2>&1 | tee -a "$OUT/lenet-level.txt" || rc=1
   log "5 sequential lth trials of that level (the baseline batched trials must beat by 3x)"
-  node scripts/gpu/lenet_level.mjs --device cuda --data "$data" --trials 5 --json "$OUT/lenet-level-cuda-5.json" 2>&1 | tee -a "$OUT/lenet-level.txt" || rc=1
+  node scripts/gpu/lenet_level.mjs --device cuda --data "$data" --iterations "$trial_iters" --trials 5 --json "$OUT/lenet-level-cuda-5.json" 2>&1 | tee -a "$OUT/lenet-level.txt" || rc=1
   log "the same 5 trials batched (--batch-trials: target >= 3x faster than sequential)"
-  node scripts/gpu/lenet_level.mjs --device cuda --data "$data" --trials 5 --batch-trials --json "$OUT/lenet-level-cuda-5-batched.json" 2>&1 | tee -a "$OUT/lenet-level.txt" || rc=1
+  node scripts/gpu/lenet_level.mjs --device cuda --data "$data" --iterations "$trial_iters" --trials 5 --batch-trials --json "$OUT/lenet-level-cuda-5-batched.json" 2>&1 | tee -a "$OUT/lenet-level.txt" || rc=1
   if python3 -c 'import torch' 2>/dev/null; then
     log "the same level in eager PyTorch (open_lth style)"
     python3 scripts/gpu/torch_lenet_level.py --data "$data/mnist" --device cuda --json "$OUT/torch-lenet-level.json" 2>&1 | tee -a "$OUT/lenet-level.txt" || rc=1
