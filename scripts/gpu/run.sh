@@ -11,7 +11,8 @@
 #               shapes, side by side with verdicts; the full kernel bench on CUDA where ort/tfjs are installed
 #     lottery   core's resident-data and lottery tests (CUDA rows included), then one LeNet-300-100 level
 #               (50K iterations, batch 60) with lth on CUDA beside the open_lth-style PyTorch loop
-#               (scripts/gpu/torch_lenet_level.py) on the same GPU, and 5 lth trials sequential and batched
+#               (scripts/gpu/torch_lenet_level.py) on the same GPU, and 5 lth trials sequential and batched;
+#               a Conv-4 training step (batch 60) with lth and with PyTorch + cuDNN
 # Results go to $OUT (default ./gpu-out): logs, vitest JSON, bench JSON/markdown, nvidia-smi.
 # A device command runs at most 10 minutes: split the phases over calls on a warm machine, e.g.
 #   1) setup build test   2) bench lottery   3) sanitize   (LTH_GPU_TRIAL_ITERS shortens the 5-trial rows)
@@ -125,7 +126,12 @@ lottery() {
   node scripts/gpu/lenet_level.mjs --device cuda --data "$data" --iterations "$trial_iters" --trials 5 --json "$OUT/lenet-level-cuda-5.json" 2>&1 | tee -a "$OUT/lenet-level.txt" || rc=1
   log "the same 5 trials batched (--batch-trials: target >= 3x faster than sequential)"
   node scripts/gpu/lenet_level.mjs --device cuda --data "$data" --iterations "$trial_iters" --trials 5 --batch-trials --json "$OUT/lenet-level-cuda-5-batched.json" 2>&1 | tee -a "$OUT/lenet-level.txt" || rc=1
+  log "Conv-4 training step (batch 60) on CUDA (lth; first step checked against the CPU)"
+  node scripts/gpu/conv4_step.mjs --device cuda --json "$OUT/conv4-step-cuda.json" 2>&1 | tee -a "$OUT/lenet-level.txt" || rc=1
+  LTH_CUDA_ASYNC=1 node scripts/gpu/conv4_step.mjs --device cuda --json "$OUT/conv4-step-cuda-async.json" 2>&1 | tee -a "$OUT/lenet-level.txt" || rc=1
   if python3 -c 'import torch' 2>/dev/null; then
+    log "Conv-4 step in PyTorch + cuDNN (TF32 off)"
+    python3 scripts/gpu/torch_conv4_step.py --device cuda --json "$OUT/torch-conv4-step.json" 2>&1 | tee -a "$OUT/lenet-level.txt" || rc=1
     log "the same level in eager PyTorch (open_lth style)"
     python3 scripts/gpu/torch_lenet_level.py --data "$data/mnist" --device cuda --json "$OUT/torch-lenet-level.json" 2>&1 | tee -a "$OUT/lenet-level.txt" || rc=1
   else
