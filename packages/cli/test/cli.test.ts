@@ -97,6 +97,7 @@ describe('lth', () => {
     const ex = lth(['export', run, '--level', '2', '-o', onnxFile, '--verify']);
     expect(ex.status, ex.stderr).toBe(0);
     expect(ex.stdout).toMatch(/predictions agree on 100\.00%/);
+    expect(ex.stdout).toMatch(/sizes: dense initializers [\d.]+ KiB \([\d.]+ KiB gzipped\), sparse initializers [\d.]+ KiB \([\d.]+ KiB gzipped\)/);
     expect(existsSync(onnxFile)).toBe(true);
     expect(lth(['export', run, '--level', '9']).status).toBe(1); // no such level: a clear error
   }, 180_000);

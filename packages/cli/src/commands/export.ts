@@ -27,6 +27,8 @@ export function exportCommand(): Command {
         writeFileSync(opts.output, r.bytes);
         const kb = (b: number) => `${(b / 1024).toFixed(1)} KiB`;
         process.stdout.write(`wrote ${opts.output}: ${r.nodes} nodes, ${kb(r.sizes.bytes)} (${kb(r.sizes.gzipBytes)} gzipped)${opts.sparse ? ', sparse initializers' : ''}${opts.foldBn ? ', batch norm folded' : ''}\n`);
+        const f = r.formats;
+        process.stdout.write(`sizes: dense initializers ${kb(f.dense.bytes)} (${kb(f.dense.gzipBytes)} gzipped), sparse initializers ${kb(f.sparse.bytes)} (${kb(f.sparse.gzipBytes)} gzipped)\n`);
         if (opts.verify) {
           const data = await loadPrepared(r.h, opts.dataDir);
           const v = await verifyOnnx(r.bytes, r.model, data.test);

@@ -54,12 +54,18 @@ export function presetsOf(hash: string): string {
   return names.length ? names.join(',') : 'none';
 }
 
-export function exportLevel(run: string, opts: LevelExportOptions): ExportResult & { model: Model; h: Hparams } {
+/** Sizes of the same ticket with dense and with sparse initializers (the file written is one of them). */
+export interface FormatSizes {
+  dense: ExportResult['sizes'];
+  sparse: ExportResult['sizes'];
+}
+
+export function exportLevel(run: string, opts: LevelExportOptions): ExportResult & { model: Model; h: Hparams; formats: FormatSizes } {
   const { model, h, hash } = loadTicket(run, opts);
   const d = density(model.params);
   const layers = Object.fromEntries(Object.entries(d.layers).map(([k, v]) => [k, Number(v.density.toFixed(6))]));
-  const r = exportOnnx(model, {
-    sparse: opts.sparse ?? false,
+  const exportAs = (sparse: boolean) => exportOnnx(model, {
+    sparse,
     foldBatchNorm: opts.foldBatchNorm ?? false,
     name: `${model.name}_level${opts.level}`,
     metadata: {
@@ -74,7 +80,11 @@ export function exportLevel(run: string, opts: LevelExportOptions): ExportResult
       'lth.dataset': h.dataset.dataset,
     },
   });
-  return { ...r, model, h };
+  const sparse = opts.sparse ?? false;
+  const r = exportAs(sparse);
+  const other = exportAs(!sparse).sizes;
+  const formats = sparse ? { dense: other, sparse: r.sizes } : { dense: r.sizes, sparse: other };
+  return { ...r, model, h, formats };
 }
 
 export interface VerifyResult {
