@@ -5,7 +5,8 @@
 #   phases (default: all, in this order):
 #     setup     unpack node and the packages (idempotent)
 #     build     build the addon with LTH_CUDA=ON (archs 80;90, or $LTH_CUDA_ARCHS) and print capabilities
-#     test      the native-sparse suite; the case tables run on the `cuda` target (fast CPU, CPU reference, CUDA)
+#     test      the native-sparse suite; the case tables run on the `cuda` target (fast CPU, CPU reference, CUDA);
+#               the tests that need tfjs / onnxruntime (tfjs cross-check, bench tests) stay out (not in the bundle)
 #     sanitize  compute-sanitizer memcheck over the CUDA-target tests
 #     bench     the GPU lines: torch_kernels.py (cuBLAS/torch) and bench/gpu-targets.ts (ours) at the same
 #               shapes, side by side with verdicts; the full kernel bench on CUDA where ort/tfjs are installed
@@ -58,7 +59,7 @@ build() {
 
 run_tests() {
   log "native-sparse suite (CUDA target included when a device is visible)"
-  node node_modules/vitest/vitest.mjs run --root packages/native-sparse --exclude test/tfjs-crosscheck.test.ts \
+  node node_modules/vitest/vitest.mjs run --root packages/native-sparse --exclude test/tfjs-crosscheck.test.ts --exclude 'test/bench-*.test.ts' \
     --reporter=default --reporter=json --outputFile="$OUT/vitest.json" > "$OUT/tests.txt" 2>&1
   local rc=$?
   grep -E "Test Files|Tests |FAIL" "$OUT/tests.txt" | tail -40
@@ -69,7 +70,7 @@ sanitize() {
   command -v compute-sanitizer >/dev/null || { log "compute-sanitizer not found"; return 1; }
   log "compute-sanitizer memcheck over the CUDA-target tests"
   compute-sanitizer --tool memcheck --target-processes all --error-exitcode 99 --log-file "$OUT/memcheck.%p.log" \
-    node node_modules/vitest/vitest.mjs run --root packages/native-sparse --exclude test/tfjs-crosscheck.test.ts \
+    node node_modules/vitest/vitest.mjs run --root packages/native-sparse --exclude test/tfjs-crosscheck.test.ts --exclude 'test/bench-*.test.ts' \
       -t '\[cuda\]' > "$OUT/sanitize.txt" 2>&1
   local rc=$?
   grep -hE "ERROR SUMMARY|Invalid|out of bounds" "$OUT"/memcheck.*.log | sort | uniq -c | head -20
