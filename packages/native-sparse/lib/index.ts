@@ -11,3 +11,4 @@ export * from './ops/pool.js';
 export * from './ops/layers.js';
 export * from './ops/gather.js';
 export * from './ops/batched.js';
+export * from './ops/augment.js';

@@ -39,6 +39,23 @@ void test_gather(int64_t n, int64_t width, int64_t rows) {
     }
 }
 
+// ---- flip_translate (augmentation) ------------------------------------------------------------------------
+
+void test_flip_translate(int64_t n, int64_t C, int64_t H, int64_t W) {
+  const std::string name = "flip_translate " + std::to_string(n) + "x" + std::to_string(C) + "x" + std::to_string(H) + "x" + std::to_string(W);
+  std::vector<float> src = randv(n * C * H * W);
+  std::vector<int32_t> params(3 * n);
+  for (int64_t k = 0; k < n; ++k) {
+    params[3 * k] = static_cast<int32_t>(rng() % 2);
+    params[3 * k + 1] = static_cast<int32_t>(rng() % 13) - 6;
+    params[3 * k + 2] = k == 0 ? static_cast<int32_t>(W) + 1 : static_cast<int32_t>(rng() % 13) - 6;  // one past the edge
+  }
+  std::vector<float> o1(n * C * H * W + 3, -7.0f), o2(n * C * H * W + 3, -7.0f);  // 3 guard values
+  cpu::ref::flip_translate(n, C, H, W, params.data(), src.data(), o1.data());
+  cuda::flip_translate(n, C, H, W, params.data(), src.data(), o2.data());
+  same(name, o2, o1);
+}
+
 // ---- CSR -----------------------------------------------------------------------------------------------
 
 struct Csr {
@@ -296,6 +313,9 @@ void test_prune_nan() {
 }  // namespace
 
 void suite_gather() {
+  test_flip_translate(9, 3, 32, 32);
+  test_flip_translate(4, 2, 5, 3);
+  test_flip_translate(0, 3, 4, 4);
   test_gather(70, 37, 50);  // repeats, ragged width
   test_gather(5, 300, 3);
   test_gather(9, 1, 1000);

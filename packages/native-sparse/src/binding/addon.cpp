@@ -15,6 +15,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   register_prune(env, exports);
   register_sparse(env, exports);
   register_gather(env, exports);
+  register_augment(env, exports);
   register_batched(env, exports);
   return exports;
 }

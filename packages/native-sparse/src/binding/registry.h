@@ -13,5 +13,6 @@ void register_optim(Napi::Env env, Napi::Object exports);    // optim.cpp: sgdSt
 void register_prune(Napi::Env env, Napi::Object exports);    // prune.cpp: magnitudePrune, countNonzero, shuffleMask
 void register_sparse(Napi::Env env, Napi::Object exports);   // sparse.cpp: denseToCsr, csrToDense, csrSpmm
 void register_gather(Napi::Env env, Napi::Object exports);   // gather.cpp: gatherRows
+void register_augment(Napi::Env env, Napi::Object exports);  // augment.cpp: flipTranslate
 void register_batched(Napi::Env env, Napi::Object exports);  // batched.cpp: maskedDense*Batched, softmaxCrossEntropyBatched
 }  // namespace lth::binding

@@ -10,7 +10,7 @@
 import {
   adamStep, add, avgPool2d, avgPool2dBackward, batchNormBackward, batchNormEval, batchNormTrain, conv2dBackwardData,
   conv2dBackwardFilter, conv2dForward, conv2dOutputShape, countNonzero, csrFromArrays, csrSpmm, csrToDense, denseNnz,
-  denseToCsr, dropout, dropoutBackward, gatherRows, gemm, globalAvgPool, globalAvgPoolBackward, magnitudePrune, maskedDenseBackward,
+  denseToCsr, dropout, dropoutBackward, flipTranslate, gatherRows, gemm, globalAvgPool, globalAvgPoolBackward, magnitudePrune, maskedDenseBackward,
   maskedDenseForward, maxPool2d, maxPool2dBackward, pool2dOutputShape, pruneByFraction, relu, reluBackward,
   sgdStep, shuffleMask, sigmoidBinaryCrossEntropy, softmaxCrossEntropy, type CsrArrays,
 } from '../../lib/index.js';
@@ -757,6 +757,14 @@ const gatherCases: ParityCase[] = gatherSpecs.map((g) =>
     };
   }));
 
+// ---- flip + translate augmentation ------------------------------------------------------------------------------
+const augmentCases: ParityCase[] = ([[60, 3, 32, 32], [7, 1, 5, 3]] as number[][]).map((shape) =>
+  parityCase('flipTranslate', `[${shape}] random flips and shifts in [-6, 6]`, (rng) => {
+    const params = new Int32Array(3 * shape[0]!);
+    for (let k = 0; k < shape[0]!; k++) params.set([rng.int(2), rng.int(13) - 6, rng.int(13) - 6], 3 * k);
+    return { src: randn(rng, numel(shape)), params };
+  }, (ctx, i) => ({ out: exact(ctx.down(flipTranslate(ctx.up(i.src, shape), ctx.up(i.params, [shape[0]!, 3])))) })));
+
 export const parityCases: ParityCase[] = [
   ...gemmCases,
   ...maskedDenseCases,
@@ -778,6 +786,7 @@ export const parityCases: ParityCase[] = [
   ...csrToDenseCases,
   ...csrSpmmCases,
   ...gatherCases,
+  ...augmentCases,
   ...batchedCases,
   ...tensorCases,
 ];
