@@ -97,6 +97,44 @@ describe.each(devices)('resident data on %s', (device) => {
     }
   });
 
+  it('with augmentation, the device gathers and augments (flipTranslate) to the same training as the host path', () => {
+    // CIFAR-shaped (3×8×8) synthetic data: the host path augments with augmentBatch, the resident one on the device.
+    const rng = (() => { let s = 99; return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32); })();
+    const shape = [3, 8, 8];
+    const split = (count: number) => ({ x: Float32Array.from({ length: count * 192 }, () => rng() * 2 - 1), y: Int32Array.from({ length: count }, () => Math.floor(rng() * 10)), count });
+    const small: PreparedData = { train: split(200), validation: split(50), test: split(80), exampleShape: shape, classes: 10 };
+    const ha = parseHparams({ dataset: { batchSize: 20, augment: true }, model: { model: 'mlp-24-12' }, training: { steps: '30it', evalEvery: 10, optimizer: 'adam', lr: 0.003 } });
+    const once = (residentData: boolean) => {
+      const model = createModel(ha.model, shape, 10, device);
+      const opt = new Optimizer(model.params, ha.training);
+      try {
+        initialize(model, ha.model, 4);
+        const rows: MetricRow[] = [];
+        train(model, opt, small, ha, { startIteration: 0, endIteration: 30, dataSeed: 8, residentData, onMetrics: (r) => rows.push(...r) });
+        return { rows, w: model.params.map((p) => p.value.download()) };
+      } finally {
+        opt.dispose();
+        model.dispose();
+      }
+    };
+    const host = once(false);
+    const dev = once(true);
+    expect(dev.rows).toEqual(host.rows);
+    dev.w.forEach((w, i) => expect(w).toEqual(host.w[i]));
+    // Augmentation matters here: without it the run differs (the test would pass vacuously otherwise).
+    const plain = parseHparams({ ...ha, dataset: { ...ha.dataset, augment: false } });
+    const model = createModel(plain.model, shape, 10, device);
+    const opt = new Optimizer(model.params, plain.training);
+    try {
+      initialize(model, plain.model, 4);
+      train(model, opt, small, plain, { startIteration: 0, endIteration: 30, dataSeed: 8, residentData: true });
+      expect(model.params[0]!.value.download()).not.toEqual(host.w[0]);
+    } finally {
+      opt.dispose();
+      model.dispose();
+    }
+  });
+
   it('a lottery run keeps its data resident across levels with the same results', async () => {
     const hl = parseHparams({ ...h, training: { ...h.training, steps: '40it', evalEvery: 20 }, lottery: { levels: 1 } });
     const a = await runLottery(hl, { root: join(tmp, `${device}-host`), data, device, residentData: false });

@@ -66,7 +66,7 @@ export async function runBranch(run: string, kind: BranchKind, opts: BranchOptio
   const ckEvery = opts.checkpointEvery ?? Math.max(h.training.evalEvery, Math.round(1000 / h.training.evalEvery) * h.training.evalEvery);
   const summaries: LevelSummary[] = [];
 
-  const resident = residentFor(data, device, h.dataset.augment, opts.residentData);
+  const resident = residentFor(data, device, opts.residentData);
   try {
     for (let t = 0; t < h.lottery.trials; t++) {
       const levels = (opts.levels ?? Array.from({ length: h.lottery.levels }, (_, i) => i + 1)).filter((l) => isLevelDone(levelDir(run, t, l)));

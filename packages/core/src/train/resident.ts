@@ -77,10 +77,7 @@ export class ResidentBatcher {
   }
 }
 
-/**
- * The resident copy a run uses, or null: on by default for CUDA (`request` overrides), never with host-side
- * augmentation (that needs each batch on the host).
- */
-export function residentFor(data: PreparedData, device: Device, augment: boolean, request?: boolean): ResidentData | null {
-  return !augment && (request ?? device === 'cuda') ? new ResidentData(data, device) : null;
+/** The resident copy a run uses, or null: on by default for CUDA (`request` overrides). */
+export function residentFor(data: PreparedData, device: Device, request?: boolean): ResidentData | null {
+  return (request ?? device === 'cuda') ? new ResidentData(data, device) : null;
 }

@@ -1,7 +1,7 @@
 // The training loop: seeded data order per epoch, schedule, evaluation every N iterations, checkpoints and
 // clean stop. Only scalars (loss, correct count) come back to JS during a step.
-import { fromArray, softmaxCrossEntropy, zeros, type Tensor } from '@lth/native-sparse';
-import { augmentBatch } from '../data/augment.js';
+import { flipTranslate, fromArray, softmaxCrossEntropy, zeros, type Tensor } from '@lth/native-sparse';
+import { augmentBatch, augmentParams } from '../data/augment.js';
 import { epochOrder, type PreparedData } from '../data/prepare.js';
 import { toIterations, type Hparams } from '../hparams/schema.js';
 import type { Model } from '../models/types.js';
@@ -43,7 +43,8 @@ export interface TrainOptions {
   signal?: AbortSignal;
   /**
    * Keep the data set on the model's device and gather each batch there (default: on for CUDA, off on the
-   * CPU, where it is the same copy). With augmentation on, batches are augmented on the host instead.
+   * CPU, where it is the same copy). With augmentation on, the gathered batch is augmented on the device with
+   * the host's draws (flipTranslate), giving the same pixels as the host path.
    */
   residentData?: boolean;
   /** A resident copy made by the caller (reused across levels; not disposed here). Implies residentData. */
@@ -76,12 +77,14 @@ export function train(model: Model, optimizer: Optimizer, data: PreparedData, h:
   const X = fromArray(xb, [B, ...data.exampleShape], { device });
   const Y = fromArray(yb, [B], { device });
   const D = zeros([B, data.classes], { device });
-  // Resident data: the caller's copy, or one made for this call. Host augmentation needs the host batch.
-  const wantResident = !augmented && (opts.resident !== undefined || (opts.residentData ?? device === 'cuda'));
+  // Resident data: the caller's copy, or one made for this call.
+  const wantResident = opts.resident !== undefined || (opts.residentData ?? device === 'cuda');
   const ownResident = wantResident && !opts.resident ? new ResidentData(data, device) : null;
   const resident = wantResident ? (opts.resident ?? ownResident) : null;
   if (resident && (resident.data !== data || resident.device !== device)) throw new Error('train: the resident data belongs to another data set or device');
   const batcher = resident ? new ResidentBatcher(resident.train, B, device) : null;
+  // Device-side augmentation: the gathered batch, then flip + translate into X with the draws in P.
+  const deviceAug = batcher && augmented ? { raw: zeros([B, ...data.exampleShape], { device }), P: zeros([B, 3], { dtype: 'i32', device }) } : null;
   let order: Int32Array | null = null;
   let orderEpoch = -1;
   let trainLossSum = opts.accum?.lossSum ?? 0;
@@ -120,7 +123,11 @@ export function train(model: Model, optimizer: Optimizer, data: PreparedData, h:
         orderEpoch = epoch;
       }
       const base = (it % perEpoch) * B;
-      if (batcher) {
+      if (batcher && deviceAug) {
+        batcher.fill(order!.subarray(base, base + B), deviceAug.raw, Y);
+        deviceAug.P.upload(augmentParams(B, opts.dataSeed, it));
+        flipTranslate(deviceAug.raw, deviceAug.P, { out: X });
+      } else if (batcher) {
         batcher.fill(order!.subarray(base, base + B), X, Y);
       } else {
         for (let k = 0; k < B; k++) {
@@ -155,6 +162,8 @@ export function train(model: Model, optimizer: Optimizer, data: PreparedData, h:
     (Y as Tensor).dispose();
     D.dispose();
     batcher?.dispose();
+    deviceAug?.raw.dispose();
+    deviceAug?.P.dispose();
     ownResident?.dispose();
   }
 }
