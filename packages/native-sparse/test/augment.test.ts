@@ -45,11 +45,11 @@ describeEachTarget('flipTranslate', (target) => {
   }
 
   it('argument errors', () => {
-    const src = track(zeros([2, 1, 4, 4], dev));
+    const src = track(zeros<'f32'>([2, 1, 4, 4], dev));
     const p = track(fromArray(new Int32Array(6), [2, 3], dev));
     expect(code(() => flipTranslate(src, p, { out: src }))).toBe('ERR_ARG');
     expect(code(() => flipTranslate(src, track(fromArray(new Int32Array(3), [1, 3], dev))))).toBe('ERR_SHAPE');
     expect(code(() => flipTranslate(track(zeros([2, 16], dev)), p))).toBe('ERR_SHAPE');
-    expect(code(() => flipTranslate(src, p, { out: track(zeros([2, 1, 4, 5], dev)) }))).toBe('ERR_SHAPE');
+    expect(code(() => flipTranslate(src, p, { out: track(zeros<'f32'>([2, 1, 4, 5], dev)) }))).toBe('ERR_SHAPE');
   });
 });
