@@ -16,7 +16,9 @@
 #               a Conv-4 training step (batch 60) with lth and with PyTorch + cuDNN
 # Results go to $OUT (default ./gpu-out): logs, vitest JSON, bench JSON/markdown, nvidia-smi.
 # A device command runs at most 10 minutes: split the phases over calls on a warm machine, e.g.
-#   1) setup build test   2) bench lottery   3) sanitize   (LTH_GPU_TRIAL_ITERS shortens the 5-trial rows)
+#   1) setup build test   2) setup build bench lottery   3) setup build sanitize
+# (a machine released between calls starts bare: build again; LTH_CUDA_ARCHS=90 halves the compile on H100/H200;
+# LTH_GPU_TRIAL_ITERS shortens the 5-trial rows)
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
