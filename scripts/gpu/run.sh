@@ -129,6 +129,9 @@ lottery() {
   node scripts/gpu/lenet_level.mjs --device cuda --data "$data" --iterations "$trial_iters" --trials 5 --json "$OUT/lenet-level-cuda-5.json" 2>&1 | tee -a "$OUT/lenet-level.txt" || rc=1
   log "the same 5 trials batched (--batch-trials: target >= 3x faster than sequential)"
   node scripts/gpu/lenet_level.mjs --device cuda --data "$data" --iterations "$trial_iters" --trials 5 --batch-trials --json "$OUT/lenet-level-cuda-5-batched.json" 2>&1 | tee -a "$OUT/lenet-level.txt" || rc=1
+  log "CPU vs GPU: the same preset and seeds (3 trials x 5000 iterations) must reach the same accuracy within trial noise"
+  node scripts/gpu/lenet_level.mjs --device cpu --data "$data" --iterations 5000 --trials 3 --json "$OUT/cpu-vs-gpu-cpu.json" 2>&1 | tee -a "$OUT/lenet-level.txt" || rc=1
+  node scripts/gpu/lenet_level.mjs --device cuda --data "$data" --iterations 5000 --trials 3 --json "$OUT/cpu-vs-gpu-cuda.json" 2>&1 | tee -a "$OUT/lenet-level.txt" || rc=1
   log "Conv-4 training step (batch 60) on CUDA (lth; first step checked against the CPU)"
   node scripts/gpu/conv4_step.mjs --device cuda --json "$OUT/conv4-step-cuda.json" 2>&1 | tee -a "$OUT/lenet-level.txt" || rc=1
   LTH_CUDA_ASYNC=1 node scripts/gpu/conv4_step.mjs --device cuda --json "$OUT/conv4-step-cuda-async.json" 2>&1 | tee -a "$OUT/lenet-level.txt" || rc=1
