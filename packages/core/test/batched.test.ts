@@ -8,6 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { capabilities } from '@lth/native-sparse';
 import { loadDataset } from '../src/data/sources.js';
 import { prepare, type PreparedData } from '../src/data/prepare.js';
 import { parseHparams, type HparamsInput } from '../src/hparams/schema.js';
@@ -172,4 +173,20 @@ describe('models that cannot be batched', () => {
       expect(() => readdirSync(root)).toThrow();
     }
   });
+});
+
+// On a GPU: the batched CUDA ops must give each trial what the solo CUDA ops give (bit for bit by design; the
+// emulation checks the kernels, this checks the hardware). Skipped visibly where there is no device.
+const cudaHere = (() => {
+  const c = capabilities().cuda;
+  return c.kernels && c.devices.length > 0;
+})();
+describe.skipIf(!cudaHere)(`batched trials on CUDA${cudaHere ? '' : ' [skipped: no CUDA device]'}`, () => {
+  it('T = 3 on cuda: the same store as trial by trial on cuda', async () => {
+    const h = parseHparams(base(3));
+    const a = await runLottery(h, { root: join(tmp, 'cuda-seq'), data, device: 'cuda' });
+    const b = await runLottery(h, { root: join(tmp, 'cuda-batched'), data, device: 'cuda', batchTrials: true });
+    expect(b.summaries).toEqual(a.summaries);
+    expectSameStore(a.dir, b.dir);
+  }, 240_000);
 });

@@ -44,6 +44,11 @@ describeEachTarget('gatherRows', (target) => {
     if (target.device === 'cpu') expectEqualArrays(out.download(), new Float32Array([9, 9, 9, 9]), 'out untouched');
   });
 
+  it('out sharing memory with the table is ERR_ARG', () => {
+    const t = track(fromArray(new Float32Array([1, 2, 3, 4]), [2, 2], dev));
+    expect(code(() => gatherRows(t, track(fromArray(new Int32Array([1, 0]), [2], dev)), { out: t }))).toBe('ERR_ARG');
+  });
+
   it('wrong dtypes and shapes are clear errors', () => {
     const table = track(fromArray(new Float32Array(6), [3, 2], dev));
     const I = track(fromArray(new Int32Array([0, 1]), [2], dev));

@@ -106,7 +106,8 @@ export async function runLottery(h: Hparams, opts: LotteryOptions): Promise<Lott
   if (rewindAt >= end) throw new Error(`rewind point ${rewindAt} must be before the end of training (${end} iterations)`);
   const ckEvery = opts.checkpointEvery ?? Math.max(h.training.evalEvery, Math.round(1000 / h.training.evalEvery) * h.training.evalEvery);
   const summaries: LevelSummary[] = [];
-  const resident = residentFor(data, device, opts.residentData);
+  // The batched trainer augments on the host: no device copy for a batched run with augmentation.
+  const resident = opts.batchTrials && h.dataset.augment ? null : residentFor(data, device, opts.residentData);
   if (opts.batchTrials) {
     try {
       return runLotteryBatched({ h, opts, dir, hash, data, device, end, rewindAt, resident });

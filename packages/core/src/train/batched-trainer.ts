@@ -43,17 +43,33 @@ export function trainBatched(model: BatchedMlp, optimizer: Optimizer, data: Prep
   const toIt = (s: string) => toIterations(s, perEpoch);
   const device = model.params[0]!.value.device;
   const augment = h.dataset.augment;
-  const wantResident = !augment && (opts.resident !== undefined || (opts.residentData ?? device === 'cuda'));
-  const ownResident = wantResident && !opts.resident ? new ResidentData(data, device) : null;
-  const resident = wantResident ? (opts.resident ?? ownResident) : null;
-  if (resident && (resident.data !== data || resident.device !== device)) throw new Error('trainBatched: the resident data belongs to another data set or device');
-  // The T batches stacked: X [T·B, ...shape] (viewed [T, B, ...shape]), Y [T·B] (viewed [T, B]).
-  const X = zeros([T * B, ...shape], { device });
-  const Y = zeros([T * B], { dtype: 'i32', device });
-  const Xv = X.reshape([T, B, ...shape]);
-  const Yv = Y.reshape([T, B]);
-  const D = zeros([T, B, data.classes], { device });
-  const batcher = resident ? new ResidentBatcher(resident.train, T * B, device) : null;
+  if (opts.resident && (opts.resident.data !== data || opts.resident.device !== device)) throw new Error('trainBatched: the resident data belongs to another data set or device');
+  // Native buffers of this call, released in reverse order at the end, or at once if a later allocation fails.
+  const owned: Array<{ dispose(): void }> = [];
+  const own = <T extends { dispose(): void }>(t: T): T => {
+    owned.push(t);
+    return t;
+  };
+  const release = () => {
+    for (const o of owned.splice(0).reverse()) o.dispose();
+  };
+  const { resident, X, Y, Xv, Yv, D, batcher } = (() => {
+    try {
+      const wantResident = !augment && (opts.resident !== undefined || (opts.residentData ?? device === 'cuda'));
+      const resident = wantResident ? (opts.resident ?? own(new ResidentData(data, device))) : null;
+      // The T batches stacked: X [T·B, ...shape] (viewed [T, B, ...shape]), Y [T·B] (viewed [T, B]).
+      const X = own(zeros([T * B, ...shape], { device }));
+      const Y = own(zeros([T * B], { dtype: 'i32', device }));
+      const Xv = own(X.reshape([T, B, ...shape]));
+      const Yv = own(Y.reshape([T, B]));
+      const D = own(zeros([T, B, data.classes], { device }));
+      const batcher = resident ? own(new ResidentBatcher(resident.train, T * B, device)) : null;
+      return { resident, X, Y, Xv, Yv, D, batcher };
+    } catch (e) {
+      release();
+      throw e;
+    }
+  })();
   const xb = batcher ? null : new Float32Array(T * B * size);
   const augmented = augment ? new Float32Array(B * size) : null;
   const yb = batcher ? null : new Int32Array(T * B);
@@ -134,8 +150,6 @@ export function trainBatched(model: BatchedMlp, optimizer: Optimizer, data: Prep
     }
     return { stoppedAt: opts.endIteration };
   } finally {
-    for (const t of [Xv, Yv, X, Y, D] as Tensor[]) t.dispose();
-    batcher?.dispose();
-    ownResident?.dispose();
+    release();
   }
 }

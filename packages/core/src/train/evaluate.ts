@@ -17,8 +17,11 @@ export interface EvaluateOptions {
   resident?: ResidentSplit | undefined;
 }
 
-export function evaluate(model: Model, split: Split, exampleShape: number[], opts: EvaluateOptions = {}): EvalResult {
+/** `options` may also be a batch size (the earlier signature). */
+export function evaluate(model: Model, split: Split, exampleShape: number[], options: EvaluateOptions | number = {}): EvalResult {
+  const opts: EvaluateOptions = typeof options === 'number' ? { batch: options } : options;
   const batch = opts.batch ?? 1000;
+  if (!(Number.isInteger(batch) && batch >= 1)) throw new Error(`evaluate: batch must be an integer >= 1, got ${batch}`);
   if (split.count === 0) return { loss: NaN, accuracy: NaN, count: 0 };
   const size = exampleShape.reduce((a, b) => a * b, 1);
   let lossSum = 0;

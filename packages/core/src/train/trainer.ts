@@ -74,17 +74,35 @@ export function train(model: Model, optimizer: Optimizer, data: PreparedData, h:
   const xb = new Float32Array(B * size);
   const augmented = h.dataset.augment ? new Float32Array(B * size) : null;
   const yb = new Int32Array(B);
-  const X = fromArray(xb, [B, ...data.exampleShape], { device });
-  const Y = fromArray(yb, [B], { device });
-  const D = zeros([B, data.classes], { device });
-  // Resident data: the caller's copy, or one made for this call.
-  const wantResident = opts.resident !== undefined || (opts.residentData ?? device === 'cuda');
-  const ownResident = wantResident && !opts.resident ? new ResidentData(data, device) : null;
-  const resident = wantResident ? (opts.resident ?? ownResident) : null;
-  if (resident && (resident.data !== data || resident.device !== device)) throw new Error('train: the resident data belongs to another data set or device');
-  const batcher = resident ? new ResidentBatcher(resident.train, B, device) : null;
-  // Device-side augmentation: the gathered batch, then flip + translate into X with the draws in P.
-  const deviceAug = batcher && augmented ? { raw: zeros([B, ...data.exampleShape], { device }), P: zeros([B, 3], { dtype: 'i32', device }) } : null;
+  // Native buffers of this call, released in reverse order at the end, or at once if a later allocation fails.
+  const owned: Array<{ dispose(): void }> = [];
+  const own = <T extends { dispose(): void }>(t: T): T => {
+    owned.push(t);
+    return t;
+  };
+  const release = () => {
+    for (const o of owned.splice(0).reverse()) o.dispose();
+  };
+  if (opts.resident && (opts.resident.data !== data || opts.resident.device !== device)) throw new Error('train: the resident data belongs to another data set or device');
+  const { X, Y, D, batcher, deviceAug, resident } = (() => {
+    try {
+      const X = own(fromArray(xb, [B, ...data.exampleShape], { device }));
+      const Y = own(fromArray(yb, [B], { device }));
+      const D = own(zeros([B, data.classes], { device }));
+      // Resident data: the caller's copy (not ours to dispose), or one made for this call.
+      const wantResident = opts.resident !== undefined || (opts.residentData ?? device === 'cuda');
+      const resident = wantResident ? (opts.resident ?? own(new ResidentData(data, device))) : null;
+      const batcher = resident ? own(new ResidentBatcher(resident.train, B, device)) : null;
+      // Device-side augmentation: the gathered batch, then flip + translate into X with the draws in P.
+      const deviceAug = batcher && augmented
+        ? { raw: own(zeros([B, ...data.exampleShape], { device })), P: own(zeros([B, 3], { dtype: 'i32', device })) }
+        : null;
+      return { X, Y, D, batcher, deviceAug, resident };
+    } catch (e) {
+      release();
+      throw e;
+    }
+  })();
   let order: Int32Array | null = null;
   let orderEpoch = -1;
   let trainLossSum = opts.accum?.lossSum ?? 0;
@@ -158,12 +176,6 @@ export function train(model: Model, optimizer: Optimizer, data: PreparedData, h:
     }
     return { stoppedAt: opts.endIteration };
   } finally {
-    (X as Tensor).dispose();
-    (Y as Tensor).dispose();
-    D.dispose();
-    batcher?.dispose();
-    deviceAug?.raw.dispose();
-    deviceAug?.P.dispose();
-    ownResident?.dispose();
+    release();
   }
 }

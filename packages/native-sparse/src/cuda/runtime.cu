@@ -49,7 +49,7 @@ void finish(const char* op) {
 namespace {
 // Scratch memory comes from the device's default pool (cudaMallocAsync). Its release threshold is 0 by
 // default, so every stream synchronize — once per op — would hand the pool's memory back to the driver and
-// the next op would map it again. Keep it cached instead. Best effort: a device without memory pools
+// the next op would map it again. Keep (up to a bound) cached instead. Best effort: a device without memory pools
 // reports the error at the first cudaMallocAsync, where it belongs.
 void keep_pool_memory() {
   int dev = 0;
@@ -58,7 +58,9 @@ void keep_pool_memory() {
     cudaGetLastError();
     return;
   }
-  uint64_t threshold = UINT64_MAX;
+  // Keep up to 1 GiB cached across synchronizes; larger transient scratch (split-K partials, the sort buffers
+  // of a 25M-weight selection) goes back to the driver, where cudaMalloc of tensors can use it.
+  uint64_t threshold = uint64_t{1} << 30;
   if (cudaMemPoolSetAttribute(pool, cudaMemPoolAttrReleaseThreshold, &threshold) != cudaSuccess) cudaGetLastError();
 }
 }  // namespace
