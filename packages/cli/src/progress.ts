@@ -59,7 +59,7 @@ export function lotteryReporter(mode: OutputMode, label = 'lottery'): (e: Lotter
         bar?.stop();
         bar = null;
         log(e.checkpointed === false
-          ? `stopped at trial ${e.trial} level ${e.level} iteration ${e.iteration}; batched trials keep no mid-level checkpoint — run the same command to restart this level`
+          ? `stopped at trial ${e.trial} level ${e.level} iteration ${e.iteration}, before training anything to checkpoint — run the same command to resume`
           : `stopped at trial ${e.trial} level ${e.level} iteration ${e.iteration}; checkpoint written — run the same command to resume`);
         break;
       default:

@@ -2,9 +2,9 @@
 // T = 1, 3 and 5 trials of a small MLP, every trial's metrics, masks, initial and final weights are identical
 // — bit for bit: on the CPU the batched kernels run each trial's arithmetic exactly as a solo call does, and
 // the data order, learning rates, evaluation points and pruning are the solo run's. Also: rewinding, one-shot,
-// level-granular resume (batched after batched, and batched finishing a sequential run), and the models that
-// cannot be batched.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+// resume from mid-level checkpoints (batched or trial by trial after a batched stop, batched after a sequential
+// stop: one checkpoint format), and the models that cannot be batched.
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -117,33 +117,70 @@ describe('batched trials give the trial-by-trial results', () => {
   }, 240_000);
 });
 
-describe('batched trials resume per level', () => {
+describe('batched trials resume from mid-level checkpoints', () => {
   const h = parseHparams(base(3));
-  const stopIn = (level: number) => {
-    const ac = new AbortController();
-    return {
-      signal: ac.signal,
-      onEvent: (e: LotteryEvent) => { if (e.type === 'metrics' && e.level === level && e.rows[0]!.iteration === 40) ac.abort(); },
-    };
-  };
+  const ck = (dir: string, t: number, level: number) => join(dir, `trial_${t}`, `level_${level}`, 'checkpoint.json');
+  const ckIteration = (dir: string, t: number, level: number) => (JSON.parse(readFileSync(ck(dir, t, level), 'utf8')) as { iteration: number }).iteration;
+  const resumeFroms = (events: LotteryEvent[], level: number) =>
+    events.flatMap((e) => (e.type === 'level-start' && e.level === level ? [[e.trial, e.resumeFrom]] : []));
+  /** Trial 1's level 1 checkpoint files as the batched stop wrote them. */
+  const batchedCk = new Map<string, Buffer>();
+  let straightDir = '';
+  let straight: LevelSummary[] = [];
 
-  it('a batched level stopped midway restarts for every trial and ends with the uninterrupted result', async () => {
-    const root = join(tmp, 'resume-batched');
-    const stopped = await runLottery(h, { root, data, batchTrials: true, ...stopIn(1) });
-    expect(stopped.complete).toBe(false);
-    expect(stopped.summaries.map((s) => s.level)).toEqual([0, 0, 0]);
-    const events: LotteryEvent[] = [];
-    const resumed = await runLottery(h, { root, data, batchTrials: true, onEvent: (e) => events.push(e) });
-    expect(resumed.complete).toBe(true);
-    expect(events.filter((e) => e.type === 'level-skip')).toHaveLength(3);
-    const starts = events.filter((e) => e.type === 'level-start' && e.level === 1);
-    expect(starts.map((e) => e.type === 'level-start' && e.resumeFrom)).toEqual([0, 0, 0]);  // restarted, not resumed
-    const straight = await runLottery(h, { root: join(tmp, 'resume-straight'), data, batchTrials: true });
-    expect(resumed.summaries).toEqual(straight.summaries);
-    expectSameStore(straight.dir, resumed.dir);
+  beforeAll(async () => {
+    const r = await runLottery(h, { root: join(tmp, 'resume-straight'), data, batchTrials: true });
+    straightDir = r.dir;
+    straight = r.summaries;
   }, 240_000);
 
-  it('a sequential run stopped inside trial 1 is finished by a batched run with the sequential result', async () => {
+  it('a batched level stopped at iteration 40 of 60 leaves every trial a checkpoint (also every checkpointEvery)', async () => {
+    const root = join(tmp, 'resume-batched');
+    const ac = new AbortController();
+    let dir = '';
+    let periodic: number[] = [];
+    const events: LotteryEvent[] = [];
+    const stopped = await runLottery(h, {
+      root, data, batchTrials: true, checkpointEvery: 20, signal: ac.signal,
+      onEvent: (e) => {
+        events.push(e);
+        if (e.type === 'run') dir = e.dir;
+        if (e.type === 'metrics' && e.level === 1 && e.trial === 2 && e.rows[0]!.iteration === 40) {
+          periodic = [0, 1, 2].map((t) => ckIteration(dir, t, 1));  // the interval's checkpoint, before the stop
+          ac.abort();
+        }
+      },
+    });
+    expect(stopped.complete).toBe(false);
+    expect(stopped.summaries.map((s) => s.level)).toEqual([0, 0, 0]);
+    expect(periodic).toEqual([20, 20, 20]);
+    expect(events.filter((e) => e.type === 'stopped').map((e) => e.type === 'stopped' && [e.trial, e.iteration, e.checkpointed]))
+      .toEqual([[0, 40, true], [1, 40, true], [2, 40, true]]);
+    for (const t of [0, 1, 2]) expect(ckIteration(stopped.dir, t, 1)).toBe(40);
+    for (const f of ['checkpoint.json', 'checkpoint.safetensors']) batchedCk.set(f, readFileSync(join(stopped.dir, 'trial_1', 'level_1', f)));
+    cpSync(root, join(tmp, 'resume-batched-copy'), { recursive: true });
+  }, 240_000);
+
+  it('resumed batched, it continues every trial from iteration 40 and ends with the uninterrupted store', async () => {
+    const events: LotteryEvent[] = [];
+    const resumed = await runLottery(h, { root: join(tmp, 'resume-batched'), data, batchTrials: true, onEvent: (e) => events.push(e) });
+    expect(resumed.complete).toBe(true);
+    expect(events.filter((e) => e.type === 'level-skip')).toHaveLength(3);
+    expect(resumeFroms(events, 1)).toEqual([[0, 40], [1, 40], [2, 40]]);
+    expect(resumed.summaries).toEqual(straight);
+    expectSameStore(straightDir, resumed.dir);
+  }, 240_000);
+
+  it('resumed trial by trial, the batched checkpoints give the same store', async () => {
+    const events: LotteryEvent[] = [];
+    const resumed = await runLottery(h, { root: join(tmp, 'resume-batched-copy'), data, onEvent: (e) => events.push(e) });
+    expect(resumed.complete).toBe(true);
+    expect(resumeFroms(events, 1)).toEqual([[0, 40], [1, 40], [2, 40]]);
+    expect(resumed.summaries).toEqual(straight);
+    expectSameStore(straightDir, resumed.dir);
+  }, 240_000);
+
+  it('a sequential run stopped inside trial 1 is finished batched: trial 1 keeps its checkpoint, same store', async () => {
     const root = join(tmp, 'resume-mixed');
     const ac = new AbortController();
     const stopped = await runLottery(h, {
@@ -151,14 +188,19 @@ describe('batched trials resume per level', () => {
       onEvent: (e) => { if (e.type === 'metrics' && e.trial === 1 && e.level === 1 && e.rows[0]!.iteration === 40) ac.abort(); },
     });
     expect(stopped.complete).toBe(false);
+    // The same state written by either path: trial 1's checkpoint at 40 equals the batched run's, byte for byte.
+    expect(batchedCk.size).toBe(2);
+    for (const [f, a] of batchedCk) expect(readFileSync(join(stopped.dir, 'trial_1', 'level_1', f)).equals(a), f).toBe(true);
     const events: LotteryEvent[] = [];
     const finished = await runLottery(h, { root, data, batchTrials: true, onEvent: (e) => events.push(e) });
     expect(finished.complete).toBe(true);
-    // Trial 0 was done; trial 1 restarts level 1 beside trial 2 (its stale checkpoint is superseded).
     expect(events.filter((e) => e.type === 'level-skip').map((e) => e.type === 'level-skip' && [e.trial, e.level])).toEqual([[0, 0], [1, 0], [0, 1], [0, 2]]);
-    const straight = await runLottery(h, { root: join(tmp, 'mixed-straight'), data });
-    expect(finished.summaries).toEqual(straight.summaries);
-    expectSameStore(straight.dir, finished.dir);
+    // Trial 1 resumes level 1 from its checkpoint (a batch of its own), trial 2 starts it.
+    expect(resumeFroms(events, 1)).toEqual([[1, 40], [2, 0]]);
+    const sequential = await runLottery(h, { root: join(tmp, 'mixed-straight'), data });
+    expect(finished.summaries).toEqual(sequential.summaries);
+    expectSameStore(sequential.dir, finished.dir);
+    expectSameStore(straightDir, finished.dir);
   }, 240_000);
 });
 

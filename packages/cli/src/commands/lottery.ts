@@ -21,8 +21,8 @@ export function lotteryCommand(mode: Mode): Command {
   cmd.addOption(new Option('--batch-trials',
     'train all --trials of a level together in one batched pass (weights stacked along a trial axis): the same per-trial '
     + 'results and store as trial by trial, far fewer kernel calls (the GPU speed-up). Fully connected models only '
-    + '(lenet-300-100, mlp-…; convolutional models are not batched yet), no dropout. Resume restarts an interrupted level '
-    + '(no mid-level checkpoints)'));
+    + '(lenet-300-100, mlp-…; convolutional models are not batched yet), no dropout. Checkpoints are per trial in the '
+    + 'trial-by-trial format: either mode resumes the other\'s interrupted runs'));
   addCommonOptions(cmd);
   addHparamOptions(cmd);
   cmd.action(async (opts: CommonOptions & { preset?: string; checkpointEvery?: number; batchTrials?: boolean } & Record<string, unknown>) => {

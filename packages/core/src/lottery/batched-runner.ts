@@ -6,9 +6,9 @@
 // dirs, masks, init/final safetensors, metrics.csv, summary.json) is the one the sequential path writes, and
 // either path resumes the other's runs.
 //
-// Resume is level-granular: a level stopped midway keeps no checkpoint and restarts, for the trials that had
-// not finished it, from its stored masks and reset point (the same result as an uninterrupted run).
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+// Resume is exact: a level stopped midway (signal, or every `ckEvery` iterations) leaves each trial's checkpoint
+// in the trial-by-trial format (lottery/checkpoint.ts), and a resumed level continues from it, batched or not.
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Device } from '@lth/native-sparse';
 import type { PreparedData } from '../data/prepare.js';
@@ -18,11 +18,14 @@ import { createModel, initialize } from '../models/registry.js';
 import type { Model } from '../models/types.js';
 import { density } from '../prune/strategy.js';
 import { writeJsonAtomic } from '../store/atomic.js';
+import type { NamedArray } from '../store/safetensors.js';
 import { isLevelDone, levelDir, trialDir, writeMetricsCsv } from '../store/layout.js';
 import { trainBatched } from '../train/batched-trainer.js';
 import type { MetricRow } from '../train/metrics.js';
+import type { TrainAccumulators } from '../train/trainer.js';
 import { Optimizer } from '../train/optimizer.js';
 import type { ResidentData } from '../train/resident.js';
+import { checkpointTensorsFile, readCheckpoint, readCheckpointMeta, removeCheckpoint, writeCheckpoint } from './checkpoint.js';
 import { prepareLevelMasks, runLevels, summarize } from './level.js';
 import type { LevelSummary, LotteryOptions, LotteryResult } from './runner.js';
 import { applyMasks, loadWeights, saveWeights } from './weights.js';
@@ -38,6 +41,8 @@ export interface BatchedRun {
   end: number;
   /** The reset point (0: the initialisation). */
   rewindAt: number;
+  /** Checkpoint interval in iterations. */
+  ckEvery: number;
   resident: ResidentData | null;
 }
 
@@ -83,28 +88,78 @@ export function runLotteryBatched(r: BatchedRun): LotteryResult {
 }
 
 /**
- * Train `level` for `trials` together and store each trial's level; null when stopped by the signal (nothing
- * of the level is stored then but its masks and init, which a restart reproduces).
+ * Train `level` for the pending `trials` and store each trial's level; null when stopped by the signal (each
+ * trial then keeps a checkpoint, in the trial-by-trial format). Trials resume from their checkpoints: the trials
+ * are grouped by where they stand — no checkpoint (the level's start), or a checkpoint at iteration i — and each
+ * group trains batched from there, so no checkpoint is ever discarded (a group of one is exactly the sequential
+ * resume). Usually there is one group; several arise when a sequential run stopped inside a trial.
  */
 function trainLevelBatched(r: BatchedRun, solo: Model, level: number, prev: number | null, trials: number[]): LevelSummary[] | null {
+  const groups = new Map<string, number[]>();
+  for (const t of trials) {
+    const meta = readCheckpointMeta(levelDir(r.dir, t, level));
+    const key = meta ? `${meta.iteration}/${meta.step}/${meta.accum.seen}` : 'start';
+    groups.set(key, [...(groups.get(key) ?? []), t]);
+  }
+  const out: LevelSummary[] = [];
+  for (const group of groups.values()) {
+    const done = trainGroup(r, solo, level, prev, group);
+    if (!done) return null;
+    out.push(...done);
+  }
+  return out;
+}
+
+/** Train `level` for `trials`, which all start at the level's start or all resume from checkpoints at one iteration. */
+function trainGroup(r: BatchedRun, solo: Model, level: number, prev: number | null, trials: number[]): LevelSummary[] | null {
   const { h, opts, dir, hash, data, end } = r;
   const emit = opts.onEvent;
   const levelStart = level === 0 ? 0 : r.rewindAt;
+  const cks = trials.map((t) => readCheckpoint(levelDir(dir, t, level)));
+  const first = cks[0] ?? null;
+  const start = first ? first.meta.iteration : levelStart;
   const batched = createBatchedModel(h, data.exampleShape, data.classes, trials.length, r.device);
   const optimizer = new Optimizer(batched.params, h.training);
   try {
-    // Per trial, as trainLevel starts a level: masks, the reset weights masked, stored as the level's init.
+    // Per trial, as trainLevel starts a level: masks, then the checkpoint's weights, or the reset weights masked
+    // (stored as the level's init).
     trials.forEach((t, i) => {
+      const ldir = levelDir(dir, t, level);
       prepareLevelMasks(solo, h, dir, t, level, prev, opts.oneShot ?? false);
-      loadWeights(level === 0 ? join(trialDir(dir, t), 'init.safetensors') : resetFile(r, t), solo);
-      applyMasks(solo.params);
-      saveWeights(join(levelDir(dir, t, level), 'init.safetensors'), solo, { hash, level: String(level) });
+      if (cks[i]) {
+        loadWeights(checkpointTensorsFile(ldir), solo);
+      } else {
+        loadWeights(level === 0 ? join(trialDir(dir, t), 'init.safetensors') : resetFile(r, t), solo);
+        applyMasks(solo.params);
+        saveWeights(join(ldir, 'init.safetensors'), solo, { hash, level: String(level) });
+      }
       batched.copyTrialFrom(i, solo);
-      emit?.({ type: 'level-start', trial: t, level, density: density(solo.params).density, resumeFrom: levelStart });
+      emit?.({ type: 'level-start', trial: t, level, density: density(solo.params).density, resumeFrom: start });
     });
-    const rows: MetricRow[][] = trials.map(() => []);
+    if (first) optimizer.load(first.meta.step, stackSlots(optimizer, cks.map((c) => c!.tensors), trials));
+    const rows: MetricRow[][] = cks.map((c) => (c ? [...c.meta.rows] : []));
+    // Each trial's checkpoint: its slice of the stacked parameters and optimizer state, named and shaped as the
+    // solo model's (batched models have no buffers), with its accumulators and rows.
+    const checkpoint = (iteration: number, accums: TrainAccumulators[]) => {
+      const opt = optimizer.state();
+      const stacked = [
+        ...batched.params.map((p) => ({ name: p.name, value: p.value })),
+        ...Object.entries(opt.tensors).map(([name, value]) => ({ name, value })),
+      ].map(({ name, value }) => ({ name, shape: value.shape.slice(1), data: value.download() }));
+      trials.forEach((t, i) => {
+        const tensors: Record<string, NamedArray> = {};
+        for (const s of stacked) {
+          const n = s.data.length / trials.length;
+          tensors[s.name] = { shape: s.shape, data: s.data.slice(i * n, (i + 1) * n) };
+        }
+        writeCheckpoint(levelDir(dir, t, level), tensors, { iteration, step: opt.step, accum: accums[i]!, rows: rows[i]! });
+      });
+    };
     const { stoppedAt } = trainBatched(batched, optimizer, data, h, {
-      startIteration: levelStart, endIteration: end, dataSeeds: trials.map((t) => h.training.dataOrderSeed || seedOf(h, t)),
+      startIteration: start, endIteration: end, dataSeeds: trials.map((t) => h.training.dataOrderSeed || seedOf(h, t)),
+      ...(first ? { accums: cks.map((c) => c!.meta.accum) } : {}),
+      checkpointEvery: r.ckEvery,
+      onCheckpoint: checkpoint,
       onMetrics: (i, rs) => {
         rows[i]!.push(...rs);
         emit?.({ type: 'metrics', trial: trials[i]!, level, rows: rs });
@@ -123,7 +178,7 @@ function trainLevelBatched(r: BatchedRun, solo: Model, level: number, prev: numb
       ...(r.resident ? { resident: r.resident } : { residentData: false }),
     });
     if (stoppedAt < end) {
-      for (const t of trials) emit?.({ type: 'stopped', trial: t, level, iteration: stoppedAt, checkpointed: false });
+      for (const t of trials) emit?.({ type: 'stopped', trial: t, level, iteration: stoppedAt, checkpointed: stoppedAt > start });
       return null;
     }
     return trials.map((t, i) => {
@@ -134,9 +189,7 @@ function trainLevelBatched(r: BatchedRun, solo: Model, level: number, prev: numb
       const summary = summarize(t, level, solo, rows[i]!, levelStart, end, hash);
       writeJsonAtomic(join(ldir, 'hparams.json'), h);
       writeJsonAtomic(join(ldir, 'summary.json'), summary);
-      // A checkpoint left by an interrupted trial-by-trial run of this level is superseded.
-      rmSync(join(ldir, 'checkpoint.safetensors'), { force: true });
-      rmSync(join(ldir, 'checkpoint.json'), { force: true });
+      removeCheckpoint(ldir);
       emit?.({ type: 'level-end', trial: t, level, summary });
       return summary;
     });
@@ -144,4 +197,22 @@ function trainLevelBatched(r: BatchedRun, solo: Model, level: number, prev: numb
     optimizer.dispose();
     batched.dispose();
   }
+}
+
+/** The optimizer state of the stacked model from the trials' checkpoints (`<param>.slot<k>`, trial-major). */
+function stackSlots(optimizer: Optimizer, perTrial: Array<Record<string, NamedArray>>, trials: number[]): Record<string, Float32Array> {
+  const out: Record<string, Float32Array> = {};
+  for (const [name, t] of Object.entries(optimizer.state().tensors)) {
+    const shape = t.shape.slice(1);
+    const n = t.numel / perTrial.length;
+    const data = new Float32Array(t.numel);
+    perTrial.forEach((tensors, i) => {
+      const a = tensors[name];
+      if (!a) throw new Error(`the checkpoint of trial ${trials[i]} lacks optimizer state ${name}`);
+      if (a.shape.join(',') !== shape.join(',')) throw new Error(`the checkpoint of trial ${trials[i]}: ${name} has shape [${a.shape}], the model needs [${shape}]`);
+      data.set(a.data as Float32Array, i * n);
+    });
+    out[name] = data;
+  }
+  return out;
 }

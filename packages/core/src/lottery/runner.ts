@@ -1,7 +1,7 @@
 // Iterative magnitude pruning (IMP): train → prune → reset to iteration 0 (or rewind to iteration k) →
 // retrain, for L levels and T trials, with every level stored, skipped when finished and resumed from its
 // last checkpoint when interrupted. Nothing here prints: progress goes out through `onEvent`.
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveDevice, type DeviceRequest } from '@lth/native-sparse';
 import { loadDataset } from '../data/sources.js';
@@ -15,10 +15,10 @@ import type { Model } from '../models/types.js';
 import { density, type Density } from '../prune/strategy.js';
 import { writeJsonAtomic } from '../store/atomic.js';
 import { isLevelDone, levelDir, readMetricsCsv, runDir, trialDir, writeMetricsCsv } from '../store/layout.js';
-import { readSafetensors, writeSafetensors } from '../store/safetensors.js';
 import { Optimizer } from '../train/optimizer.js';
 import { itersPerEpoch, train, type MetricRow, type TrainAccumulators, type TrainProgress } from '../train/trainer.js';
 import { runLotteryBatched } from './batched-runner.js';
+import { checkpointTensorsFile, readCheckpoint, removeCheckpoint, writeCheckpoint } from './checkpoint.js';
 import type { EarlyStop } from './early-stop.js';
 import { prepareLevelMasks, runLevels, summarize } from './level.js';
 import { applyMasks, loadWeights, saveWeights } from './weights.js';
@@ -41,7 +41,7 @@ export type LotteryEvent =
   | { type: 'progress'; trial: number; level: number; progress: TrainProgress }
   | { type: 'metrics'; trial: number; level: number; rows: MetricRow[] }
   | { type: 'level-end'; trial: number; level: number; summary: LevelSummary }
-  | { type: 'stopped'; trial: number; level: number; iteration: number; /** false: the level restarts on resume (batched trials) */ checkpointed?: boolean };
+  | { type: 'stopped'; trial: number; level: number; iteration: number; /** false: stopped before its first iteration, nothing to checkpoint */ checkpointed?: boolean };
 
 export interface LotteryOptions {
   root: string;
@@ -59,8 +59,8 @@ export interface LotteryOptions {
   /**
    * Train all trials of a level together (weights stacked along a trial axis, batched kernels): the same results
    * and store as trial by trial, far fewer kernel calls. Fully connected models only (lenet-300-100, mlp-…),
-   * no dropout; anything else throws ERR_BATCH. Resume is per level: a level stopped midway restarts for the
-   * trials that had not finished it (no mid-level checkpoints).
+   * no dropout; anything else throws ERR_BATCH. A stopped batched level leaves each trial's checkpoint in the
+   * trial-by-trial format, so either path resumes the other's runs.
    */
   batchTrials?: boolean;
 }
@@ -78,13 +78,6 @@ export async function loadPrepared(h: Hparams, dataDir?: string): Promise<Prepar
   return prepare(ds.train, ds.test, {
     validationSize: h.dataset.validationSize, subset: h.dataset.subset, testSubset: h.dataset.testSubset, seed: h.lottery.seed,
   });
-}
-
-interface Checkpoint {
-  iteration: number;
-  step: number;
-  accum: TrainAccumulators;
-  rows: MetricRow[];
 }
 
 /** Run (or resume) an IMP experiment. */
@@ -110,7 +103,7 @@ export async function runLottery(h: Hparams, opts: LotteryOptions): Promise<Lott
   const resident = opts.batchTrials && h.dataset.augment ? null : residentFor(data, device, opts.residentData);
   if (opts.batchTrials) {
     try {
-      return runLotteryBatched({ h, opts, dir, hash, data, device, end, rewindAt, resident });
+      return runLotteryBatched({ h, opts, dir, hash, data, device, end, rewindAt, ckEvery, resident });
     } finally {
       resident?.dispose();
     }
@@ -197,16 +190,14 @@ export interface LevelContext {
  */
 export function trainLevel(c: LevelContext): LevelSummary | null {
   const { model, optimizer, ldir, trial, level } = c;
-  const ckFile = join(ldir, 'checkpoint.safetensors');
-  const ckMeta = join(ldir, 'checkpoint.json');
   let start = c.levelStart;
   let rows: MetricRow[] = [];
   let accum: TrainAccumulators | undefined;
   optimizer.reset();
-  if (existsSync(ckFile) && existsSync(ckMeta)) {
-    const meta = JSON.parse(readFileSync(ckMeta, 'utf8')) as Checkpoint;
-    loadWeights(ckFile, model);
-    const { tensors } = readSafetensors(ckFile);
+  const ck = readCheckpoint(ldir);
+  if (ck) {
+    const { meta, tensors } = ck;
+    loadWeights(checkpointTensorsFile(ldir), model);
     optimizer.load(meta.step, Object.fromEntries(Object.entries(tensors).map(([k, v]) => [k, v.data as Float32Array])));
     start = meta.iteration;
     rows = meta.rows;
@@ -223,8 +214,7 @@ export function trainLevel(c: LevelContext): LevelSummary | null {
     for (const p of model.params) tensors[p.name] = { shape: p.shape, data: p.value.download() };
     for (const b of model.buffers()) tensors[b.name] = { shape: b.value.shape, data: b.value.download() };
     for (const [k, v] of Object.entries(opt.tensors)) tensors[k] = { shape: v.shape, data: v.download() };
-    writeSafetensors(ckFile, tensors);
-    writeJsonAtomic(ckMeta, { iteration, step: opt.step, accum: a, rows } satisfies Checkpoint);
+    writeCheckpoint(ldir, tensors, { iteration, step: opt.step, accum: a, rows });
   };
   const { stoppedAt } = train(model, optimizer, c.data, c.h, {
     startIteration: start, endIteration: c.end, dataSeed: c.dataSeed, accum,
@@ -248,8 +238,7 @@ export function trainLevel(c: LevelContext): LevelSummary | null {
   const summary = summarize(trial, level, model, rows, c.levelStart, c.end, c.hash);
   writeJsonAtomic(join(ldir, 'hparams.json'), c.h);
   writeJsonAtomic(join(ldir, 'summary.json'), summary);
-  rmSync(ckFile, { force: true });
-  rmSync(ckMeta, { force: true });
+  removeCheckpoint(ldir);
   c.onEvent?.({ type: 'level-end', trial, level, summary });
   return summary;
 }

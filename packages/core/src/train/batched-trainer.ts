@@ -3,7 +3,8 @@
 // batches into one stacked input, runs one batched forward/backward and one optimizer step over the stacked
 // parameters, and evaluation runs all trials on each evaluation batch. Trial t sees exactly the batches, the
 // learning rates and the evaluation points train() gives the solo network, so its metrics and weights are the
-// solo run's. Only scalars come back to JS per step. No checkpoints: a stopped level restarts (runner).
+// solo run's. Only scalars come back to JS per step. Checkpoints hand the per-trial train accumulators to the
+// caller (lottery/batched-runner.ts slices the stacked state into per-trial files).
 import { softmaxCrossEntropyBatched, zeros, type Tensor } from '@lth/native-sparse';
 import { augmentBatch } from '../data/augment.js';
 import { epochOrder, type PreparedData } from '../data/prepare.js';
@@ -13,13 +14,18 @@ import { evaluateBatched } from './batched-evaluate.js';
 import type { MetricRow } from './metrics.js';
 import { learningRate, type Optimizer } from './optimizer.js';
 import { ResidentBatcher, ResidentData } from './resident.js';
-import { itersPerEpoch, type TrainProgress } from './trainer.js';
+import { itersPerEpoch, type TrainAccumulators, type TrainProgress } from './trainer.js';
 
 export interface BatchedTrainOptions {
   startIteration: number;
   endIteration: number;
   /** One data-order seed per trial (model.trials of them). */
   dataSeeds: number[];
+  /** Per-trial accumulators restored from checkpoints (all at startIteration, so `seen` is the same). */
+  accums?: TrainAccumulators[];
+  checkpointEvery?: number;
+  /** Called every `checkpointEvery` iterations, and when stopped by `signal`, with the iterations done. */
+  onCheckpoint?: (iteration: number, accums: TrainAccumulators[]) => void;
   /** Evaluation rows of trial index i (every evalEvery iterations and at the end). */
   onMetrics?: (trial: number, rows: MetricRow[]) => void;
   /** Called at the start of every iteration (e.g. to store the rewind point). */
@@ -36,6 +42,9 @@ export interface BatchedTrainOptions {
 export function trainBatched(model: BatchedMlp, optimizer: Optimizer, data: PreparedData, h: Hparams, opts: BatchedTrainOptions): { stoppedAt: number } {
   const T = model.trials;
   if (opts.dataSeeds.length !== T) throw new Error(`trainBatched: ${opts.dataSeeds.length} data seeds for ${T} trials`);
+  if (opts.accums && (opts.accums.length !== T || opts.accums.some((a) => a.seen !== opts.accums![0]!.seen))) {
+    throw new Error(`trainBatched: the ${opts.accums.length} restored accumulators are not ${T} taken at one iteration`);
+  }
   const B = h.dataset.batchSize;
   const shape = data.exampleShape;
   const size = shape.reduce((a, b) => a * b, 1);
@@ -76,9 +85,10 @@ export function trainBatched(model: BatchedMlp, optimizer: Optimizer, data: Prep
   const rows = new Int32Array(T * B);
   const orders: Int32Array[] = new Array<Int32Array>(T);
   let orderEpoch = -1;
-  const lossSum = new Array<number>(T).fill(0);
-  const correct = new Array<number>(T).fill(0);
-  let seen = 0;
+  const lossSum = opts.accums ? opts.accums.map((a) => a.lossSum) : new Array<number>(T).fill(0);
+  const correct = opts.accums ? opts.accums.map((a) => a.correct) : new Array<number>(T).fill(0);
+  let seen = opts.accums?.[0]?.seen ?? 0;
+  const accums = (): TrainAccumulators[] => lossSum.map((l, t) => ({ lossSum: l, correct: correct[t]!, seen }));
   let t0 = performance.now();
   let it0 = opts.startIteration;
 
@@ -104,7 +114,10 @@ export function trainBatched(model: BatchedMlp, optimizer: Optimizer, data: Prep
     let lastEval: TrainProgress['lastEval'];
     if (opts.startIteration === 0 && opts.endIteration > 0) lastEval = emitEval(0);
     for (let it = opts.startIteration; it < opts.endIteration; it++) {
-      if (opts.signal?.aborted) return { stoppedAt: it };
+      if (opts.signal?.aborted) {
+        if (it > opts.startIteration) opts.onCheckpoint?.(it, accums());
+        return { stoppedAt: it };
+      }
       opts.onIteration?.(it);
       const epoch = Math.floor(it / perEpoch);
       if (epoch !== orderEpoch) {
@@ -141,6 +154,7 @@ export function trainBatched(model: BatchedMlp, optimizer: Optimizer, data: Prep
       seen += B;
       const done = it + 1;
       if (done % h.training.evalEvery === 0 || done === opts.endIteration) lastEval = emitEval(done);
+      if (opts.checkpointEvery && done % opts.checkpointEvery === 0 && done < opts.endIteration) opts.onCheckpoint?.(done, accums());
       if (opts.onProgress && (done % 50 === 0 || done === opts.endIteration)) {
         const now = performance.now();
         opts.onProgress({ iteration: done, total: opts.endIteration, examplesPerSecond: ((done - it0) * T * B * 1000) / Math.max(now - t0, 1e-3), ...(lastEval ? { lastEval } : {}) });

@@ -1,0 +1,44 @@
+// A level's mid-training checkpoint (level_k/checkpoint.safetensors + checkpoint.json): the model's weights and
+// buffers, the optimizer's state tensors and step, the train accumulators and the metric rows so far. One format
+// for the trial-by-trial path and the batched one (which writes one per trial, sliced from its stacked state), so
+// either path resumes the other's.
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeJsonAtomic } from '../store/atomic.js';
+import { readSafetensors, writeSafetensors, type NamedArray } from '../store/safetensors.js';
+import type { MetricRow } from '../train/metrics.js';
+import type { TrainAccumulators } from '../train/trainer.js';
+
+export interface Checkpoint {
+  iteration: number;
+  /** The optimizer's step count (iterations since the level's start: the optimizer restarts each level). */
+  step: number;
+  accum: TrainAccumulators;
+  rows: MetricRow[];
+}
+
+export const checkpointTensorsFile = (ldir: string) => join(ldir, 'checkpoint.safetensors');
+const metaFile = (ldir: string) => join(ldir, 'checkpoint.json');
+
+/** The checkpoint's metadata, or null when the level has none (both files are needed). */
+export function readCheckpointMeta(ldir: string): Checkpoint | null {
+  if (!existsSync(checkpointTensorsFile(ldir)) || !existsSync(metaFile(ldir))) return null;
+  return JSON.parse(readFileSync(metaFile(ldir), 'utf8')) as Checkpoint;
+}
+
+/** Metadata and tensors (weights, buffers, `<param>.slot<k>` optimizer state), or null when there is none. */
+export function readCheckpoint(ldir: string): { meta: Checkpoint; tensors: Record<string, NamedArray> } | null {
+  const meta = readCheckpointMeta(ldir);
+  return meta ? { meta, tensors: readSafetensors(checkpointTensorsFile(ldir)).tensors } : null;
+}
+
+/** Tensors first, metadata last: the metadata names the iteration the tensors belong to. */
+export function writeCheckpoint(ldir: string, tensors: Record<string, NamedArray>, meta: Checkpoint): void {
+  writeSafetensors(checkpointTensorsFile(ldir), tensors);
+  writeJsonAtomic(metaFile(ldir), meta);
+}
+
+export function removeCheckpoint(ldir: string): void {
+  rmSync(checkpointTensorsFile(ldir), { force: true });
+  rmSync(metaFile(ldir), { force: true });
+}
