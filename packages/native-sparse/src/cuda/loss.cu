@@ -14,13 +14,14 @@
 #include <cstdint>
 
 #include "common.cuh"
+#include "softmax_ce.cuh"
 
 namespace lth::cuda {
 
 namespace {
 
 constexpr unsigned long long kNoBadRow = ~0ull;
-constexpr int kThreads = 256;
+constexpr int kThreads = ce::kThreads;
 
 // What the op copies back: the summed loss, the correct count and the lowest row with a bad label.
 struct Totals {
@@ -43,59 +44,14 @@ __global__ void check_binary_labels(int64_t B, const float* labels, Totals* t) {
   }
 }
 
-// The first maximum of a row: the larger value, ties to the lower index; idx < 0 means "no value yet".
-// NaN entries are never candidates (the CPU's `row[j] > row[arg]` never picks one), which gives the CPU's
-// answer except when row[0] is NaN, handled by the caller.
-struct ArgMax {
-  float v;
-  int64_t idx;
-};
-
-__device__ __forceinline__ ArgMax better(ArgMax a, ArgMax b) {
-  if (b.idx < 0) return a;
-  if (a.idx < 0) return b;
-  if (b.v > a.v || (b.v == a.v && b.idx < a.idx)) return b;
-  return a;
-}
-
 // One warp per row (grid-stride over rows, uniform within the warp). Writes loss[b], hit[b] and dlogits.
 __global__ void __launch_bounds__(kThreads)
     softmax_ce_rows(int64_t B, int64_t C, const float* logits, const int32_t* labels, float* dlogits,
                     const Totals* t, double* loss, uint8_t* hit) {
   if (t->bad_row != kNoBadRow) return;
-  const int lane = static_cast<int>(threadIdx.x % 32);
   const int64_t warps = static_cast<int64_t>(gridDim.x) * (kThreads / 32);
   for (int64_t b = static_cast<int64_t>(blockIdx.x) * (kThreads / 32) + threadIdx.x / 32; b < B; b += warps) {
-    const float* row = logits + b * C;
-    ArgMax best{0.0f, -1};
-    for (int64_t j = lane; j < C; j += 32) {
-      const float v = row[j];
-      if (v == v) best = better(best, ArgMax{v, j});
-    }
-    for (int off = 16; off > 0; off >>= 1) {
-      ArgMax o;
-      o.v = __shfl_xor_sync(0xffffffffu, best.v, off);
-      o.idx = __shfl_xor_sync(0xffffffffu, best.idx, off);
-      best = better(best, o);
-    }
-    const int64_t arg = (best.idx < 0 || row[0] != row[0]) ? 0 : best.idx;
-    const double m = row[arg];
-    double s = 0.0;
-    for (int64_t j = lane; j < C; j += 32) s += exp(static_cast<double>(row[j]) - m);
-    for (int off = 16; off > 0; off >>= 1) s += __shfl_xor_sync(0xffffffffu, s, off);  // same bits in every lane
-    const double lse = m + log(s);
-    const int32_t label = labels[b];
-    if (dlogits) {
-      const double nb = static_cast<double>(B);
-      for (int64_t j = lane; j < C; j += 32) {
-        const double sm = exp(static_cast<double>(row[j]) - lse);
-        dlogits[b * C + j] = static_cast<float>((sm - (j == label ? 1.0 : 0.0)) / nb);
-      }
-    }
-    if (lane == 0) {
-      loss[b] = lse - static_cast<double>(row[label]);
-      hit[b] = arg == label ? 1 : 0;
-    }
+    ce::softmax_row(logits + b * C, C, labels[b], B, dlogits ? dlogits + b * C : nullptr, loss + b, hit + b);
   }
 }
 
@@ -119,29 +75,8 @@ __global__ void sigmoid_bce_rows(int64_t B, const float* logits, const float* la
 
 // One block: t->loss = Σ loss[b], t->correct = Σ hit[b]; thread k adds rows k, k + 256, … then a fixed tree.
 __global__ void __launch_bounds__(kThreads) sum_rows(int64_t B, const double* loss, const uint8_t* hit, Totals* t) {
-  __shared__ double sl[kThreads];
-  __shared__ unsigned long long sc[kThreads];
   if (t->bad_row != kNoBadRow) return;  // uniform: read by every thread before any barrier
-  double l = 0.0;
-  unsigned long long c = 0;
-  for (int64_t b = threadIdx.x; b < B; b += kThreads) {
-    l += loss[b];
-    c += hit[b];
-  }
-  sl[threadIdx.x] = l;
-  sc[threadIdx.x] = c;
-  __syncthreads();
-  for (int half = kThreads / 2; half > 0; half >>= 1) {
-    if (static_cast<int>(threadIdx.x) < half) {
-      sl[threadIdx.x] += sl[threadIdx.x + half];
-      sc[threadIdx.x] += sc[threadIdx.x + half];
-    }
-    __syncthreads();
-  }
-  if (threadIdx.x == 0) {
-    t->loss = sl[0];
-    t->correct = sc[0];
-  }
+  ce::block_sum(B, loss, hit, &t->loss, &t->correct);
 }
 
 // Scratch for one loss evaluation: the totals (bad_row preset to "none") and per-row loss and hit.

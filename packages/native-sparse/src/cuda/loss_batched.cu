@@ -3,9 +3,8 @@
 // [T,B,C] scaled 1/B per trial, per-trial mean loss and correct count — for all trials in four launches and one
 // wait on the stream (a copy of T totals), instead of T loss calls that wait each.
 //
-// The row and sum kernels repeat loss.cu's arithmetic (one warp per row with the same butterflies; per trial
-// one block adding its B rows with loss.cu's fixed assignment and tree), so trial t gets the bits of
-// softmax_cross_entropy on its slice. A bad label anywhere stops every output (the label check runs first and
+// The row and sum kernels use loss.cu's device code (softmax_ce.cuh: one warp per row, per trial one block
+// adding its B rows in a fixed order), so trial t gets the bits of softmax_cross_entropy on its slice. A bad label anywhere stops every output (the label check runs first and
 // the later kernels read its flag), and the lowest (trial, row) is reported, as on the CPU.
 #include <cmath>
 #include <cstdint>
@@ -13,13 +12,14 @@
 #include <vector>
 
 #include "common.cuh"
+#include "softmax_ce.cuh"
 
 namespace lth::cuda {
 
 namespace {
 
 constexpr unsigned long long kNoBadLabel = ~0ull;
-constexpr int kThreads = 256;
+constexpr int kThreads = ce::kThreads;
 
 struct TrialTotals {
   double loss;
@@ -36,88 +36,25 @@ __global__ void check_labels_batched(int64_t n, int64_t B, int64_t C, const int3
   }
 }
 
-// The first maximum of a row, as in loss.cu: ties to the lower index, NaN never a candidate.
-struct ArgMax {
-  float v;
-  int64_t idx;
-};
-
-__device__ __forceinline__ ArgMax better(ArgMax a, ArgMax b) {
-  if (b.idx < 0) return a;
-  if (a.idx < 0) return b;
-  if (b.v > a.v || (b.v == a.v && b.idx < a.idx)) return b;
-  return a;
-}
-
 // One warp per row r of the T·B rows (trial r / B). Writes loss[r], hit[r] and the row of dlogits.
 __global__ void __launch_bounds__(kThreads)
     softmax_ce_rows_batched(int64_t rows, int64_t B, int64_t C, const float* logits, const int32_t* labels,
                             int64_t stride, float* dlogits, const unsigned long long* bad, double* loss,
                             uint8_t* hit) {
   if (*bad != kNoBadLabel) return;
-  const int lane = static_cast<int>(threadIdx.x % 32);
   const int64_t warps = static_cast<int64_t>(gridDim.x) * (kThreads / 32);
   for (int64_t r = static_cast<int64_t>(blockIdx.x) * (kThreads / 32) + threadIdx.x / 32; r < rows; r += warps) {
     const int64_t t = r / B, b = r - t * B;
-    const float* row = logits + r * C;
-    ArgMax best{0.0f, -1};
-    for (int64_t j = lane; j < C; j += 32) {
-      const float v = row[j];
-      if (v == v) best = better(best, ArgMax{v, j});
-    }
-    for (int off = 16; off > 0; off >>= 1) {
-      ArgMax o;
-      o.v = __shfl_xor_sync(0xffffffffu, best.v, off);
-      o.idx = __shfl_xor_sync(0xffffffffu, best.idx, off);
-      best = better(best, o);
-    }
-    const int64_t arg = (best.idx < 0 || row[0] != row[0]) ? 0 : best.idx;
-    const double m = row[arg];
-    double s = 0.0;
-    for (int64_t j = lane; j < C; j += 32) s += exp(static_cast<double>(row[j]) - m);
-    for (int off = 16; off > 0; off >>= 1) s += __shfl_xor_sync(0xffffffffu, s, off);  // same bits in every lane
-    const double lse = m + log(s);
-    const int32_t label = labels[t * stride + b];
-    if (dlogits) {
-      const double nb = static_cast<double>(B);
-      for (int64_t j = lane; j < C; j += 32) {
-        const double sm = exp(static_cast<double>(row[j]) - lse);
-        dlogits[r * C + j] = static_cast<float>((sm - (j == label ? 1.0 : 0.0)) / nb);
-      }
-    }
-    if (lane == 0) {
-      loss[r] = lse - static_cast<double>(row[label]);
-      hit[r] = arg == label ? 1 : 0;
-    }
+    ce::softmax_row(logits + r * C, C, labels[t * stride + b], B, dlogits ? dlogits + r * C : nullptr, loss + r, hit + r);
   }
 }
 
 // Block t: totals[t] = Σ of trial t's B rows; thread k adds rows k, k + 256, … then a fixed tree (loss.cu's sum).
 __global__ void __launch_bounds__(kThreads)
     sum_trials(int64_t B, const double* loss, const uint8_t* hit, const unsigned long long* bad, TrialTotals* totals) {
-  __shared__ double sl[kThreads];
-  __shared__ unsigned long long sc[kThreads];
   if (*bad != kNoBadLabel) return;  // uniform: read by every thread before any barrier
   const int64_t t = blockIdx.x;
-  loss += t * B;
-  hit += t * B;
-  double l = 0.0;
-  unsigned long long c = 0;
-  for (int64_t b = threadIdx.x; b < B; b += kThreads) {
-    l += loss[b];
-    c += hit[b];
-  }
-  sl[threadIdx.x] = l;
-  sc[threadIdx.x] = c;
-  __syncthreads();
-  for (int half = kThreads / 2; half > 0; half >>= 1) {
-    if (static_cast<int>(threadIdx.x) < half) {
-      sl[threadIdx.x] += sl[threadIdx.x + half];
-      sc[threadIdx.x] += sc[threadIdx.x + half];
-    }
-    __syncthreads();
-  }
-  if (threadIdx.x == 0) totals[t] = {sl[0], sc[0]};
+  ce::block_sum(B, loss + t * B, hit + t * B, &totals[t].loss, &totals[t].correct);
 }
 
 }  // namespace
