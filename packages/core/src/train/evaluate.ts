@@ -1,5 +1,5 @@
 // Loss and accuracy of a model on a split, in batches, with buffers reused across calls.
-import { softmaxCrossEntropy, zeros, type Tensor } from '@lth/native-sparse';
+import { softmaxCrossEntropy, zeros, type Device, type Tensor } from '@lth/native-sparse';
 import type { Split } from '../data/prepare.js';
 import type { Model } from '../models/types.js';
 import { ResidentBatcher, type ResidentSplit } from './resident.js';
@@ -17,17 +17,16 @@ export interface EvaluateOptions {
   resident?: ResidentSplit | undefined;
 }
 
-/** `options` may also be a batch size (the earlier signature). */
-export function evaluate(model: Model, split: Split, exampleShape: number[], options: EvaluateOptions | number = {}): EvalResult {
-  const opts: EvaluateOptions = typeof options === 'number' ? { batch: options } : options;
+/**
+ * Runs `body` over a split in batches of `opts.batch` examples (the tail smaller), with the batch on `device`:
+ * uploaded from the host, or gathered from the resident copy. One input/label tensor pair per batch size
+ * (at most two: full and tail), reused across batches and freed at the end.
+ */
+export function forEachEvalBatch(split: Split, exampleShape: number[], device: Device, opts: EvaluateOptions,
+  body: (x: Tensor<'f32'>, y: Tensor<'i32'>, n: number) => void): void {
   const batch = opts.batch ?? 1000;
   if (!(Number.isInteger(batch) && batch >= 1)) throw new Error(`evaluate: batch must be an integer >= 1, got ${batch}`);
-  if (split.count === 0) return { loss: NaN, accuracy: NaN, count: 0 };
   const size = exampleShape.reduce((a, b) => a * b, 1);
-  let lossSum = 0;
-  let correct = 0;
-  // One input/label tensor per batch size, reused across batches (at most two sizes: full and the tail).
-  const device = model.params[0]!.value.device;
   const inputs = new Map<number, { x: Tensor<'f32'>; y: Tensor<'i32'>; gather: ResidentBatcher | null }>();
   try {
     for (let start = 0; start < split.count; start += batch) {
@@ -46,9 +45,7 @@ export function evaluate(model: Model, split: Split, exampleShape: number[], opt
         io.x.upload(split.x.subarray(start * size, (start + n) * size));
         io.y.upload(split.y.subarray(start, start + n));
       }
-      const r = softmaxCrossEntropy(model.forward(io.x, false), io.y, { dlogits: false });
-      lossSum += r.loss * n;
-      correct += r.correct;
+      body(io.x, io.y, n);
     }
   } finally {
     for (const io of inputs.values()) {
@@ -57,5 +54,18 @@ export function evaluate(model: Model, split: Split, exampleShape: number[], opt
       io.gather?.dispose();
     }
   }
+}
+
+/** `options` may also be a batch size (the earlier signature). */
+export function evaluate(model: Model, split: Split, exampleShape: number[], options: EvaluateOptions | number = {}): EvalResult {
+  const opts: EvaluateOptions = typeof options === 'number' ? { batch: options } : options;
+  let lossSum = 0;
+  let correct = 0;
+  forEachEvalBatch(split, exampleShape, model.params[0]!.value.device, opts, (x, y, n) => {
+    const r = softmaxCrossEntropy(model.forward(x, false), y, { dlogits: false });
+    lossSum += r.loss * n;
+    correct += r.correct;
+  });
+  if (split.count === 0) return { loss: NaN, accuracy: NaN, count: 0 };
   return { loss: lossSum / split.count, accuracy: correct / split.count, count: split.count };
 }
