@@ -77,3 +77,12 @@ export function prepare(
 export function epochOrder(count: number, seed: number, epoch: number): Int32Array {
   return new Random(seed, `order-${epoch}`).permutation(count);
 }
+
+/** x[k] = split.x row rows[k] (`size` values each), y[k] = its label: a batch assembled on the host. */
+export function copyRows(split: Split, rows: ArrayLike<number>, size: number, x: Float32Array, y: Int32Array): void {
+  for (let k = 0; k < rows.length; k++) {
+    const src = rows[k]!;
+    x.set(split.x.subarray(src * size, (src + 1) * size), k * size);
+    y[k] = split.y[src]!;
+  }
+}

@@ -5,15 +5,16 @@
 // learning rates and the evaluation points train() gives the solo network, so its metrics and weights are the
 // solo run's. Only scalars come back to JS per step. Checkpoints hand the per-trial train accumulators to the
 // caller (lottery/batched-runner.ts slices the stacked state into per-trial files).
-import { softmaxCrossEntropyBatched, zeros, type Tensor } from '@lth/native-sparse';
+import { softmaxCrossEntropyBatched, zeros } from '@lth/native-sparse';
 import { augmentBatch } from '../data/augment.js';
-import { epochOrder, type PreparedData } from '../data/prepare.js';
+import { copyRows, epochOrder, type PreparedData } from '../data/prepare.js';
 import { toIterations, type Hparams } from '../hparams/schema.js';
 import type { BatchedMlp } from '../models/batched-mlp.js';
 import { evaluateBatched } from './batched-evaluate.js';
 import type { MetricRow } from './metrics.js';
 import { learningRate, type Optimizer } from './optimizer.js';
 import { ResidentBatcher, ResidentData } from './resident.js';
+import { Disposer } from '../util/disposer.js';
 import { itersPerEpoch, type TrainAccumulators, type TrainProgress } from './trainer.js';
 
 export interface BatchedTrainOptions {
@@ -53,32 +54,20 @@ export function trainBatched(model: BatchedMlp, optimizer: Optimizer, data: Prep
   const device = model.params[0]!.value.device;
   const augment = h.dataset.augment;
   if (opts.resident && (opts.resident.data !== data || opts.resident.device !== device)) throw new Error('trainBatched: the resident data belongs to another data set or device');
-  // Native buffers of this call, released in reverse order at the end, or at once if a later allocation fails.
-  const owned: Array<{ dispose(): void }> = [];
-  const own = <T extends { dispose(): void }>(t: T): T => {
-    owned.push(t);
-    return t;
-  };
-  const release = () => {
-    for (const o of owned.splice(0).reverse()) o.dispose();
-  };
-  const { resident, X, Y, Xv, Yv, D, batcher } = (() => {
-    try {
-      const wantResident = !augment && (opts.resident !== undefined || (opts.residentData ?? device === 'cuda'));
-      const resident = wantResident ? (opts.resident ?? own(new ResidentData(data, device))) : null;
-      // The T batches stacked: X [T·B, ...shape] (viewed [T, B, ...shape]), Y [T·B] (viewed [T, B]).
-      const X = own(zeros([T * B, ...shape], { device }));
-      const Y = own(zeros([T * B], { dtype: 'i32', device }));
-      const Xv = own(X.reshape([T, B, ...shape]));
-      const Yv = own(Y.reshape([T, B]));
-      const D = own(zeros([T, B, data.classes], { device }));
-      const batcher = resident ? own(new ResidentBatcher(resident.train, T * B, device)) : null;
-      return { resident, X, Y, Xv, Yv, D, batcher };
-    } catch (e) {
-      release();
-      throw e;
-    }
-  })();
+  // Native buffers of this call, freed at the end (or at once if a later allocation fails).
+  const scope = new Disposer();
+  const { resident, X, Y, Xv, Yv, D, batcher } = scope.build((own) => {
+    const wantResident = !augment && (opts.resident !== undefined || (opts.residentData ?? device === 'cuda'));
+    const resident = wantResident ? (opts.resident ?? own(new ResidentData(data, device))) : null;
+    // The T batches stacked: X [T·B, ...shape] (viewed [T, B, ...shape]), Y [T·B] (viewed [T, B]).
+    const X = own(zeros([T * B, ...shape], { device }));
+    const Y = own(zeros([T * B], { dtype: 'i32', device }));
+    const Xv = own(X.reshape([T, B, ...shape]));
+    const Yv = own(Y.reshape([T, B]));
+    const D = own(zeros([T, B, data.classes], { device }));
+    const batcher = resident ? own(new ResidentBatcher(resident.train, T * B, device)) : null;
+    return { resident, X, Y, Xv, Yv, D, batcher };
+  });
   const xb = batcher ? null : new Float32Array(T * B * size);
   const augmented = augment ? new Float32Array(B * size) : null;
   const yb = batcher ? null : new Int32Array(T * B);
@@ -129,11 +118,7 @@ export function trainBatched(model: BatchedMlp, optimizer: Optimizer, data: Prep
       if (batcher) {
         batcher.fill(rows, X, Y);
       } else {
-        for (let k = 0; k < T * B; k++) {
-          const src = rows[k]!;
-          xb!.set(data.train.x.subarray(src * size, (src + 1) * size), k * size);
-          yb![k] = data.train.y[src]!;
-        }
+        copyRows(data.train, rows, size, xb!, yb!);
         if (augmented) {
           for (let t = 0; t < T; t++) {
             const slice = xb!.subarray(t * B * size, (t + 1) * B * size);
@@ -164,6 +149,6 @@ export function trainBatched(model: BatchedMlp, optimizer: Optimizer, data: Prep
     }
     return { stoppedAt: opts.endIteration };
   } finally {
-    release();
+    scope.dispose();
   }
 }

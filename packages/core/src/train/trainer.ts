@@ -1,12 +1,13 @@
 // The training loop: seeded data order per epoch, schedule, evaluation every N iterations, checkpoints and
 // clean stop. Only scalars (loss, correct count) come back to JS during a step.
-import { flipTranslate, fromArray, softmaxCrossEntropy, zeros, type Tensor } from '@lth/native-sparse';
+import { flipTranslate, fromArray, softmaxCrossEntropy, zeros } from '@lth/native-sparse';
 import { augmentBatch, augmentParams } from '../data/augment.js';
-import { epochOrder, type PreparedData } from '../data/prepare.js';
+import { copyRows, epochOrder, type PreparedData } from '../data/prepare.js';
 import { toIterations, type Hparams } from '../hparams/schema.js';
 import type { Model } from '../models/types.js';
 import { evaluate } from './evaluate.js';
 import { ResidentBatcher, ResidentData } from './resident.js';
+import { Disposer } from '../util/disposer.js';
 import { learningRate, type Optimizer } from './optimizer.js';
 
 export type { MetricRow } from './metrics.js';
@@ -74,35 +75,23 @@ export function train(model: Model, optimizer: Optimizer, data: PreparedData, h:
   const xb = new Float32Array(B * size);
   const augmented = h.dataset.augment ? new Float32Array(B * size) : null;
   const yb = new Int32Array(B);
-  // Native buffers of this call, released in reverse order at the end, or at once if a later allocation fails.
-  const owned: Array<{ dispose(): void }> = [];
-  const own = <T extends { dispose(): void }>(t: T): T => {
-    owned.push(t);
-    return t;
-  };
-  const release = () => {
-    for (const o of owned.splice(0).reverse()) o.dispose();
-  };
+  // Native buffers of this call, freed at the end (or at once if a later allocation fails).
+  const scope = new Disposer();
   if (opts.resident && (opts.resident.data !== data || opts.resident.device !== device)) throw new Error('train: the resident data belongs to another data set or device');
-  const { X, Y, D, batcher, deviceAug, resident } = (() => {
-    try {
-      const X = own(fromArray(xb, [B, ...data.exampleShape], { device }));
-      const Y = own(fromArray(yb, [B], { device }));
-      const D = own(zeros([B, data.classes], { device }));
-      // Resident data: the caller's copy (not ours to dispose), or one made for this call.
-      const wantResident = opts.resident !== undefined || (opts.residentData ?? device === 'cuda');
-      const resident = wantResident ? (opts.resident ?? own(new ResidentData(data, device))) : null;
-      const batcher = resident ? own(new ResidentBatcher(resident.train, B, device)) : null;
-      // Device-side augmentation: the gathered batch, then flip + translate into X with the draws in P.
-      const deviceAug = batcher && augmented
-        ? { raw: own(zeros([B, ...data.exampleShape], { device })), P: own(zeros([B, 3], { dtype: 'i32', device })) }
-        : null;
-      return { X, Y, D, batcher, deviceAug, resident };
-    } catch (e) {
-      release();
-      throw e;
-    }
-  })();
+  const { X, Y, D, batcher, deviceAug, resident } = scope.build((own) => {
+    const X = own(fromArray(xb, [B, ...data.exampleShape], { device }));
+    const Y = own(fromArray(yb, [B], { device }));
+    const D = own(zeros([B, data.classes], { device }));
+    // Resident data: the caller's copy (not ours to dispose), or one made for this call.
+    const wantResident = opts.resident !== undefined || (opts.residentData ?? device === 'cuda');
+    const resident = wantResident ? (opts.resident ?? own(new ResidentData(data, device))) : null;
+    const batcher = resident ? own(new ResidentBatcher(resident.train, B, device)) : null;
+    // Device-side augmentation: the gathered batch, then flip + translate into X with the draws in P.
+    const deviceAug = batcher && augmented
+      ? { raw: own(zeros([B, ...data.exampleShape], { device })), P: own(zeros([B, 3], { dtype: 'i32', device })) }
+      : null;
+    return { X, Y, D, batcher, deviceAug, resident };
+  });
   let order: Int32Array | null = null;
   let orderEpoch = -1;
   let trainLossSum = opts.accum?.lossSum ?? 0;
@@ -148,11 +137,7 @@ export function train(model: Model, optimizer: Optimizer, data: PreparedData, h:
       } else if (batcher) {
         batcher.fill(order!.subarray(base, base + B), X, Y);
       } else {
-        for (let k = 0; k < B; k++) {
-          const src = order![base + k]!;
-          xb.set(data.train.x.subarray(src * size, (src + 1) * size), k * size);
-          yb[k] = data.train.y[src]!;
-        }
+        copyRows(data.train, order!.subarray(base, base + B), size, xb, yb);
         if (augmented) augmentBatch(xb, augmented, B, data.exampleShape, opts.dataSeed, it);
         X.upload(augmented ?? xb);
         Y.upload(yb);
@@ -176,6 +161,6 @@ export function train(model: Model, optimizer: Optimizer, data: PreparedData, h:
     }
     return { stoppedAt: opts.endIteration };
   } finally {
-    release();
+    scope.dispose();
   }
 }
