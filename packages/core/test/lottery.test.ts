@@ -4,8 +4,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadDataset } from '../src/data/sources.js';
-import { prepare, type PreparedData } from '../src/data/prepare.js';
+import type { PreparedData } from '../src/data/prepare.js';
+import { mnistSlice } from './support/mnist-slice.js';
 import { parseHparams, type HparamsInput } from '../src/hparams/schema.js';
 import { runLottery, type LotteryEvent } from '../src/lottery/runner.js';
 import { readSafetensors } from '../src/store/safetensors.js';
@@ -15,9 +15,7 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 let data: PreparedData;
 
 beforeAll(async () => {
-  const ds = await loadDataset('mnist', { offline: true });
-  data = prepare(ds.train, ds.test, { validationSize: 300, subset: 1200, seed: 1 });
-  data.test = { x: data.test.x.subarray(0, 500 * 784), y: data.test.y.subarray(0, 500), count: 500 };
+  data = await mnistSlice({ validationSize: 300, subset: 1200, seed: 1, test: 500 });
 }, 60_000);
 
 const base: HparamsInput = {

@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { capabilities, zeros, type Device } from '@lth/native-sparse';
-import { loadDataset } from '../src/data/sources.js';
-import { prepare, type PreparedData } from '../src/data/prepare.js';
+import type { PreparedData } from '../src/data/prepare.js';
+import { mnistSlice } from './support/mnist-slice.js';
 import { parseHparams } from '../src/hparams/schema.js';
 import { runLottery } from '../src/lottery/runner.js';
 import { createModel, initialize } from '../src/models/registry.js';
@@ -22,9 +22,7 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 let data: PreparedData;
 
 beforeAll(async () => {
-  const ds = await loadDataset('mnist', { offline: true });
-  data = prepare(ds.train, ds.test, { validationSize: 200, subset: 800, seed: 3 });
-  data.test = { x: data.test.x.subarray(0, 700 * 784), y: data.test.y.subarray(0, 700), count: 700 };
+  data = await mnistSlice({ validationSize: 200, subset: 800, seed: 3, test: 700 });
 }, 60_000);
 
 const caps = capabilities();
