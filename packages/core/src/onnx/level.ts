@@ -64,21 +64,23 @@ export function exportLevel(run: string, opts: LevelExportOptions): ExportResult
   const { model, h, hash } = loadTicket(run, opts);
   const d = density(model.params);
   const layers = Object.fromEntries(Object.entries(d.layers).map(([k, v]) => [k, Number(v.density.toFixed(6))]));
+  // Computed once for both formats (the preset lookup hashes every preset).
+  const metadata = {
+    'lth.hash': hash,
+    'lth.preset': presetsOf(hash),
+    'lth.level': String(opts.level),
+    'lth.trial': String(opts.trial ?? 0),
+    'lth.weights': opts.weights ?? 'final',
+    'lth.density': String(Number(d.density.toFixed(6))),
+    'lth.layer_density': JSON.stringify(layers),
+    'lth.model': model.name,
+    'lth.dataset': h.dataset.dataset,
+  };
   const exportAs = (sparse: boolean) => exportOnnx(model, {
     sparse,
     foldBatchNorm: opts.foldBatchNorm ?? false,
     name: `${model.name}_level${opts.level}`,
-    metadata: {
-      'lth.hash': hash,
-      'lth.preset': presetsOf(hash),
-      'lth.level': String(opts.level),
-      'lth.trial': String(opts.trial ?? 0),
-      'lth.weights': opts.weights ?? 'final',
-      'lth.density': String(Number(d.density.toFixed(6))),
-      'lth.layer_density': JSON.stringify(layers),
-      'lth.model': model.name,
-      'lth.dataset': h.dataset.dataset,
-    },
+    metadata,
   });
   const sparse = opts.sparse ?? false;
   const r = exportAs(sparse);
