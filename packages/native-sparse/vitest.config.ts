@@ -7,6 +7,7 @@ export default defineProject({
     exclude: ['test/slow/**'],
     // Native tensors are process-global state (threads, kernel variant): one fork per file keeps files apart.
     pool: 'forks',
-    testTimeout: 120_000,
+    testTimeout: 30 * 60_000, // no wall-clock assumptions (5x slower machines, under load)
+    hookTimeout: 30 * 60_000,
   },
 });
