@@ -51,7 +51,11 @@ const queued = (ids: string[]) => spawnSync('squeue', ['-h', '-o', '%i', '-j', i
 describe('lth submit on Slurm', () => {
   if (unreachable) {
     if (inCi) it('Slurm is reachable in CI (.ci/run starts it)', () => { throw new Error(`no Slurm: ${unreachable}`); });
-    else it.skip(`sweep on Slurm — skipped: no Slurm reachable (${unreachable})`, () => {});
+    else {
+      // The reporter shows only "skipped": say why, where a developer sees it.
+      process.stderr.write(`slurm.test.ts: SKIPPED — no Slurm reachable: ${unreachable}\n`);
+      it.skip(`sweep on Slurm — skipped: no Slurm reachable (${unreachable})`, () => {});
+    }
     return;
   }
   const tmp = mkdtempSync(join(tmpdir(), 'lth-slurm-'));
