@@ -56,8 +56,8 @@ SchedulerType=sched/backfill
 SelectType=select/cons_tres
 SelectTypeParameters=CR_Core
 ReturnToService=2
-# scancel: SIGTERM, then SIGKILL after KillWait seconds.
-KillWait=5
+# scancel: SIGTERM, then SIGKILL after KillWait seconds (a level trains synchronously: only SIGKILL stops it).
+KillWait=1
 SchedulerTimeSlice=5
 $node_line NodeAddr=127.0.0.1 State=UNKNOWN
 PartitionName=debug Nodes=$host Default=YES MaxTime=INFINITE State=UP

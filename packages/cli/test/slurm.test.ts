@@ -66,7 +66,7 @@ describe('lth submit on Slurm', () => {
   });
   // Quickstart (LeNet-300-100, Adam), shortened: levels of a few seconds, checkpoints every 20 iterations.
   const sweep = ['--preset', 'quickstart', '--trials', '2', '--levels', '2', '--subset', '1200', '--validation-size', '300',
-    '--test-subset', '500', '--batch-size', '30', '--steps', '600it', '--eval-every', '20', '--checkpoint-every', '20', '--threads', '1'];
+    '--test-subset', '500', '--batch-size', '30', '--steps', '900it', '--eval-every', '20', '--checkpoint-every', '20', '--threads', '1'];
 
   it('a sweep with a job killed mid-level and resubmitted ends byte for byte equal to a local run', async () => {
     lth(['lottery', ...sweep, '--quiet', '--out', join(tmp, 'local')], tmp);
@@ -83,9 +83,14 @@ describe('lth submit on Slurm', () => {
     expect(readFileSync(join(logs, readdirSync(logs).find((f) => f.endsWith('-run.sbatch'))!), 'utf8'))
       .toContain(`exec ${process.execPath} ${bin} lottery ${sweep.join(' ')} --out ${join(tmp, 'slurm')} --trial "$SLURM_ARRAY_TASK_ID"`);
 
-    // Kill trial 0's job once level 1 has a checkpoint (SIGKILL: nothing gets to clean up, the lock stays).
+    // Kill trial 0's job once level 1 has a checkpoint: scancel, and SIGKILL to its process (pid from the lock).
+    // scancel alone sends SIGTERM, which a synchronously training level cannot act on, and in this container its
+    // SIGKILL after KillWait did not always reach the process; the test needs the job dead mid-level, uncleaned.
     await waitFor('a level-1 checkpoint of trial 0', () => existsSync(join(runDir, 'trial_0', 'level_1', 'checkpoint.json')), 8 * 60_000, logs);
-    run('scancel', ['--signal=KILL', `${id('run')}_0`], tmp);
+    const holder = JSON.parse(readFileSync(join(runDir, 'trial_0', 'lock.json'), 'utf8')) as { pid: number; slurmJob: string };
+    expect(holder.slurmJob).toBe(`${id('run')}_0`);
+    run('scancel', [`${id('run')}_0`], tmp);
+    process.kill(holder.pid, 'SIGKILL');
     const killedAt = readFileSync(join(runDir, 'trial_0', 'level_1', 'checkpoint.json'), 'utf8').match(/"iteration": (\d+)/)?.[1];
     await waitFor('the killed task to leave the queue', () => !queued([`${id('run')}_0`]), 2 * 60_000, logs);
     const log0 = readdirSync(logs).find((f) => f.endsWith(`_${id('run')}_0.out`));
