@@ -10,16 +10,21 @@ import { exportCommand } from './commands/export.js';
 import { benchCommand } from './commands/bench.js';
 import { dataCommand } from './commands/data.js';
 import { reproduceCommand } from './commands/reproduce.js';
+import { statusCommand } from './commands/status.js';
+import { submitCommand } from './commands/submit.js';
 
 const program = new Command('lth')
   .description('lth — find, study and ship winning lottery tickets (Frankle & Carbin) on a native sparse engine')
   .showHelpAfterError('(add --help for usage)')
+  .enablePositionalOptions()
   .exitOverride();
 
 program.addCommand(lotteryCommand('lottery'));
 program.addCommand(lotteryCommand('oneshot'));
 program.addCommand(lotteryCommand('train'));
 program.addCommand(branchCommand());
+program.addCommand(submitCommand());
+program.addCommand(statusCommand());
 program.addCommand(reportCommand());
 program.addCommand(exportCommand());
 program.addCommand(benchCommand());

@@ -32,7 +32,7 @@ describe('lth', () => {
     expect(h.stdout.replace(/\s+/g, ' ')).toMatch(/--fc-rate <value> fraction of remaining fc weights pruned per level \(default: 0\.2\)/);
     expect(lth(['presets']).stdout).toMatch(/lenet .*ICLR 2019/);
     expect(h.stdout.replace(/\s+/g, ' ')).toMatch(/--batch-trials train all --trials of a level together .*convolutional models are not batched yet/);
-  });
+  }, 120_000);
 
   it('--batch-trials gives the trial-by-trial table and store; a convolutional model is a clear error', () => {
     const args = [...tiny, '--trials', '2'];
@@ -60,7 +60,7 @@ describe('lth', () => {
     expect(lth(['lottery', '--no-such-flag']).stderr).toMatch(/unknown option '--no-such-flag'/);
     expect(lth(['lottery', '--preset', 'nope']).stderr).toMatch(/unknown preset 'nope'/);
     expect(lth(['branch', 'reinit', join(tmp, 'missing')]).status).toBe(1);
-  });
+  }, 120_000);
 
   it('data list / verify: where each data set is, and a full check of one', () => {
     const env = { ...process.env, LTH_CACHE_DIR: join(tmp, 'empty-cache'), LTH_DATA_DIR: join(tmp, 'no-such-dir') };
@@ -72,7 +72,7 @@ describe('lth', () => {
     expect(v.status, v.stderr).toBe(0);
     expect(v.stdout).toMatch(/mnist: OK — 60000 training, 10000 test examples .* 980\/1135\/1032/);
     expect(lth(['data', 'verify', 'imagenet']).stderr).toMatch(/value 'imagenet' is invalid.*mnist, fashion-mnist, cifar10/);
-  });
+  }, 120_000);
 
   it('missing data offline: names the files and where to put them', () => {
     const r = spawnSync(process.execPath, [bin, 'lottery', '--dataset', 'fashion-mnist', '--out', join(tmp, 'nodata'), '--quiet'], {
@@ -80,7 +80,7 @@ describe('lth', () => {
     });
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/fashion-mnist not found \(offline\)\. Put train-images-idx3-ubyte\.gz.*in .*empty-cache.*--data-dir/s);
-  });
+  }, 120_000);
 
   it('lottery → branch → re-run skips finished work', () => {
     const out = join(tmp, 'runs');
@@ -159,7 +159,7 @@ describe('lth', () => {
     expect(b.status).toBe(2);
     expect(b.stderr.trim().split('\n')).toHaveLength(1);
     expect(b.stderr).toMatch(/^lth bench: --device cuda cannot run here: /);
-  });
+  }, 120_000);
 
   it('reproduce lenet (tiny budget) prints ticket and control accuracies and the paper\'s claims beside ours', () => {
     const r = lth(['reproduce', 'lenet', '--budget', 'quick', '--trials', '1', '--levels', '2', '--steps', '60it', '--out', join(tmp, 'repro')]);

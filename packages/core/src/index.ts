@@ -18,7 +18,8 @@ export { evaluateBatched } from './train/batched-evaluate.js';
 export { ResidentData, type ResidentSplit } from './train/resident.js';
 export { Optimizer, learningRate } from './train/optimizer.js';
 export { runBranch, branchName, BRANCH_KINDS, type BranchKind, type BranchOptions, type BranchResult } from './lottery/branch.js';
-export { runLottery, trainLevel, loadPrepared, type LotteryEvent, type LotteryOptions, type LotteryResult, type LevelSummary } from './lottery/runner.js';
+export { runLottery, trainLevel, loadPrepared, TrialError, type LotteryEvent, type LotteryOptions, type LotteryResult, type LevelSummary } from './lottery/runner.js';
+export { runLevels } from './lottery/level.js';
 export { earlyStopMinLoss, earlyStopDraft, type EarlyStop } from './lottery/early-stop.js';
 export { readSafetensors, writeSafetensors, encodeSafetensors, decodeSafetensors } from './store/safetensors.js';
 export { readMetricsCsv, runDir, levelDir, trialDir } from './store/layout.js';
@@ -26,3 +27,6 @@ export { l2Distance, distanceToDense, dataOrderDistance, type Distance } from '.
 export { exportOnnx, OPSET, type ExportOptions, type ExportResult } from './onnx/export.js';
 export { exportLevel, loadTicket, verifyOnnx, exampleShape, type LevelExportOptions, type VerifyResult } from './onnx/level.js';
 export * as xor from './xor/index.js';
+export { acquireTrialLock, readLock, lockFile, LockError, STALE_AFTER_MS, type LockOwner, type LockState, type TrialLock } from './store/lock.js';
+export { runStatus, type RunStatus, type LevelStatus, type LevelState } from './lottery/status.js';
+export { writeFileAtomic, writeJsonAtomic } from './store/atomic.js';

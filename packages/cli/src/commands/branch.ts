@@ -3,7 +3,7 @@ import { BRANCH_KINDS, runBranch, type BranchKind } from '@lth/core';
 import { Argument, Command, Option } from 'commander';
 import { lotteryReporter, outputMode } from '../progress.js';
 import { summaryTable } from '../table.js';
-import { addCommonOptions, applyThreads, interruptSignal, positiveInt, type CommonOptions } from './common.js';
+import { addCommonOptions, applyThreads, indexList, interruptSignal, positiveInt, trialOption, type CommonOptions } from './common.js';
 
 export function branchCommand(): Command {
   return addCommonOptions(
@@ -12,18 +12,15 @@ export function branchCommand(): Command {
       .addArgument(new Argument('<kind>', 'control').choices(BRANCH_KINDS))
       .addArgument(new Argument('<run-dir>', 'a run directory written by `lth lottery`'))
       .addOption(new Option('--seed <n>', 'seed offset of the control (different offsets give independent controls)').argParser(positiveInt))
-      .addOption(new Option('--levels <list>', 'comma-separated levels (default: all finished levels except 0)')),
-  ).action(async (kind: BranchKind, runDir: string, opts: CommonOptions & { seed?: number; levels?: string }) => {
+      .addOption(new Option('--levels <list>', 'comma-separated levels (default: all finished levels except 0)').argParser(indexList))
+      .addOption(trialOption()),
+  ).action(async (kind: BranchKind, runDir: string, opts: CommonOptions & { seed?: number; levels?: number[]; trial?: number[] }) => {
     applyThreads(opts);
-    const levels = opts.levels?.split(',').map((s) => {
-      const n = Number(s);
-      if (!Number.isInteger(n) || n < 0) throw new Error(`--levels: '${s}' is not a level number`);
-      return n;
-    });
+    const levels = opts.levels;
     const { signal } = interruptSignal();
     const mode = outputMode(opts);
     const r = await runBranch(runDir, kind, {
-      device: opts.device, ...(opts.seed ? { seed: opts.seed } : {}), ...(levels ? { levels } : {}),
+      device: opts.device, ...(opts.seed ? { seed: opts.seed } : {}), ...(levels ? { levels } : {}), ...(opts.trial ? { trials: opts.trial } : {}),
       ...(opts.dataDir ? { dataDir: opts.dataDir } : {}), onEvent: lotteryReporter(mode, `branch ${kind}`), signal,
     });
     if (!r.complete) process.exitCode = 130;

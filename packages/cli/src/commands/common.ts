@@ -29,6 +29,26 @@ export function positiveInt(v: string): number {
   return n;
 }
 
+/** '0,2,3' → [0, 2, 3]: trial or level numbers (integers >= 0). */
+export function indexList(v: string): number[] {
+  const out = v.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
+  if (out.length === 0 || out.some((n) => !Number.isInteger(n) || n < 0)) {
+    throw new InvalidArgumentError(`expected comma-separated numbers >= 0, got '${v}'`);
+  }
+  return out;
+}
+
+export function nonNegativeInt(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`expected an integer >= 0, got '${v}'`);
+  return n;
+}
+
+/** --trial <list>: the part of a run one (cluster) job does; the run and its store are the whole run's. */
+export const trialOption = () => new Option('--trial <list>',
+  'run only these trials (comma-separated, e.g. 0 or 1,3) of the run; the run directory is the whole run\'s, so jobs '
+  + 'running different trials share it (what `lth submit` jobs do)').argParser(indexList);
+
 export function applyThreads(opts: CommonOptions): void {
   if (opts.threads !== undefined) native.setThreads(opts.threads);
 }

@@ -1,12 +1,23 @@
 // lth lottery | oneshot | train: IMP, one-shot pruning, or dense training only.
-import { resolveHparams, runLottery, type LevelSummary } from '@lth/core';
+import { resolveHparams, runLottery, type Hparams, type LevelSummary } from '@lth/core';
 import { Command, Option } from 'commander';
 import { addHparamOptions, hparamOverrides } from '../flags.js';
 import { lotteryReporter, outputMode } from '../progress.js';
 import { summaryTable } from '../table.js';
-import { addCommonOptions, applyThreads, interruptSignal, positiveInt, type CommonOptions } from './common.js';
+import { addCommonOptions, applyThreads, interruptSignal, nonNegativeInt, positiveInt, trialOption, type CommonOptions } from './common.js';
 
-type Mode = 'lottery' | 'oneshot' | 'train';
+export type Mode = 'lottery' | 'oneshot' | 'train';
+
+export type LotteryFlags = CommonOptions & {
+  preset?: string; checkpointEvery?: number; batchTrials?: boolean; trial?: number[]; untilLevel?: number;
+} & Record<string, unknown>;
+
+/** The hyperparameters a lottery/oneshot/train command line means: preset, then flags. */
+export function lotteryHparams(mode: Mode, opts: LotteryFlags): Hparams {
+  const overrides = hparamOverrides(opts);
+  if (mode === 'train') (overrides as { lottery?: { levels?: number } }).lottery = { ...(overrides.lottery ?? {}), levels: 0 };
+  return resolveHparams(opts.preset, overrides);
+}
 
 const about: Record<Mode, string> = {
   lottery: 'iterative magnitude pruning: train, prune, reset (or rewind), retrain — for --levels levels and --trials trials',
@@ -23,19 +34,20 @@ export function lotteryCommand(mode: Mode): Command {
     + 'results and store as trial by trial, far fewer kernel calls (the GPU speed-up). Fully connected models only '
     + '(lenet-300-100, mlp-…; convolutional models are not batched yet), no dropout. Checkpoints are per trial in the '
     + 'trial-by-trial format: either mode resumes the other\'s interrupted runs'));
+  cmd.addOption(trialOption());
+  cmd.addOption(new Option('--until-level <k>', 'stop after level k (earlier levels are skipped when done): one cluster job per level').argParser(nonNegativeInt));
   addCommonOptions(cmd);
   addHparamOptions(cmd);
-  cmd.action(async (opts: CommonOptions & { preset?: string; checkpointEvery?: number; batchTrials?: boolean } & Record<string, unknown>) => {
+  cmd.action(async (opts: LotteryFlags) => {
     applyThreads(opts);
-    const overrides = hparamOverrides(opts);
-    if (mode === 'train') (overrides as { lottery?: { levels?: number } }).lottery = { ...(overrides.lottery ?? {}), levels: 0 };
-    const h = resolveHparams(opts.preset, overrides);
+    const h = lotteryHparams(mode, opts);
     const { signal } = interruptSignal();
     const mode_ = outputMode(opts);
     const r = await runLottery(h, {
       root: opts.out, device: opts.device, ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
       oneShot: mode === 'oneshot', ...(opts.checkpointEvery ? { checkpointEvery: opts.checkpointEvery } : {}),
-      ...(opts.batchTrials ? { batchTrials: true } : {}), onEvent: lotteryReporter(mode_, mode), signal,
+      ...(opts.batchTrials ? { batchTrials: true } : {}), ...(opts.trial ? { trials: opts.trial } : {}),
+      ...(opts.untilLevel !== undefined ? { untilLevel: opts.untilLevel } : {}), onEvent: lotteryReporter(mode_, mode), signal,
     });
     if (!r.complete) process.exitCode = 130;
     if (mode_ !== 'json') process.stdout.write(`${summaryTable(r.summaries as LevelSummary[])}\nrun: ${r.dir}\n`);

@@ -34,16 +34,29 @@ export function versusDensitySpec(r: RunReport, metric: 'earlyStopAccuracy' | 'e
   } as TopLevelSpec;
 }
 
-/** Test accuracy vs training iteration for a few levels of trial 0 (Figure 2 style). */
+/**
+ * The trial the per-trial figures show: the lowest one with the dense level done — trial 0 of a finished run;
+ * in a partial run (jobs still going) whichever trial got there first.
+ */
+export function shownTrial(ticket: RunReport['series'][number]): number {
+  const dense = ticket.summaries.filter((s) => s.level === 0).map((s) => s.trial);
+  return dense.length ? Math.min(...dense) : 0;
+}
+
+const levelOfTrial = (ticket: RunReport['series'][number], trial: number, level: number) =>
+  ticket.summaries.some((s) => s.trial === trial && s.level === level);
+
+/** Test accuracy vs training iteration for a few levels of one trial (Figure 2 style). */
 export function curvesSpec(r: RunReport, levels: number[]): TopLevelSpec {
   const ticket = r.series[0]!;
+  const trial = shownTrial(ticket);
   const values = levels.flatMap((level) => {
     const p = ticket.points.find((x) => x.level === level);
     const label = `${p ? p.percent.toFixed(1) : '?'}% (level ${level})`;
-    return levelMetrics(ticket.dir, 0, level).filter((m) => m.name === 'test_accuracy').map((m) => ({ iteration: m.iteration, accuracy: 100 * m.value, level: label }));
+    return levelMetrics(ticket.dir, trial, level).filter((m) => m.name === 'test_accuracy').map((m) => ({ iteration: m.iteration, accuracy: 100 * m.value, level: label }));
   });
   return {
-    ...base, title: 'Test accuracy during training (trial 0)', data: { values },
+    ...base, title: `Test accuracy during training (trial ${trial})`, data: { values },
     mark: { type: 'line' },
     encoding: {
       x: { field: 'iteration', type: 'quantitative', title: 'training iteration' },
@@ -57,8 +70,9 @@ export function curvesSpec(r: RunReport, levels: number[]): TopLevelSpec {
 export function initHistogramSpec(r: RunReport, levels: number[], bins = 40): TopLevelSpec {
   const ticket = r.series[0]!;
   const values: Array<Record<string, unknown>> = [];
-  for (const level of levels) {
-    const dir = join(ticket.dir, 'trial_0', `level_${level}`);
+  const trial = shownTrial(ticket);
+  for (const level of levels.filter((l) => levelOfTrial(ticket, trial, l))) {
+    const dir = join(ticket.dir, `trial_${trial}`, `level_${level}`);
     const init = readSafetensors(join(dir, 'init.safetensors')).tensors;
     const mask = readSafetensors(join(dir, 'mask.safetensors')).tensors;
     const p = ticket.points.find((x) => x.level === level);
@@ -71,7 +85,7 @@ export function initHistogramSpec(r: RunReport, levels: number[], bins = 40): To
         lo = Math.min(lo, w[i]!);
         hi = Math.max(hi, w[i]!);
       }
-      const full = readSafetensors(join(ticket.dir, 'trial_0', 'level_0', 'init.safetensors')).tensors[name]!.data as Float32Array;
+      const full = readSafetensors(join(ticket.dir, `trial_${trial}`, 'level_0', 'init.safetensors')).tensors[name]!.data as Float32Array;
       for (let i = 0; i < full.length; i++) {
         lo = Math.min(lo, full[i]!);
         hi = Math.max(hi, full[i]!);
@@ -90,7 +104,7 @@ export function initHistogramSpec(r: RunReport, levels: number[], bins = 40): To
     }
   }
   return {
-    $schema: base.$schema, title: 'Initial values of the surviving weights (trial 0)', data: { values },
+    $schema: base.$schema, title: `Initial values of the surviving weights (trial ${trial})`, data: { values },
     mark: { type: 'bar', opacity: 0.7 },
     encoding: {
       x: { field: 'x0', type: 'quantitative', title: 'initial weight', bin: 'binned' }, x2: { field: 'x1' },

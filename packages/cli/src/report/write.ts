@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { textTable } from '../table.js';
 import { collectRun, type RunReport, type Stat } from './collect.js';
-import { curvesSpec, initHistogramSpec, landmarkLevels, renderSvg, versusDensitySpec } from './plots.js';
+import { curvesSpec, initHistogramSpec, landmarkLevels, renderSvg, shownTrial, versusDensitySpec } from './plots.js';
 
 export interface ReportFiles {
   dir: string;
@@ -45,7 +45,7 @@ export async function writeReport(dirs: string[], outDir: string): Promise<Repor
     ['accuracy-vs-weights.svg', 'Test accuracy at early stop vs % of weights remaining (mean, min/max over trials)', renderSvg(versusDensitySpec(r, 'earlyStopAccuracy', 'Test accuracy at early stop', 'test accuracy at early stop (%)'))],
     ['early-stop-vs-weights.svg', 'Early-stop iteration (minimum validation loss) vs % of weights remaining', renderSvg(versusDensitySpec(r, 'earlyStopIteration', 'Early-stop iteration', 'early-stop iteration'))],
     ['final-accuracy-vs-weights.svg', 'Test accuracy at the end of training vs % of weights remaining', renderSvg(versusDensitySpec(r, 'finalAccuracy', 'Test accuracy at the end of training', 'final test accuracy (%)'))],
-    ['accuracy-curves.svg', `Test accuracy during training at levels ${levels.join(', ')} (trial 0)`, renderSvg(curvesSpec(r, levels))],
+    ['accuracy-curves.svg', `Test accuracy during training at levels ${levels.join(', ')} (trial ${shownTrial(r.series[0]!)})`, renderSvg(curvesSpec(r, levels))],
     ['init-histograms.svg', `Initial values of the surviving weights per layer at levels ${levels.join(', ')}`, renderSvg(initHistogramSpec(r, levels))],
   ];
   const names: string[] = [];

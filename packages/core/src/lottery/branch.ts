@@ -16,12 +16,13 @@ import { initWeights } from '../models/init.js';
 import { createModel } from '../models/registry.js';
 import { isPrunable } from '../models/types.js';
 import { branchDir, isLevelDone, levelDir, trialDir } from '../store/layout.js';
+import { acquireTrialLock } from '../store/lock.js';
 import { readSafetensors } from '../store/safetensors.js';
 import { Optimizer } from '../train/optimizer.js';
 import { residentFor } from '../train/resident.js';
 import { itersPerEpoch } from '../train/trainer.js';
 import { Random } from '../util/rng.js';
-import { loadPrepared, trainLevel, type LevelSummary, type LotteryEvent } from './runner.js';
+import { heartbeatOn, loadPrepared, selectedTrials, trainLevel, type LevelSummary, type LotteryEvent } from './runner.js';
 import { applyMasks, loadMasks, loadWeights, saveMasks } from './weights.js';
 
 export type BranchKind = 'reinit' | 'rearrange' | 'same-sign' | 'data-order';
@@ -38,6 +39,8 @@ export interface BranchOptions {
   checkpointEvery?: number;
   onEvent?: (e: LotteryEvent) => void;
   signal?: AbortSignal;
+  /** Run only these trials of the control (default: all); a cluster job runs one (`lth submit`). */
+  trials?: number[];
   /** Keep the data set on the device for the whole branch (default: on for CUDA, off for the CPU). */
   residentData?: boolean;
 }
@@ -68,12 +71,14 @@ export async function runBranch(run: string, kind: BranchKind, opts: BranchOptio
 
   const resident = residentFor(data, device, opts.residentData);
   try {
-    for (let t = 0; t < h.lottery.trials; t++) {
+    for (const t of selectedTrials(h.lottery.trials, opts.trials)) {
       const levels = (opts.levels ?? Array.from({ length: h.lottery.levels }, (_, i) => i + 1)).filter((l) => isLevelDone(levelDir(run, t, l)));
       if (levels.length === 0) continue;
       const seed = h.lottery.seed + t;
       const resetFile = join(trialDir(run, t), rewindAt === 0 ? 'init.safetensors' : 'rewind.safetensors');
       if (!existsSync(resetFile)) throw new Error(`${resetFile} is missing: the run's trial ${t} has no reset point`);
+      const lock = acquireTrialLock(join(dir, `trial_${t}`));
+      const onEvent = heartbeatOn(opts.onEvent, () => lock.heartbeat());
       const model = createModel(h.model, data.exampleShape, data.classes, device);
       const optimizer = new Optimizer(model.params, h.training);
       try {
@@ -113,7 +118,7 @@ export async function runBranch(run: string, kind: BranchKind, opts: BranchOptio
             h, data, model, optimizer, hash: meta.hash, end, ckEvery,
             dataSeed: kind === 'data-order' ? (h.training.dataOrderSeed || seed) + 7_919_000 + seedOffset : h.training.dataOrderSeed || seed,
             trial: t, level, ldir, levelStart: level === 0 ? 0 : rewindAt, fresh,
-            onEvent: opts.onEvent, signal: opts.signal, resident,
+            onEvent, signal: opts.signal, resident,
           });
           if (!summary) return { dir, complete: false, summaries };
           summaries.push(summary);
@@ -121,6 +126,7 @@ export async function runBranch(run: string, kind: BranchKind, opts: BranchOptio
       } finally {
         optimizer.dispose();
         model.dispose();
+        lock.release();
       }
     }
   } finally {

@@ -14,6 +14,7 @@ import { createModel, initialize } from '../models/registry.js';
 import type { Model } from '../models/types.js';
 import { density, type Density } from '../prune/strategy.js';
 import { writeJsonAtomic } from '../store/atomic.js';
+import { acquireTrialLock } from '../store/lock.js';
 import { isLevelDone, levelDir, readMetricsCsv, runDir, trialDir, writeMetricsCsv } from '../store/layout.js';
 import { Optimizer } from '../train/optimizer.js';
 import { itersPerEpoch, train, type MetricRow, type TrainAccumulators, type TrainProgress } from '../train/trainer.js';
@@ -63,6 +64,13 @@ export interface LotteryOptions {
    * trial-by-trial format, so either path resumes the other's runs.
    */
   batchTrials?: boolean;
+  /**
+   * Run only these trials (default: all of hparams' trials). The hash and the store are those of the whole
+   * run: a cluster job trains its trial of a run whose other trials other jobs train (`lth submit`).
+   */
+  trials?: number[];
+  /** Stop after this level (default: the last): one job per level of a trial, each resuming where the last left. */
+  untilLevel?: number;
 }
 
 export interface LotteryResult {
@@ -87,6 +95,10 @@ export async function runLottery(h: Hparams, opts: LotteryOptions): Promise<Lott
   const hash = hparamsHash(h);
   const kind = opts.oneShot ? 'oneshot' : 'lottery';
   const dir = runDir(opts.root, kind, hash);
+  const trials = selectedTrials(h.lottery.trials, opts.trials);
+  if (opts.batchTrials && (opts.trials || opts.untilLevel !== undefined)) {
+    throw new BatchError('--batch-trials trains every trial and level of the run together: it cannot be limited to some trials or levels');
+  }
   const resumed = existsSync(join(dir, 'hparams.json'));
   writeJsonAtomic(join(dir, 'hparams.json'), { hparams: h, nonDefault: nonDefault(h), hash, kind });
   opts.onEvent?.({ type: 'run', dir, hash, resumed });
@@ -102,18 +114,23 @@ export async function runLottery(h: Hparams, opts: LotteryOptions): Promise<Lott
   // The batched trainer augments on the host: no device copy for a batched run with augmentation.
   const resident = opts.batchTrials && h.dataset.augment ? null : residentFor(data, device, opts.residentData);
   if (opts.batchTrials) {
+    const locks = trials.map((t) => acquireTrialLock(trialDir(dir, t)));
+    const beat = () => locks.forEach((l) => l.heartbeat());
     try {
-      return runLotteryBatched({ h, opts, dir, hash, data, device, end, rewindAt, ckEvery, resident });
+      return runLotteryBatched({ h, opts: { ...opts, onEvent: heartbeatOn(opts.onEvent, beat) }, dir, hash, data, device, end, rewindAt, ckEvery, resident });
     } finally {
+      locks.forEach((l) => l.release());
       resident?.dispose();
     }
   }
   try {
-    for (let t = 0; t < h.lottery.trials; t++) {
+    for (const t of trials) {
       const seed = h.lottery.seed + t;
       const dataSeed = h.training.dataOrderSeed || seed;
       const tdir = trialDir(dir, t);
       const resetFile = join(tdir, rewindAt === 0 ? 'init.safetensors' : 'rewind.safetensors');
+      const lock = acquireTrialLock(tdir);
+      const onEvent = heartbeatOn(opts.onEvent, () => lock.heartbeat());
       const model = createModel(h.model, data.exampleShape, data.classes, device);
       const optimizer = new Optimizer(model.params, h.training);
       try {
@@ -122,14 +139,14 @@ export async function runLottery(h: Hparams, opts: LotteryOptions): Promise<Lott
           initialize(model, h.model, seed);
           saveWeights(join(tdir, 'init.safetensors'), model, { seed: String(seed), hash });
         }
-        const levels = runLevels(h, opts.oneShot ?? false);
+        const levels = runLevels(h, opts.oneShot ?? false).filter((l) => opts.untilLevel === undefined || l <= opts.untilLevel);
         let prev: number | null = null;
         for (const level of levels) {
           const ldir = levelDir(dir, t, level);
           if (isLevelDone(ldir)) {
             const summary = JSON.parse(readFileSync(join(ldir, 'summary.json'), 'utf8')) as LevelSummary;
             summaries.push(summary);
-            opts.onEvent?.({ type: 'level-skip', trial: t, level, summary });
+            onEvent?.({ type: 'level-skip', trial: t, level, summary });
             prev = level;
             continue;
           }
@@ -144,7 +161,7 @@ export async function runLottery(h: Hparams, opts: LotteryOptions): Promise<Lott
             onIteration: level === 0 && rewindAt > 0 ? (it) => {
               if (it === rewindAt && !existsSync(resetFile)) saveWeights(resetFile, model, { hash, iteration: String(it) });
             } : undefined,
-            onEvent: opts.onEvent, signal: opts.signal, resident,
+            onEvent, signal: opts.signal, resident,
           });
           if (!summary) return { dir, hash, complete: false, summaries };
           summaries.push(summary);
@@ -153,12 +170,34 @@ export async function runLottery(h: Hparams, opts: LotteryOptions): Promise<Lott
       } finally {
         optimizer.dispose();
         model.dispose();
+        lock.release();
       }
     }
   } finally {
     resident?.dispose();
   }
   return { dir, hash, complete: true, summaries };
+}
+
+export class TrialError extends Error {
+  readonly code = 'ERR_TRIAL';
+}
+
+/** The trials to run: all of 0..count-1, or the requested ones (checked against count). */
+export function selectedTrials(count: number, requested?: number[]): number[] {
+  if (!requested) return Array.from({ length: count }, (_, t) => t);
+  for (const t of requested) {
+    if (!Number.isInteger(t) || t < 0 || t >= count) throw new TrialError(`trial ${t} does not exist: the run has trials 0..${count - 1}`);
+  }
+  return [...new Set(requested)].sort((a, b) => a - b);
+}
+
+/** Every event of a locked trial also refreshes the lock's heartbeat (progress events come every 50 iterations). */
+export function heartbeatOn(onEvent: ((e: LotteryEvent) => void) | undefined, beat: () => void): (e: LotteryEvent) => void {
+  return (e) => {
+    beat();
+    onEvent?.(e);
+  };
 }
 
 export interface LevelContext {
