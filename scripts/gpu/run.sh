@@ -126,7 +126,7 @@ setup() {
 # The prebuilt addon; again with the carried libstdc++ if it does not load; else built here from the sources.
 # Writes $OUT/addon.env (LTH_NATIVE_PATH, LD_LIBRARY_PATH, GPU, GPU_REASON) for the later phases.
 addon() {
-  local gpus dir=/tmp/lth-prebuilt rc lib="" path reason
+  local gpus dir=$NODE_DIR/prebuilt rc lib="" path reason
   gpus=$(nvidia-smi -L 2>/dev/null | grep -c '^GPU' || true)
   mkdir -p $dir && xz -dc "$BUNDLE/addon/lth_native.node.xz" > $dir/lth_native.node || return 1
   probe() { LTH_NATIVE_PATH=$1 LD_LIBRARY_PATH=$2${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH} node scripts/gpu/probe.mjs "$OUT/capabilities.json" > "$OUT/probe.out" 2> "$OUT/probe.err"; rc=$?; cat "$OUT/probe.out" "$OUT/probe.err"; }
