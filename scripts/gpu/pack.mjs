@@ -1,6 +1,6 @@
 // Packs what a GPU machine without Node.js needs for the one-call verification (scripts/gpu/run.sh), so that
 // the device compiles nothing unless the prebuilt addon cannot run there:
-//   gpu-bundle/node.xz              this machine's node binary (x86_64 Linux), xz-compressed
+//   gpu-bundle/node.xz              this machine's node binary (x86_64 Linux), xz-compressed (cached in build/)
 //   gpu-bundle/addon/lth_native.node.xz   the CUDA addon built HERE (LTH_CUDA=ON, archs $LTH_GPU_ARCHS or 90 for
 //                                   H100/H200) in build/native-cuda-sm<archs> (the normal build is left alone)
 //   gpu-bundle/addon/requires.txt   its dynamic libraries and the newest glibc / libstdc++ symbol versions it needs
@@ -15,7 +15,7 @@
 // carries it when named: `carry: ["gpu-bundle"]` (at most 64 MiB: checked here).
 // Usage: node scripts/gpu/pack.mjs   (from the repository root, after `npm install`)
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const started = performance.now();
@@ -86,7 +86,14 @@ writeFileSync(join(out, 'modules.txt'), `${paths.join('\n')}\n`);
 execFileSync('tar', ['-cJf', join(out, 'modules.tar.xz'), '-C', root, '--exclude=*.map', '-T', join(out, 'modules.txt')], {
   stdio: 'inherit', env: { ...process.env, XZ_OPT: '-6 -T2' },
 });
-xz(process.execPath, join(out, 'node.xz'));
+// The node binary changes only with node itself: its compressed copy is kept beside the addon build (xz of
+// ~100 MB is most of a re-pack's time).
+const nodeXz = join(root, 'build', `node-${process.version}-${statSync(process.execPath).size}.xz`);
+if (!existsSync(nodeXz)) {
+  xz(process.execPath, `${nodeXz}.tmp`);
+  renameSync(`${nodeXz}.tmp`, nodeXz);
+}
+copyFileSync(nodeXz, join(out, 'node.xz'));
 const mnist = join(root, '..', 'shared', 'data', 'mnist');
 if (existsSync(mnist)) {
   mkdirSync(join(out, 'data', 'mnist'), { recursive: true });

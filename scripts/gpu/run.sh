@@ -7,7 +7,8 @@
 # rewritten after every phase, so a run cut anywhere still returns what finished. Statuses: pass, fail,
 # timed-out, skipped (with the reason: no GPU, no torch, no compute-sanitizer, budget spent).
 # Environment: OUT (default ./gpu-out); LTH_GPU_BUDGET_S total seconds (default 330); LTH_GPU_TRIAL_ITERS
-# iterations of the 5-trial rows (default 10000); LTH_GPU_FORCE_BUILD=1 builds the addon here instead of using
+# iterations of the 5-trial rows (default 10000); LTH_GPU_ONLY="parity memcheck" runs only those phases (after
+# setup and addon: a rerun after a fix); LTH_GPU_FORCE_BUILD=1 builds the addon here instead of using
 # the prebuilt one; LTH_GPU_DRY_RUN=1 (no GPU only) runs each GPU phase's CPU analog at tiny sizes, to check the
 # script and the bundle — recorded as skipped, with the dry run's result beside it.
 set -uo pipefail
@@ -20,10 +21,12 @@ mkdir -p "$OUT/phases"
 BUDGET=${LTH_GPU_BUDGET_S:-330}
 START=$(date +%s)
 export NODE_DIR=${LTH_NODE_DIR:-/tmp/lth-node}
-export PATH="$NODE_DIR/bin:/usr/local/cuda/bin:$PATH"
+export PATH="$NODE_DIR/bin:/usr/local/cuda/bin:/usr/local/cuda/compute-sanitizer:$PATH"
 export BUNDLE=$ROOT/gpu-bundle DATA=$ROOT/gpu-bundle/data
 export TRIAL_ITERS=${LTH_GPU_TRIAL_ITERS:-10000}
 DRY=${LTH_GPU_DRY_RUN:-0}
+# Plain logs: the phases grep them (vitest colours its output otherwise).
+export NO_COLOR=1 FORCE_COLOR=0
 VITEST="node node_modules/vitest/vitest.mjs run"
 NATIVE_EXCLUDES="--exclude test/tfjs-crosscheck.test.ts --exclude test/bench-*.test.ts"
 GPU=0 GPU_REASON="not probed yet"
@@ -70,15 +73,17 @@ run_capped() {
 phase() {
   local name=$1 cap=$2 needs=$3 fn=$4 dry_fn=${5:-} why="" left status note
   left=$(( BUDGET - ($(date +%s) - START) ))
+  local missing=()
   for need in $needs; do
     case $need in
-      node) [ "$NODE_OK" = 1 ] || why="node or the addon unusable (see setup.log / addon.log)" ;;
-      gpu) [ "$GPU" = 1 ] || why="no GPU: $GPU_REASON" ;;
-      torch) [ "$TORCH_OK" = 1 ] || why="no torch: $TORCH_REASON" ;;
-      sanitizer) command -v compute-sanitizer > /dev/null || why="no compute-sanitizer on PATH" ;;
+      node) [ "$NODE_OK" = 1 ] || missing+=("node or the addon unusable (see setup.log / addon.log)") ;;
+      gpu) [ "$GPU" = 1 ] || missing+=("no GPU: $GPU_REASON") ;;
+      torch) [ "$TORCH_OK" = 1 ] || missing+=("no torch: $TORCH_REASON") ;;
+      sanitizer) command -v compute-sanitizer > /dev/null || missing+=("no compute-sanitizer on PATH") ;;
     esac
-    [ -n "$why" ] && break
   done
+  [ ${#missing[@]} -gt 0 ] && why=$(printf '%s; ' "${missing[@]}") && why=${why%; }
+  if [ -z "$why" ] && [ -n "${LTH_GPU_ONLY:-}" ] && [[ " setup addon $LTH_GPU_ONLY " != *" $name "* ]]; then why="not selected (LTH_GPU_ONLY)"; fi
   if [ -z "$why" ] && [ "$left" -lt 10 ]; then why="total budget of ${BUDGET}s spent"; fi
   if [ -n "$why" ]; then
     note=$why
@@ -95,7 +100,8 @@ phase() {
   run_capped "$name" "$cap" "$fn"
   status=$(rc_word $RC)
   note=$(cat "$OUT/$name.note" 2>/dev/null || true)
-  [ "$status" = fail ] && [ -z "$note" ] && note="exit $RC; tail: $(tail -3 "$OUT/$name.log" | tr '\n' ' ' | cut -c1-300)"
+  # Without a note of its own, a phase's last two lines (the benches end with their figures) say what it did.
+  [ -z "$note" ] && note="$([ "$status" = pass ] || echo "exit $RC; ")$(tail -2 "$OUT/$name.log" | tr '\n' ' ' | cut -c1-300)"
   record "$name" "$status" "$SECS" "$cap" "$note"
 }
 rc_word() { case $1 in 0) echo pass ;; 124|137) echo timed-out ;; *) echo fail ;; esac; }
@@ -120,6 +126,8 @@ setup() {
   nvidia-smi > "$OUT/nvidia-smi.txt" 2>&1 || echo "nvidia-smi: not available" | tee "$OUT/nvidia-smi.txt"
   nvidia-smi --query-gpu=name,compute_cap,driver_version,memory.total --format=csv >> "$OUT/nvidia-smi.txt" 2>&1 || true
   python3 -c 'import torch; print(torch.__version__, torch.cuda.is_available())' > "$OUT/torch.txt" 2>&1 || true
+  local gpu; gpu=$(nvidia-smi --query-gpu=name,driver_version --format=csv,noheader 2>/dev/null | head -1)
+  echo "node $(node --version); GPU: ${gpu:-none (no nvidia-smi or no GPU)}; torch: $(tail -1 "$OUT/torch.txt" | cut -c1-80)" > "$OUT/setup.note"
   node --version > /dev/null
 }
 
@@ -152,7 +160,8 @@ addon() {
   reason=$(sed 's/^probe: //' "$OUT/probe.err" | tail -1)
   { echo "export LTH_NATIVE_PATH=$path"; [ -n "$lib" ] && echo "export LD_LIBRARY_PATH=$lib\${LD_LIBRARY_PATH:+:\$LD_LIBRARY_PATH}"
     if [ $rc = 0 ]; then echo "GPU=1"; echo "GPU_REASON=$(printf %q "$(sed 's/^probe: //' "$OUT/probe.out")")"
-    else echo "GPU=0"; echo "GPU_REASON=$(printf %q "$reason; nvidia-smi lists $gpus GPU(s)")"; fi; } > "$OUT/addon.env"
+    elif [ "$gpus" = 0 ]; then echo "GPU=0"; echo "GPU_REASON=$(printf %q "nvidia-smi $(command -v nvidia-smi > /dev/null && echo 'lists no GPU' || echo 'not found')")"
+    else echo "GPU=0"; echo "GPU_REASON=$(printf %q "$reason")"; fi; } > "$OUT/addon.env"
   echo "addon: $path (probe exit $rc)" > "$OUT/addon.note"
   # Loads and, where nvidia-smi sees a GPU, runs CUDA: else this phase failed.
   [ $rc = 0 ] || { [ $rc = 3 ] && [ "$gpus" = 0 ]; }
@@ -175,7 +184,7 @@ vitest_phase() {
 parity() {
   LTH_PARITY_REPORT=1 vitest_phase parity --root packages/native-sparse test/cuda-parity.test.ts; local rc=$?
   { echo '| pair | op: case | worst \|Δ\|/bound per output |'; echo '|---|---|---|'
-    grep -h '^\[parity\]' "$OUT/parity.log" | sed 's/^\[parity\] //; s/ | /|/g' | awk -F'|' '{printf "| %s | %s | %s |\n", $1, $2, $3}'; } > "$OUT/parity-table.md"
+    grep -h '^\[parity\]' "$OUT/parity.log" | sed 's/^\[parity\] //' | awk -F' [|] ' '{ gsub(/\|/, "\\|", $3); printf "| %s | %s | %s |\n", $1, $2, $3 }'; } > "$OUT/parity-table.md"
   return $rc
 }
 native_cuda() { vitest_phase native-cuda --root packages/native-sparse $NATIVE_EXCLUDES --exclude test/cuda-parity.test.ts -t '\[cuda'; }
@@ -216,7 +225,10 @@ conv4_async() { LTH_CUDA_ASYNC=1 node scripts/gpu/conv4_step.mjs --device cuda -
 # The same preset and seeds on both devices: accuracies must agree within trial noise (read from the JSON).
 cpu_vs_gpu() {
   node scripts/gpu/lenet_level.mjs --device cuda --data "$DATA" --iterations 5000 --trials 3 --json "$OUT/cpu-vs-gpu-cuda.json" &&
-    node scripts/gpu/lenet_level.mjs --device cpu --data "$DATA" --iterations 5000 --trials 3 --json "$OUT/cpu-vs-gpu-cpu.json"
+    node scripts/gpu/lenet_level.mjs --device cpu --data "$DATA" --iterations 5000 --trials 3 --json "$OUT/cpu-vs-gpu-cpu.json" || return 1
+  node -e "const acc=(f)=>require(f).trialsRun.map((r)=>(100*r.testAccuracy).toFixed(2)+'%').join(' ');
+    console.log('test accuracy per trial: cuda '+acc(process.argv[1])+', cpu '+acc(process.argv[2]))" \
+    "$OUT/cpu-vs-gpu-cuda.json" "$OUT/cpu-vs-gpu-cpu.json" | tee "$OUT/cpu-vs-gpu.note"
 }
 export -f log jstr setup addon vitest_phase parity native_cuda core_cuda memcheck lenet lenet_lth lenet_lth_dry lenet_torch \
   kernels_torch gpu_targets kernels_lth kernels_lth_dry trials trials_seq trials_batched trials_seq_dry trials_batched_dry \
