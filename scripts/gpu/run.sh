@@ -9,7 +9,8 @@
 # Environment: OUT (default ./gpu-out); LTH_GPU_BUDGET_S total seconds (default 330); LTH_GPU_TRIAL_ITERS
 # iterations of the 5-trial rows (default 10000); LTH_GPU_ONLY="parity memcheck" runs only those phases (after
 # setup and addon: a rerun after a fix); LTH_GPU_FORCE_BUILD=1 builds the addon here instead of using
-# the prebuilt one; LTH_GPU_DRY_RUN=1 (no GPU only) runs each GPU phase's CPU analog at tiny sizes, to check the
+# the prebuilt one (LTH_GPU_FALLBACK_CUDA=OFF makes that build CPU-only: a dry run of the fallback path);
+# LTH_GPU_DRY_RUN=1 (no GPU only) runs each GPU phase's CPU analog at tiny sizes, to check the
 # script and the bundle — recorded as skipped, with the dry run's result beside it.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -147,7 +148,7 @@ addon() {
   fi
   # Build when the prebuilt one cannot run CUDA on a machine that has a GPU (old driver, other arch) or is forced.
   if [ "$rc" = forced ] || [ "$rc" = 1 ] || [ "$rc" = 4 ] || { [ "$rc" = 3 ] && [ "$gpus" -gt 0 ]; }; then
-    local cc archs cuda=ON
+    local cc archs cuda=${LTH_GPU_FALLBACK_CUDA:-ON}
     cc=$(nvidia-smi --query-gpu=compute_cap --format=csv,noheader 2>/dev/null | head -1 | tr -d '. ')
     archs=${cc:-90}
     command -v nvcc > /dev/null || cuda=OFF
