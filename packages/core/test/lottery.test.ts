@@ -9,6 +9,9 @@ import { mnistSlice } from './support/mnist-slice.js';
 import { parseHparams, type HparamsInput } from '../src/hparams/schema.js';
 import { runLottery, type LotteryEvent } from '../src/lottery/runner.js';
 import { readSafetensors } from '../src/store/safetensors.js';
+import { testDevice } from './support/test-device.js';
+
+const device = testDevice();
 
 const tmp = mkdtempSync(join(tmpdir(), 'lth-lottery-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -29,10 +32,10 @@ function tensors(path: string) {
   return readSafetensors(path).tensors;
 }
 
-describe('IMP lottery run', () => {
+describe(`IMP lottery run [${device}]`, () => {
   it('prunes exact counts per layer, masks only shrink, and resets to the stored initialisation', async () => {
     const h = parseHparams(base);
-    const r = await runLottery(h, { root: join(tmp, 'a'), data });
+    const r = await runLottery(h, { device, root: join(tmp, 'a'), data });
     expect(r.complete).toBe(true);
     expect(r.summaries.map((s) => s.level)).toEqual([0, 1, 2]);
     // fc1 784×40 = 31360: 20% of alive per level, round(); output 20×10 at 10%.
@@ -76,23 +79,23 @@ describe('IMP lottery run', () => {
 
     // A re-run skips every finished level.
     const events: LotteryEvent[] = [];
-    const again = await runLottery(h, { root: join(tmp, 'a'), data, onEvent: (e) => events.push(e) });
+    const again = await runLottery(h, { device, root: join(tmp, 'a'), data, onEvent: (e) => events.push(e) });
     expect(events.filter((e) => e.type === 'level-skip')).toHaveLength(3);
     expect(again.summaries).toEqual(r.summaries);
   }, 120_000);
 
   it('resumes an interrupted level from its checkpoint with the identical result', async () => {
     const h = parseHparams(base);
-    const straight = await runLottery(h, { root: join(tmp, 'straight'), data });
+    const straight = await runLottery(h, { device, root: join(tmp, 'straight'), data });
     const ac = new AbortController();
     const stopped = await runLottery(h, {
-      root: join(tmp, 'resumed'), data, checkpointEvery: 20,
+      device, root: join(tmp, 'resumed'), data, checkpointEvery: 20,
       onEvent: (e) => { if (e.type === 'metrics' && e.level === 1 && e.rows[0]!.iteration === 40) ac.abort(); },
       signal: ac.signal,
     });
     expect(stopped.complete).toBe(false);
     const events: LotteryEvent[] = [];
-    const resumed = await runLottery(h, { root: join(tmp, 'resumed'), data, checkpointEvery: 20, onEvent: (e) => events.push(e) });
+    const resumed = await runLottery(h, { device, root: join(tmp, 'resumed'), data, checkpointEvery: 20, onEvent: (e) => events.push(e) });
     expect(resumed.complete).toBe(true);
     const start = events.find((e) => e.type === 'level-start' && e.level === 1);
     expect(start && start.type === 'level-start' && start.resumeFrom).toBeGreaterThan(0);
@@ -108,7 +111,7 @@ describe('IMP lottery run', () => {
 
   it('rewinds to iteration k: later levels start from the weights at k, masked', async () => {
     const h = parseHparams({ ...base, lottery: { levels: 1, rewind: '20it' } });
-    const r = await runLottery(h, { root: join(tmp, 'rewind'), data });
+    const r = await runLottery(h, { device, root: join(tmp, 'rewind'), data });
     expect(r.summaries[1]!.iterations).toEqual({ start: 20, end: 60 });
     const rw = tensors(join(r.dir, 'trial_0', 'rewind.safetensors'))['fc2.weight']!.data as Float32Array;
     const init = tensors(join(r.dir, 'trial_0', 'init.safetensors'))['fc2.weight']!.data as Float32Array;
@@ -120,7 +123,7 @@ describe('IMP lottery run', () => {
 
   it('global pruning removes exactly round(p · alive) over all prunable layers', async () => {
     const h = parseHparams({ ...base, pruning: { strategy: 'global', globalRate: 0.3, ignore: ['fc3'] }, lottery: { levels: 1 } });
-    const r = await runLottery(h, { root: join(tmp, 'global'), data });
+    const r = await runLottery(h, { device, root: join(tmp, 'global'), data });
     const d = r.summaries[1]!.density.layers;
     const total = 784 * 40 + 40 * 20;
     expect(d.fc1!.alive + d.fc2!.alive).toBe(total - Math.round(0.3 * total));
