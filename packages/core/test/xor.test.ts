@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { XOR_INPUTS, XOR_LABELS, xorData } from '../src/xor/data.js';
 import { XorBatch } from '../src/xor/batch.js';
-import { pruneTrial, pruneTrials, randomInitSuccess, unitPruningSuccess } from '../src/xor/experiments.js';
+import { iterativeRounds, pruneTrial, pruneTrials, randomInitSuccess, unitPruningSuccess } from '../src/xor/experiments.js';
+import { xorOutcome } from '../src/xor/outcome.js';
 import { XorNet, xorInit } from '../src/xor/network.js';
 import { pruneUnits, unitScores } from '../src/xor/prune.js';
 import { trainXor } from '../src/xor/train.js';
@@ -29,24 +30,25 @@ describe('xor init', () => {
   });
 });
 
-describe('unit pruning heuristics', () => {
-  // Hand-made 4-unit network: incoming L2 norms 5, 1, 2, 0.5; outgoing |w| 0.1, 3, 0.2, 4.
-  const w1 = [3, 4, 0, -1, 2, 0, 0.3, -0.4];
-  const w2 = [0.1, -3, 0.2, 4];
-  it('scores: input = L2 of incoming weights, output = |outgoing|, product = both', () => {
-    expect(unitScores('input', w1, w2)).toEqual([5, 1, 2, 0.5]);
-    expect(unitScores('output', w1, w2)).toEqual([0.1, 3, 0.2, 4]);
+describe('unit pruning heuristics', { timeout: 20 * 60_000 }, () => {
+  // Hand-made 4-unit network, chosen so that mean |w| / L1 and L2 order the units differently:
+  // incoming (1,1), (1.5,0), (0,-0.2), (3,-3); outgoing 1, -1, 0.5, 0.1.
+  const w1 = [1, 1, 1.5, 0, 0, -0.2, 3, -3];
+  const w2 = [1, -1, 0.5, 0.1];
+  it('scores as the draft defines them: input = mean |w| in, output = |w| out, product = |w out| × sum |w| in', () => {
+    expect(unitScores('input', w1, w2)).toEqual([1, 0.75, 0.1, 3]);
+    expect(unitScores('output', w1, w2)).toEqual([1, 1, 0.5, 0.1]);
     const p = unitScores('product', w1, w2);
-    [0.5, 3, 0.4, 2].forEach((v, i) => expect(p[i]).toBeCloseTo(v, 12));
+    [2, 1.5, 0.1, 0.6].forEach((v, i) => expect(p[i]).toBeCloseTo(v, 12));
   });
 
   it('each heuristic prunes the right units (lowest score first)', () => {
     const all = [true, true, true, true];
     const prune = (h: 'input' | 'output' | 'product', n: number) => pruneUnits(all, unitScores(h, w1, w2), n);
-    expect(prune('input', 2)).toEqual([true, false, true, false]); // 0.5 (unit 3), 1 (unit 1)
-    expect(prune('output', 2)).toEqual([false, true, false, true]); // 0.1 (unit 0), 0.2 (unit 2)
-    expect(prune('product', 2)).toEqual([false, true, false, true]); // 0.4 (unit 2), 0.5 (unit 0)
-    expect(prune('product', 3)).toEqual([false, true, false, false]);
+    expect(prune('input', 2)).toEqual([true, false, false, true]); // 0.1 (unit 2), 0.75 (unit 1); L2 would drop unit 0
+    expect(prune('output', 2)).toEqual([true, true, false, false]); // 0.1 (unit 3), 0.5 (unit 2)
+    expect(prune('product', 2)).toEqual([true, true, false, false]); // 0.1 (unit 2), 0.6 (unit 3)
+    expect(prune('product', 3)).toEqual([true, false, false, false]); // then 1.5 (unit 1); L2 would keep unit 1
   });
 
   it('skips dead units, breaks ties by lower index, masks only shrink', () => {
@@ -59,21 +61,81 @@ describe('unit pruning heuristics', () => {
     const net = new XorNet(xorInit(4, 1));
     try {
       net.setWeights({ w1, b1: [0.1, 0.1, 0.1, 0.1], w2 });
-      net.setAlive(pruneUnits([true, true, true, true], unitScores('product', w1, w2), 2));
+      net.setAlive(pruneUnits([true, true, true, true], unitScores('product', w1, w2), 2)); // units 2 and 3
       let w = net.weights();
-      expect([w.w1[0], w.w1[1], w.w1[4], w.w1[5], w.b1[0], w.b1[2], w.w2[0], w.w2[2]]).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
+      expect([w.w1[4], w.w1[5], w.w1[6], w.w1[7], w.b1[2], w.b1[3], w.w2[2], w.w2[3]]).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
       net.reset();
       trainXor(net, { iterations: 200, lr: 0.5 });
       w = net.weights();
-      expect([w.w1[0], w.w1[1], w.w1[4], w.w1[5], w.b1[0], w.b1[2], w.w2[0], w.w2[2]]).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
-      expect(w.w1[2]).not.toBe(0);
+      expect([w.w1[4], w.w1[5], w.w1[6], w.w1[7], w.b1[2], w.b1[3], w.w2[2], w.w2[3]]).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
+      expect(w.w1[0]).not.toBe(0);
     } finally {
       net.dispose();
     }
   });
 });
 
-describe('xor training and experiments', () => {
+describe('xor outcome: DB and ZL', { timeout: 20 * 60_000 }, () => {
+  it('ZL = every float32 output is exactly its label; DB = every point on the right side', () => {
+    const y = [0, 1, 1, 0];
+    expect(xorOutcome([-200, 20, 20, -200], y)).toMatchObject({ correct: 4, success: true, zeroLoss: true });
+    // σ(-50) ≈ 2e-22 is representable in float32: not a hard 0, though the boundary is right
+    expect(xorOutcome([-50, 20, 20, -200], y)).toMatchObject({ success: true, zeroLoss: false });
+    // σ(16) rounds to 1 − 2⁻²³ in float32, not 1
+    expect(xorOutcome([-200, 16, 20, -200], y)).toMatchObject({ success: true, zeroLoss: false });
+    expect(xorOutcome([-200, -1, 20, -200], y)).toMatchObject({ correct: 3, success: false, zeroLoss: false });
+    expect(() => xorOutcome([0, 0], y)).toThrow(RangeError);
+  });
+
+  it('training reports ZL beside DB', () => {
+    const net = new XorNet(xorInit(10, 1));
+    try {
+      const r = trainXor(net, { iterations: 300 });
+      expect(typeof r.zeroLoss).toBe('boolean');
+      expect(r.zeroLoss).toBe(false); // 300 SGD steps from a 0.1-scale init cannot saturate float32
+    } finally {
+      net.dispose();
+    }
+  });
+});
+
+describe('xor training and experiments', { timeout: 20 * 60_000 }, () => {
+  it('iterative pruning removes two units per round: 10 → 8 → 6 → 4 → 2', () => {
+    expect(iterativeRounds(10, 2)).toEqual([8, 6, 4, 2]);
+    expect(() => pruneTrial(0, { iterations: 10, targets: [7] })).toThrow(/2 units per round/);
+    // The first iterative round prunes two units of the trained dense network, exactly as one-shot to 8 does.
+    for (const seed of [0, 1, 2]) {
+      const { results } = pruneTrial(seed, { iterations: 300, targets: [8] });
+      for (const h of ['input', 'output', 'product'] as const) {
+        const one = results.find((r) => r.heuristic === h && r.mode === 'oneshot')!;
+        const it8 = results.find((r) => r.heuristic === h && r.mode === 'iterative')!;
+        expect(it8.kept).toEqual(one.kept);
+        expect(it8.success).toBe(one.success);
+      }
+    }
+  });
+
+  it('Figure 10 counts are joint: dense AND ticket succeed, over all trials; units = 10 is the dense network', () => {
+    const opts = { trials: 6, seed: 11, iterations: 400, targets: [4, 2] } as const;
+    const rows = unitPruningSuccess(opts);
+    const trials = pruneTrials([11, 12, 13, 14, 15, 16], opts);
+    expect(rows.length).toBe(3 * 2 * 3);
+    for (const row of rows) {
+      expect(row.trials).toBe(6);
+      let db = 0;
+      let zl = 0;
+      for (const { dense, results } of trials) {
+        const r = row.units === 10 ? dense : results.find((x) => x.heuristic === row.heuristic && x.mode === row.mode && x.units === row.units)!;
+        if (dense.success && r.success) db++;
+        if (dense.zeroLoss && r.zeroLoss) zl++;
+      }
+      expect([row.db, row.zl, row.dbRate, row.zlRate]).toEqual([db, zl, db / 6, zl / 6]);
+    }
+    // a planted case: a ticket that succeeds under a failed dense network is not counted
+    const denseFails = trials.filter((t) => !t.dense.success).length;
+    expect(rows.every((r) => r.db <= 6 - denseFails)).toBe(true);
+  });
+
   it('reset restores the original initialisation of the survivors', () => {
     const init = xorInit(6, 2);
     const net = new XorNet(init);
@@ -121,7 +183,7 @@ describe('xor training and experiments', () => {
     const p = { trials: 2, seed: 7, iterations: 200, targets: [6, 2] } as const;
     const a = unitPruningSuccess(p);
     expect(a).toEqual(unitPruningSuccess(p));
-    expect(a.length).toBe(3 * 2 * 2);
+    expect(a.length).toBe(3 * 2 * 3);
     const n1 = new XorNet(xorInit(4, 9));
     const n2 = new XorNet(xorInit(4, 9));
     try {
@@ -135,7 +197,7 @@ describe('xor training and experiments', () => {
   });
 });
 
-describe('xor batched trials', () => {
+describe('xor batched trials', { timeout: 20 * 60_000 }, () => {
   // Each trial of a batch must train as it would alone, fp32 rounding aside: weights equal to ~1e-6 after 100
   // steps; after 1500 steps (rounding differences grow where a ReLU unit crosses its kink) the same outcome
   // and loss. Several widths, an odd trial count (padding slots) and pruned units.

@@ -1,23 +1,14 @@
-// lth reproduce: published experiments with our numbers beside the published ones (src/reproduce/published.ts):
-// the draft's XOR experiment (appendix A, Figures 9 and 10) here; the IMP ones (LeNet, Conv-2/4/6, ResNet-20 with
+// lth reproduce: published experiments with our numbers beside the published ones: the draft's XOR experiment
+// (appendix A, Figures 9 and 10; src/reproduce/xor.ts, values from data/xor-draft.json); the IMP ones (LeNet, Conv-2/4/6, ResNet-20 with
 // rewinding) in src/reproduce/.
 import { xor } from '@lth/core';
 import { Argument, Command, InvalidArgumentError, Option } from 'commander';
 import type { ImpIo } from '../reproduce/imp.js';
 import { reproduceLenet } from '../reproduce/lenet.js';
-import { PUBLISHED_STABILIZING, PUBLISHED_XOR } from '../reproduce/published.js';
+import { PUBLISHED_STABILIZING } from '../reproduce/published.js';
 import { reproduceResnet, type ResnetOptions } from '../reproduce/resnet.js';
-import { textTable } from '../table.js';
-
-export type XorBudget = 'quick' | 'full';
-
-/** full = the draft's protocol: 1000 trials of 10,000 iterations. quick: fewer trials and iterations. */
-export const XOR_BUDGETS: Record<XorBudget, { trials: number; iterations: number }> = {
-  full: { trials: 1000, iterations: xor.XOR_ITERATIONS },
-  quick: { trials: 50, iterations: 2000 },
-};
-
-const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+import { reproduceXor, type XorBudget } from '../reproduce/xor.js';
+import { XOR_DRAFT } from '../reproduce/xor-published.js';
 
 function positiveInt(name: string) {
   return (v: string): number => {
@@ -37,45 +28,15 @@ interface XorFlags {
 }
 
 function runXor(opts: XorFlags): void {
-  const budget = XOR_BUDGETS[opts.budget];
-  const trials = opts.trials ?? budget.trials;
-  const iterations = opts.iterations ?? budget.iterations;
-  const settings = { budget: opts.budget, trials, iterations, lr: opts.lr, seed: opts.seed };
-  const started = Date.now();
-  const progress = (label: string) => (done: number, total: number) => {
-    if (!opts.json && process.stderr.isTTY) process.stderr.write(`\r${label}: trial ${done}/${total}`);
-  };
-  const common = { trials, iterations, lr: opts.lr, seed: opts.seed };
-  const random = xor.randomInitSuccess({ ...common, onTrial: progress('random init') });
-  const pruned = xor.unitPruningSuccess({ ...common, onTrial: progress('unit pruning') });
-  if (!opts.json && process.stderr.isTTY) process.stderr.write('\r\x1b[K');
-  const seconds = (Date.now() - started) / 1000;
-  const pub = PUBLISHED_XOR;
-  const randomRows = random.map((r) => ({ ...r, published: pub.randomInit[r.hidden] ?? null }));
-  const prunedRows = pruned.map((r) => ({ ...r, published: pub.pruned[`${r.heuristic}/${r.mode}/${r.units}`] ?? null }));
-  if (opts.json) {
-    process.stdout.write(`${JSON.stringify({ experiment: 'xor', settings, seconds, source: pub.source, randomInit: randomRows, pruned: prunedRows }, null, 2)}\n`);
-    return;
-  }
-  const out: string[] = [];
-  out.push(`XOR (${pub.source.version}, ${pub.source.where})`);
-  const draft = trials === 1000 && iterations === xor.XOR_ITERATIONS;
-  out.push(
-    `budget ${opts.budget}: ${trials} trials × ${iterations} iterations, SGD lr ${opts.lr} full batch, seeds ${opts.seed}..${opts.seed + trials - 1}` +
-      (draft ? ' (the draft\'s 1000 trials × 10,000 iterations)' : ` — REDUCED from the draft's 1000 trials × 10,000 iterations; rates are noisier`),
-  );
-  out.push('success = all 4 points classified correctly after training; lr is our default (the draft states none we could verify)');
-  const published = (p: { rate: number; trials: number | null } | null) => (p ? `${pct(p.rate)}${p.trials ? ` of ${p.trials}` : ''}` : 'not recorded');
-  out.push('', 'Figure 9 — random initialisation, 2-h-1 network');
-  out.push(textTable(['hidden units', 'ours', 'published'], randomRows.map((r) => [String(r.hidden), `${pct(r.rate)} (${r.successes}/${r.trials})`, published(r.published)])));
-  out.push('', 'Figure 10 — hidden units pruned from 10 on the trained net, survivors reset to their init and retrained');
-  out.push(textTable(
-    ['heuristic', 'mode', 'units left', 'ours', 'published'],
-    prunedRows.map((r) => [xor.HEURISTIC_LABELS[r.heuristic], r.mode, String(r.units), `${pct(r.rate)} (${r.successes}/${r.trials})`, published(r.published)]),
-  ));
-  out.push('', `input magnitude = L2 norm of the unit's incoming weights; output magnitude = |outgoing weight|; product = both multiplied`);
-  out.push(`${seconds.toFixed(1)} s`);
-  process.stdout.write(`${out.join('\n')}\n`);
+  const json = opts.json ?? false;
+  const r = reproduceXor({
+    budget: opts.budget, lr: opts.lr, seed: opts.seed,
+    ...(opts.trials ? { trials: opts.trials } : {}), ...(opts.iterations ? { iterations: opts.iterations } : {}),
+    onTrial: (stage, done, total) => { if (!json && process.stderr.isTTY) process.stderr.write(`\r${stage}: trial ${done}/${total}`); },
+  });
+  clearProgress(json);
+  const { text, ...rest } = r;
+  process.stdout.write(json ? `${JSON.stringify({ experiment: 'xor', source: XOR_DRAFT.source, ...rest }, null, 2)}\n` : `${text}\n`);
 }
 
 function nonNegativeInt(name: string) {

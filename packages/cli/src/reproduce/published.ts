@@ -1,35 +1,6 @@
 // Published numbers we reproduce, with their source. ONE place for them: only numbers we know for certain
 // are recorded (from the text of the paper version named); everything else is null = "not recorded".
-
-export interface PublishedSource {
-  paper: string;
-  version: string;
-  where: string;
-}
-
-export interface PublishedXor {
-  source: PublishedSource;
-  /** Figure 9: fraction of random networks with h hidden units that find the decision boundary. */
-  randomInit: Record<number, { rate: number; trials: number } | null>;
-  /** Figure 10: key `${heuristic}/${mode}/${units}` → fraction of pruned-and-reset networks that succeed. */
-  pruned: Record<string, { rate: number; trials: number | null } | null>;
-}
-
-export const PUBLISHED_XOR: PublishedXor = {
-  source: {
-    paper: 'Frankle & Carbin, "The Lottery Ticket Hypothesis: Finding Small, Trainable Neural Networks"',
-    version: 'arXiv 1803.03635 v1 (March 2018 draft)',
-    where: 'appendix A (XOR), Figures 9 and 10 and their text; page not recorded',
-  },
-  randomInit: {
-    // "with 2 hidden units, 49.1% of 1000 random networks find the decision boundary"
-    2: { rate: 0.491, trials: 1000 },
-  },
-  pruned: {
-    // "pruned from 10 units by magnitude product (iterative), 91.5%" (to 2 units, the size of Figure 9's 49.1%).
-    'product/iterative/2': { rate: 0.915, trials: null },
-  },
-};
+// The XOR figures (draft appendix A) are in data/xor-draft.json, read by xor-published.ts.
 
 /** Claims the ICLR 2019 text makes about LeNet-300-100 on MNIST (Figure 3/4 and their discussion). */
 export const PUBLISHED_LENET = {

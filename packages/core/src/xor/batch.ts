@@ -17,6 +17,7 @@ import {
 } from '@lth/native-sparse';
 import { xorData } from './data.js';
 import type { XorInit } from './network.js';
+import { xorOutcome } from './outcome.js';
 import { XOR_ITERATIONS, XOR_LR, type XorTrainOptions, type XorTrainResult } from './train.js';
 
 /** Trials per batch: the output layer costs O(T²·H), so beyond ~64 the block-diagonal zeros dominate. */
@@ -201,19 +202,7 @@ export class XorBatch {
   }
 }
 
-/** Per-trial loss (mean stable BCE over the 4 points), correct count and success from logits z [4, S]. */
+/** Per-trial outcome (loss, DB, ZL) from logits z [4, S]. */
 function perTrial(z: Float32Array, ys: Float32Array, S: number, trials: number): XorTrainResult[] {
-  const out: XorTrainResult[] = [];
-  for (let t = 0; t < trials; t++) {
-    let loss = 0;
-    let correct = 0;
-    for (let p = 0; p < 4; p++) {
-      const v = z[p * S + t]!;
-      const label = ys[p]!;
-      loss += Math.max(v, 0) - v * label + Math.log1p(Math.exp(-Math.abs(v)));
-      if (v > 0 === label > 0.5) correct++;
-    }
-    out.push({ loss: loss / 4, correct, success: correct === 4 });
-  }
-  return out;
+  return Array.from({ length: trials }, (_, t) => xorOutcome([0, 1, 2, 3].map((p) => z[p * S + t]!), ys));
 }

@@ -1,8 +1,9 @@
 // Hidden-unit pruning heuristics of the draft's appendix A (Figure 10), computed on the trained network:
-// - input magnitude: L2 norm of the unit's incoming weights ‖W₁[j, :]‖₂ (our choice; the draft says
-//   "magnitude" without naming a norm),
+// - input magnitude: the mean |w| of the unit's incoming weights, (|W₁[j,0]| + |W₁[j,1]|) / 2 ("the smallest
+//   average input weight magnitude"),
 // - output magnitude: |W₂[0, j]|, the unit's outgoing weight,
-// - magnitude product: input magnitude × output magnitude.
+// - magnitude product: |W₂[0, j]| × the SUM of |w| of the incoming weights ("the product of |output weight| and
+//   the sum of the magnitudes of its input weights"), an L1 norm, not L2.
 // The alive units with the lowest scores are pruned; ties go to the lower unit index first (deterministic).
 export type UnitHeuristic = 'input' | 'output' | 'product';
 export const UNIT_HEURISTICS: readonly UnitHeuristic[] = ['input', 'output', 'product'];
@@ -19,9 +20,9 @@ export function unitScores(heuristic: UnitHeuristic, w1: ArrayLike<number>, w2: 
   if (w1.length !== 2 * h) throw new RangeError(`xor: w1 has ${w1.length} values, expected ${2 * h}`);
   const scores: number[] = [];
   for (let j = 0; j < h; j++) {
-    const inMag = Math.hypot(w1[2 * j]!, w1[2 * j + 1]!);
+    const inSum = Math.abs(w1[2 * j]!) + Math.abs(w1[2 * j + 1]!);
     const outMag = Math.abs(w2[j]!);
-    scores.push(heuristic === 'input' ? inMag : heuristic === 'output' ? outMag : inMag * outMag);
+    scores.push(heuristic === 'input' ? inSum / 2 : heuristic === 'output' ? outMag : outMag * inSum);
   }
   return scores;
 }

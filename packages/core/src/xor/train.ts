@@ -8,6 +8,7 @@ import {
 } from '@lth/native-sparse';
 import { xorData } from './data.js';
 import type { XorNet } from './network.js';
+import { xorOutcome, type XorOutcome } from './outcome.js';
 
 /** The draft trains for 10,000 iterations. */
 export const XOR_ITERATIONS = 10_000;
@@ -22,16 +23,10 @@ export interface XorTrainOptions {
   lr?: number;
 }
 
-export interface XorTrainResult {
-  /** Mean binary cross-entropy on the 4 points after training. */
-  loss: number;
-  /** Points classified correctly after training ((z > 0) == label). */
-  correct: number;
-  /** All 4 points correct: the network found the decision boundary (the draft's success criterion). */
-  success: boolean;
-}
+/** The outcome of the final weights: loss, correct count, DB (`success`) and ZL (`zeroLoss`), see outcome.ts. */
+export type XorTrainResult = XorOutcome;
 
-/** Train `net` from its current weights. Returns the loss and correct count of the final weights. */
+/** Train `net` from its current weights. Returns the outcome (loss, DB, ZL) of the final weights. */
 export function trainXor(net: XorNet, opts: XorTrainOptions = {}): XorTrainResult {
   const iterations = opts.iterations ?? XOR_ITERATIONS;
   const lr = opts.lr ?? XOR_LR;
@@ -70,8 +65,7 @@ export function trainXor(net: XorNet, opts: XorTrainOptions = {}): XorTrainResul
       for (const s of steps) sgdStep(s.w, s.g, { lr, mask: s.mask });
     }
     forward();
-    const r = sigmoidBinaryCrossEntropy(z1, y, { dlogits: false });
-    return { loss: r.loss, correct: r.correct, success: r.correct === 4 };
+    return xorOutcome(z1.download(), ys);
   } finally {
     [x, y, act, dAct, z, dz].forEach((t) => t.dispose());
   }
