@@ -1,5 +1,6 @@
 // Plain-text tables for the terminal.
 import type { LevelSummary } from '@lth/core';
+import { earlyStopCriterion } from './report/collect.js';
 
 /** Columns before `leftColumns` are left-aligned (labels), the rest right-aligned (numbers). */
 export function textTable(head: string[], rows: string[][], leftColumns = 1): string {
@@ -10,10 +11,16 @@ export function textTable(head: string[], rows: string[][], leftColumns = 1): st
 
 const pct = (x: number | null | undefined) => (x === null || x === undefined || Number.isNaN(x) ? '-' : `${(100 * x).toFixed(2)}`);
 
-/** One row per (trial, level): density, early-stop iteration and accuracy, final accuracy. */
+/**
+ * One row per (trial, level): density, early stop (ICLR 2019: min validation loss, or min test loss in a run
+ * without a validation set) and the draft's moving-average early stop, each with its iteration and test
+ * accuracy, final accuracy.
+ */
 export function summaryTable(summaries: LevelSummary[]): string {
   const rows = summaries.map((s) => [
-    `${s.trial}/${s.level}`, pct(s.density.density), String(s.earlyStop?.iteration ?? '-'), pct(s.earlyStop?.testAccuracy), pct(s.final.testAccuracy),
+    `${s.trial}/${s.level}`, pct(s.density.density), String(s.earlyStop?.iteration ?? '-'), pct(s.earlyStop?.testAccuracy),
+    String(s.draftEarlyStop?.iteration ?? '-'), pct(s.draftEarlyStop?.testAccuracy), pct(s.final.testAccuracy),
   ]);
-  return textTable(['trial/level', '% weights', 'early-stop it', 'acc @ early stop %', 'final acc %'], rows);
+  const criterion = earlyStopCriterion(summaries);
+  return textTable(['trial/level', '% weights', `early-stop it (${criterion})`, 'acc @ early stop %', 'draft early-stop it', 'acc @ draft stop %', 'final acc %'], rows);
 }

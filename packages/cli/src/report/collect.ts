@@ -16,6 +16,9 @@ export interface LevelPoint {
   percent: number;
   earlyStopAccuracy: Stat;
   earlyStopIteration: Stat;
+  /** The 2018 draft's rule (moving average of test loss settles; DESIGN.md §4). */
+  draftEarlyStopAccuracy: Stat;
+  draftEarlyStopIteration: Stat;
   finalAccuracy: Stat;
   layers: Record<string, number>;
 }
@@ -65,10 +68,22 @@ function aggregate(summaries: LevelSummary[]): LevelPoint[] {
       percent: 100 * stat(ss.map((s) => s.density.density)).mean,
       earlyStopAccuracy: stat(ss.map((s) => s.earlyStop?.testAccuracy ?? NaN)),
       earlyStopIteration: stat(ss.map((s) => s.earlyStop?.iteration ?? NaN)),
+      draftEarlyStopAccuracy: stat(ss.map((s) => s.draftEarlyStop?.testAccuracy ?? NaN)),
+      draftEarlyStopIteration: stat(ss.map((s) => s.draftEarlyStop?.iteration ?? NaN)),
       finalAccuracy: stat(ss.map((s) => s.final.testAccuracy)),
       layers,
     };
   });
+}
+
+/**
+ * What the early stop of these summaries minimised: 'min validation loss', or 'min test loss' for runs without a
+ * validation set (both when the summaries mix them).
+ */
+export function earlyStopCriterion(summaries: LevelSummary[]): string {
+  const kinds = new Set(summaries.map((s) => s.earlyStop?.criterion).filter((c) => c !== undefined));
+  const names = [...kinds].sort().map((c) => (c === 'min-test-loss' ? 'min test loss' : 'min validation loss'));
+  return names.length ? names.join(' / ') : 'min validation loss';
 }
 
 export function collectRun(dir: string): RunReport {

@@ -19,8 +19,8 @@ const percentAxis = {
 } as const;
 
 /** Mean with min/max bars over trials vs % weights remaining, one colour per series (Figures 3–5). */
-export function versusDensitySpec(r: RunReport, metric: 'earlyStopAccuracy' | 'earlyStopIteration' | 'finalAccuracy', title: string, yTitle: string): TopLevelSpec {
-  const scale = metric === 'earlyStopIteration' ? 1 : 100;
+export function versusDensitySpec(r: RunReport, metric: 'earlyStopAccuracy' | 'earlyStopIteration' | 'draftEarlyStopIteration' | 'finalAccuracy', title: string, yTitle: string): TopLevelSpec {
+  const scale = metric === 'earlyStopIteration' || metric === 'draftEarlyStopIteration' ? 1 : 100;
   const values = r.series.flatMap((s) => s.points.filter((p) => p[metric].n > 0).map((p) => ({
     series: s.name, percent: p.percent, level: p.level, mean: p[metric].mean * scale, min: p[metric].min * scale, max: p[metric].max * scale, trials: p[metric].n,
   })));

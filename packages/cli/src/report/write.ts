@@ -2,7 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { textTable } from '../table.js';
-import { collectRun, type RunReport, type Stat } from './collect.js';
+import { collectRun, earlyStopCriterion, type RunReport, type Stat } from './collect.js';
 import { curvesSpec, initHistogramSpec, landmarkLevels, renderSvg, versusDensitySpec } from './plots.js';
 
 export interface ReportFiles {
@@ -32,18 +32,25 @@ export function combine(dirs: string[]): RunReport {
 
 export function levelTable(r: RunReport): string {
   const rows = r.series.flatMap((s) => s.points.map((p) => [
-    s.name, String(p.level), p.percent.toFixed(2), pct(p.earlyStopAccuracy), its(p.earlyStopIteration), pct(p.finalAccuracy), String(p.finalAccuracy.n),
+    s.name, String(p.level), p.percent.toFixed(2), pct(p.earlyStopAccuracy), its(p.earlyStopIteration),
+    pct(p.draftEarlyStopAccuracy), its(p.draftEarlyStopIteration), pct(p.finalAccuracy), String(p.finalAccuracy.n),
   ]));
-  return textTable(['series', 'level', '% weights', 'acc @ early stop % [min, max]', 'early-stop it [min, max]', 'final acc %', 'trials'], rows);
+  const criterion = earlyStopCriterion(r.series.flatMap((s) => s.summaries));
+  return textTable([
+    'series', 'level', '% weights', 'acc @ early stop % [min, max]', `early-stop it (${criterion}) [min, max]`,
+    'acc @ draft stop % [min, max]', 'draft early-stop it [min, max]', 'final acc %', 'trials',
+  ], rows);
 }
 
 export async function writeReport(dirs: string[], outDir: string): Promise<ReportFiles> {
   const r = combine(dirs);
   mkdirSync(outDir, { recursive: true });
   const levels = landmarkLevels(r);
+  const criterion = earlyStopCriterion(r.series.flatMap((s) => s.summaries));
   const figures: Array<[string, string, Promise<string>]> = [
     ['accuracy-vs-weights.svg', 'Test accuracy at early stop vs % of weights remaining (mean, min/max over trials)', renderSvg(versusDensitySpec(r, 'earlyStopAccuracy', 'Test accuracy at early stop', 'test accuracy at early stop (%)'))],
-    ['early-stop-vs-weights.svg', 'Early-stop iteration (minimum validation loss) vs % of weights remaining', renderSvg(versusDensitySpec(r, 'earlyStopIteration', 'Early-stop iteration', 'early-stop iteration'))],
+    ['early-stop-vs-weights.svg', `Early-stop iteration (${criterion}) vs % of weights remaining`, renderSvg(versusDensitySpec(r, 'earlyStopIteration', 'Early-stop iteration', 'early-stop iteration'))],
+    ['draft-early-stop-vs-weights.svg', 'Early-stop iteration by the 2018 draft\'s rule (1000-iteration moving average of test loss settles) vs % of weights remaining', renderSvg(versusDensitySpec(r, 'draftEarlyStopIteration', 'Early-stop iteration (draft rule)', 'draft early-stop iteration'))],
     ['final-accuracy-vs-weights.svg', 'Test accuracy at the end of training vs % of weights remaining', renderSvg(versusDensitySpec(r, 'finalAccuracy', 'Test accuracy at the end of training', 'final test accuracy (%)'))],
     ['accuracy-curves.svg', `Test accuracy during training at levels ${levels.join(', ')} (trial 0)`, renderSvg(curvesSpec(r, levels))],
     ['init-histograms.svg', `Initial values of the surviving weights per layer at levels ${levels.join(', ')}`, renderSvg(initHistogramSpec(r, levels))],
@@ -68,7 +75,7 @@ export async function writeReport(dirs: string[], outDir: string): Promise<Repor
     '',
     `Hyperparameters that differ from the defaults: \`${JSON.stringify(r.nonDefault)}\``,
     '',
-    `Series: ${r.series.map((s) => `**${s.name}** (${new Set(s.summaries.map((x) => x.trial)).size} trial(s))`).join(', ')}. Accuracies in %, mean [min, max] over trials; early stop = iteration of minimum validation loss.`,
+    `Series: ${r.series.map((s) => `**${s.name}** (${new Set(s.summaries.map((x) => x.trial)).size} trial(s))`).join(', ')}. Accuracies in %, mean [min, max] over trials; early stop = iteration of ${criterion} (ICLR 2019); draft early stop = first iteration at which the 1000-iteration moving average of test loss changed by < 0.001 for 1000 consecutive iterations (March 2018 draft; '-' where training was too short for the rule to fire).`,
     '',
     '```',
     table,
