@@ -1,5 +1,5 @@
 // Plain-text tables for the terminal.
-import type { LevelSummary } from '@lth/core';
+import type { LevelSummary, StabilityRow } from '@lth/core';
 import { earlyStopCriterion } from './report/collect.js';
 
 /** Columns before `leftColumns` are left-aligned (labels), the rest right-aligned (numbers). */
@@ -23,4 +23,13 @@ export function summaryTable(summaries: LevelSummary[]): string {
   ]);
   const criterion = earlyStopCriterion(summaries);
   return textTable(['trial/level', '% weights', `early-stop it (${criterion})`, 'acc @ early stop %', 'draft early-stop it', 'acc @ draft stop %', 'final acc %'], rows);
+}
+
+const dist = (l2: number | undefined, rel: number | undefined) => (l2 === undefined || rel === undefined ? '-' : `${l2.toFixed(4)} (${(100 * rel).toFixed(2)}%)`);
+
+/** One row per (trial, level): both stability distances, raw and relative to the reference's norm. */
+export function stabilityTable(rows: StabilityRow[]): string {
+  return textTable(['trial/level', '% weights', 'to dense ‖W − m⊙W_dense‖ (rel.)', 'data order ‖W − W′‖ (rel.)'], rows.map((r) => [
+    `${r.trial}/${r.level}`, pct(r.density), dist(r.toDense.l2, r.toDense.relative), dist(r.dataOrder?.l2, r.dataOrder?.relative),
+  ]));
 }

@@ -22,7 +22,7 @@ export { runLottery, trainLevel, loadPrepared, type LotteryEvent, type LotteryOp
 export { earlyStopMinLoss, earlyStopDraft, type EarlyStop } from './lottery/early-stop.js';
 export { readSafetensors, writeSafetensors, encodeSafetensors, decodeSafetensors } from './store/safetensors.js';
 export { readMetricsCsv, runDir, levelDir, trialDir } from './store/layout.js';
-export { l2Distance, distanceToDense, dataOrderDistance, type Distance } from './lottery/stability.js';
+export { l2Distance, distanceToDense, dataOrderDistance, stabilityOf, StabilityError, type Distance, type StabilityRow } from './lottery/stability.js';
 export { exportOnnx, OPSET, type ExportOptions, type ExportResult } from './onnx/export.js';
 export { exportLevel, loadTicket, verifyOnnx, exampleShape, type LevelExportOptions, type VerifyResult } from './onnx/level.js';
 export * as xor from './xor/index.js';

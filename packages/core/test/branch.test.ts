@@ -116,7 +116,7 @@ describe('stability (Stabilizing the LTH)', () => {
     const dense = distanceToDense(run.dir, 0, 1);
     expect(dense.relative).toBeGreaterThan(0);
     expect(dense.relative).toBeLessThan(2);
-    const same = l2Distance({ w: { shape: [2], data: Float32Array.of(3, 4) } }, { w: { shape: [2], data: Float32Array.of(0, 0) } }, ['w']);
+    const same = l2Distance({ w: { shape: [2], data: Float32Array.of(3, 4) } }, { w: { shape: [2], data: Float32Array.of(0, 0) } }, { w: { shape: [2], data: Uint8Array.of(1, 1) } });
     expect(same.l2).toBe(5);
   }, 120_000);
 });

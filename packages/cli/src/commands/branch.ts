@@ -3,7 +3,7 @@ import { BRANCH_KINDS, runBranch, type BranchKind } from '@lth/core';
 import { Argument, Command, Option } from 'commander';
 import { lotteryReporter, outputMode } from '../progress.js';
 import { summaryTable } from '../table.js';
-import { addCommonOptions, applyThreads, interruptSignal, positiveInt, type CommonOptions } from './common.js';
+import { addCommonOptions, applyThreads, interruptSignal, parseLevels, positiveInt, type CommonOptions } from './common.js';
 
 export function branchCommand(): Command {
   return addCommonOptions(
@@ -15,11 +15,7 @@ export function branchCommand(): Command {
       .addOption(new Option('--levels <list>', 'comma-separated levels (default: all finished levels except 0)')),
   ).action(async (kind: BranchKind, runDir: string, opts: CommonOptions & { seed?: number; levels?: string }) => {
     applyThreads(opts);
-    const levels = opts.levels?.split(',').map((s) => {
-      const n = Number(s);
-      if (!Number.isInteger(n) || n < 0) throw new Error(`--levels: '${s}' is not a level number`);
-      return n;
-    });
+    const levels = parseLevels(opts.levels);
     const { signal } = interruptSignal();
     const mode = outputMode(opts);
     const r = await runBranch(runDir, kind, {

@@ -29,6 +29,15 @@ export function positiveInt(v: string): number {
   return n;
 }
 
+/** --levels '1,3,5' → [1, 3, 5] (undefined when the flag is absent). */
+export function parseLevels(list: string | undefined): number[] | undefined {
+  return list?.split(',').map((s) => {
+    const n = Number(s);
+    if (!Number.isInteger(n) || n < 0) throw new Error(`--levels: '${s}' is not a level number`);
+    return n;
+  });
+}
+
 export function applyThreads(opts: CommonOptions): void {
   if (opts.threads !== undefined) native.setThreads(opts.threads);
 }

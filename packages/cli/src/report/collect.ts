@@ -1,7 +1,7 @@
 // Reads a run directory (and its control branches) into per-level aggregates over trials: mean, min, max.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readMetricsCsv, type LevelSummary, type MetricRow } from '@lth/core';
+import { readMetricsCsv, stabilityOf, type LevelSummary, type MetricRow } from '@lth/core';
 
 export interface Stat {
   mean: number;
@@ -104,4 +104,32 @@ export function collectRun(dir: string): RunReport {
 export function levelMetrics(seriesDir: string, trial: number, level: number): MetricRow[] {
   const f = join(seriesDir, `trial_${trial}`, `level_${level}`, 'metrics.csv');
   return existsSync(f) ? readMetricsCsv(f) : [];
+}
+
+export interface StabilityPoint {
+  level: number;
+  percent: number;
+  /** Stability to pruning ‖W_ticket − m ⊙ W_dense‖: raw and relative to ‖m ⊙ W_dense‖, over trials. */
+  toDense: Stat;
+  toDenseRelative: Stat;
+  /** Stability to data order ‖W_ticket − W′_ticket‖ (n = 0 where no data-order branch trained the level). */
+  dataOrder: Stat;
+  dataOrderRelative: Stat;
+}
+
+/** Both stability distances of a run's pruned levels, aggregated over trials (empty for a run without level 0). */
+export function collectStability(dir: string): StabilityPoint[] {
+  const rows = stabilityOf(dir);
+  const levels = [...new Set(rows.map((r) => r.level))].sort((a, b) => a - b);
+  return levels.map((level) => {
+    const rs = rows.filter((r) => r.level === level);
+    return {
+      level,
+      percent: 100 * stat(rs.map((r) => r.density)).mean,
+      toDense: stat(rs.map((r) => r.toDense.l2)),
+      toDenseRelative: stat(rs.map((r) => r.toDense.relative)),
+      dataOrder: stat(rs.map((r) => r.dataOrder?.l2 ?? NaN)),
+      dataOrderRelative: stat(rs.map((r) => r.dataOrder?.relative ?? NaN)),
+    };
+  });
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { readSafetensors } from '@lth/core';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
-import { levelMetrics, type RunReport } from './collect.js';
+import { levelMetrics, type RunReport, type StabilityPoint } from './collect.js';
 
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
   const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
@@ -29,6 +29,24 @@ export function versusDensitySpec(r: RunReport, metric: 'earlyStopAccuracy' | 'e
     encoding: { x: percentAxis, color: { field: 'series', type: 'nominal', title: null } },
     layer: [
       { mark: { type: 'line', point: true }, encoding: { y: { field: 'mean', type: 'quantitative', title: yTitle, scale: { zero: false } } } },
+      { mark: { type: 'rule' }, encoding: { y: { field: 'min', type: 'quantitative' }, y2: { field: 'max' } } },
+    ],
+  } as TopLevelSpec;
+}
+
+/** Both stability distances (relative to the reference's norm; mean, min/max over trials) vs % weights remaining. */
+export function stabilitySpec(points: StabilityPoint[]): TopLevelSpec {
+  const values = points.flatMap((p) => ([
+    ['to dense (pruning)', p.toDenseRelative],
+    ['data order', p.dataOrderRelative],
+  ] as const).filter(([, s]) => s.n > 0).map(([series, s]) => ({
+    series, percent: p.percent, level: p.level, mean: s.mean, min: s.min, max: s.max, trials: s.n,
+  })));
+  return {
+    ...base, title: 'Stability (Stabilizing the LTH): relative L2 distance on the subnetwork', data: { values },
+    encoding: { x: percentAxis, color: { field: 'series', type: 'nominal', title: null } },
+    layer: [
+      { mark: { type: 'line', point: true }, encoding: { y: { field: 'mean', type: 'quantitative', title: 'relative L2 distance' } } },
       { mark: { type: 'rule' }, encoding: { y: { field: 'min', type: 'quantitative' }, y2: { field: 'max' } } },
     ],
   } as TopLevelSpec;

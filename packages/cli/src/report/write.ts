@@ -2,8 +2,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { textTable } from '../table.js';
-import { collectRun, earlyStopCriterion, type RunReport, type Stat } from './collect.js';
-import { curvesSpec, initHistogramSpec, landmarkLevels, renderSvg, versusDensitySpec } from './plots.js';
+import { collectRun, collectStability, earlyStopCriterion, type RunReport, type Stat, type StabilityPoint } from './collect.js';
+import { curvesSpec, initHistogramSpec, landmarkLevels, renderSvg, stabilitySpec, versusDensitySpec } from './plots.js';
 
 export interface ReportFiles {
   dir: string;
@@ -14,6 +14,7 @@ export interface ReportFiles {
 }
 
 const pct = (s: Stat) => (s.n ? `${(100 * s.mean).toFixed(2)} [${(100 * s.min).toFixed(2)}, ${(100 * s.max).toFixed(2)}]` : '-');
+const num = (s: Stat) => (s.n ? `${s.mean.toFixed(4)} [${s.min.toFixed(4)}, ${s.max.toFixed(4)}]` : '-');
 const its = (s: Stat) => (s.n ? `${Math.round(s.mean)} [${s.min}, ${s.max}]` : '-');
 
 /** Merge several runs into one report: series of later runs keep their names (one-shot, branches). */
@@ -42,6 +43,15 @@ export function levelTable(r: RunReport): string {
   ], rows);
 }
 
+/** Stability to pruning and to data order per pruned level (markdown). */
+export function stabilityMarkdown(points: StabilityPoint[]): string {
+  return [
+    '| level | % weights | to dense ‖W − m⊙W_dense‖ | relative | data order ‖W − W′‖ | relative | trials |',
+    '|---|---|---|---|---|---|---|',
+    ...points.map((p) => `| ${p.level} | ${p.percent.toFixed(2)} | ${num(p.toDense)} | ${num(p.toDenseRelative)} | ${num(p.dataOrder)} | ${num(p.dataOrderRelative)} | ${p.toDense.n} |`),
+  ].join('\n');
+}
+
 export async function writeReport(dirs: string[], outDir: string): Promise<ReportFiles> {
   const r = combine(dirs);
   mkdirSync(outDir, { recursive: true });
@@ -55,6 +65,10 @@ export async function writeReport(dirs: string[], outDir: string): Promise<Repor
     ['accuracy-curves.svg', `Test accuracy during training at levels ${levels.join(', ')} (trial 0)`, renderSvg(curvesSpec(r, levels))],
     ['init-histograms.svg', `Initial values of the surviving weights per layer at levels ${levels.join(', ')}`, renderSvg(initHistogramSpec(r, levels))],
   ];
+  const stability = collectStability(r.dir);
+  if (stability.length) {
+    figures.push(['stability-vs-weights.svg', 'Stability to pruning and to data order (relative L2 distance on the subnetwork) vs % of weights remaining', renderSvg(stabilitySpec(stability))]);
+  }
   const names: string[] = [];
   for (const [file, , svg] of figures) {
     writeFileSync(join(outDir, file), await svg);
@@ -82,6 +96,14 @@ export async function writeReport(dirs: string[], outDir: string): Promise<Repor
     '```',
     '',
     ...figures.flatMap(([file, caption]) => [`## ${caption}`, '', `![${caption}](${file})`, '']),
+    ...(stability.length ? [
+      '## Stability (Stabilizing the LTH)',
+      '',
+      'Distances over the ticket\'s mask m (prunable weights; biases and batch norm excluded), mean [min, max] over trials. To dense: the ticket trained in isolation vs the dense network (level 0) trained in full, masked; relative to ‖m⊙W_dense‖. Data order: two trainings of the ticket under different data orders (`lth stability` / `lth branch data-order`); relative to ‖W‖ of the run\'s ticket; \'-\' where that branch has not trained the level.',
+      '',
+      stabilityMarkdown(stability),
+      '',
+    ] : []),
     '## Density per layer (% of weights remaining)',
     '',
     layerTable,
