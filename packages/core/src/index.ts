@@ -17,7 +17,7 @@ export { trainBatched, type BatchedTrainOptions } from './train/batched-trainer.
 export { evaluateBatched } from './train/batched-evaluate.js';
 export { ResidentData, type ResidentSplit } from './train/resident.js';
 export { Optimizer, learningRate } from './train/optimizer.js';
-export { runBranch, branchName, BRANCH_KINDS, type BranchKind, type BranchOptions, type BranchResult } from './lottery/branch.js';
+export { runBranch, branchName, BRANCH_KINDS, REARRANGE_MODES, type RearrangeMode, type BranchKind, type BranchOptions, type BranchResult } from './lottery/branch.js';
 export { runLottery, trainLevel, loadPrepared, type LotteryEvent, type LotteryOptions, type LotteryResult, type LevelSummary } from './lottery/runner.js';
 export { earlyStopMinLoss, earlyStopDraft, type EarlyStop } from './lottery/early-stop.js';
 export { readSafetensors, writeSafetensors, encodeSafetensors, decodeSafetensors } from './store/safetensors.js';
