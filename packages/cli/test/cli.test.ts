@@ -91,6 +91,12 @@ describe('lth', () => {
     const b = lth(['branch', 'reinit', run, '--quiet', '--threads', '1']);
     expect(b.status, b.stderr).toBe(0);
     expect(existsSync(join(run, 'branch_reinit', 'trial_0', 'level_2', 'summary.json'))).toBe(true);
+    // lth stability trains the data-order branch, then prints both distances per pruned level.
+    const st = lth(['stability', run, '--quiet', '--threads', '1']);
+    expect(st.status, st.stderr).toBe(0);
+    expect(existsSync(join(run, 'branch_data-order', 'trial_0', 'level_2', 'summary.json'))).toBe(true);
+    expect(st.stdout).toMatch(/0\/1\s+80\.\d+\s+\d+\.\d{4} \(\d+\.\d+%\)\s+\d+\.\d{4} \(\d+\.\d+%\)/);
+    expect(st.stdout).toMatch(/0\/2\s+64\.\d+/);
     const again = spawnSync(process.execPath, [bin, 'lottery', ...tiny.filter((x) => x !== '--quiet'), '--out', out], { cwd: tmp, encoding: 'utf8' });
     expect(again.stderr).toMatch(/level 2: done already/);
     const onnxFile = join(tmp, 'ticket.onnx');

@@ -3,7 +3,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadDataset, parseHparams, prepare, runBranch, runLottery, type PreparedData } from '@lth/core';
+import { loadDataset, parseHparams, prepare, runBranch, runLottery, stabilityOf, type PreparedData } from '@lth/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeReport } from '../src/report/write.js';
 
@@ -27,6 +27,7 @@ beforeAll(async () => {
   data.test = { x: data.test.x.subarray(0, 300 * 784), y: data.test.y.subarray(0, 300), count: 300 };
   run = (await runLottery(h, { root: tmp, data })).dir;
   await runBranch(run, 'reinit', { data });
+  await runBranch(run, 'data-order', { data, levels: [1] });
   oneshot = (await runLottery(h, { root: tmp, data, oneShot: true })).dir;
 }, 180_000);
 
@@ -71,6 +72,25 @@ describe('lth report', () => {
     expect(md).toContain('![');
     expect(md).toMatch(/ticket\s+2\s+25\.\d+/);
     expect(md).toMatch(/\| 2 \| 25\.\d+ \| 25\.00 \| 56\.25 \|/); // per layer: fc1 0.5², output 0.75²
+  }, 120_000);
+
+  it('shows both stability distances, on the subnetwork, as a table and a plot vs % weights', async () => {
+    const r = await writeReport([run], join(tmp, 'report-stability'));
+    const rows = stabilityOf(run);
+    expect(rows.map((x) => `${x.trial}/${x.level}`)).toEqual(['0/1', '0/2', '1/1', '1/2']);
+    const pts = points(readFileSync(join(r.dir, 'stability-vs-weights.svg'), 'utf8'));
+    const y = 'relative L2 distance';
+    const toDense = pts.filter((p) => p.series === 'to dense (pruning)');
+    const dataOrder = pts.filter((p) => p.series === 'data order');
+    expect(toDense).toHaveLength(2); // levels 1 and 2
+    expect(dataOrder).toHaveLength(1); // the branch trained level 1 only
+    const mean = (level: number, f: (x: (typeof rows)[number]) => number) => rows.filter((x) => x.level === level).reduce((a, x) => a + f(x), 0) / 2;
+    expect(Number(dataOrder[0]![y])).toBeCloseTo(mean(1, (x) => x.dataOrder!.relative), 3);
+    const l1 = toDense.find((p) => Math.abs(Number(p['% of weights remaining (log scale)']) - 50.1) < 1.5)!;
+    expect(Number(l1[y])).toBeCloseTo(mean(1, (x) => x.toDense.relative), 3);
+    const md = readFileSync(r.markdown, 'utf8');
+    expect(md).toContain('## Stability (Stabilizing the LTH)');
+    expect(md).toMatch(new RegExp(`\\| 2 \\| 25\\.\\d+ \\| ${mean(2, (x) => x.toDense.l2).toFixed(4)} .* \\| - \\| - \\| 2 \\|`));
   }, 120_000);
 
   it('names a directory that is not a run', async () => {

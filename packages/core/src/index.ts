@@ -17,13 +17,13 @@ export { trainBatched, type BatchedTrainOptions } from './train/batched-trainer.
 export { evaluateBatched } from './train/batched-evaluate.js';
 export { ResidentData, type ResidentSplit } from './train/resident.js';
 export { Optimizer, learningRate } from './train/optimizer.js';
-export { runBranch, branchName, BRANCH_KINDS, type BranchKind, type BranchOptions, type BranchResult } from './lottery/branch.js';
+export { runBranch, branchName, BRANCH_KINDS, REARRANGE_MODES, type RearrangeMode, type BranchKind, type BranchOptions, type BranchResult } from './lottery/branch.js';
 export { runLottery, trainLevel, loadPrepared, TrialError, type LotteryEvent, type LotteryOptions, type LotteryResult, type LevelSummary } from './lottery/runner.js';
 export { runLevels } from './lottery/level.js';
 export { earlyStopMinLoss, earlyStopDraft, type EarlyStop } from './lottery/early-stop.js';
 export { readSafetensors, writeSafetensors, encodeSafetensors, decodeSafetensors } from './store/safetensors.js';
 export { readMetricsCsv, runDir, levelDir, trialDir } from './store/layout.js';
-export { l2Distance, distanceToDense, dataOrderDistance, type Distance } from './lottery/stability.js';
+export { l2Distance, distanceToDense, dataOrderDistance, stabilityOf, StabilityError, type Distance, type StabilityRow } from './lottery/stability.js';
 export { exportOnnx, OPSET, type ExportOptions, type ExportResult } from './onnx/export.js';
 export { exportLevel, loadTicket, verifyOnnx, exampleShape, type LevelExportOptions, type VerifyResult } from './onnx/level.js';
 export * as xor from './xor/index.js';

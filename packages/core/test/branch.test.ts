@@ -66,6 +66,27 @@ describe('controls', () => {
     expect(b.summaries[0]!.density.alive).toBe(run.summaries[1]!.density.alive);
   }, 120_000);
 
+  it("rearrange --mode connections (the draft's reading): the ticket's own initial values move with the shuffled connections", async () => {
+    const b = await runBranch(run.dir, 'rearrange', { data, rearrangeMode: 'connections' });
+    expect(b.dir).toMatch(/branch_rearrange-connections$/);
+    expect(b.summaries.map((s) => s.level)).toEqual([1, 2]);
+    for (const level of [1, 2]) {
+      const ld = join(run.dir, 'trial_0', `level_${level}`);
+      const bd = join(b.dir, 'trial_0', `level_${level}`);
+      for (const name of ['fc1.weight', 'fc2.weight']) {
+        const ticketMask = get(join(ld, 'mask.safetensors'), name);
+        const ticketInit = get(join(ld, 'init.safetensors'), name);
+        const mask = get(join(bd, 'mask.safetensors'), name);
+        const init = get(join(bd, 'init.safetensors'), name);
+        const alive = (w: ArrayLike<number>, m: ArrayLike<number>) => Array.from(w).filter((_, i) => m[i] === 1).sort((x, y) => x - y);
+        // The same multiset of starting values as the ticket's survivors, at the rearranged positions, zeros elsewhere.
+        expect(alive(init, mask)).toEqual(alive(ticketInit, ticketMask));
+        expect(Array.from(init).every((v, i) => mask[i] === 1 || v === 0)).toBe(true);
+        expect(Array.from(mask)).not.toEqual(Array.from(ticketMask));
+      }
+    }
+  }, 120_000);
+
   it('rearrange: per-layer counts kept, surviving weights keep their original initial values', async () => {
     const b = await runBranch(run.dir, 'rearrange', { data });
     const init = get(join(run.dir, 'trial_0', 'init.safetensors'), 'fc1.weight');
@@ -116,7 +137,7 @@ describe('stability (Stabilizing the LTH)', () => {
     const dense = distanceToDense(run.dir, 0, 1);
     expect(dense.relative).toBeGreaterThan(0);
     expect(dense.relative).toBeLessThan(2);
-    const same = l2Distance({ w: { shape: [2], data: Float32Array.of(3, 4) } }, { w: { shape: [2], data: Float32Array.of(0, 0) } }, ['w']);
+    const same = l2Distance({ w: { shape: [2], data: Float32Array.of(3, 4) } }, { w: { shape: [2], data: Float32Array.of(0, 0) } }, { w: { shape: [2], data: Uint8Array.of(1, 1) } });
     expect(same.l2).toBe(5);
   }, 120_000);
 });

@@ -69,6 +69,18 @@ describe('presets', () => {
     expect(resolveHparams('cifar_resnet_20').lottery.rewind).toBe('500it');
   });
 
+  it('the SGD presets use the published weight decay; cifar_resnet_20 prunes fc as open_lth does', () => {
+    for (const name of ['resnet20', 'vgg19', 'cifar_resnet_20']) expect(resolveHparams(name).training.weightDecay, name).toBe(1e-4);
+    expect(resolveHparams('cifar_resnet_20').pruning).toMatchObject({ strategy: 'global', globalRate: 0.2, ignore: [] });
+  });
+
+  it('every preset keeps a validation split, so early stop is never chosen on the test set', () => {
+    for (const name of Object.keys(PRESETS)) {
+      if (resolveHparams(name).dataset.dataset === 'xor') continue;
+      expect(resolveHparams(name).dataset.validationSize, name).toBeGreaterThan(0);
+    }
+  });
+
   it('flags override presets; unknown presets are named', () => {
     const h = resolveHparams('lenet', { training: { steps: '100it' } });
     expect(h.training.steps).toBe('100it');

@@ -1,5 +1,5 @@
 // lth branch <reinit|rearrange|same-sign|data-order> <run-dir>: a control experiment on a finished run.
-import { BRANCH_KINDS, runBranch, type BranchKind } from '@lth/core';
+import { BRANCH_KINDS, REARRANGE_MODES, runBranch, type BranchKind, type RearrangeMode } from '@lth/core';
 import { Argument, Command, Option } from 'commander';
 import { lotteryReporter, outputMode } from '../progress.js';
 import { summaryTable } from '../table.js';
@@ -13,14 +13,15 @@ export function branchCommand(): Command {
       .addArgument(new Argument('<run-dir>', 'a run directory written by `lth lottery`'))
       .addOption(new Option('--seed <n>', 'seed offset of the control (different offsets give independent controls)').argParser(positiveInt))
       .addOption(new Option('--levels <list>', 'comma-separated levels (default: all finished levels except 0)').argParser(indexList))
-      .addOption(trialOption()),
-  ).action(async (kind: BranchKind, runDir: string, opts: CommonOptions & { seed?: number; levels?: number[]; trial?: number[] }) => {
+      .addOption(trialOption())
+      .addOption(new Option('--mode <mode>', "rearrange: 'position' (open_lth: survivors take the init value at their new position) or 'connections' (2018 draft: the ticket's own init values move with the shuffled connections; branch_rearrange-connections)").choices(REARRANGE_MODES).default('position')),
+  ).action(async (kind: BranchKind, runDir: string, opts: CommonOptions & { seed?: number; levels?: number[]; trial?: number[]; mode: RearrangeMode }) => {
     applyThreads(opts);
     const levels = opts.levels;
     const { signal } = interruptSignal();
     const mode = outputMode(opts);
     const r = await runBranch(runDir, kind, {
-      device: opts.device, ...(opts.seed ? { seed: opts.seed } : {}), ...(levels ? { levels } : {}), ...(opts.trial ? { trials: opts.trial } : {}),
+      device: opts.device, rearrangeMode: opts.mode, ...(opts.seed ? { seed: opts.seed } : {}), ...(levels ? { levels } : {}), ...(opts.trial ? { trials: opts.trial } : {}),
       ...(opts.dataDir ? { dataDir: opts.dataDir } : {}), onEvent: lotteryReporter(mode, `branch ${kind}`), signal,
     });
     if (!r.complete) process.exitCode = 130;

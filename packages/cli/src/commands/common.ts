@@ -49,6 +49,15 @@ export const trialOption = () => new Option('--trial <list>',
   'run only these trials (comma-separated, e.g. 0 or 1,3) of the run; the run directory is the whole run\'s, so jobs '
   + 'running different trials share it (what `lth submit` jobs do)').argParser(indexList);
 
+/** --levels '1,3,5' → [1, 3, 5] (undefined when the flag is absent). */
+export function parseLevels(list: string | undefined): number[] | undefined {
+  return list?.split(',').map((s) => {
+    const n = Number(s);
+    if (!Number.isInteger(n) || n < 0) throw new Error(`--levels: '${s}' is not a level number`);
+    return n;
+  });
+}
+
 export function applyThreads(opts: CommonOptions): void {
   if (opts.threads !== undefined) native.setThreads(opts.threads);
 }

@@ -1,7 +1,7 @@
 // Reads a run directory (and its control branches) into per-level aggregates over trials: mean, min, max.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readMetricsCsv, type LevelSummary, type MetricRow } from '@lth/core';
+import { readMetricsCsv, stabilityOf, type LevelSummary, type MetricRow } from '@lth/core';
 
 export interface Stat {
   mean: number;
@@ -16,6 +16,9 @@ export interface LevelPoint {
   percent: number;
   earlyStopAccuracy: Stat;
   earlyStopIteration: Stat;
+  /** The 2018 draft's rule (moving average of test loss settles; DESIGN.md §4). */
+  draftEarlyStopAccuracy: Stat;
+  draftEarlyStopIteration: Stat;
   finalAccuracy: Stat;
   layers: Record<string, number>;
 }
@@ -65,10 +68,22 @@ function aggregate(summaries: LevelSummary[]): LevelPoint[] {
       percent: 100 * stat(ss.map((s) => s.density.density)).mean,
       earlyStopAccuracy: stat(ss.map((s) => s.earlyStop?.testAccuracy ?? NaN)),
       earlyStopIteration: stat(ss.map((s) => s.earlyStop?.iteration ?? NaN)),
+      draftEarlyStopAccuracy: stat(ss.map((s) => s.draftEarlyStop?.testAccuracy ?? NaN)),
+      draftEarlyStopIteration: stat(ss.map((s) => s.draftEarlyStop?.iteration ?? NaN)),
       finalAccuracy: stat(ss.map((s) => s.final.testAccuracy)),
       layers,
     };
   });
+}
+
+/**
+ * What the early stop of these summaries minimised: 'min validation loss', or 'min test loss' for runs without a
+ * validation set (both when the summaries mix them).
+ */
+export function earlyStopCriterion(summaries: LevelSummary[]): string {
+  const kinds = new Set(summaries.map((s) => s.earlyStop?.criterion).filter((c) => c !== undefined));
+  const names = [...kinds].sort().map((c) => (c === 'min-test-loss' ? 'min test loss' : 'min validation loss'));
+  return names.length ? names.join(' / ') : 'min validation loss';
 }
 
 export function collectRun(dir: string): RunReport {
@@ -89,4 +104,32 @@ export function collectRun(dir: string): RunReport {
 export function levelMetrics(seriesDir: string, trial: number, level: number): MetricRow[] {
   const f = join(seriesDir, `trial_${trial}`, `level_${level}`, 'metrics.csv');
   return existsSync(f) ? readMetricsCsv(f) : [];
+}
+
+export interface StabilityPoint {
+  level: number;
+  percent: number;
+  /** Stability to pruning ‖W_ticket − m ⊙ W_dense‖: raw and relative to ‖m ⊙ W_dense‖, over trials. */
+  toDense: Stat;
+  toDenseRelative: Stat;
+  /** Stability to data order ‖W_ticket − W′_ticket‖ (n = 0 where no data-order branch trained the level). */
+  dataOrder: Stat;
+  dataOrderRelative: Stat;
+}
+
+/** Both stability distances of a run's pruned levels, aggregated over trials (empty for a run without level 0). */
+export function collectStability(dir: string): StabilityPoint[] {
+  const rows = stabilityOf(dir);
+  const levels = [...new Set(rows.map((r) => r.level))].sort((a, b) => a - b);
+  return levels.map((level) => {
+    const rs = rows.filter((r) => r.level === level);
+    return {
+      level,
+      percent: 100 * stat(rs.map((r) => r.density)).mean,
+      toDense: stat(rs.map((r) => r.toDense.l2)),
+      toDenseRelative: stat(rs.map((r) => r.toDense.relative)),
+      dataOrder: stat(rs.map((r) => r.dataOrder?.l2 ?? NaN)),
+      dataOrderRelative: stat(rs.map((r) => r.dataOrder?.relative ?? NaN)),
+    };
+  });
 }

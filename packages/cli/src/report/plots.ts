@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { readSafetensors } from '@lth/core';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
-import { levelMetrics, type RunReport } from './collect.js';
+import { levelMetrics, type RunReport, type StabilityPoint } from './collect.js';
 
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
   const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
@@ -19,8 +19,8 @@ const percentAxis = {
 } as const;
 
 /** Mean with min/max bars over trials vs % weights remaining, one colour per series (Figures 3–5). */
-export function versusDensitySpec(r: RunReport, metric: 'earlyStopAccuracy' | 'earlyStopIteration' | 'finalAccuracy', title: string, yTitle: string): TopLevelSpec {
-  const scale = metric === 'earlyStopIteration' ? 1 : 100;
+export function versusDensitySpec(r: RunReport, metric: 'earlyStopAccuracy' | 'earlyStopIteration' | 'draftEarlyStopIteration' | 'finalAccuracy', title: string, yTitle: string): TopLevelSpec {
+  const scale = metric === 'earlyStopIteration' || metric === 'draftEarlyStopIteration' ? 1 : 100;
   const values = r.series.flatMap((s) => s.points.filter((p) => p[metric].n > 0).map((p) => ({
     series: s.name, percent: p.percent, level: p.level, mean: p[metric].mean * scale, min: p[metric].min * scale, max: p[metric].max * scale, trials: p[metric].n,
   })));
@@ -45,6 +45,24 @@ export function shownTrial(ticket: RunReport['series'][number]): number {
 
 const levelOfTrial = (ticket: RunReport['series'][number], trial: number, level: number) =>
   ticket.summaries.some((s) => s.trial === trial && s.level === level);
+
+/** Both stability distances (relative to the reference's norm; mean, min/max over trials) vs % weights remaining. */
+export function stabilitySpec(points: StabilityPoint[]): TopLevelSpec {
+  const values = points.flatMap((p) => ([
+    ['to dense (pruning)', p.toDenseRelative],
+    ['data order', p.dataOrderRelative],
+  ] as const).filter(([, s]) => s.n > 0).map(([series, s]) => ({
+    series, percent: p.percent, level: p.level, mean: s.mean, min: s.min, max: s.max, trials: s.n,
+  })));
+  return {
+    ...base, title: 'Stability (Stabilizing the LTH): relative L2 distance on the subnetwork', data: { values },
+    encoding: { x: percentAxis, color: { field: 'series', type: 'nominal', title: null } },
+    layer: [
+      { mark: { type: 'line', point: true }, encoding: { y: { field: 'mean', type: 'quantitative', title: 'relative L2 distance' } } },
+      { mark: { type: 'rule' }, encoding: { y: { field: 'min', type: 'quantitative' }, y2: { field: 'max' } } },
+    ],
+  } as TopLevelSpec;
+}
 
 /** Test accuracy vs training iteration for a few levels of one trial (Figure 2 style). */
 export function curvesSpec(r: RunReport, levels: number[]): TopLevelSpec {

@@ -1,5 +1,6 @@
 // Published setups (DESIGN.md §4), each with its source. A preset is a partial hparams object; flags and
-// API overrides are merged on top.
+// API overrides are merged on top. Every preset keeps the default 5,000-example validation split, so its early
+// stop is chosen on validation loss, never on the test set (open_lth's own runs have no validation split).
 import { parseHparams, type Hparams, type HparamsInput } from './schema.js';
 
 export interface Preset {
@@ -53,11 +54,11 @@ export const PRESETS: Record<string, Preset> = {
   resnet20: {
     name: 'resnet20',
     source: 'ICLR 2019 v5, Section 4 ("Resnet-18"), Figure 2',
-    summary: 'ResNet-20 on CIFAR-10, SGD momentum 0.9, lr 0.1 → 0.01 → 0.001 at 20K/25K, 30K iterations, batch 128, global conv 20%',
+    summary: 'ResNet-20 on CIFAR-10, SGD momentum 0.9, weight decay 1e-4, lr 0.1 → 0.01 → 0.001 at 20K/25K, 30K iterations, batch 128, global conv 20%',
     hparams: {
       dataset: { dataset: 'cifar10', batchSize: 128, augment: true },
       model: { model: 'resnet20', init: 'glorot-normal' },
-      training: { optimizer: 'momentum', lr: 0.1, momentum: 0.9, steps: '30000it', lrSchedule: 'step', milestones: ['20000it', '25000it'], gamma: 0.1 },
+      training: { optimizer: 'momentum', lr: 0.1, momentum: 0.9, weightDecay: 1e-4, steps: '30000it', lrSchedule: 'step', milestones: ['20000it', '25000it'], gamma: 0.1 },
       pruning: { strategy: 'global', globalRate: 0.2, ignore: ['fc'] },
       lottery: { levels: 20 },
     },
@@ -66,11 +67,11 @@ export const PRESETS: Record<string, Preset> = {
   vgg19: {
     name: 'vgg19',
     source: 'ICLR 2019 v5, Section 4, Figure 2',
-    summary: 'VGG-19 on CIFAR-10, SGD momentum 0.9, lr 0.1 ×0.1 at epochs 80/120, 10K warm-up, 160 epochs, batch 64, global conv 20%',
+    summary: 'VGG-19 on CIFAR-10, SGD momentum 0.9, weight decay 1e-4, lr 0.1 ×0.1 at epochs 80/120, 10K warm-up, 160 epochs, batch 64, global conv 20%',
     hparams: {
       dataset: { dataset: 'cifar10', batchSize: 64, augment: true },
       model: { model: 'vgg19', init: 'glorot-normal' },
-      training: { optimizer: 'momentum', lr: 0.1, momentum: 0.9, steps: '160ep', lrSchedule: 'step', milestones: ['80ep', '120ep'], gamma: 0.1, warmup: '10000it' },
+      training: { optimizer: 'momentum', lr: 0.1, momentum: 0.9, weightDecay: 1e-4, steps: '160ep', lrSchedule: 'step', milestones: ['80ep', '120ep'], gamma: 0.1, warmup: '10000it' },
       pruning: { strategy: 'global', globalRate: 0.2, ignore: ['fc'] },
       lottery: { levels: 20 },
     },
@@ -112,7 +113,7 @@ export const PRESETS: Record<string, Preset> = {
     name: 'mnist_lenet_300_100', source: 'open_lth default for mnist_lenet_300_100',
     summary: 'LeNet-300-100, SGD 0.1, 40 epochs, batch 128, global 20% (output layer ignored), Kaiming normal',
     hparams: {
-      dataset: { dataset: 'mnist', batchSize: 128, validationSize: 0 },
+      dataset: { dataset: 'mnist', batchSize: 128 },
       model: { model: 'lenet-300-100', init: 'kaiming-normal' },
       training: { optimizer: 'sgd', lr: 0.1, steps: '40ep' },
       pruning: { strategy: 'global', globalRate: 0.2, ignore: ['fc3'] },
@@ -121,12 +122,13 @@ export const PRESETS: Record<string, Preset> = {
   },
   cifar_resnet_20: {
     name: 'cifar_resnet_20', source: 'open_lth default for cifar_resnet_20 (with rewinding, Stabilizing the LTH)',
-    summary: 'ResNet-20, SGD 0.1 momentum 0.9 wd 1e-4, ×0.1 at epochs 80/120, 160 epochs, batch 128, global 20%, rewind 500 iterations',
+    summary: 'ResNet-20, SGD 0.1 momentum 0.9 wd 1e-4, ×0.1 at epochs 80/120, 160 epochs, batch 128, global 20% (fc included), rewind 500 iterations',
     hparams: {
-      dataset: { dataset: 'cifar10', batchSize: 128, augment: true, validationSize: 0 },
+      dataset: { dataset: 'cifar10', batchSize: 128, augment: true },
       model: { model: 'resnet20', init: 'kaiming-normal' },
       training: { optimizer: 'momentum', lr: 0.1, momentum: 0.9, weightDecay: 1e-4, steps: '160ep', lrSchedule: 'step', milestones: ['80ep', '120ep'], gamma: 0.1 },
-      pruning: { strategy: 'global', globalRate: 0.2, ignore: ['fc'] },
+      // open_lth's sparse_global prunes every prunable layer, fc included, unless prune_layers_to_ignore says otherwise.
+      pruning: { strategy: 'global', globalRate: 0.2 },
       lottery: { levels: 20, rewind: '500it' },
     },
   },

@@ -1,8 +1,11 @@
 // Control experiments on an existing IMP run (Frankle & Carbin §2–3; Zhou et al. 2019 for same-sign):
 // each level of each trial is retrained from a modified starting point, reusing the run's masks.
 //  - reinit:    same masks, fresh weights from the same initialiser (an independent seeded stream);
-//  - rearrange: within each layer, which positions survive is shuffled (seeded), and the surviving weights
-//               keep the trial's original initial values at their (new) positions;
+//  - rearrange: within each layer, which positions survive is shuffled (seeded). Two readings of what the
+//               survivors start from (`rearrangeMode`): 'position' (default, open_lth's): each takes the trial's
+//               original initial value at its new position; 'connections' (the 2018 draft's: the ticket's own
+//               initial values move with the shuffled connections): the ticket's surviving initial values, in a
+//               seeded random order, are placed at the new positions (branch_rearrange-connections);
 //  - same-sign: fresh magnitudes, but each weight keeps the sign of the trial's original initialisation;
 //  - data-order: the ticket itself (same masks, same starting weights) trained under another data order,
 //               for the stability measure of Frankle et al. 2019 (Stabilizing the LTH).
@@ -28,7 +31,12 @@ import { applyMasks, loadMasks, loadWeights, saveMasks } from './weights.js';
 export type BranchKind = 'reinit' | 'rearrange' | 'same-sign' | 'data-order';
 export const BRANCH_KINDS: BranchKind[] = ['reinit', 'rearrange', 'same-sign', 'data-order'];
 
+export type RearrangeMode = 'position' | 'connections';
+export const REARRANGE_MODES: RearrangeMode[] = ['position', 'connections'];
+
 export interface BranchOptions {
+  /** rearrange only: what the shuffled survivors start from (default 'position'; see the file comment). */
+  rearrangeMode?: RearrangeMode;
   /** Seed offset of the control's random stream (default 0). */
   seed?: number;
   device?: DeviceRequest;
@@ -60,7 +68,10 @@ export async function runBranch(run: string, kind: BranchKind, opts: BranchOptio
   const meta = JSON.parse(readFileSync(join(run, 'hparams.json'), 'utf8')) as { hparams: unknown; hash: string };
   const h = parseHparams(meta.hparams);
   const seedOffset = opts.seed ?? 0;
-  const dir = branchDir(run, branchName(kind, seedOffset));
+  const mode = opts.rearrangeMode ?? 'position';
+  if (!REARRANGE_MODES.includes(mode)) throw new Error(`unknown rearrange mode '${mode}' (expected ${REARRANGE_MODES.join(', ')})`);
+  const connections = kind === 'rearrange' && mode === 'connections';
+  const dir = branchDir(run, connections ? branchName(kind, seedOffset).replace(/^rearrange/, 'rearrange-connections') : branchName(kind, seedOffset));
   const data = opts.data ?? (await loadPrepared(h, opts.dataDir));
   const device = resolveDevice(opts.device ?? 'cpu');
   const perEpoch = itersPerEpoch(h, data.train.count);
@@ -110,6 +121,22 @@ export async function runBranch(run: string, kind: BranchKind, opts: BranchOptio
                   for (let i = 0; i < w.length; i++) w[i] = Math.sign(orig[i]!) * Math.abs(w[i]!) || 0;
                 }
                 p.value.upload(w);
+              }
+            }
+            if (connections) {
+              // The ticket's surviving initial values, shuffled, onto the rearranged survivors.
+              const ticketMask = readSafetensors(join(levelDir(run, t, level), 'mask.safetensors')).tensors;
+              const rng = new Random(seed, `rearrange-connections-${seedOffset}-level-${level}`);
+              for (const p of model.params) {
+                if (!p.mask || !isPrunable(p.kind)) continue;
+                const w = p.value.download();
+                const old = ticketMask[p.name]!.data as Uint8Array;
+                const values = rng.shuffle(Float32Array.from(w.filter((_, i) => old[i] === 1)));
+                const now = p.mask.download();
+                const out = new Float32Array(w.length);
+                let k = 0;
+                for (let i = 0; i < out.length; i++) if (now[i]) out[i] = values[k++]!;
+                p.value.upload(out);
               }
             }
             applyMasks(model.params);

@@ -1,28 +1,45 @@
-// Stability measures from "Stabilizing the Lottery Ticket Hypothesis" (Frankle, Dziugaite, Roy, Carbin 2019):
-//  - distance of a ticket's trained weights to the dense network's trained weights;
-//  - distance between two trainings of the same ticket under different data orders (the data-order branch).
-// Both are L2 distances over the prunable weights, reported raw and relative to the norm of the reference.
+// Stability measures from "Stabilizing the Lottery Ticket Hypothesis" (Frankle, Dziugaite, Roy, Carbin 2019,
+// arXiv 1903.01611 §3), both measured on the subnetwork, i.e. over the weights the ticket's mask covers:
+//  - stability to pruning: ‖m ⊙ W_dense − W_ticket‖ between the dense network trained in full (level 0 of the same
+//    trial) with the ticket's mask m applied and the ticket trained in isolation;
+//  - stability to data order: ‖W_ticket − W'_ticket‖ between two trainings of the ticket under different data
+//    orders (the data-order branch).
+// The paper defines both over the masked weights; the mask covers the prunable weights only (fc, conv and output
+// weights), so biases and batch-norm parameters are not part of either distance. Each is reported raw and relative
+// to the norm of the reference (m ⊙ W_dense, resp. the run's own ticket).
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Density } from '../prune/strategy.js';
 import { readSafetensors, type NamedArray } from '../store/safetensors.js';
-import { branchDir, levelDir } from '../store/layout.js';
+import { branchDir, isLevelDone, levelDir } from '../store/layout.js';
 import { branchName } from './branch.js';
 
 export interface Distance {
   l2: number;
-  /** l2 / ‖reference‖. */
+  /** l2 / ‖reference‖ (both over the subnetwork). */
   relative: number;
 }
 
-/** L2 distance between two weight sets over the named tensors (default: every tensor named *.weight). */
-export function l2Distance(a: Record<string, NamedArray>, b: Record<string, NamedArray>, names?: string[]): Distance {
-  const keys = names ?? Object.keys(b).filter((k) => k.endsWith('.weight'));
+export class StabilityError extends Error {
+  readonly code = 'ERR_STABILITY';
+}
+
+/**
+ * L2 distance between `a` and the reference `b` over the tensors of `mask` (the prunable weights), each masked:
+ * ‖m ⊙ a − m ⊙ b‖, relative to ‖m ⊙ b‖.
+ */
+export function l2Distance(a: Record<string, NamedArray>, b: Record<string, NamedArray>, mask: Record<string, NamedArray>): Distance {
   let d2 = 0;
   let n2 = 0;
-  for (const k of keys) {
+  for (const [k, mt] of Object.entries(mask)) {
     const x = a[k]?.data;
     const y = b[k]?.data;
-    if (!x || !y || x.length !== y.length) throw new Error(`cannot compare '${k}': missing or of different size`);
+    const m = mt.data;
+    if (!x || !y || x.length !== y.length || m.length !== y.length) {
+      throw new StabilityError(`cannot compare '${k}': missing or of different size in one of the weight sets or the mask`);
+    }
     for (let i = 0; i < y.length; i++) {
+      if (!m[i]) continue;
       d2 += (x[i]! - y[i]!) ** 2;
       n2 += y[i]! ** 2;
     }
@@ -30,15 +47,57 @@ export function l2Distance(a: Record<string, NamedArray>, b: Record<string, Name
   return { l2: Math.sqrt(d2), relative: n2 > 0 ? Math.sqrt(d2 / n2) : 0 };
 }
 
-const finals = (dir: string) => readSafetensors(join(dir, 'final.safetensors')).tensors;
-
-/** ‖w_ticket(level) − w_dense‖ after training (the dense network is level 0 of the same trial). */
-export function distanceToDense(run: string, trial: number, level: number): Distance {
-  return l2Distance(finals(levelDir(run, trial, level)), finals(levelDir(run, trial, 0)));
+function tensorsIn(dir: string, file: string): Record<string, NamedArray> {
+  const path = join(dir, file);
+  if (!existsSync(path)) throw new StabilityError(`${path} is missing: is the level finished?`);
+  return readSafetensors(path).tensors;
 }
 
-/** ‖w − w'‖ between the ticket trained by the run and by its data-order branch (seed offset `seed`). */
+const maskOf = (run: string, trial: number, level: number) => tensorsIn(levelDir(run, trial, level), 'mask.safetensors');
+
+/** Stability to pruning: ‖W_ticket(level) − m ⊙ W_dense‖, the dense network being level 0 of the same trial. */
+export function distanceToDense(run: string, trial: number, level: number): Distance {
+  return l2Distance(tensorsIn(levelDir(run, trial, level), 'final.safetensors'), tensorsIn(levelDir(run, trial, 0), 'final.safetensors'), maskOf(run, trial, level));
+}
+
+/** Stability to data order: ‖W'_ticket − W_ticket‖ between the data-order branch (seed offset `seed`) and the run. */
 export function dataOrderDistance(run: string, trial: number, level: number, seed = 0): Distance {
   const other = join(branchDir(run, branchName('data-order', seed)), `trial_${trial}`, `level_${level}`);
-  return l2Distance(finals(other), finals(levelDir(run, trial, level)));
+  return l2Distance(tensorsIn(other, 'final.safetensors'), tensorsIn(levelDir(run, trial, level), 'final.safetensors'), maskOf(run, trial, level));
+}
+
+export interface StabilityRow {
+  trial: number;
+  level: number;
+  /** Fraction of prunable weights remaining. */
+  density: number;
+  toDense: Distance;
+  /** null where the data-order branch has not trained this level. */
+  dataOrder: Distance | null;
+}
+
+/**
+ * Both distances for every finished pruned level (≥ 1) of every trial of a run whose dense level 0 is finished;
+ * the data-order distance where the branch with seed offset `seed` finished the level.
+ */
+export function stabilityOf(run: string, seed = 0): StabilityRow[] {
+  if (!existsSync(join(run, 'hparams.json'))) throw new StabilityError(`${run} is not a run directory (no hparams.json)`);
+  const rows: StabilityRow[] = [];
+  const trials = readdirSync(run).map((d) => /^trial_(\d+)$/.exec(d)).filter((m) => m !== null).map((m) => Number(m[1])).sort((a, b) => a - b);
+  const branch = branchDir(run, branchName('data-order', seed));
+  for (const trial of trials) {
+    if (!isLevelDone(levelDir(run, trial, 0))) continue;
+    const levels = readdirSync(join(run, `trial_${trial}`)).map((d) => /^level_(\d+)$/.exec(d)).filter((m) => m !== null)
+      .map((m) => Number(m[1])).filter((l) => l > 0 && isLevelDone(levelDir(run, trial, l))).sort((a, b) => a - b);
+    for (const level of levels) {
+      const summary = JSON.parse(readFileSync(join(levelDir(run, trial, level), 'summary.json'), 'utf8')) as { density: Density };
+      const branched = isLevelDone(join(branch, `trial_${trial}`, `level_${level}`));
+      rows.push({
+        trial, level, density: summary.density.density,
+        toDense: distanceToDense(run, trial, level),
+        dataOrder: branched ? dataOrderDistance(run, trial, level, seed) : null,
+      });
+    }
+  }
+  return rows;
 }

@@ -1,6 +1,6 @@
 // Convolutional networks for 32×32 inputs: the paper's Conv-2/4/6 (ICLR 2019 v5, Figure 1: 3×3 convs,
 // padding 1, ReLU, 2×2 max pool after each pair; FC 256-256-10), the 2018 draft's Conv-2 (5×5, FC 384-192)
-// and Conv-4, VGG-11/16/19 for CIFAR (3×3 conv + batch norm + ReLU, 2×2 pools, 2×2 average pool, FC 10;
+// and Conv-4 (unpadded 3×3 convs), VGG-11/16/19 for CIFAR (3×3 conv + batch norm + ReLU, 2×2 pools, 2×2 average pool, FC 10;
 // as open_lth), and ResNet-20 for CIFAR (16, 3×[16,16], 3×[32,32], 3×[64,64], global average pool, FC 10).
 import type { Device } from '@lth/native-sparse';
 import { AvgPool, BasicBlock, BatchNorm, Conv2d, Dense, Dropout, Flatten, GlobalAvgPool, MaxPool, ReLU, Sequence, type Layer } from './layers.js';
@@ -19,8 +19,8 @@ export class LayeredModel implements Model {
 
 type Spec = Array<number | 'M'>;
 
-/** conv(3×3 or k×k)+ReLU blocks with max pools, then fully connected layers. */
-function plainConvNet(name: string, input: number[], classes: number, spec: Spec, k: number, fc: number[], dropout: number, device: Device): LayeredModel {
+/** conv(3×3 or k×k)+ReLU blocks with max pools, then fully connected layers; 'same' padding unless `padded` is false. */
+function plainConvNet(name: string, input: number[], classes: number, spec: Spec, k: number, fc: number[], dropout: number, device: Device, padded = true): LayeredModel {
   const [C, H, W] = input as [number, number, number];
   const layers: Layer[] = [];
   let c = C;
@@ -33,8 +33,11 @@ function plainConvNet(name: string, input: number[], classes: number, spec: Spec
       h = Math.floor(h / 2);
       w = Math.floor(w / 2);
     } else {
-      layers.push(new Conv2d(`conv${++i}`, c, s, k, 1, (k - 1) / 2, true, device), new ReLU(device));
+      const pad = padded ? (k - 1) / 2 : 0;
+      layers.push(new Conv2d(`conv${++i}`, c, s, k, 1, pad, true, device), new ReLU(device));
       c = s;
+      h = h + 2 * pad - k + 1;
+      w = w + 2 * pad - k + 1;
     }
   }
   layers.push(new Flatten());
@@ -90,7 +93,8 @@ export function createConvNet(name: string, input: number[], classes: number, dr
     case 'conv4': return plainConvNet(name, input, classes, [64, 64, 'M', 128, 128, 'M'], 3, [256, 256], dropout, device);
     case 'conv6': return plainConvNet(name, input, classes, [64, 64, 'M', 128, 128, 'M', 256, 256, 'M'], 3, [256, 256], dropout, device);
     case 'conv2-2018': return plainConvNet(name, input, classes, [64, 'M', 64, 'M'], 5, [384, 192], dropout, device);
-    case 'conv4-2018': return plainConvNet(name, input, classes, [64, 64, 'M', 128, 128, 'M'], 3, [256, 256], dropout, device);
+    // The draft's table (1.15M weights, 260K of them conv) implies unpadded 3×3 convs: 32→30→28→14→12→10→5.
+    case 'conv4-2018': return plainConvNet(name, input, classes, [64, 64, 'M', 128, 128, 'M'], 3, [256, 256], dropout, device, false);
     case 'vgg11': case 'vgg16': case 'vgg19': return vgg(name, input, classes, device);
     case 'resnet20': return resnet20(input, classes, device);
     default: return null;
