@@ -2,6 +2,9 @@
 // (a) by lth dense (masked GEMM, batch 10,000), (b) by lth sparse — each layer in CSR, hᵀ = relu(W_csr·xᵀ + b)
 // with the input given feature-major [784, N] (a layout chosen once per data set, not timed), (c) by
 // onnxruntime-node dense on the exported ONNX file. Logits are compared across the three before timing.
+// The file is exported with its float input ('normalized_pixels', --input normalized) so that all three are
+// timed on the same normalised float32 batch; the default export (uint8 'pixels', Cast + Div in the graph) is
+// checked against the native forward by `lth export --verify` and the core tests.
 // Without --run, the ticket is LeNet-300-100 at its seeded initialisation pruned one-shot by magnitude to the
 // density of IMP level L (fc 0.8^L, output 0.9^L); timings do not depend on whether it was trained, and with
 // --run/--level a trained ticket is used and accuracies are reported. With --device cuda the lth paths run on the
@@ -107,20 +110,20 @@ export async function run(opts: { quick: boolean; device?: Device; run?: string;
       }
     }
     const sparse = new SparseMlp(layersOf(model), n, device);
-    const session = await ort.InferenceSession.create(exportOnnx(model).bytes, { executionProviders: ['cpu'] });
+    const session = await ort.InferenceSession.create(exportOnnx(model, { dataset: 'mnist', input: 'normalized' }).bytes, { executionProviders: ['cpu'] });
     try {
       const total = model.params.filter((p) => p.mask).reduce((s, p) => s + p.value.numel, 0);
       const pct = (100 * sparse.nnz) / total;
       const dense = model.forward(X, false).download();
       const sp = sparse.forward(XT).download();
-      const ortOut = (await session.run({ input: new ort.Tensor('float32', test.x, [n, 1, 28, 28]) })).logits!.data as Float32Array;
+      const ortOut = (await session.run({ normalized_pixels: new ort.Tensor('float32', test.x, [n, 1, 28, 28]) })).logits!.data as Float32Array;
       const spRowMajor = new Float32Array(n * 10);
       for (let c = 0; c < 10; c++) for (let i = 0; i < n; i++) spRowMajor[i * 10 + c] = sp[c * n + i]!;
       validate(`level ${level} sparse vs dense`, spRowMajor, dense, 1e-4);
       validate(`level ${level} onnxruntime vs dense`, ortOut, dense, 1e-4);
       const acc = accuracy(dense, test.y, false);
       const c = `${pct.toFixed(1)}% weights (level ${level})`;
-      const tOrt = await time(() => session.run({ input: new ort.Tensor('float32', test.x, [n, 1, 28, 28]) }), timing);
+      const tOrt = await time(() => session.run({ normalized_pixels: new ort.Tensor('float32', test.x, [n, 1, 28, 28]) }), timing);
       const tDense = await time(() => model.forward(X, false), timing);
       const tSparse = await time(() => sparse.forward(XT), timing);
       const note = opts.run ? `test accuracy ${(100 * acc).toFixed(2)}%` : 'untrained weights (timing only)';

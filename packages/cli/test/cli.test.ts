@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { native } from '@lth/core';
+import { native, readOnnxSignature } from '@lth/core';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'lth.js');
@@ -104,6 +104,18 @@ describe('lth', () => {
     expect(ex.status, ex.stderr).toBe(0);
     expect(ex.stdout).toMatch(/predictions agree on 100\.00%/);
     expect(ex.stdout).toMatch(/sizes: dense initializers [\d.]+ KiB \([\d.]+ KiB gzipped\), sparse initializers [\d.]+ KiB \([\d.]+ KiB gzipped\)/);
+    // The file takes raw pixels and says so; --verify fed it raw pixels (the accuracy line is the run's test accuracy).
+    expect(ex.stdout).toMatch(/input 'pixels': raw pixel values 0\.\.255 as uint8, NCHW Nx1x28x28 \(grayscale\), divided by 255 inside the graph/);
+    expect(ex.stdout).toMatch(/output 'logits': float32 Nx10, logits over 10 classes: 0, 1, 2, 3, 4, 5, 6, 7, 8, 9/);
+    const sig = readOnnxSignature(readFileSync(onnxFile));
+    expect(sig.input).toMatchObject({ name: 'pixels', dtype: 'uint8', dims: ['N', 1, 28, 28] });
+    expect(JSON.parse(sig.metadata.labels!)).toHaveLength(10);
+    expect(JSON.parse(sig.metadata.preprocessing!)).toMatchObject({ inGraph: true, divisor: 255 });
+    const normalized = lth(['export', run, '--level', '2', '--input', 'normalized', '--sparse', '-o', join(tmp, 'normalized.onnx'), '--verify']);
+    expect(normalized.status, normalized.stderr).toBe(0);
+    expect(normalized.stdout).toMatch(/input 'normalized_pixels': float32 .*already divided by 255 by the caller[\s\S]*predictions agree on 100\.00%/);
+    expect(readOnnxSignature(readFileSync(join(tmp, 'normalized.onnx'))).input.dtype).toBe('float32');
+    expect(lth(['export', run, '--level', '2', '--input', 'float']).stderr).toMatch(/--input <format>' argument 'float' is invalid.*pixels, normalized/);
     expect(existsSync(onnxFile)).toBe(true);
     expect(lth(['export', run, '--level', '9']).status).toBe(1); // no such level: a clear error
   }, 180_000);

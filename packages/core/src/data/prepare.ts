@@ -2,6 +2,7 @@
 // and a seeded data order per epoch.
 import { DataError } from './errors.js';
 import type { ImageSet } from './idx.js';
+import { pixelNormalization } from './normalization.js';
 import { Random } from '../util/rng.js';
 
 export interface Split {
@@ -18,13 +19,11 @@ export interface PreparedData {
   classes: number;
 }
 
-/** Per-dataset normalisation: MNIST-style sets to [0,1]; CIFAR-10 per-channel mean/std (of its training set). */
-const CIFAR_MEAN = [0.4914, 0.4822, 0.4465];
-const CIFAR_STD = [0.2470, 0.2435, 0.2616];
-
-function toFloat(set: ImageSet, indices: Int32Array | null, perChannel: boolean): Split {
+/** The examples `indices` of `set` (all when null) as training consumes them: normalised float32 (see normalization.ts). */
+export function normalizedSplit(set: ImageSet, indices: Int32Array | null = null): Split {
   const [c, h, w] = set.shape;
   const size = c * h * w;
+  const { divisor, mean, std } = pixelNormalization(c);
   const count = indices ? indices.length : set.count;
   const x = new Float32Array(count * size);
   const y = new Int32Array(count);
@@ -32,14 +31,9 @@ function toFloat(set: ImageSet, indices: Int32Array | null, perChannel: boolean)
     const src = indices ? indices[k]! : k;
     y[k] = set.labels[src]!;
     const base = src * size;
-    for (let i = 0; i < size; i++) {
-      const v = set.images[base + i]! / 255;
-      if (perChannel) {
-        const ch = Math.floor(i / (h * w));
-        x[k * size + i] = (v - CIFAR_MEAN[ch]!) / CIFAR_STD[ch]!;
-      } else {
-        x[k * size + i] = v;
-      }
+    for (let ch = 0; ch < c; ch++) {
+      const [m, s] = [mean[ch]!, std[ch]!];
+      for (let i = ch * h * w; i < (ch + 1) * h * w; i++) x[k * size + i] = (set.images[base + i]! / divisor - m) / s;
     }
   }
   return { x, y, count };
@@ -58,16 +52,15 @@ export function prepare(
   if (opts.validationSize >= train.count) {
     throw new DataError(`validation size ${opts.validationSize} leaves no training examples (training set has ${train.count})`);
   }
-  const perChannel = train.shape[0] === 3;
   const testSubset = opts.testSubset ?? 0;
   const order = new Random(opts.seed, 'validation-split').permutation(train.count);
   const valIdx = order.slice(0, opts.validationSize).sort();
   let trainIdx = order.slice(opts.validationSize).sort();
   if (opts.subset > 0) trainIdx = trainIdx.slice(0, Math.min(opts.subset, trainIdx.length));
   return {
-    train: toFloat(train, trainIdx, perChannel),
-    validation: toFloat(train, valIdx, perChannel),
-    test: toFloat(test, testSubset > 0 ? Int32Array.from({ length: Math.min(testSubset, test.count) }, (_, i) => i) : null, perChannel),
+    train: normalizedSplit(train, trainIdx),
+    validation: normalizedSplit(train, valIdx),
+    test: normalizedSplit(test, testSubset > 0 ? Int32Array.from({ length: Math.min(testSubset, test.count) }, (_, i) => i) : null),
     exampleShape: [...train.shape],
     classes: train.classes,
   };

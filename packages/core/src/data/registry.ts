@@ -15,6 +15,10 @@ export interface DatasetSpec {
   mirrors: string[];
   /** Sub-directory of a data dir / the cache holding this dataset. */
   dir: string;
+  /** Class names, index = label (as the dataset's documentation gives them). */
+  classNames: string[];
+  /** One example: [channels, height, width] (CIFAR-10: RGB planes). */
+  exampleShape: [number, number, number];
 }
 
 const idx = (name: string, md5: string): DataFile => ({ name, md5, alternatives: [name.replace(/\.gz$/, '')] });
@@ -23,6 +27,8 @@ export const DATASETS: Record<DatasetName, DatasetSpec> = {
   mnist: {
     name: 'mnist',
     dir: 'mnist',
+    exampleShape: [1, 28, 28],
+    classNames: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
     files: {
       trainImages: idx('train-images-idx3-ubyte.gz', 'f68b3c2dcbeaaa9fbdd348bbdeb94873'),
       trainLabels: idx('train-labels-idx1-ubyte.gz', 'd53e105ee54ea40749a09fcbcd1e9432'),
@@ -34,6 +40,8 @@ export const DATASETS: Record<DatasetName, DatasetSpec> = {
   'fashion-mnist': {
     name: 'fashion-mnist',
     dir: 'fashion-mnist',
+    exampleShape: [1, 28, 28],
+    classNames: ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'],
     files: {
       trainImages: idx('train-images-idx3-ubyte.gz', '8d4fb7e6c68d591d4c3dfef9ec88bf0d'),
       trainLabels: idx('train-labels-idx1-ubyte.gz', '25c81989df183df01b3e8a0aad5dffbe'),
@@ -45,6 +53,8 @@ export const DATASETS: Record<DatasetName, DatasetSpec> = {
   cifar10: {
     name: 'cifar10',
     dir: 'cifar10',
+    exampleShape: [3, 32, 32],
+    classNames: ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'],
     files: { archive: { name: 'cifar-10-binary.tar.gz', md5: 'c32a1d4ab5d03f1284b67883e8d87530' } },
     mirrors: ['https://www.cs.toronto.edu/~kriz/'],
   },

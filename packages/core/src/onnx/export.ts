@@ -1,16 +1,25 @@
 // A ticket as an ONNX model (opset 17): the network's layers become Gemm / Conv / Relu / MaxPool /
 // AveragePool / GlobalAveragePool / BatchNormalization / Add / Flatten nodes; pruned weights are exact zeros
 // in dense initializers (or, on request, sparse initializers); metadata records density per layer, run hash,
-// preset and level. Written with the ONNX schema through protobufjs (onnx-proto), never by hand.
+// preset and level. The input is raw pixels normalised inside the graph (input.ts); labels and preprocessing
+// are in the metadata and doc strings. Written with the ONNX schema through protobufjs (onnx-proto), never by hand.
 import { gzipSync } from 'node:zlib';
+import type { DatasetName } from '../data/registry.js';
 import { BasicBlock, BatchNorm, Conv2d, Dense, Dropout, Flatten, GlobalAvgPool, MaxPool, AvgPool, ReLU, Sequence, type Layer } from '../models/layers.js';
 import { LayeredModel } from '../models/convnets.js';
 import type { Model } from '../models/types.js';
+import { OnnxExportError } from './errors.js';
+import { float, GraphBuilder, int, ints } from './graph.js';
+import { describeInput, describeOutput, emitPreprocessing, inputContract, inputMetadata, inputValueInfo, OUTPUT_NAME, type InputFormat } from './input.js';
 import { onnx } from './proto.js';
 
 export const OPSET = 17;
 
 export interface ExportOptions {
+  /** The data set the model was trained on: its preprocessing goes into the graph, its class names into the metadata. */
+  dataset: DatasetName;
+  /** 'pixels' (default): uint8 0..255 input normalised inside the graph; 'normalized': float32 input the caller normalised. */
+  input?: InputFormat;
   /** Store each pruned weight tensor as a SparseTensorProto (COO indices) instead of dense zeros. */
   sparse?: boolean;
   metadata?: Record<string, string>;
@@ -28,48 +37,6 @@ export interface ExportResult {
   sizes: { bytes: number; gzipBytes: number };
   nodes: number;
 }
-
-type INode = import('onnx-proto').onnx.INodeProto;
-type ITensor = import('onnx-proto').onnx.ITensorProto;
-type ISparse = import('onnx-proto').onnx.ISparseTensorProto;
-
-class GraphBuilder {
-  readonly nodes: INode[] = [];
-  readonly initializers: ITensor[] = [];
-  readonly sparse: ISparse[] = [];
-  private counter = 0;
-  constructor(private readonly sparseWeights: boolean, readonly foldBatchNorm: boolean) {}
-
-  fresh(prefix: string): string {
-    return `${prefix}_${this.counter++}`;
-  }
-
-  node(opType: string, inputs: string[], attrs: Array<import('onnx-proto').onnx.IAttributeProto> = [], name = opType): string {
-    const out = this.fresh(name.replace(/\W/g, '_'));
-    this.nodes.push({ opType, input: inputs, output: [out], name: out, attribute: attrs });
-    return out;
-  }
-
-  tensor(name: string, dims: number[], data: Float32Array, prunable = false): string {
-    if (this.sparseWeights && prunable) {
-      const idx: number[] = [];
-      const vals: number[] = [];
-      for (let i = 0; i < data.length; i++) if (data[i] !== 0) { idx.push(i); vals.push(data[i]!); }
-      this.sparse.push({
-        values: { name, dims: [vals.length], dataType: onnx.TensorProto.DataType.FLOAT, rawData: new Uint8Array(Float32Array.from(vals).buffer) },
-        indices: { name: `${name}_indices`, dims: [idx.length], dataType: onnx.TensorProto.DataType.INT64, rawData: new Uint8Array(BigInt64Array.from(idx.map(BigInt)).buffer) },
-        dims,
-      });
-      return name;
-    }
-    this.initializers.push({ name, dims, dataType: onnx.TensorProto.DataType.FLOAT, rawData: new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice() });
-    return name;
-  }
-}
-
-const ints = (name: string, v: number[]) => ({ name, type: onnx.AttributeProto.AttributeType.INTS, ints: v });
-const int = (name: string, v: number) => ({ name, type: onnx.AttributeProto.AttributeType.INT, i: v });
-const float = (name: string, v: number) => ({ name, type: onnx.AttributeProto.AttributeType.FLOAT, f: v });
 
 const BN_EPS = 1e-5; // batchNormEval's default, as used by BatchNorm layers
 
@@ -140,33 +107,42 @@ function emit(g: GraphBuilder, layer: Layer, x: string): string {
     const short = layer.shortcut ? emit(g, layer.shortcut, x) : x;
     return g.node('Relu', [g.node('Add', [main, short])]);
   }
-  throw new Error(`ONNX export: no mapping for layer ${layer.constructor.name}`);
+  throw new OnnxExportError(`no mapping for layer ${layer.constructor.name}`);
 }
 
-/** The model's current weights (apply masks first) as ONNX ModelProto bytes. Input 'input' [N, ...inputShape], output 'logits' [N, classes]. */
-export function exportOnnx(model: Model, opts: ExportOptions = {}): ExportResult {
-  if (!(model instanceof LayeredModel)) throw new Error(`ONNX export: model '${model.name}' is not a layered model`);
+/**
+ * The model's current weights (apply masks first) as ONNX ModelProto bytes: input 'pixels' uint8 [N, C, H, W]
+ * (or 'normalized_pixels' float32 with input: 'normalized'), output 'logits' float32 [N, classes].
+ */
+export function exportOnnx(model: Model, opts: ExportOptions): ExportResult {
+  if (!(model instanceof LayeredModel)) throw new OnnxExportError(`model '${model.name}' is not a layered model`);
+  const contract = inputContract(opts.dataset, model.inputShape, opts.input);
+  if (model.classes !== contract.classNames.length) {
+    throw new OnnxExportError(`the model has ${model.classes} outputs, ${opts.dataset} has ${contract.classNames.length} classes`);
+  }
   const g = new GraphBuilder(opts.sparse ?? false, opts.foldBatchNorm ?? false);
-  const out = emit(g, model.net, 'input');
-  g.nodes.push({ opType: 'Identity', input: [out], output: ['logits'], name: 'logits_identity' });
-  const valueInfo = (name: string, dims: Array<number | string>) => ({
-    name,
-    type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT, shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } } },
-  });
+  const out = emit(g, model.net, emitPreprocessing(g, contract));
+  g.nodes.push({ opType: 'Identity', input: [out], output: [OUTPUT_NAME], name: 'logits_identity' });
+  const output = {
+    name: OUTPUT_NAME,
+    docString: describeOutput(contract),
+    type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT, shape: { dim: [{ dimParam: 'N' }, { dimValue: model.classes }] } } },
+  };
   const modelProto = onnx.ModelProto.create({
     irVersion: 8,
     producerName: 'lth',
     producerVersion: '0.1.0',
+    docString: `lth ${model.name} ticket trained on ${opts.dataset}. ${describeInput(contract)}; ${describeOutput(contract)}.`,
     opsetImport: [{ domain: '', version: OPSET }],
     graph: {
       name: opts.name ?? model.name,
       node: g.nodes,
       initializer: g.initializers,
       sparseInitializer: g.sparse,
-      input: [valueInfo('input', ['N', ...model.inputShape])],
-      output: [valueInfo('logits', ['N', model.classes])],
+      input: [inputValueInfo(contract)],
+      output: [output],
     },
-    metadataProps: Object.entries(opts.metadata ?? {}).map(([key, value]) => ({ key, value })),
+    metadataProps: Object.entries({ ...opts.metadata, ...inputMetadata(contract) }).map(([key, value]) => ({ key, value })),
   });
   const bytes = onnx.ModelProto.encode(modelProto).finish();
   return { bytes, sizes: { bytes: bytes.length, gzipBytes: gzipSync(bytes).length }, nodes: g.nodes.length };

@@ -3,7 +3,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fromArray } from '@lth/native-sparse';
 import * as ort from 'onnxruntime-node';
-import type { PreparedData, Split } from '../data/prepare.js';
+import type { ImageSet } from '../data/idx.js';
+import { normalizedSplit, type PreparedData } from '../data/prepare.js';
+import { DATASETS, type DatasetName } from '../data/registry.js';
 import { hparamsHash } from '../hparams/hash.js';
 import { PRESETS, resolveHparams } from '../hparams/presets.js';
 import { parseHparams, type Hparams } from '../hparams/schema.js';
@@ -12,7 +14,10 @@ import { density } from '../prune/strategy.js';
 import { createModel } from '../models/registry.js';
 import type { Model } from '../models/types.js';
 import { levelDir } from '../store/layout.js';
+import { OnnxExportError } from './errors.js';
 import { exportOnnx, type ExportResult } from './export.js';
+import type { InputFormat } from './input.js';
+import { readOnnxSignature } from './inspect.js';
 
 export interface LevelExportOptions {
   trial?: number;
@@ -22,10 +27,19 @@ export interface LevelExportOptions {
   sparse?: boolean;
   /** Fold batch norms into the preceding convolutions (see ExportOptions.foldBatchNorm). */
   foldBatchNorm?: boolean;
+  /** 'pixels' (default, raw uint8 normalised in the graph) or 'normalized' (see ExportOptions.input). */
+  input?: InputFormat;
+}
+
+/** The image data set of a run; the XOR experiment has none to export for. */
+export function imageDataset(h: Hparams): DatasetName {
+  const d = h.dataset.dataset;
+  if (d === 'xor') throw new OnnxExportError('the xor experiment has no image input to export');
+  return d;
 }
 
 export function exampleShape(h: Hparams): number[] {
-  return h.dataset.dataset === 'cifar10' ? [3, 32, 32] : [1, 28, 28];
+  return [...DATASETS[imageDataset(h)].exampleShape];
 }
 
 /** Build the level's model with its masks and weights (pruned weights exactly 0). The caller disposes it. */
@@ -77,6 +91,8 @@ export function exportLevel(run: string, opts: LevelExportOptions): ExportResult
     'lth.dataset': h.dataset.dataset,
   };
   const exportAs = (sparse: boolean) => exportOnnx(model, {
+    dataset: imageDataset(h),
+    input: opts.input ?? 'pixels',
     sparse,
     foldBatchNorm: opts.foldBatchNorm ?? false,
     name: `${model.name}_level${opts.level}`,
@@ -98,10 +114,21 @@ export interface VerifyResult {
   accuracy: { native: number; onnx: number };
 }
 
-/** Run the model bytes in onnxruntime-node (CPU provider) on a split and compare with the native forward. */
-export async function verifyOnnx(bytes: Uint8Array, model: Model, split: Split, batch = 500): Promise<VerifyResult> {
-  const session = await ort.InferenceSession.create(bytes, { executionProviders: ['cpu'] });
+/**
+ * Run the file as exported in onnxruntime-node (CPU provider) on raw images and compare with the native forward
+ * on the same images normalised as training normalises them. A file whose input is uint8 ('pixels') gets the
+ * raw pixels, so its in-graph preprocessing is checked too; a float32 input ('normalized_pixels') gets the
+ * normalised values.
+ */
+export async function verifyOnnx(bytes: Uint8Array, model: Model, images: ImageSet, batch = 500): Promise<VerifyResult> {
+  const sig = readOnnxSignature(bytes);
   const shape = model.inputShape;
+  if (sig.input.dims.slice(1).join('x') !== shape.join('x') || images.shape.join('x') !== shape.join('x')) {
+    throw new OnnxExportError(`file input ${sig.input.dims.join('x')}, model input N x ${shape.join('x')} and images ${images.shape.join('x')} do not match`);
+  }
+  if (sig.input.dtype !== 'uint8' && sig.input.dtype !== 'float32') throw new OnnxExportError(`input '${sig.input.name}' is ${sig.input.dtype}, expected uint8 or float32`);
+  const raw = sig.input.dtype === 'uint8';
+  const session = await ort.InferenceSession.create(bytes, { executionProviders: ['cpu'] });
   const size = shape.reduce((a, b) => a * b, 1);
   let maxDiff = 0;
   let maxLogit = 0;
@@ -109,14 +136,15 @@ export async function verifyOnnx(bytes: Uint8Array, model: Model, split: Split, 
   let okNative = 0;
   let okOnnx = 0;
   try {
-    for (let s = 0; s < split.count; s += batch) {
-      const n = Math.min(batch, split.count - s);
-      const xs = split.x.slice(s * size, (s + n) * size);
-      const X = fromArray(xs, [n, ...shape]);
+    for (let s = 0; s < images.count; s += batch) {
+      const n = Math.min(batch, images.count - s);
+      const split = normalizedSplit(images, Int32Array.from({ length: n }, (_, i) => s + i));
+      const X = fromArray(split.x, [n, ...shape]);
       const native = model.forward(X, false).download();
       X.dispose();
-      const out = await session.run({ input: new ort.Tensor('float32', xs, [n, ...shape]) });
-      const onnxLogits = out.logits!.data as Float32Array;
+      const feed = raw ? new ort.Tensor('uint8', images.images.slice(s * size, (s + n) * size), [n, ...shape]) : new ort.Tensor('float32', split.x, [n, ...shape]);
+      const out = await session.run({ [sig.input.name]: feed });
+      const onnxLogits = out[sig.output.name]!.data as Float32Array;
       const C = native.length / n;
       for (let i = 0; i < n; i++) {
         let an = 0;
@@ -129,7 +157,7 @@ export async function verifyOnnx(bytes: Uint8Array, model: Model, split: Split, 
           if (a > native[i * C + an]!) an = c;
           if (b > onnxLogits[i * C + ao]!) ao = c;
         }
-        const y = split.y[s + i]!;
+        const y = split.y[i]!;
         if (an === ao) agree++;
         if (an === y) okNative++;
         if (ao === y) okOnnx++;
@@ -138,7 +166,7 @@ export async function verifyOnnx(bytes: Uint8Array, model: Model, split: Split, 
   } finally {
     await session.release();
   }
-  const n = split.count;
+  const n = images.count;
   return { examples: n, relMaxDiff: maxLogit > 0 ? maxDiff / maxLogit : maxDiff, agreement: agree / n, accuracy: { native: okNative / n, onnx: okOnnx / n } };
 }
 
