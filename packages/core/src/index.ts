@@ -22,6 +22,9 @@ export { runLottery, trainLevel, loadPrepared, type LotteryEvent, type LotteryOp
 export { earlyStopMinLoss, earlyStopDraft, type EarlyStop } from './lottery/early-stop.js';
 export { readSafetensors, writeSafetensors, encodeSafetensors, decodeSafetensors } from './store/safetensors.js';
 export { readMetricsCsv, runDir, levelDir, trialDir } from './store/layout.js';
+export { StoreError } from './store/errors.js';
+export { readStoreJson, RUN_HPARAMS_HINT, RECOMPUTE_LEVEL_HINT } from './store/read-json.js';
+export { readLevelSummary } from './lottery/summary-file.js';
 export { l2Distance, distanceToDense, dataOrderDistance, type Distance } from './lottery/stability.js';
 export { exportOnnx, OPSET, type ExportOptions, type ExportResult } from './onnx/export.js';
 export { exportLevel, loadTicket, verifyOnnx, exampleShape, type LevelExportOptions, type VerifyResult } from './onnx/level.js';
