@@ -35,6 +35,13 @@ program.addCommand(reproduceCommand());
 program.addCommand(presetsCommand());
 program.addCommand(infoCommand());
 
+// One line of advice per error family whose message alone may not say what to do next.
+const HINTS: Record<string, string> = {
+  ERR_STORE: 'a run-directory file is damaged or missing; the message names it (see packages/core/README.md, "Damaged store files")',
+  ERR_DATA: 'a dataset file is damaged or of the wrong format; delete it and fetch it again, or point --data-dir at a good copy',
+  ENOENT: 'a file or directory named in the message does not exist',
+};
+
 async function main(): Promise<void> {
   try {
     if (process.argv.length <= 2) {
@@ -53,6 +60,8 @@ async function main(): Promise<void> {
       ? err.message.replace(/^ {2}(\w+)\.(\w+):/gm, (_m, _s: string, f: string) => `  --${f.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}:`)
       : err.message;
     process.stderr.write(`lth: ${message}${err.code ? ` [${err.code}]` : ''}\n`);
+    const hint = err.code ? HINTS[err.code] : undefined;
+    if (hint) process.stderr.write(`hint: ${hint}\n`);
     process.exitCode = 1;
   }
 }

@@ -1,7 +1,7 @@
 // Reads a run directory (and its control branches) into per-level aggregates over trials: mean, min, max.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readMetricsCsv, stabilityOf, type LevelSummary, type MetricRow } from '@lth/core';
+import { readLevelSummary, readMetricsCsv, readStoreJson, RUN_HPARAMS_HINT, stabilityOf, type LevelSummary, type MetricRow } from '@lth/core';
 
 export interface Stat {
   mean: number;
@@ -51,7 +51,7 @@ function summariesIn(dir: string): LevelSummary[] {
   for (const t of readdirSync(dir).filter((d) => /^trial_\d+$/.test(d))) {
     for (const l of readdirSync(join(dir, t)).filter((d) => /^level_\d+$/.test(d))) {
       const f = join(dir, t, l, 'summary.json');
-      if (existsSync(f)) out.push(JSON.parse(readFileSync(f, 'utf8')) as LevelSummary);
+      if (existsSync(f)) out.push(readLevelSummary(join(dir, t, l)));
     }
   }
   return out.sort((a, b) => a.level - b.level || a.trial - b.trial);
@@ -89,7 +89,7 @@ export function earlyStopCriterion(summaries: LevelSummary[]): string {
 export function collectRun(dir: string): RunReport {
   const metaFile = join(dir, 'hparams.json');
   if (!existsSync(metaFile)) throw new Error(`${dir} is not a run directory (no hparams.json)`);
-  const meta = JSON.parse(readFileSync(metaFile, 'utf8')) as { hash: string; kind: string; nonDefault: unknown };
+  const meta = readStoreJson<{ hash: string; kind: string; nonDefault: unknown }>(metaFile, ['hash', 'kind'], RUN_HPARAMS_HINT);
   const series: Series[] = [];
   const main = summariesIn(dir);
   series.push({ name: meta.kind === 'oneshot' ? 'one-shot' : 'ticket', dir, points: aggregate(main), summaries: main });

@@ -9,6 +9,7 @@
 // Resume is exact: a level stopped midway (signal, or every `ckEvery` iterations) leaves each trial's checkpoint
 // in the trial-by-trial format (lottery/checkpoint.ts), and a resumed level continues from it, batched or not.
 import { existsSync, readFileSync } from 'node:fs';
+import { readLevelSummary } from './summary-file.js';
 import { join } from 'node:path';
 import type { Device } from '@lth/native-sparse';
 import type { PreparedData } from '../data/prepare.js';
@@ -72,7 +73,7 @@ export function runLotteryBatched(r: BatchedRun): LotteryResult {
           pending.push(t);
           continue;
         }
-        const summary = JSON.parse(readFileSync(join(ldir, 'summary.json'), 'utf8')) as LevelSummary;
+        const summary = readLevelSummary(ldir);
         summaries.push(summary);
         opts.onEvent?.({ type: 'level-skip', trial: t, level, summary });
       }

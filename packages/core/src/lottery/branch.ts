@@ -11,6 +11,8 @@
 //               for the stability measure of Frankle et al. 2019 (Stabilizing the LTH).
 // Results go to <run>/branch_<kind>[_seed<s>]/trial_<t>/level_<k>/ and resume like the run itself.
 import { existsSync, readFileSync } from 'node:fs';
+import { RUN_HPARAMS_HINT, readStoreJson } from '../store/read-json.js';
+import { readLevelSummary } from './summary-file.js';
 import { join } from 'node:path';
 import { resolveDevice, shuffleMask, type DeviceRequest } from '@lth/native-sparse';
 import type { PreparedData } from '../data/prepare.js';
@@ -65,7 +67,7 @@ export function branchName(kind: BranchKind, seed = 0): string {
 
 export async function runBranch(run: string, kind: BranchKind, opts: BranchOptions = {}): Promise<BranchResult> {
   if (!BRANCH_KINDS.includes(kind)) throw new Error(`unknown control '${kind}' (expected ${BRANCH_KINDS.join(', ')})`);
-  const meta = JSON.parse(readFileSync(join(run, 'hparams.json'), 'utf8')) as { hparams: unknown; hash: string };
+  const meta = readStoreJson<{ hparams: unknown; hash: string }>(join(run, 'hparams.json'), ['hparams', 'hash'], RUN_HPARAMS_HINT);
   const h = parseHparams(meta.hparams);
   const seedOffset = opts.seed ?? 0;
   const mode = opts.rearrangeMode ?? 'position';
@@ -96,7 +98,7 @@ export async function runBranch(run: string, kind: BranchKind, opts: BranchOptio
         for (const level of levels) {
           const ldir = join(dir, `trial_${t}`, `level_${level}`);
           if (isLevelDone(ldir)) {
-            summaries.push(JSON.parse(readFileSync(join(ldir, 'summary.json'), 'utf8')) as LevelSummary);
+            summaries.push(readLevelSummary(ldir));
             continue;
           }
           const maskFile = join(ldir, 'mask.safetensors');

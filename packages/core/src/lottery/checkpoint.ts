@@ -5,7 +5,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeJsonAtomic } from '../store/atomic.js';
-import { readSafetensors, writeSafetensors, type NamedArray } from '../store/safetensors.js';
+import { readSafetensors, SafetensorsError, writeSafetensors, type NamedArray } from '../store/safetensors.js';
 import type { MetricRow } from '../train/metrics.js';
 import type { TrainAccumulators } from '../train/trainer.js';
 
@@ -20,16 +20,34 @@ export interface Checkpoint {
 export const checkpointTensorsFile = (ldir: string) => join(ldir, 'checkpoint.safetensors');
 const metaFile = (ldir: string) => join(ldir, 'checkpoint.json');
 
-/** The checkpoint's metadata, or null when the level has none (both files are needed). */
+/**
+ * The checkpoint's metadata, or null when the level has none (both files are needed). A damaged checkpoint
+ * (unparsable, or missing its fields) is removed and reported as none: it only saves time, and retraining the
+ * level from its start gives the same result as resuming.
+ */
 export function readCheckpointMeta(ldir: string): Checkpoint | null {
   if (!existsSync(checkpointTensorsFile(ldir)) || !existsSync(metaFile(ldir))) return null;
-  return JSON.parse(readFileSync(metaFile(ldir), 'utf8')) as Checkpoint;
+  try {
+    const meta = JSON.parse(readFileSync(metaFile(ldir), 'utf8')) as Checkpoint;
+    if (Number.isInteger(meta?.iteration) && Number.isInteger(meta.step) && Array.isArray(meta.rows) && typeof meta.accum === 'object' && meta.accum !== null) return meta;
+  } catch {
+    // fall through: damaged
+  }
+  removeCheckpoint(ldir);
+  return null;
 }
 
-/** Metadata and tensors (weights, buffers, `<param>.slot<k>` optimizer state), or null when there is none. */
+/** Metadata and tensors (weights, buffers, `<param>.slot<k>` optimizer state), or null when there is none or it is damaged. */
 export function readCheckpoint(ldir: string): { meta: Checkpoint; tensors: Record<string, NamedArray> } | null {
   const meta = readCheckpointMeta(ldir);
-  return meta ? { meta, tensors: readSafetensors(checkpointTensorsFile(ldir)).tensors } : null;
+  if (!meta) return null;
+  try {
+    return { meta, tensors: readSafetensors(checkpointTensorsFile(ldir)).tensors };
+  } catch (e) {
+    if (!(e instanceof SafetensorsError)) throw e;
+    removeCheckpoint(ldir);
+    return null;
+  }
 }
 
 /** Tensors first, metadata last: the metadata names the iteration the tensors belong to. */

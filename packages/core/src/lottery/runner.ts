@@ -2,6 +2,7 @@
 // retrain, for L levels and T trials, with every level stored, skipped when finished and resumed from its
 // last checkpoint when interrupted. Nothing here prints: progress goes out through `onEvent`.
 import { existsSync, readFileSync } from 'node:fs';
+import { readLevelSummary } from './summary-file.js';
 import { join } from 'node:path';
 import { resolveDevice, type DeviceRequest } from '@lth/native-sparse';
 import { loadDataset } from '../data/sources.js';
@@ -144,7 +145,7 @@ export async function runLottery(h: Hparams, opts: LotteryOptions): Promise<Lott
         for (const level of levels) {
           const ldir = levelDir(dir, t, level);
           if (isLevelDone(ldir)) {
-            const summary = JSON.parse(readFileSync(join(ldir, 'summary.json'), 'utf8')) as LevelSummary;
+            const summary = readLevelSummary(ldir);
             summaries.push(summary);
             onEvent?.({ type: 'level-skip', trial: t, level, summary });
             prev = level;

@@ -1,5 +1,6 @@
 // Export a stored ticket (one level of one trial of a run) and verify it in onnxruntime-node.
 import { readFileSync } from 'node:fs';
+import { RUN_HPARAMS_HINT, readStoreJson } from '../store/read-json.js';
 import { join } from 'node:path';
 import { fromArray } from '@lth/native-sparse';
 import * as ort from 'onnxruntime-node';
@@ -44,7 +45,7 @@ export function exampleShape(h: Hparams): number[] {
 
 /** Build the level's model with its masks and weights (pruned weights exactly 0). The caller disposes it. */
 export function loadTicket(run: string, opts: LevelExportOptions): { model: Model; h: Hparams; hash: string } {
-  const meta = JSON.parse(readFileSync(join(run, 'hparams.json'), 'utf8')) as { hparams: unknown; hash: string };
+  const meta = readStoreJson<{ hparams: unknown; hash: string }>(join(run, 'hparams.json'), ['hparams', 'hash'], RUN_HPARAMS_HINT);
   const h = parseHparams(meta.hparams);
   const dir = levelDir(run, opts.trial ?? 0, opts.level);
   const model = createModel(h.model, exampleShape(h), 10, 'cpu');

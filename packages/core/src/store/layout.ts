@@ -9,6 +9,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic.js';
+import { StoreError } from './errors.js';
 import type { MetricRow } from '../train/metrics.js';
 
 export function runDir(root: string, kind: string, hash: string): string {
@@ -34,12 +35,15 @@ export function writeMetricsCsv(path: string, rows: MetricRow[]): void {
 }
 
 export function readMetricsCsv(path: string): MetricRow[] {
+  if (!existsSync(path)) throw new StoreError('missing', path);
   const text = readFileSync(path, 'utf8').trim().split('\n');
-  if (text[0] !== 'name,iteration,value') throw new Error(`${path}: not a metrics file (header '${text[0]}')`);
+  if (text[0] !== 'name,iteration,value') throw new StoreError(`not a metrics file (header '${text[0]}')`, path);
   return text.slice(1).map((line, i) => {
     const [name, it, v] = line.split(',');
     const row = { name: name!, iteration: Number(it), value: Number(v) };
-    if (!name || !Number.isInteger(row.iteration) || v === undefined) throw new Error(`${path}: bad row ${i + 2}: '${line}'`);
+    if (!name || !Number.isInteger(row.iteration) || v === undefined || v === '' || (Number.isNaN(row.value) && v.trim() !== 'NaN')) {
+      throw new StoreError(`bad row ${i + 2}: '${line}'`, path);
+    }
     return row;
   });
 }

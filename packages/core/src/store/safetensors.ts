@@ -1,7 +1,8 @@
 // safetensors (https://github.com/huggingface/safetensors) reader/writer, so masks and weights open in
 // Python tools: u64-LE header length, JSON header {name: {dtype, shape, data_offsets}, __metadata__}, data.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { writeFileAtomic } from './atomic.js';
+import { StoreError } from './errors.js';
 
 export type StoredArray = Float32Array | Uint8Array | Int32Array;
 
@@ -13,9 +14,7 @@ export interface NamedArray {
 const DTYPE_OF = (a: StoredArray): 'F32' | 'U8' | 'I32' =>
   a instanceof Float32Array ? 'F32' : a instanceof Uint8Array ? 'U8' : 'I32';
 
-export class SafetensorsError extends Error {
-  readonly code = 'ERR_STORE';
-}
+export class SafetensorsError extends StoreError {}
 
 export function encodeSafetensors(tensors: Record<string, NamedArray>, metadata: Record<string, string> = {}): Uint8Array {
   const names = Object.keys(tensors).sort();
@@ -54,6 +53,7 @@ export function decodeSafetensors(bytes: Uint8Array, file = 'safetensors'): { te
   } catch (e) {
     throw new SafetensorsError(`${file}: header is not valid JSON (${(e as Error).message})`);
   }
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) throw new SafetensorsError(`${file}: header is not a JSON object`);
   const dataStart = 8 + n;
   const tensors: Record<string, NamedArray> = {};
   let metadata: Record<string, string> = {};
@@ -63,12 +63,17 @@ export function decodeSafetensors(bytes: Uint8Array, file = 'safetensors'): { te
       continue;
     }
     const e = entry as { dtype: string; shape: number[]; data_offsets: [number, number] };
-    const [b, end] = e.data_offsets ?? [];
-    if (typeof b !== 'number' || typeof end !== 'number' || b < 0 || end < b || dataStart + end > bytes.length) {
+    if (typeof e !== 'object' || e === null || !Array.isArray(e.shape) || !e.shape.every((d) => Number.isInteger(d) && d >= 0)) {
+      throw new SafetensorsError(`${file}: tensor '${name}' has no valid shape`);
+    }
+    const [b, end] = Array.isArray(e.data_offsets) ? e.data_offsets : [];
+    if (!Number.isInteger(b) || !Number.isInteger(end) || b! < 0 || end! < b! || dataStart + end! > bytes.length) {
       throw new SafetensorsError(`${file}: tensor '${name}' has bad data_offsets (truncated file?)`);
     }
-    const slice = bytes.slice(dataStart + b, dataStart + end); // copy: aligned, independent of the file buffer
+    const slice = bytes.slice(dataStart + b!, dataStart + end!); // copy: aligned, independent of the file buffer
     const count = e.shape.reduce((x, y) => x * y, 1);
+    const width = e.dtype === 'F32' || e.dtype === 'I32' ? 4 : 1;
+    if (slice.length % width !== 0) throw new SafetensorsError(`${file}: tensor '${name}' holds ${slice.length} bytes, not a whole number of ${e.dtype} values`);
     const data = e.dtype === 'F32' ? new Float32Array(slice.buffer) : e.dtype === 'U8' ? slice : e.dtype === 'I32' ? new Int32Array(slice.buffer) : null;
     if (!data) throw new SafetensorsError(`${file}: tensor '${name}' has unsupported dtype ${e.dtype}`);
     if (data.length !== count) throw new SafetensorsError(`${file}: tensor '${name}' shape [${e.shape}] does not match its ${data.length} values`);
@@ -82,5 +87,6 @@ export function writeSafetensors(path: string, tensors: Record<string, NamedArra
 }
 
 export function readSafetensors(path: string): { tensors: Record<string, NamedArray>; metadata: Record<string, string> } {
+  if (!existsSync(path)) throw new SafetensorsError(`${path}: missing`);
   return decodeSafetensors(new Uint8Array(readFileSync(path)), path);
 }
