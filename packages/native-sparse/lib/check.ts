@@ -16,7 +16,7 @@ export const MAX_ELEMENTS = 2 ** 40;
 export const MAX_GEOMETRY = 2 ** 31 - 1;
 
 export function shapeStr(s: readonly unknown[]): string {
-  return `[${s.map((d) => String(d)).join(',')}]`;
+  return `[${s.map((d) => (typeof d === 'number' ? String(d) : describeValue(d))).join(',')}]`;
 }
 
 /** A short description of any value for messages (never throws). */
@@ -305,12 +305,12 @@ export function expectSameDevice(op: string, ts: Record<string, Tensor | null | 
 
 export function expectInt(op: string, name: string, v: number, min: number, max = Number.MAX_SAFE_INTEGER): void {
   if (!Number.isInteger(v) || v < min || v > max) {
-    throw new LthError('ERR_ARG', `${op}: '${name}' must be an integer in [${min}, ${max}], got ${v}`);
+    throw new LthError('ERR_ARG', `${op}: '${name}' must be an integer in [${min}, ${max}], got ${describeValue(v)}`);
   }
 }
 
 export function expectNumber(op: string, name: string, v: number, min = -Infinity, max = Infinity): void {
   if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) {
-    throw new LthError('ERR_ARG', `${op}: '${name}' must be a finite number in [${min}, ${max}], got ${v}`);
+    throw new LthError('ERR_ARG', `${op}: '${name}' must be a finite number in [${min}, ${max}], got ${describeValue(v)}`);
   }
 }

@@ -1,5 +1,5 @@
 // Shared argument handling for the spatial ops (conv, pooling): [h, w] pairs and NCHW shapes.
-import { checkShapeValue, MAX_GEOMETRY, shapeStr } from '../check.js';
+import { checkShapeValue, describeValue, MAX_GEOMETRY, shapeStr } from '../check.js';
 import { LthError } from '../errors.js';
 
 /** A size given once for both spatial dimensions or as [h, w]. */
@@ -10,7 +10,7 @@ export function pairArg(op: string, name: string, v: Pair | undefined, fallback:
   const raw = v ?? fallback;
   const hw: readonly unknown[] = typeof raw === 'number' ? [raw, raw] : Array.isArray(raw) ? raw : [];
   if (hw.length !== 2 || hw.some((d) => typeof d !== 'number' || !Number.isInteger(d) || d < min || d > MAX_GEOMETRY)) {
-    throw new LthError('ERR_ARG', `${op}: '${name}' must be an integer in [${min}, ${MAX_GEOMETRY}] or a pair of them, got ${JSON.stringify(raw) ?? String(raw)}`);
+    throw new LthError('ERR_ARG', `${op}: '${name}' must be an integer in [${min}, ${MAX_GEOMETRY}] or a pair of them, got ${describeValue(raw)}`);
   }
   return [hw[0] as number, hw[1] as number];
 }
