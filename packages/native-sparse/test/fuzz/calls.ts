@@ -177,7 +177,7 @@ function dense(g: CallGen) {
   return { B: g.dim(), In: g.dim(), Out: g.dim() };
 }
 
-function tensorMethod(name: keyof Tensor, args: (g: CallGen, t: Tensor) => unknown[]): Gen {
+function tensorMethod(name: keyof Tensor | 'toString', args: (g: CallGen, t: Tensor) => unknown[]): Gen {
   return (g) => {
     const t = g.fresh([g.dim(), g.dim()], g.pick(['f32', 'u8', 'i32'] as const));
     if (g.chance(0.15)) t.dispose();
