@@ -9,6 +9,7 @@ export const ErrorCodes = [
   'ERR_ARG',
   'ERR_NAN',
   'ERR_OOM',
+  'ERR_ALIAS',
   'ERR_NATIVE',
 ] as const;
 export type ErrorCode = (typeof ErrorCodes)[number];

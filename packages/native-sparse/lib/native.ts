@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { LthError } from './errors.js';
 import type { Device, DType, Tensor } from './tensor.js';
 
 export interface CudaDevice {
@@ -55,8 +56,47 @@ export function native(): NativeCore {
         'or `npm run build -w @lth/native-sparse`.',
     );
   }
-  loaded = require(path) as NativeCore;
+  const addon = require(path) as NativeCore;
+  guardTensorMethods(addon.Tensor);
+  loaded = addon;
   return loaded;
+}
+
+/**
+ * The native Tensor methods throw V8's bare TypeError 'Illegal invocation' when called detached
+ * (`const f = t.download; f()`) or on another object. Each is wrapped once so such a call is an ERR_ARG
+ * naming the method instead.
+ */
+function guardTensorMethods(ctor: NativeCore['Tensor']): void {
+  const proto = ctor.prototype as Record<string, unknown>;
+  const check = (self: unknown, name: string): void => {
+    if (typeof self !== 'object' || self === null || !(self instanceof ctor)) {
+      throw new LthError('ERR_ARG', `Tensor.${name}: called on ${self === null ? 'null' : typeof self}, not a Tensor (call it as tensor.${name}(...))`);
+    }
+  };
+  for (const name of Object.getOwnPropertyNames(proto)) {
+    const d = Object.getOwnPropertyDescriptor(proto, name)!;
+    if (name === 'constructor') continue;
+    if (typeof d.value === 'function') {
+      const f = d.value as (...a: unknown[]) => unknown;
+      Object.defineProperty(proto, name, {
+        ...d,
+        value: function guarded(this: unknown, ...a: unknown[]): unknown {
+          check(this, name);
+          return f.apply(this, a);
+        },
+      });
+    } else if (d.get) {
+      const get = d.get as () => unknown;
+      Object.defineProperty(proto, name, {
+        ...d,
+        get(this: unknown): unknown {
+          check(this, name);
+          return get.call(this);
+        },
+      });
+    }
+  }
 }
 
 /** Bind the addon as `T`: the ops file that calls this declares the native signatures it relies on. */

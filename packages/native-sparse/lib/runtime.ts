@@ -1,19 +1,21 @@
 import type { Capabilities } from './native.js';
 import { native } from './native.js';
-import { expectInt } from './check.js';
+import { arg, checkArgs } from './check.js';
 
 /** What this build and machine offer: CPU threads and SIMD level, CUDA build and devices. */
 export function capabilities(): Capabilities {
+  checkArgs('capabilities', {}, []);
   return native().capabilities();
 }
 
 /** Threads used by CPU kernels (default: all hardware threads). */
 export function setThreads(n: number): void {
-  expectInt('setThreads', 'threads', n, 1, 1024);
+  checkArgs('setThreads', { threads: arg.int(1, 1024) }, [n]);
   native().setThreads(n);
 }
 
 export function getThreads(): number {
+  checkArgs('getThreads', {}, []);
   return native().getThreads();
 }
 
@@ -22,9 +24,11 @@ export function getThreads(): number {
  * kernel). Tests run both against the float64 references; benchmarks use 'reference' to validate.
  */
 export function setKernelVariant(v: 'fast' | 'reference'): void {
+  checkArgs('setKernelVariant', { variant: arg.oneOf(['fast', 'reference']) }, [v]);
   native().setKernelVariant(v);
 }
 
 export function getKernelVariant(): 'fast' | 'reference' {
+  checkArgs('getKernelVariant', {}, []);
   return native().getKernelVariant();
 }

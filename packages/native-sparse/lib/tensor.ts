@@ -1,5 +1,6 @@
 // Native tensors: memory owned by the addon (host or GPU). Data crosses into JS only through
 // upload()/download().
+import { arg, checkArgs, checkShapeValue, describeValue, isTensorValue } from './check.js';
 import { LthError } from './errors.js';
 import { native, type Capabilities } from './native.js';
 
@@ -16,6 +17,8 @@ export interface Tensor<D extends DType = DType> {
   readonly device: Device;
   readonly numel: number;
   readonly disposed: boolean;
+  /** Id of the memory it views: equal for a tensor and its reshape views (the alias checks compare it). */
+  readonly storageId: number;
   upload(data: ArrayFor<D>): this;
   download(): ArrayFor<D>;
   dispose(): void;
@@ -34,6 +37,9 @@ let cachedCaps: Capabilities | undefined;
 /** Resolve 'auto' to cuda when the build has CUDA kernels and a device, else cpu. 'cuda' is never downgraded. */
 export function resolveDevice(request: DeviceRequest = 'cpu'): Device {
   if (request === 'cpu') return 'cpu';
+  if (request !== 'cuda' && request !== 'auto') {
+    throw new LthError('ERR_DEVICE', `device must be 'cpu', 'cuda' or 'auto', got ${describeValue(request)}`);
+  }
   // The build and the visible devices do not change while the process runs: ask once.
   const caps = (cachedCaps ??= native().capabilities());
   const cudaUsable = caps.cuda.compiled && caps.cuda.kernels && caps.cuda.devices.length > 0;
@@ -47,19 +53,16 @@ export function resolveDevice(request: DeviceRequest = 'cpu'): Device {
   return request;
 }
 
-function checkShape(shape: readonly number[]): void {
-  for (const [i, d] of shape.entries()) {
-    if (!Number.isInteger(d) || d < 0) throw new LthError('ERR_SHAPE', `shape[${i}] must be a non-negative integer, got ${d}`);
-  }
-}
+const tensorOptions = arg.options({ dtype: arg.oneOf(['f32', 'u8', 'i32'], true), device: arg.any() });
 
+/** Element count of a shape; ERR_SHAPE unless it is an array of non-negative integers within MAX_ELEMENTS. */
 export function numelOf(shape: readonly number[]): number {
-  return shape.reduce((a, b) => a * b, 1);
+  return checkShapeValue('numelOf', 'shape', shape).reduce((a, b) => a * b, 1);
 }
 
 /** A zero-filled tensor. */
 export function zeros<D extends DType = 'f32'>(shape: readonly number[], opts: TensorOptions<D> = {}): Tensor<D> {
-  checkShape(shape);
+  checkArgs('zeros', { shape: arg.shape(), opts: tensorOptions }, [shape, opts]);
   return native().empty(shape, opts.dtype ?? 'f32', resolveDevice(opts.device)) as Tensor<D>;
 }
 
@@ -69,7 +72,7 @@ export function fromArray<A extends Float32Array | Uint8Array | Int32Array>(
   shape: readonly number[],
   opts: { device?: DeviceRequest } = {},
 ): Tensor<A extends Float32Array ? 'f32' : A extends Uint8Array ? 'u8' : 'i32'> {
-  checkShape(shape);
+  checkArgs('fromArray', { data: arg.typedArray('f32', 'u8', 'i32'), shape: arg.shape(), opts: tensorOptions }, [data, shape, opts]);
   if (numelOf(shape) !== data.length) {
     throw new LthError('ERR_SHAPE', `fromArray: shape [${shape.join(',')}] needs ${numelOf(shape)} elements, got ${data.length}`);
   }
@@ -80,5 +83,5 @@ export function fromArray<A extends Float32Array | Uint8Array | Int32Array>(
 }
 
 export function isTensor(v: unknown): v is Tensor {
-  return v instanceof (native().Tensor as unknown as abstract new () => object);
+  return isTensorValue(v);
 }

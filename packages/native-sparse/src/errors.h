@@ -18,6 +18,7 @@ inline constexpr const char* kDisposed = "ERR_DISPOSED";  // tensor used after d
 inline constexpr const char* kArg = "ERR_ARG";            // a scalar argument is invalid
 inline constexpr const char* kNaN = "ERR_NAN";            // NaN where a finite value is required
 inline constexpr const char* kOom = "ERR_OOM";            // allocation failed
+inline constexpr const char* kAlias = "ERR_ALIAS";        // an output shares memory with another argument
 }  // namespace code
 
 class Error : public std::runtime_error {

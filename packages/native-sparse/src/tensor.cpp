@@ -1,5 +1,6 @@
 #include "tensor.h"
 
+#include <atomic>
 #include <cstdlib>
 #include <cstring>
 #include <new>
@@ -24,10 +25,21 @@ const char* dtype_name(DType t) {
 const char* device_name(Device d) { return d == Device::CPU ? "cpu" : "cuda"; }
 
 int64_t numel_of(const std::vector<int64_t>& shape) {
+  // Checked against kMaxElements as it multiplies, so no product can wrap (a wrapped count once gave a
+  // tiny buffer that kernels then overran). The product of the nonzero dimensions is bounded too: a shape
+  // like [0, 2^60] holds nothing but would make kernels loop over its other dimensions.
   int64_t n = 1;
+  int64_t nonzero = 1;
   for (int64_t s : shape) {
     LTH_CHECK(s >= 0, code::kShape, "negative dimension ", s);
-    n *= s;
+    if (s == 0) {
+      n = 0;
+      continue;
+    }
+    LTH_CHECK(s <= kMaxElements / nonzero, code::kShape, "shape holds more than ", kMaxElements,
+              " elements (dimension ", s, " after a product of ", nonzero, ")");
+    nonzero *= s;
+    n = n == 0 ? 0 : nonzero;
   }
   return n;
 }
@@ -66,8 +78,12 @@ void* host_alloc(size_t bytes) {
 
 void host_free(void* p) { std::free(p); }
 
+namespace {
+std::atomic<uint64_t> g_next_buffer_id{1};
+}  // namespace
+
 Buffer::Buffer(Device device, size_t bytes, std::function<void(int64_t)> on_change)
-    : device_(device), bytes_(bytes), on_change_(std::move(on_change)) {
+    : device_(device), bytes_(bytes), id_(g_next_buffer_id.fetch_add(1)), on_change_(std::move(on_change)) {
   if (device == Device::CPU) {
     data_ = host_alloc(bytes);
     std::memset(data_, 0, bytes);

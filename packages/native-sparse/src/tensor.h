@@ -31,10 +31,13 @@ class Buffer {
   void* data() const { return data_; }
   size_t bytes() const { return bytes_; }
   Device device() const { return device_; }
+  // Unique per buffer in this process: tensors with the same id share memory (reshape views).
+  uint64_t id() const { return id_; }
 
  private:
   Device device_;
   size_t bytes_;
+  uint64_t id_;
   void* data_ = nullptr;
   std::function<void(int64_t)> on_change_;
 };
@@ -56,6 +59,11 @@ struct Tensor {
   }
 };
 
+// Largest element count of a tensor (2^40, 4 TiB of f32): far beyond any device, small enough that element
+// and byte counts fit int64, size_t and a JS number exactly. Mirrored in lib/check.ts (MAX_ELEMENTS).
+inline constexpr int64_t kMaxElements = int64_t{1} << 40;
+
+// Element count of a shape; ERR_SHAPE for a negative dimension or more than kMaxElements elements.
 int64_t numel_of(const std::vector<int64_t>& shape);
 
 // Host/device memory primitives; the CUDA variants live in src/cuda/memory.cu.

@@ -1,7 +1,6 @@
 // Flip + translate augmentation of an image batch on its device (CIFAR's random flips and 4-pixel shifts), so
 // a data set kept on the GPU is augmented there. The random choices come as params; see core's augment.ts.
-import { expectDType, expectLive, expectRank, expectSameDevice, expectShape } from '../check.js';
-import { LthError } from '../errors.js';
+import { arg, checkArgs, expectDType, expectLive, expectRank, expectSameDevice, expectShape } from '../check.js';
 import { nativeAs } from '../native.js';
 import { zeros, type Tensor } from '../tensor.js';
 
@@ -20,6 +19,8 @@ const native = () => nativeAs<AugmentNative>();
  */
 export function flipTranslate(src: F32, params: I32, opts: { out?: F32 } = {}): F32 {
   const op = 'flipTranslate';
+  checkArgs(op, { src: arg.f32({ rank: 4 }), params: arg.i32({ rank: 2 }), opts: arg.options({ out: arg.out('f32', { rank: 4 }) }) },
+    [src, params, opts]);
   expectLive(op, 'src', src);
   expectLive(op, 'params', params);
   expectDType(op, 'src', src, 'f32');
@@ -31,7 +32,6 @@ export function flipTranslate(src: F32, params: I32, opts: { out?: F32 } = {}): 
     expectLive(op, 'out', out);
     expectDType(op, 'out', out, 'f32');
     expectShape(op, 'out', out, src.shape);
-    if (out === src) throw new LthError('ERR_ARG', `${op}: 'out' must not be 'src' (the op reads other pixels)`);
   }
   expectSameDevice(op, { src, params, out });
   native().flipTranslate(src, params, out);

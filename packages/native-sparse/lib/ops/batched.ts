@@ -2,7 +2,7 @@
 // architecture, weights stacked [T, ...]). Each trial's result equals the unbatched op on its slices; on CUDA
 // the T problems run in one batched launch per product with one wait, instead of T calls that wait each.
 // An input of one rank less than its per-trial form (x [B,In], labels [B]) is shared by every trial.
-import { expectDType, expectLive, expectSameDevice, expectShape, shapeStr } from '../check.js';
+import { arg, checkArgs, expectDType, expectLive, expectSameDevice, expectShape, shapeStr, type ArgSpec } from '../check.js';
 import { LthError } from '../errors.js';
 import { nativeAs } from '../native.js';
 import { zeros, type Tensor } from '../tensor.js';
@@ -52,6 +52,10 @@ function dims(op: string, x: F32, W: F32, mask: U8 | null | undefined): BatchedD
   return { T, B: shared ? x.shape[0]! : x.shape[1]!, In, Out };
 }
 
+const xSpec = arg.f32();
+const wSpec = arg.f32({ rank: 3 });
+const maskSpec: ArgSpec = arg.u8({ optional: true, rank: 3 });
+
 export interface BatchedDenseForwardOptions {
   /** u8 [T,Out,In], 0 = pruned. */
   mask?: U8 | null;
@@ -68,6 +72,10 @@ export interface BatchedDenseForwardOptions {
  */
 export function maskedDenseForwardBatched(x: F32, W: F32, opts: BatchedDenseForwardOptions = {}): F32 {
   const op = 'maskedDenseForwardBatched';
+  checkArgs(op, {
+    x: xSpec, W: wSpec,
+    opts: arg.options({ mask: maskSpec, bias: arg.f32({ optional: true, rank: 2 }), relu: arg.bool(), out: arg.out('f32', { rank: 3 }) }),
+  }, [x, W, opts]);
   const d = dims(op, x, W, opts.mask);
   const bias = opts.bias ? checked(op, 'bias', opts.bias, 'f32', [d.T, d.Out]) : null;
   const y = opts.out ? checked(op, 'out', opts.out, 'f32', [d.T, d.B, d.Out]) : zeros([d.T, d.B, d.Out], { device: W.device });
@@ -93,6 +101,10 @@ export interface BatchedDenseBackwardOptions {
 /** Per trial: dx = dy·(W⊙mask), dW = (dyᵀ·x)⊙mask (exactly 0 where pruned), db = Σ_b dy; dy [T,B,Out]. */
 export function maskedDenseBackwardBatched(x: F32, W: F32, dy: F32, opts: BatchedDenseBackwardOptions = {}): BatchedDenseGrads {
   const op = 'maskedDenseBackwardBatched';
+  checkArgs(op, {
+    x: xSpec, W: wSpec, dy: arg.f32({ rank: 3 }),
+    opts: arg.options({ mask: maskSpec, dx: arg.grad(), dW: arg.grad({ rank: 3 }), db: arg.grad({ rank: 2 }) }),
+  }, [x, W, dy, opts]);
   const d = dims(op, x, W, opts.mask);
   checked(op, 'dy', dy, 'f32', [d.T, d.B, d.Out]);
   expectSameDevice(op, { x, W, mask: opts.mask, dy });
@@ -127,6 +139,8 @@ export function softmaxCrossEntropyBatched(
   logits: F32, labels: I32, opts: { dlogits?: F32 | boolean } = {},
 ): SoftmaxCrossEntropyBatchedResult {
   const op = 'softmaxCrossEntropyBatched';
+  checkArgs(op, { logits: arg.f32({ rank: 3 }), labels: arg.i32(), opts: arg.options({ dlogits: arg.grad({ rank: 3 }) }) },
+    [logits, labels, opts]);
   checked(op, 'logits', logits, 'f32');
   checked(op, 'labels', labels, 'i32');
   if (logits.shape.length !== 3) throw new LthError('ERR_SHAPE', `${op}: 'logits' must be [T,B,C] (rank 3), got ${shapeStr(logits.shape)}`);

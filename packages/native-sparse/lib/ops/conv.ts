@@ -1,11 +1,11 @@
 // 2-D convolution, NCHW, cross-correlation like PyTorch: x [N,C,H,W], weights [K,C,R,S], output
 // [N,K,P,Q] with P = floor((H + 2·padH − R) / strideH) + 1. The weights may carry a pruning mask
 // (u8, same shape, 0 = pruned); the weight gradient is exactly 0 where pruned.
-import { expectDType, expectLive, expectRank, expectSameDevice, expectShape, shapeStr } from '../check.js';
+import { arg, checkArgs, expectDType, expectLive, expectRank, expectSameDevice, expectShape, shapeStr, type ArgSpec } from '../check.js';
 import { LthError } from '../errors.js';
 import { nativeAs } from '../native.js';
 import { zeros, type Tensor } from '../tensor.js';
-import { expectShape4, pairArg, slidingOutput, type Pair } from './spatial.js';
+import { expectShape4, outputShape4, pairArg, slidingOutput, type Pair } from './spatial.js';
 
 type F32 = Tensor<'f32'>;
 type U8 = Tensor<'u8'>;
@@ -42,11 +42,15 @@ function resolve(op: string, xShape: readonly number[], wShape: readonly number[
   const [ph, pw] = pairArg(op, 'padding', geo.padding, 0, 0);
   const P = slidingOutput(op, 'kernel height', H, R, sh, ph);
   const Q = slidingOutput(op, 'kernel width', W, S, sw, pw);
-  return { sh, sw, ph, pw, out: [N, K, P, Q] };
+  return { sh, sw, ph, pw, out: outputShape4(op, [N, K, P, Q]) };
 }
 
 /** The output shape [N,K,P,Q] of a convolution of an input of shape xShape with weights of shape wShape. */
+const geometry = { stride: arg.pair(1), padding: arg.pair(0) };
+const convOpts = (extra: Record<string, ArgSpec>): ArgSpec => arg.options({ ...geometry, mask: arg.u8({ optional: true, rank: 4 }), ...extra });
+
 export function conv2dOutputShape(xShape: readonly number[], wShape: readonly number[], geo: Conv2dGeometry = {}): number[] {
+  checkArgs('conv2dOutputShape', { xShape: arg.shape(4), wShape: arg.shape(4), geo: arg.options(geometry) }, [xShape, wShape, geo]);
   return resolve('conv2dOutputShape', xShape, wShape, geo).out;
 }
 
@@ -72,6 +76,10 @@ export interface Conv2dForwardOptions extends Conv2dGeometry {
 /** y[N,K,P,Q] = conv(x, w ⊙ mask) + bias[K]. */
 export function conv2dForward(x: F32, w: F32, opts: Conv2dForwardOptions = {}): F32 {
   const op = 'conv2dForward';
+  checkArgs(op, {
+    x: arg.f32({ rank: 4 }), w: arg.f32({ rank: 4 }),
+    opts: convOpts({ bias: arg.f32({ optional: true, rank: 1 }), out: arg.out('f32', { rank: 4 }) }),
+  }, [x, w, opts]);
   checkF32(op, 'x', x, 4);
   checkF32(op, 'w', w, 4);
   const g = resolve(op, x.shape, w.shape, opts);
@@ -98,6 +106,9 @@ export interface Conv2dBackwardDataOptions extends Conv2dGeometry {
  */
 export function conv2dBackwardData(dy: F32, w: F32, inputShape: readonly number[], opts: Conv2dBackwardDataOptions = {}): F32 {
   const op = 'conv2dBackwardData';
+  checkArgs(op, {
+    dy: arg.f32({ rank: 4 }), w: arg.f32({ rank: 4 }), inputShape: arg.shape(4), opts: convOpts({ out: arg.out('f32', { rank: 4 }) }),
+  }, [dy, w, inputShape, opts]);
   checkF32(op, 'dy', dy, 4);
   checkF32(op, 'w', w, 4);
   const g = resolve(op, inputShape, w.shape, opts, 'input');
@@ -131,6 +142,10 @@ export function conv2dBackwardFilter(
   opts: Conv2dBackwardFilterOptions = {},
 ): Conv2dFilterGrads {
   const op = 'conv2dBackwardFilter';
+  checkArgs(op, {
+    x: arg.f32({ rank: 4 }), dy: arg.f32({ rank: 4 }), weightShape: arg.shape(4),
+    opts: convOpts({ dw: arg.out('f32', { rank: 4 }), db: arg.grad({ rank: 1 }) }),
+  }, [x, dy, weightShape, opts]);
   checkF32(op, 'x', x, 4);
   checkF32(op, 'dy', dy, 4);
   const g = resolve(op, x.shape, weightShape, opts);

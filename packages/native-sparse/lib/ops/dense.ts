@@ -1,5 +1,5 @@
 // Dense GEMM and the masked dense (fully connected) layer.
-import { expectLive, shapeStr } from '../check.js';
+import { arg, checkArgs, expectLive, shapeStr, type ArgSpec } from '../check.js';
 import { LthError } from '../errors.js';
 import { nativeAs } from '../native.js';
 import { zeros, type Device, type DType, type Tensor } from '../tensor.js';
@@ -23,6 +23,7 @@ export interface DenseKernelInfo {
 const native = () => nativeAs<DenseNative>();
 
 export function denseKernelInfo(): DenseKernelInfo {
+  checkArgs('denseKernelInfo', {}, []);
   return native().denseKernelInfo();
 }
 
@@ -69,6 +70,10 @@ export interface GemmOptions {
 /** C[M,N] = alpha·op(A)·op(B) + beta·C. A is [M,K] ([K,M] with transA), B is [K,N] ([N,K] with transB). */
 export function gemm(A: F32, B: F32, opts: GemmOptions = {}): F32 {
   const op = 'gemm';
+  checkArgs(op, {
+    A: arg.f32({ rank: 2 }), B: arg.f32({ rank: 2 }),
+    opts: arg.options({ transA: arg.bool(), transB: arg.bool(), alpha: arg.number(-Infinity, Infinity, true), beta: arg.number(-Infinity, Infinity, true), out: arg.out('f32', { rank: 2 }) }),
+  }, [A, B, opts]);
   const { transA = false, transB = false, alpha = 1, beta = 0 } = opts;
   const a = meta(op, 'A', A);
   const b = meta(op, 'B', B);
@@ -115,6 +120,9 @@ function checkDense(op: string, x: F32, W: F32, mask: U8 | null | undefined): De
   return { B, In, Out, x: xm, W: wm, mask: mm };
 }
 
+const f2 = arg.f32({ rank: 2 });
+const mask2: ArgSpec = arg.u8({ optional: true, rank: 2 });
+
 export interface DenseForwardOptions {
   mask?: U8 | null;
   bias?: F32 | null;
@@ -125,6 +133,10 @@ export interface DenseForwardOptions {
 /** y[B,Out] = x[B,In]·(W⊙mask)ᵀ + bias, W is [Out,In]; ReLU fused when `relu`. */
 export function maskedDenseForward(x: F32, W: F32, opts: DenseForwardOptions = {}): F32 {
   const op = 'maskedDenseForward';
+  checkArgs(op, {
+    x: f2, W: f2,
+    opts: arg.options({ mask: mask2, bias: arg.f32({ optional: true, rank: 1 }), relu: arg.bool(), out: arg.out('f32', { rank: 2 }) }),
+  }, [x, W, opts]);
   const d = checkDense(op, x, W, opts.mask);
   const bm = opts.bias ? meta(op, 'bias', opts.bias) : null;
   if (bm) checkMeta(op, 'bias', bm, 'f32', [d.Out]);
@@ -156,6 +168,10 @@ export interface DenseBackwardOptions {
 /** dx = dy·(W⊙mask), dW = (dyᵀ·x)⊙mask (exactly 0 where pruned), db = Σ_b dy. */
 export function maskedDenseBackward(x: F32, W: F32, dy: F32, opts: DenseBackwardOptions = {}): DenseGrads {
   const op = 'maskedDenseBackward';
+  checkArgs(op, {
+    x: f2, W: f2, dy: f2,
+    opts: arg.options({ mask: mask2, dx: arg.grad({ rank: 2 }), dW: arg.grad({ rank: 2 }), db: arg.grad({ rank: 1 }) }),
+  }, [x, W, dy, opts]);
   const d = checkDense(op, x, W, opts.mask);
   const dym = meta(op, 'dy', dy);
   checkMeta(op, 'dy', dym, 'f32', [d.B, d.Out]);

@@ -1,6 +1,6 @@
 // Row gather: the batch fetch for a dataset kept on the device (one call per step instead of a host copy
 // and an upload).
-import { expectDType, expectLive, expectRank, expectSameDevice, expectShape, shapeStr } from '../check.js';
+import { arg, checkArgs, expectDType, expectLive, expectRank, expectSameDevice, expectShape, shapeStr } from '../check.js';
 import { LthError } from '../errors.js';
 import { nativeAs } from '../native.js';
 import { zeros, type Tensor } from '../tensor.js';
@@ -19,6 +19,10 @@ const native = () => nativeAs<GatherNative>();
  */
 export function gatherRows<T extends Rows>(table: T, index: I32, opts: { out?: T } = {}): T {
   const op = 'gatherRows';
+  checkArgs(op, {
+    table: arg.tensor(['f32', 'i32'], { minRank: 1 }), index: arg.i32({ rank: 1 }),
+    opts: arg.options({ out: arg.out(['f32', 'i32']) }),
+  }, [table, index, opts]);
   expectLive(op, 'table', table);
   expectLive(op, 'index', index);
   const dtype: string = table.dtype;  // checked at runtime too: callers may bypass the types

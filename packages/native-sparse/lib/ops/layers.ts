@@ -1,6 +1,6 @@
 // Layer ops: ReLU, inverted dropout (seeded, counter-based: the same mask on every device and thread
 // count), residual add, batch norm (PyTorch semantics), softmax cross-entropy with the correct count, and sigmoid binary cross-entropy.
-import { expectDType, expectLive, expectNumber, expectRank, expectSameDevice, expectShape, shapeStr } from '../check.js';
+import { arg, checkArgs, expectDType, expectLive, expectNumber, expectRank, expectSameDevice, expectShape, shapeStr, type ArgSpec } from '../check.js';
 import { LthError } from '../errors.js';
 import { nativeAs } from '../native.js';
 import { zeros, type Tensor } from '../tensor.js';
@@ -48,9 +48,15 @@ function output<D extends 'f32' | 'u8'>(op: string, name: string, out: Tensor<D>
   return out;
 }
 
-/** y = max(x, 0), any shape. */
+const f32 = arg.f32();
+const vec = arg.f32({ optional: true, rank: 1 });
+/** An optional output; elementwise ops name the inputs it may be (they read and write the same index). */
+const outSpec = (inPlaceOf?: string[]): ArgSpec => arg.options({ out: arg.out('f32', { inPlaceOf }) });
+
+/** y = max(x, 0), any shape; `out` may be x (in place). */
 export function relu(x: F32, opts: { out?: F32 } = {}): F32 {
   const op = 'relu';
+  checkArgs(op, { x: f32, opts: outSpec(['x']) }, [x, opts]);
   live(op, { x });
   const y = output(op, 'out', opts.out, x.shape, 'f32', x);
   expectSameDevice(op, { x, out: y });
@@ -58,9 +64,10 @@ export function relu(x: F32, opts: { out?: F32 } = {}): F32 {
   return y;
 }
 
-/** dx = dy where y > 0, else 0 (y is relu's output). */
+/** dx = dy where y > 0, else 0 (y is relu's output); `out` may be dy or y (in place). */
 export function reluBackward(y: F32, dy: F32, opts: { out?: F32 } = {}): F32 {
   const op = 'reluBackward';
+  checkArgs(op, { y: f32, dy: f32, opts: outSpec(['y', 'dy']) }, [y, dy, opts]);
   live(op, { y, dy });
   expectShape(op, 'dy', dy, y.shape);
   const dx = output(op, 'out', opts.out, y.shape, 'f32', y);
@@ -75,14 +82,6 @@ function checkP(op: string, p: number): void {
   }
 }
 
-function checkSeed(op: string, seed: number | bigint): void {
-  const ok =
-    typeof seed === 'bigint'
-      ? seed >= 0n && seed < 1n << 64n
-      : typeof seed === 'number' && Number.isSafeInteger(seed) && seed >= 0;
-  if (!ok) throw new LthError('ERR_ARG', `${op}: seed must be an integer in [0, 2^53) or a bigint in [0, 2^64), got ${String(seed)}`);
-}
-
 export interface DropoutResult {
   y: F32;
   /** 1 where the element was kept, 0 where dropped. */
@@ -92,12 +91,16 @@ export interface DropoutResult {
 /**
  * Inverted dropout: keep[i] = uniform(seed, i) >= p, y = keep ? x / (1 − p) : 0 (float32 division).
  * The mask depends only on (seed, i): the same on every device and thread count. p = 0 keeps everything.
+ * `out` may be x (in place).
  */
 export function dropout(x: F32, p: number, seed: number | bigint, opts: { out?: F32; keep?: U8 } = {}): DropoutResult {
   const op = 'dropout';
+  checkArgs(op, {
+    x: f32, p: arg.number(0, 1), seed: arg.seed(),
+    opts: arg.options({ out: arg.out('f32', { inPlaceOf: ['x'] }), keep: arg.out('u8') }),
+  }, [x, p, seed, opts]);
   live(op, { x });
   checkP(op, p);
-  checkSeed(op, seed);
   const y = output(op, 'out', opts.out, x.shape, 'f32', x);
   const keep = output(op, 'keep', opts.keep, x.shape, 'u8', x);
   expectSameDevice(op, { x, out: y, keep });
@@ -105,9 +108,10 @@ export function dropout(x: F32, p: number, seed: number | bigint, opts: { out?: 
   return { y, keep };
 }
 
-/** dx = keep ? dy / (1 − p) : 0. */
+/** dx = keep ? dy / (1 − p) : 0; `out` may be dy (in place). */
 export function dropoutBackward(dy: F32, keep: U8, p: number, opts: { out?: F32 } = {}): F32 {
   const op = 'dropoutBackward';
+  checkArgs(op, { dy: f32, keep: arg.u8(), p: arg.number(0, 1), opts: outSpec(['dy']) }, [dy, keep, p, opts]);
   live(op, { dy });
   live(op, { keep }, 'u8');
   checkP(op, p);
@@ -121,6 +125,7 @@ export function dropoutBackward(dy: F32, keep: U8, p: number, opts: { out?: F32 
 /** y = a + b (residual add; same shapes; `out` may be a or b). Its backward passes dy to both inputs. */
 export function add(a: F32, b: F32, opts: { out?: F32 } = {}): F32 {
   const op = 'add';
+  checkArgs(op, { a: f32, b: f32, opts: outSpec(['a', 'b']) }, [a, b, opts]);
   live(op, { a, b });
   expectShape(op, 'b', b, a.shape);
   const y = output(op, 'out', opts.out, a.shape, 'f32', a);
@@ -174,6 +179,14 @@ export function batchNormTrain(
   opts: BatchNormTrainOptions = {},
 ): BatchNormTrainResult {
   const op = 'batchNormTrain';
+  const state = arg.f32({ optional: true, rank: 1, role: 'out' });
+  checkArgs(op, {
+    x: arg.f32({ minRank: 2 }), gamma: vec, beta: vec, runningMean: state, runningVar: state,
+    opts: arg.options({
+      eps: arg.number(0, Infinity, true), momentum: arg.number(0, 1, true), out: arg.out('f32'),
+      saveMean: arg.out('f32', { rank: 1 }), saveInvstd: arg.out('f32', { rank: 1 }),
+    }),
+  }, [x, gamma, beta, runningMean, runningVar, opts]);
   live(op, { x });
   const { C, perChannel } = bnDims(op, x);
   if (perChannel < 2) {
@@ -198,6 +211,10 @@ export function batchNormEval(
   opts: { eps?: number; out?: F32 } = {},
 ): F32 {
   const op = 'batchNormEval';
+  checkArgs(op, {
+    x: arg.f32({ minRank: 2 }), gamma: vec, beta: vec, runningMean: arg.f32({ rank: 1 }), runningVar: arg.f32({ rank: 1 }),
+    opts: arg.options({ eps: arg.number(0, Infinity, true), out: arg.out('f32') }),
+  }, [x, gamma, beta, runningMean, runningVar, opts]);
   live(op, { x });
   const { C } = bnDims(op, x);
   if (!runningMean || !runningVar) throw new LthError('ERR_ARG', `${op}: runningMean and runningVar are required`);
@@ -231,6 +248,10 @@ export function batchNormBackward(
   x: F32, gamma: F32 | null, saveMean: F32, saveInvstd: F32, dy: F32, opts: BatchNormBackwardOptions = {},
 ): BatchNormGrads {
   const op = 'batchNormBackward';
+  checkArgs(op, {
+    x: arg.f32({ minRank: 2 }), gamma: vec, saveMean: arg.f32({ rank: 1 }), saveInvstd: arg.f32({ rank: 1 }), dy: f32,
+    opts: arg.options({ dx: arg.grad(), dgamma: arg.grad({ rank: 1 }), dbeta: arg.grad({ rank: 1 }) }),
+  }, [x, gamma, saveMean, saveInvstd, dy, opts]);
   live(op, { x, dy });
   const { C } = bnDims(op, x);
   channelVecs(op, C, { gamma, saveMean, saveInvstd });
@@ -262,6 +283,8 @@ export function softmaxCrossEntropy(
   logits: F32, labels: I32, opts: { dlogits?: F32 | boolean } = {},
 ): SoftmaxCrossEntropyResult {
   const op = 'softmaxCrossEntropy';
+  checkArgs(op, { logits: arg.f32({ rank: 2 }), labels: arg.i32({ rank: 1 }), opts: arg.options({ dlogits: arg.grad({ rank: 2 }) }) },
+    [logits, labels, opts]);
   live(op, { logits });
   live(op, { labels }, 'i32');
   expectRank(op, 'logits', logits, 2);
@@ -292,6 +315,8 @@ export function sigmoidBinaryCrossEntropy(
   logits: F32, labels: F32, opts: { dlogits?: F32 | boolean } = {},
 ): SigmoidBinaryCrossEntropyResult {
   const op = 'sigmoidBinaryCrossEntropy';
+  checkArgs(op, { logits: arg.f32({ rank: 1 }), labels: arg.f32({ rank: 1 }), opts: arg.options({ dlogits: arg.grad({ rank: 1 }) }) },
+    [logits, labels, opts]);
   live(op, { logits, labels });
   expectRank(op, 'logits', logits, 1);
   const B = logits.shape[0]!;

@@ -1,6 +1,6 @@
 // Optimizer steps (PyTorch SGD and Adam/AdamW semantics) that keep pruned weights and their optimizer state
 // at exactly 0. Weights and state tensors are updated in place.
-import { expectInt, expectNumber } from '../check.js';
+import { arg, checkArgs, expectInt, expectNumber } from '../check.js';
 import { LthError } from '../errors.js';
 import { nativeAs } from '../native.js';
 import type { Tensor } from '../tensor.js';
@@ -18,7 +18,11 @@ const native = () => nativeAs<OptimNative>();
 
 // Hot path (one call per parameter tensor and training step): scalars are checked here; tensors (dtype, element
 // count, disposed, device) by the addon, whose messages name the argument — each tensor accessor from JS is a
-// native call, and these ops are cheap enough for that to show.
+// native call, and these ops are cheap enough for that to show. checkArgs reads only data properties here
+// (live: false): types, dtypes and aliasing cost no native call.
+const hot = { live: false } as const;
+const state = arg.f32({ ...hot, role: 'out' });
+const maskSpec = arg.u8({ ...hot, optional: true });
 
 export interface SgdOptions {
   lr: number;
@@ -41,6 +45,13 @@ export interface SgdOptions {
  */
 export function sgdStep(w: F32, g: F32, opts: SgdOptions): void {
   const op = 'sgdStep';
+  checkArgs(op, {
+    w: state, g: arg.f32(hot),
+    opts: arg.options({
+      lr: arg.any(), mask: maskSpec, velocity: arg.f32({ ...hot, optional: true, role: 'out' }), momentum: arg.any(),
+      dampening: arg.any(), weightDecay: arg.any(), nesterov: arg.bool(),
+    }, false),
+  }, [w, g, opts]);
   const { lr, momentum = 0, dampening = 0, weightDecay = 0, nesterov = false } = opts;
   const mask = opts.mask ?? null;
   const velocity = opts.velocity ?? null;
@@ -78,6 +89,13 @@ export interface AdamOptions {
  */
 export function adamStep(w: F32, g: F32, opts: AdamOptions): void {
   const op = 'adamStep';
+  checkArgs(op, {
+    w: state, g: arg.f32(hot),
+    opts: arg.options({
+      lr: arg.any(), step: arg.any(), m: state, v: state, mask: maskSpec, beta1: arg.any(), beta2: arg.any(), eps: arg.any(),
+      weightDecay: arg.any(), decoupled: arg.bool(),
+    }, false),
+  }, [w, g, opts]);
   const { lr, step, m, v, beta1 = 0.9, beta2 = 0.999, eps = 1e-8, weightDecay = 0, decoupled = false } = opts;
   const mask = opts.mask ?? null;
   expectNumber(op, 'lr', lr, 0);

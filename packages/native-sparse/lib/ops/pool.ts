@@ -1,11 +1,11 @@
 // Pooling over NCHW tensors: max pooling (with i32 argmax indices for the backward pass), average
 // pooling (count_include_pad like PyTorch), and global average pooling [N,C,H,W] -> [N,C].
 // Output size P = floor((H + 2·padH − kernelH) / strideH) + 1; padding is at most half the kernel.
-import { expectDType, expectLive, expectRank, expectSameDevice, expectShape, shapeStr } from '../check.js';
+import { arg, checkArgs, checkShapeValue, expectDType, expectLive, expectRank, expectSameDevice, expectShape, shapeStr, type ArgSpec } from '../check.js';
 import { LthError } from '../errors.js';
 import { nativeAs } from '../native.js';
 import { zeros, type Tensor } from '../tensor.js';
-import { expectShape4, pairArg, slidingOutput, type Pair } from './spatial.js';
+import { expectShape4, outputShape4, pairArg, slidingOutput, type Pair } from './spatial.js';
 
 type F32 = Tensor<'f32'>;
 type I32 = Tensor<'i32'>;
@@ -43,11 +43,17 @@ function resolve(op: string, inputShape: readonly number[], geo: Pool2dGeometry)
   }
   const P = slidingOutput(op, 'window height', H, kh, sh, ph);
   const Q = slidingOutput(op, 'window width', W, kw, sw, pw);
-  return { geo: [kh, kw, sh, sw, ph, pw], out: [N, C, P, Q] };
+  return { geo: [kh, kw, sh, sw, ph, pw], out: outputShape4(op, [N, C, P, Q]) };
 }
 
 /** Output shape [N,C,P,Q] of a 2-D pooling of an input of shape inputShape. */
+const geometry = { kernelSize: arg.pair(1, false), stride: arg.pair(1), padding: arg.pair(0) };
+const poolOpts = (extra: Record<string, ArgSpec>): ArgSpec => arg.options({ ...geometry, ...extra }, false);
+const f4 = arg.f32({ rank: 4 });
+const out4 = (inPlaceOf?: string[]): ArgSpec => arg.out('f32', { rank: 4, inPlaceOf });
+
 export function pool2dOutputShape(inputShape: readonly number[], geo: Pool2dGeometry): number[] {
+  checkArgs('pool2dOutputShape', { inputShape: arg.shape(4), geo: poolOpts({}) }, [inputShape, geo]);
   return resolve('pool2dOutputShape', inputShape, geo).out;
 }
 
@@ -71,6 +77,7 @@ export interface MaxPool2dResult {
 /** Max pooling; padding counts as −inf. */
 export function maxPool2d(x: F32, opts: MaxPool2dOptions): MaxPool2dResult {
   const op = 'maxPool2d';
+  checkArgs(op, { x: f4, opts: poolOpts({ out: out4(), argmax: arg.out('i32', { rank: 4 }) }) }, [x, opts]);
   checkF32(op, 'x', x, 4);
   const g = resolve(op, x.shape, opts);
   const y = opts.out ?? zeros(g.out, { dtype: 'f32', device: x.device });
@@ -91,6 +98,8 @@ export function maxPool2dBackward(
   opts: Pool2dGeometry & { out?: F32 },
 ): F32 {
   const op = 'maxPool2dBackward';
+  checkArgs(op, { dy: f4, argmax: arg.i32({ rank: 4 }), inputShape: arg.shape(4), opts: poolOpts({ out: out4() }) },
+    [dy, argmax, inputShape, opts]);
   checkF32(op, 'dy', dy, 4);
   expectLive(op, 'argmax', argmax);
   expectDType(op, 'argmax', argmax, 'i32');
@@ -113,6 +122,7 @@ export interface AvgPool2dOptions extends Pool2dGeometry {
 /** Average pooling. */
 export function avgPool2d(x: F32, opts: AvgPool2dOptions): F32 {
   const op = 'avgPool2d';
+  checkArgs(op, { x: f4, opts: poolOpts({ countIncludePad: arg.bool(), out: out4() }) }, [x, opts]);
   checkF32(op, 'x', x, 4);
   const g = resolve(op, x.shape, opts);
   const y = opts.out ?? zeros(g.out, { dtype: 'f32', device: x.device });
@@ -125,6 +135,8 @@ export function avgPool2d(x: F32, opts: AvgPool2dOptions): F32 {
 /** dx[N,C,H,W]: each dy / divisor spread over its window. */
 export function avgPool2dBackward(dy: F32, inputShape: readonly number[], opts: AvgPool2dOptions): F32 {
   const op = 'avgPool2dBackward';
+  checkArgs(op, { dy: f4, inputShape: arg.shape(4), opts: poolOpts({ countIncludePad: arg.bool(), out: out4() }) },
+    [dy, inputShape, opts]);
   checkF32(op, 'dy', dy, 4);
   const g = resolve(op, inputShape, opts);
   expectShape(op, 'dy', dy, g.out);
@@ -136,7 +148,7 @@ export function avgPool2dBackward(dy: F32, inputShape: readonly number[], opts: 
 }
 
 function globalDims(op: string, name: string, shape: readonly number[]): [number, number] {
-  if (shape.length < 3 || shape.some((d) => !Number.isInteger(d) || d < 0)) {
+  if (checkShapeValue(op, name, shape).length < 3) {
     throw new LthError('ERR_SHAPE', `${op}: '${name}' must be [N,C,H,W] (rank >= 3), got ${shapeStr(shape)}`);
   }
   if (shape.slice(2).some((d) => d === 0)) {
@@ -148,6 +160,7 @@ function globalDims(op: string, name: string, shape: readonly number[]): [number
 /** y[N,C] = mean of x[N,C,H,W] over H·W. */
 export function globalAvgPool(x: F32, opts: { out?: F32 } = {}): F32 {
   const op = 'globalAvgPool';
+  checkArgs(op, { x: arg.f32({ minRank: 3 }), opts: arg.options({ out: arg.out('f32', { rank: 2 }) }) }, [x, opts]);
   expectLive(op, 'x', x);
   expectDType(op, 'x', x, 'f32');
   const [N, C] = globalDims(op, 'x', x.shape);
@@ -161,6 +174,8 @@ export function globalAvgPool(x: F32, opts: { out?: F32 } = {}): F32 {
 /** dx[N,C,H,W] = dy[N,C] / (H·W) broadcast over each plane. */
 export function globalAvgPoolBackward(dy: F32, inputShape: readonly number[], opts: { out?: F32 } = {}): F32 {
   const op = 'globalAvgPoolBackward';
+  checkArgs(op, { dy: arg.f32({ rank: 2 }), inputShape: arg.shape(), opts: arg.options({ out: arg.out('f32') }) },
+    [dy, inputShape, opts]);
   checkF32(op, 'dy', dy, 2);
   const [N, C] = globalDims(op, 'input shape', inputShape);
   expectShape(op, 'dy', dy, [N, C]);

@@ -1,5 +1,5 @@
 // Magnitude pruning (per tensor or global over several tensors), mask counts and seeded mask shuffles.
-import { expectDType, expectInt, expectLive, expectNumber, expectSameDevice, expectShape } from '../check.js';
+import { arg, checkArgs, expectDType, expectInt, expectLive, expectNumber, expectSameDevice, expectShape } from '../check.js';
 import { LthError } from '../errors.js';
 import { nativeAs } from '../native.js';
 import { zeros, type Tensor } from '../tensor.js';
@@ -16,6 +16,7 @@ const native = () => nativeAs<PruneNative>();
 
 /** Number of nonzero (alive) entries of a mask. */
 export function countNonzero(mask: U8): number {
+  checkArgs('countNonzero', { mask: arg.u8() }, [mask]);
   expectLive('countNonzero', 'mask', mask);
   expectDType('countNonzero', 'mask', mask, 'u8');
   return native().countNonzero(mask);
@@ -35,6 +36,10 @@ export interface MagnitudePruneOptions {
 export function magnitudePrune(weights: F32[], masks: Array<U8 | null | undefined>, count: number,
   opts: MagnitudePruneOptions = {}): U8[] {
   const op = 'magnitudePrune';
+  checkArgs(op, {
+    weights: arg.tensors('f32'), masks: arg.tensors('u8', { nullable: true }), count: arg.int(0),
+    opts: arg.options({ out: { kind: 'tensors', dtype: 'u8', optional: true, role: 'out', inPlaceOf: ['masks'] } }),
+  }, [weights, masks, count, opts]);
   if (masks.length !== weights.length) {
     throw new LthError('ERR_ARG', `${op}: ${weights.length} weights need ${weights.length} masks (null for none), got ${masks.length}`);
   }
@@ -82,6 +87,10 @@ export function magnitudePrune(weights: F32[], masks: Array<U8 | null | undefine
 export function pruneByFraction(weights: F32[], masks: Array<U8 | null | undefined>, fraction: number | number[],
   scope: 'layerwise' | 'global'): U8[] {
   const op = 'pruneByFraction';
+  checkArgs(op, {
+    weights: arg.tensors('f32'), masks: arg.tensors('u8', { nullable: true }), fraction: arg.numbers(0, 1),
+    scope: arg.oneOf(['layerwise', 'global']),
+  }, [weights, masks, fraction, scope]);
   if (masks.length !== weights.length) {
     throw new LthError('ERR_ARG', `${op}: ${weights.length} weights need ${weights.length} masks (null for none), got ${masks.length}`);
   }
@@ -134,6 +143,8 @@ export function pruneByFraction(weights: F32[], masks: Array<U8 | null | undefin
  */
 export function shuffleMask(mask: U8, seed: number | bigint, opts: { out?: U8 } = {}): U8 {
   const op = 'shuffleMask';
+  checkArgs(op, { mask: arg.u8(), seed: arg.seed(), opts: arg.options({ out: arg.out('u8', { inPlaceOf: ['mask'] }) }) },
+    [mask, seed, opts]);
   expectLive(op, 'mask', mask);
   expectDType(op, 'mask', mask, 'u8');
   if (typeof seed === 'number') expectInt(op, 'seed', seed, 0);

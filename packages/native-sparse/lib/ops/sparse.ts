@@ -1,5 +1,5 @@
 // Sparse inference: dense ⇄ CSR conversion and CSR × dense products with fused bias and ReLU.
-import { expectDType, expectInt, expectLive, expectRank, expectSameDevice, expectShape, shapeStr } from '../check.js';
+import { arg, checkArgs, expectDType, expectInt, expectLive, expectRank, expectSameDevice, expectShape, shapeStr } from '../check.js';
 import { LthError } from '../errors.js';
 import { nativeAs } from '../native.js';
 import { fromArray, zeros, type Device, type DeviceRequest, type Tensor } from '../tensor.js';
@@ -55,6 +55,8 @@ function checkDense(op: string, W: F32, mask: U8 | null | undefined): void {
   }
 }
 
+const denseSpec = { W: arg.f32({ rank: 2 }), opts: arg.options({ mask: arg.u8({ optional: true, rank: 2 }) }) };
+
 export interface DenseToCsrOptions {
   /** Structure from the mask (mask != 0; zeros of W at alive positions are stored) instead of W != 0. */
   mask?: U8 | null;
@@ -62,12 +64,14 @@ export interface DenseToCsrOptions {
 
 /** Number of entries denseToCsr would store: mask != 0 with a mask, else W != 0 (-0 is zero, NaN is not). */
 export function denseNnz(W: F32, opts: DenseToCsrOptions = {}): number {
+  checkArgs('denseNnz', denseSpec, [W, opts]);
   checkDense('denseNnz', W, opts.mask);
   return native().denseNnz(W, opts.mask ?? null);
 }
 
 /** W [rows, cols] as CSR (new tensors on W's device). */
 export function denseToCsr(W: F32, opts: DenseToCsrOptions = {}): CsrMatrix {
+  checkArgs('denseToCsr', denseSpec, [W, opts]);
   checkDense('denseToCsr', W, opts.mask);
   const { rowptr, colidx, values } = native().denseToCsr(W, opts.mask ?? null);
   return makeCsr(W.shape[0]!, W.shape[1]!, rowptr, colidx, values);
@@ -81,11 +85,17 @@ export interface CsrArrays {
   values: Float32Array;
 }
 
+const csrArraysSpec = arg.options({
+  rows: arg.int(0, 2 ** 31 - 2), cols: arg.int(0, 2 ** 31 - 1),
+  rowptr: arg.typedArray('i32'), colidx: arg.typedArray('i32'), values: arg.typedArray('f32'),
+}, false);
+
 /**
  * Throws ERR_ARG unless the arrays form a valid CSR matrix: rowptr has rows+1 entries, starts at 0, never
  * decreases and ends at nnz; column indices are in [0, cols) and strictly ascending within each row.
  */
 export function validateCsr(a: CsrArrays, op = 'validateCsr'): void {
+  checkArgs(op, { arrays: csrArraysSpec, op: arg.any() }, [a, op]);
   const bad = (msg: string): never => {
     throw new LthError('ERR_ARG', `${op}: invalid CSR: ${msg}`);
   };
@@ -110,6 +120,7 @@ export function validateCsr(a: CsrArrays, op = 'validateCsr'): void {
 
 /** Upload a user-supplied CSR matrix after validating it (validateCsr). */
 export function csrFromArrays(a: CsrArrays, opts: { device?: DeviceRequest } = {}): CsrMatrix {
+  checkArgs('csrFromArrays', { arrays: arg.any(), opts: arg.options({ device: arg.any() }) }, [a, opts]);
   validateCsr(a, 'csrFromArrays');
   const dev = { device: opts.device ?? 'cpu' };
   return makeCsr(a.rows, a.cols, fromArray(a.rowptr, [a.rows + 1], dev), fromArray(a.colidx, [a.colidx.length], dev),
@@ -118,6 +129,7 @@ export function csrFromArrays(a: CsrArrays, opts: { device?: DeviceRequest } = {
 
 /** The three arrays of a CSR matrix, copied to JS. */
 export function csrToArrays(A: CsrMatrix): CsrArrays {
+  checkArgs('csrToArrays', { A: arg.csr() }, [A]);
   checkCsr('csrToArrays', A);
   return { rows: A.rows, cols: A.cols, rowptr: A.rowptr.download(), colidx: A.colidx.download(), values: A.values.download() };
 }
@@ -138,6 +150,7 @@ function checkCsr(op: string, A: CsrMatrix): void {
 /** The dense [rows, cols] matrix of A (zeros elsewhere). */
 export function csrToDense(A: CsrMatrix, opts: { out?: F32 } = {}): F32 {
   const op = 'csrToDense';
+  checkArgs(op, { A: arg.csr(), opts: arg.options({ out: arg.out('f32', { rank: 2 }) }) }, [A, opts]);
   checkCsr(op, A);
   const out = opts.out ?? zeros([A.rows, A.cols], { dtype: 'f32', device: A.device });
   expectLive(op, 'out', out);
@@ -165,6 +178,10 @@ export interface CsrSpmmOptions {
  * given is B's shape read, to allocate C.
  */
 export function csrSpmm(A: CsrMatrix, B: F32, opts: CsrSpmmOptions = {}): F32 {
+  checkArgs('csrSpmm', {
+    A: arg.csr(false), B: arg.f32({ live: false }),
+    opts: arg.options({ bias: arg.f32({ live: false, optional: true }), relu: arg.bool(), out: arg.out('f32', { live: false }) }),
+  }, [A, B, opts]);
   let out = opts.out;
   if (!out) {
     const bs = B.shape;

@@ -20,7 +20,7 @@ Napi::Value FlipTranslate(const Napi::CallbackInfo& info) {
             src.describe());
   const int64_t n = src.shape[0];
   expect_shape(params, {n, 3}, op, "params");
-  LTH_CHECK(out.buffer != src.buffer, code::kArg, op, ": 'out' must not be 'src' (the op reads other pixels)");
+  expect_no_alias({&out, "out"}, {{&src, "src"}, {&params, "params"}}, op);
   Device d = common_device({&src, &params, &out}, op);
   LTH_DISPATCH(d, flip_translate, n, src.shape[1], src.shape[2], src.shape[3], params.data<int32_t>(),
                src.data<float>(), out.data<float>());

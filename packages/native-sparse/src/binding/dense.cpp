@@ -96,6 +96,12 @@ Napi::Value MaskedDenseBackward(const Napi::CallbackInfo& info) {
   if (dx) expect_dtype(*dx, DType::F32, op, "dx"), expect_shape(*dx, {B, In}, op, "dx");
   if (dW) expect_dtype(*dW, DType::F32, op, "dW"), expect_shape(*dW, {Out, In}, op, "dW");
   if (db) expect_dtype(*db, DType::F32, op, "db"), expect_shape(*db, {Out}, op, "db");
+  const Named all[] = {{&x, "x"}, {&W, "W"}, {mask, "mask"}, {&dy, "dy"}, {dx, "dx"}, {dW, "dW"}, {db, "db"}};
+  for (size_t o = 4; o < 7; ++o) {
+    for (size_t k = 0; k < 7; ++k) {
+      if (k != o) expect_no_alias(all[o], {all[k]}, op);
+    }
+  }
   Device d = common_device({&x, &W, mask, &dy, dx, dW, db}, op);
   LTH_DISPATCH(d, masked_dense_backward, B, In, Out, x.data<float>(), W.data<float>(), ptr<uint8_t>(mask),
                dy.data<float>(), ptr<float>(dx), ptr<float>(dW), ptr<float>(db));

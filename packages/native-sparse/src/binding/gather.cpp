@@ -24,8 +24,7 @@ Napi::Value GatherRows(const Napi::CallbackInfo& info) {
   LTH_CHECK(out.shape == want, code::kShape, op, ": 'out' must be [", n, ", ...table's row shape], got ",
             out.describe(), " for table ", table.describe());
   const int64_t width = rows > 0 ? table.numel() / rows : 0;
-  LTH_CHECK(out.buffer != table.buffer && out.buffer != index.buffer, code::kArg, op,
-            ": 'out' must not share memory with 'table' or 'index'");
+  expect_no_alias({&out, "out"}, {{&table, "table"}, {&index, "index"}}, op);
   Device d = common_device({&table, &index, &out}, op);
   LTH_DISPATCH(d, gather_rows, n, width, rows, table.data<uint32_t>(), index.data<int32_t>(),
                out.data<uint32_t>());

@@ -115,6 +115,15 @@ void expect_numel(const Tensor& t, int64_t n, const char* op, const char* name) 
   LTH_CHECK(t.numel() == n, code::kShape, op, ": '", name, "' must have ", n, " elements, got ", t.describe());
 }
 
+void expect_no_alias(const Named& out, std::initializer_list<Named> others, const char* op) {
+  if (!out.t) return;
+  for (const Named& o : others) {
+    if (!o.t) continue;
+    LTH_CHECK(o.t->buffer != out.t->buffer, code::kAlias, op, ": output '", out.name, "' shares memory with '", o.name,
+              "'; pass a separate tensor");
+  }
+}
+
 Device common_device(std::initializer_list<const Tensor*> ts, const char* op) {
   const Tensor* first = nullptr;
   for (const Tensor* t : ts) {

@@ -47,6 +47,13 @@ uint64_t seed_arg(const Napi::CallbackInfo& info, size_t i, const char* op, cons
 void expect_dtype(const Tensor& t, DType d, const char* op, const char* name);
 void expect_shape(const Tensor& t, std::initializer_list<int64_t> shape, const char* op, const char* name);
 void expect_numel(const Tensor& t, int64_t n, const char* op, const char* name);
+// ERR_ALIAS when the output `out` (if given) shares memory with any other given tensor (views included):
+// a pointer compare per pair. lib/check.ts checks every op first; this is the addon's cheap re-check.
+struct Named {
+  const Tensor* t;
+  const char* name;
+};
+void expect_no_alias(const Named& out, std::initializer_list<Named> others, const char* op);
 // All given (non-null) tensors live on one device; returns it.
 Device common_device(std::initializer_list<const Tensor*> ts, const char* op);
 

@@ -47,6 +47,8 @@ Napi::Value MaxPool2dForward(const Napi::CallbackInfo& info) {
   expect_dtype(argmax, DType::I32, op, "argmax");
   expect_shape(argmax, {g.N, g.C, g.P, g.Q}, op, "argmax");
   Device d = common_device({&x, &y, &argmax}, op);
+  expect_no_alias({&y, "y"}, {{&x, "x"}, {&argmax, "argmax"}}, op);
+  expect_no_alias({&argmax, "argmax"}, {{&x, "x"}}, op);
   LTH_DISPATCH(d, maxpool2d_forward, g, x.data<float>(), y.data<float>(), argmax.data<int32_t>());
   return info.Env().Undefined();
 }
@@ -64,6 +66,7 @@ Napi::Value MaxPool2dBackward(const Napi::CallbackInfo& info) {
   expect_dtype(argmax, DType::I32, op, "argmax");
   expect_shape(argmax, {g.N, g.C, g.P, g.Q}, op, "argmax");
   Device d = common_device({&dy, &argmax, &dx}, op);
+  expect_no_alias({&dx, "dx"}, {{&dy, "dy"}, {&argmax, "argmax"}}, op);
   LTH_DISPATCH(d, maxpool2d_backward, g, dy.data<float>(), argmax.data<int32_t>(), dx.data<float>());
   return info.Env().Undefined();
 }
@@ -79,6 +82,7 @@ Napi::Value AvgPool2dForward(const Napi::CallbackInfo& info) {
   expect_dtype(y, DType::F32, op, "y");
   expect_shape(y, {g.N, g.C, g.P, g.Q}, op, "y");
   Device d = common_device({&x, &y}, op);
+  expect_no_alias({&y, "y"}, {{&x, "x"}}, op);
   LTH_DISPATCH(d, avgpool2d_forward, g, include_pad, x.data<float>(), y.data<float>());
   return info.Env().Undefined();
 }
@@ -94,6 +98,7 @@ Napi::Value AvgPool2dBackward(const Napi::CallbackInfo& info) {
   expect_dtype(dy, DType::F32, op, "dy");
   expect_shape(dy, {g.N, g.C, g.P, g.Q}, op, "dy");
   Device d = common_device({&dy, &dx}, op);
+  expect_no_alias({&dx, "dx"}, {{&dy, "dy"}}, op);
   LTH_DISPATCH(d, avgpool2d_backward, g, include_pad, dy.data<float>(), dx.data<float>());
   return info.Env().Undefined();
 }
@@ -119,6 +124,7 @@ Napi::Value GlobalAvgPoolForward(const Napi::CallbackInfo& info) {
   expect_dtype(y, DType::F32, op, "y");
   expect_shape(y, {N, C}, op, "y");
   Device d = common_device({&x, &y}, op);
+  expect_no_alias({&y, "y"}, {{&x, "x"}}, op);
   LTH_DISPATCH(d, global_avgpool_forward, N, C, HW, x.data<float>(), y.data<float>());
   return info.Env().Undefined();
 }
@@ -133,6 +139,7 @@ Napi::Value GlobalAvgPoolBackward(const Napi::CallbackInfo& info) {
   expect_dtype(dy, DType::F32, op, "dy");
   expect_shape(dy, {N, C}, op, "dy");
   Device d = common_device({&dy, &dx}, op);
+  expect_no_alias({&dx, "dx"}, {{&dy, "dy"}}, op);
   LTH_DISPATCH(d, global_avgpool_backward, N, C, HW, dy.data<float>(), dx.data<float>());
   return info.Env().Undefined();
 }

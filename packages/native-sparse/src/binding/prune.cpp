@@ -52,7 +52,7 @@ Napi::Value MagnitudePrune(const Napi::CallbackInfo& info) {
   for (size_t t = 0; t < ws.size(); ++t) {
     for (size_t s = 0; s < ws.size(); ++s) {
       if (s == t) continue;
-      LTH_CHECK(mo[t]->buffer != mo[s]->buffer && (!mi[s] || mo[t]->buffer != mi[s]->buffer), code::kArg, op,
+      LTH_CHECK(mo[t]->buffer != mo[s]->buffer && (!mi[s] || mo[t]->buffer != mi[s]->buffer), code::kAlias, op,
                 ": masksOut[", t, "] shares memory with the masks of target ", s);
     }
   }

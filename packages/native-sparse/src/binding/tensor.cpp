@@ -1,4 +1,5 @@
 // The Tensor class as JS sees it, and the `empty` factory.
+#include <cmath>
 #include <cstring>
 
 #include "napi_util.h"
@@ -30,10 +31,11 @@ std::vector<int64_t> parse_shape(Napi::Value v, const char* op) {
     Napi::Value d = a.Get(i);
     LTH_CHECK(d.IsNumber(), code::kShape, op, ": shape[", i, "] must be a number");
     double x = d.As<Napi::Number>().DoubleValue();
-    LTH_CHECK(x >= 0 && x == static_cast<double>(static_cast<int64_t>(x)) && x < 9.0e15, code::kShape, op,
-              ": shape[", i, "] must be a non-negative integer, got ", x);
+    LTH_CHECK(x >= 0 && x <= static_cast<double>(kMaxElements) && x == std::floor(x), code::kShape, op,
+              ": shape[", i, "] must be an integer in [0, ", kMaxElements, "], got ", x);
     shape.push_back(static_cast<int64_t>(x));
   }
+  numel_of(shape);  // ERR_SHAPE when the element count exceeds kMaxElements
   return shape;
 }
 
@@ -54,12 +56,15 @@ Napi::Value Empty(const Napi::CallbackInfo& info) {
 }  // namespace
 
 Napi::Function TensorWrap::Init(Napi::Env env) {
+  // Configurable, so lib/native.ts can wrap each one: V8 rejects a detached call (`const f = t.download;
+  // f()`) with a bare TypeError before it reaches C++; the wrapper turns that into an ERR_ARG.
+  constexpr auto m = static_cast<napi_property_attributes>(napi_writable | napi_configurable);
   Napi::Function cls = DefineClass(
       env, "Tensor",
-      {InstanceAccessor<&TensorWrap::Disposed>("disposed"), InstanceMethod<&TensorWrap::Upload>("upload"),
-       InstanceMethod<&TensorWrap::Download>("download"), InstanceMethod<&TensorWrap::Dispose>("dispose"),
-       InstanceMethod<&TensorWrap::Reshape>("reshape"), InstanceMethod<&TensorWrap::Zero>("zero"),
-       InstanceMethod<&TensorWrap::ToString>("toString")});
+      {InstanceAccessor<&TensorWrap::Disposed>("disposed", napi_configurable),
+       InstanceMethod<&TensorWrap::Upload>("upload", m), InstanceMethod<&TensorWrap::Download>("download", m),
+       InstanceMethod<&TensorWrap::Dispose>("dispose", m), InstanceMethod<&TensorWrap::Reshape>("reshape", m),
+       InstanceMethod<&TensorWrap::Zero>("zero", m), InstanceMethod<&TensorWrap::ToString>("toString", m)});
   g_ctor = new Napi::FunctionReference(Napi::Persistent(cls));
   return cls;
 }
@@ -90,6 +95,8 @@ Napi::Object TensorWrap::New(Napi::Env env, Tensor t) {
       Napi::PropertyDescriptor::Value("dtype", Napi::String::New(env, dtype_name(w->t_.dtype)), napi_enumerable),
       Napi::PropertyDescriptor::Value("device", Napi::String::New(env, device_name(w->t_.device)), napi_enumerable),
       Napi::PropertyDescriptor::Value("numel", Napi::Number::New(env, static_cast<double>(w->t_.numel())), napi_enumerable),
+      // Views share their buffer's id: the alias checks in lib/check.ts compare it without a native call.
+      Napi::PropertyDescriptor::Value("storageId", Napi::Number::New(env, static_cast<double>(w->t_.buffer->id())), napi_default),
   });
   return obj;
 }
