@@ -32,7 +32,7 @@ describe('lth', () => {
     expect(h.stdout.replace(/\s+/g, ' ')).toMatch(/--fc-rate <value> fraction of remaining fc weights pruned per level \(default: 0\.2\)/);
     expect(lth(['presets']).stdout).toMatch(/lenet .*ICLR 2019/);
     expect(h.stdout.replace(/\s+/g, ' ')).toMatch(/--batch-trials train all --trials of a level together .*convolutional models are not batched yet/);
-  }, 120_000);
+  });
 
   it('--batch-trials gives the trial-by-trial table and store; a convolutional model is a clear error', () => {
     const args = [...tiny, '--trials', '2'];
@@ -48,7 +48,7 @@ describe('lth', () => {
     const conv = lth(['lottery', '--model', 'conv2', '--batch-trials', '--out', join(tmp, 'conv-batched')]);
     expect(conv.status).toBe(1);
     expect(conv.stderr).toMatch(/model 'conv2' cannot train its trials batched.*\[ERR_BATCH\]/s);
-  }, 180_000);
+  });
 
   it('rejects bad flags with one clear message and a non-zero exit', () => {
     const a = lth(['lottery', '--optimizer', 'rmsprop']);
@@ -60,7 +60,7 @@ describe('lth', () => {
     expect(lth(['lottery', '--no-such-flag']).stderr).toMatch(/unknown option '--no-such-flag'/);
     expect(lth(['lottery', '--preset', 'nope']).stderr).toMatch(/unknown preset 'nope'/);
     expect(lth(['branch', 'reinit', join(tmp, 'missing')]).status).toBe(1);
-  }, 120_000);
+  });
 
   it('data list / verify: where each data set is, and a full check of one', () => {
     const env = { ...process.env, LTH_CACHE_DIR: join(tmp, 'empty-cache'), LTH_DATA_DIR: join(tmp, 'no-such-dir') };
@@ -72,7 +72,7 @@ describe('lth', () => {
     expect(v.status, v.stderr).toBe(0);
     expect(v.stdout).toMatch(/mnist: OK — 60000 training, 10000 test examples .* 980\/1135\/1032/);
     expect(lth(['data', 'verify', 'imagenet']).stderr).toMatch(/value 'imagenet' is invalid.*mnist, fashion-mnist, cifar10/);
-  }, 120_000);
+  });
 
   it('missing data offline: names the files and where to put them', () => {
     const r = spawnSync(process.execPath, [bin, 'lottery', '--dataset', 'fashion-mnist', '--out', join(tmp, 'nodata'), '--quiet'], {
@@ -80,7 +80,7 @@ describe('lth', () => {
     });
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/fashion-mnist not found \(offline\)\. Put train-images-idx3-ubyte\.gz.*in .*empty-cache.*--data-dir/s);
-  }, 120_000);
+  });
 
   it('lottery → branch → re-run skips finished work', () => {
     const out = join(tmp, 'runs');
@@ -118,7 +118,7 @@ describe('lth', () => {
     expect(lth(['export', run, '--level', '2', '--input', 'float']).stderr).toMatch(/--input <format>' argument 'float' is invalid.*pixels, normalized/);
     expect(existsSync(onnxFile)).toBe(true);
     expect(lth(['export', run, '--level', '9']).status).toBe(1); // no such level: a clear error
-  }, 180_000);
+  });
 
   it('a run killed with SIGKILL resumes from its checkpoint and ends identical to an uninterrupted run', async () => {
     const args = [...tiny, '--steps', '200it', '--levels', '1', '--checkpoint-every', '20'];
@@ -144,7 +144,7 @@ describe('lth', () => {
           clearInterval(poll);
           reject(e as Error);
         }
-      }, 5);
+      });
     });
     await new Promise((r) => child.on('exit', r));
     const run = runDirIn(killedRoot);
@@ -155,7 +155,7 @@ describe('lth', () => {
     for (const f of ['summary.json', 'metrics.csv', 'final.safetensors', 'mask.safetensors']) {
       expect(readFileSync(join(run, 'trial_0', 'level_1', f)).equals(readFileSync(join(a, 'trial_0', 'level_1', f))), f).toBe(true);
     }
-  }, 240_000);
+  });
 
   it('bench --quick validates and times training steps and ticket inference, writing JSON, markdown and a plot', () => {
     const dir = join(tmp, 'bench');
@@ -169,7 +169,7 @@ describe('lth', () => {
     expect(json.rows.length).toBeGreaterThanOrEqual(10);
     expect(json.rows.every((row) => row.medianMs > 0)).toBe(true);
     expect(readFileSync(join(dir, 'bench-results', 'inference-speedup.svg'), 'utf8')).toMatch(/^<svg/);
-  }, 180_000);
+  });
 
   const caps = native.capabilities();
   it.runIf(!(caps.cuda.compiled && caps.cuda.kernels && caps.cuda.devices.length > 0))('bench --device cuda without a usable CUDA device exits 2 with one line', () => {
@@ -177,7 +177,7 @@ describe('lth', () => {
     expect(b.status).toBe(2);
     expect(b.stderr.trim().split('\n')).toHaveLength(1);
     expect(b.stderr).toMatch(/^lth bench: --device cuda cannot run here: /);
-  }, 120_000);
+  });
 
   it('reproduce lenet (tiny budget) prints ticket and control accuracies and the paper\'s claims beside ours', () => {
     const r = lth(['reproduce', 'lenet', '--budget', 'quick', '--trials', '1', '--levels', '2', '--steps', '60it', '--out', join(tmp, 'repro')]);
@@ -186,5 +186,5 @@ describe('lth', () => {
     expect(r.stdout).toMatch(/ticket acc @ early stop %\s+early-stop it\s+reinit acc %\s+rearrange acc %/);
     expect(r.stdout).toMatch(/64\.1\s+\d+\.\d+\s+\d+\s+\d+\.\d+\s+\d+\.\d+/);
     expect(r.stdout).toMatch(/tickets fall back to dense accuracy at\s+3\.6%/);
-  }, 180_000);
+  });
 });

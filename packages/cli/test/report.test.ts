@@ -29,7 +29,7 @@ beforeAll(async () => {
   await runBranch(run, 'reinit', { data });
   await runBranch(run, 'data-order', { data, levels: [1] });
   oneshot = (await runLottery(h, { root: tmp, data, oneShot: true })).dir;
-}, 180_000);
+});
 
 /** The data points of a vega SVG: the aria-label of every mark item, parsed into {field: value}. */
 function points(svg: string, role = 'point'): Array<Record<string, string>> {
@@ -72,7 +72,7 @@ describe('lth report', () => {
     expect(md).toContain('![');
     expect(md).toMatch(/ticket\s+2\s+25\.\d+/);
     expect(md).toMatch(/\| 2 \| 25\.\d+ \| 25\.00 \| 56\.25 \|/); // per layer: fc1 0.5², output 0.75²
-  }, 120_000);
+  });
 
   it('shows both stability distances, on the subnetwork, as a table and a plot vs % weights', async () => {
     const r = await writeReport([run], join(tmp, 'report-stability'));
@@ -91,7 +91,7 @@ describe('lth report', () => {
     const md = readFileSync(r.markdown, 'utf8');
     expect(md).toContain('## Stability (Stabilizing the LTH)');
     expect(md).toMatch(new RegExp(`\\| 2 \\| 25\\.\\d+ \\| ${mean(2, (x) => x.toDense.l2).toFixed(4)} .* \\| - \\| - \\| 2 \\|`));
-  }, 120_000);
+  });
 
   it('names a directory that is not a run', async () => {
     await expect(writeReport([join(tmp, 'nope')], join(tmp, 'r2'))).rejects.toThrow(/not a run directory/);

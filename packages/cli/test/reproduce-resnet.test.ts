@@ -52,7 +52,7 @@ describe('lth reproduce resnet20-rewind', () => {
     expect(out).toMatch(/rewind vs reset\s+where IMP fails at iteration 0.*rewind ≥ reset at [01] of 1 pruned levels/);
     // The plan comes before the tables: it is printed when the run starts.
     expect(out.indexOf('estimated time here')).toBeLessThan(out.indexOf('% weights'));
-  }, 60_000);
+  });
 
   it('--json: a re-run reuses both finished runs; the two dense networks are the same training', () => {
     const before = Date.now();
@@ -74,7 +74,7 @@ describe('lth reproduce resnet20-rewind', () => {
     // Same initialisation and data order: only the reset point differs between the runs, not the dense level.
     expect(j.rows[0]!.rewind.mean).toBe(j.rows[0]!.reset!.mean);
     expect(r.stderr).toMatch(/estimated time here/); // with --json the plan goes to stderr
-  }, 60_000);
+  });
 
   it('without CIFAR-10 offline: fails naming the files, where they go and how to get them', () => {
     const r = lth(['reproduce', 'resnet20-rewind', '--budget', 'quick', '--out', join(tmp, 'nodata')]);
@@ -82,7 +82,7 @@ describe('lth reproduce resnet20-rewind', () => {
     expect(r.stderr).toMatch(/cifar10 not found \(offline\)\. Put cifar-10-binary\.tar\.gz .* in .*empty-cache.*--data-dir/s);
     expect(r.stderr).toMatch(/lth data fetch cifar10.* on a machine with network access .*https:\/\/www\.cs\.toronto\.edu\/~kriz\/cifar-10-binary\.tar\.gz/);
     expect(existsSync(join(tmp, 'nodata'))).toBe(false);
-  }, 30_000);
+  });
 
   it('rejects a rewind point at 0 or past the end, and resnet-only flags elsewhere', () => {
     const withRewind = (at: string) => lth([
@@ -94,7 +94,7 @@ describe('lth reproduce resnet20-rewind', () => {
     expect(withRewind('2it').stderr).toMatch(/--rewind 2 iterations must be before the end of training \(2 iterations\)/);
     expect(lth(['reproduce', 'lenet', '--rewind', '5it']).stderr).toMatch(/--rewind is for resnet20-rewind only/);
     expect(lth(['reproduce', 'resnet20-rewind', '--subset', '-1']).status).not.toBe(0);
-  }, 30_000);
+  });
 
   it('the published data records its source and no ResNet-20 number', () => {
     expect(PUBLISHED_STABILIZING.source.version).toMatch(/1903\.01611 v3/);

@@ -28,7 +28,7 @@ describe('lth reproduce xor', () => {
       const line = new RegExp(`\\n${label}${v.units}\\s+${ours}\\s+${escape(cell(v.row, v.units, 'DB'))}\\s+${ours}\\s+${escape(cell(v.row, v.units, 'ZL'))}\\n`);
       expect(r.stdout, `${v.row} ${v.units}`).toMatch(line);
     }
-  }, 20 * 60_000);
+  });
 
   it('--json gives every row with DB and ZL counts and the published cell where the draft has one', () => {
     const r = lth(['reproduce', 'xor', '--budget', 'quick', '--trials', '2', '--iterations', '300', '--json']);
@@ -48,13 +48,13 @@ describe('lth reproduce xor', () => {
     ]);
     expect(j.pruned.find((x) => x.heuristic === 'product' && x.mode === 'iterative' && x.units === 2)!.published).toEqual({ DB: 91.5, ZL: 79.4 });
     for (const row of j.pruned) expect(row.zl).toBeLessThanOrEqual(row.db); // ZL implies DB
-  }, 20 * 60_000);
+  });
 
   it('rejects an unknown experiment or budget', () => {
     expect(lth(['reproduce', 'mnist']).status).not.toBe(0);
     expect(lth(['reproduce', 'xor', '--budget', 'huge']).status).not.toBe(0);
     expect(lth(['reproduce', 'xor', '--trials', '0']).status).not.toBe(0);
-  }, 20 * 60_000);
+  });
 
   it("the published XOR values come from one file with the draft's definitions", () => {
     expect(XOR_DRAFT.source).toMatch(/1803\.03635 v1/);

@@ -120,5 +120,5 @@ describe('lth submit on Slurm', () => {
       }
     }
     expect(lth(['report', runDir], tmp)).toMatch(/wrote .*report\.md/);
-  }, 25 * 60_000);
+  });
 });

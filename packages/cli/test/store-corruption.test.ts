@@ -39,7 +39,7 @@ beforeAll(() => {
   const r = lth(['lottery', ...tiny, '--out', base]);
   expect(r.status, r.stderr).toBe(0);
   baseRun = runIn(base);
-}, 20 * 60_000);
+});
 
 let n = 0;
 /** A fresh copy of the finished run: [root, run dir]. */

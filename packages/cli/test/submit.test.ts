@@ -39,7 +39,7 @@ describe('lth submit --dry-run', () => {
     expect(s.get('reinit')!.sbatch).toContain('--dependency=aftercorr:<job id of lth-');
     expect(s.get('reinit')!.body).toMatch(new RegExp(`lth\\.js branch reinit ${tmp}/lth-runs/lottery_[0-9a-f]+ --device cuda --trial "\\$SLURM_ARRAY_TASK_ID"`));
     expect(readdirSync(tmp)).not.toContain('lth-runs'); // a dry run writes nothing
-  }, 120_000);
+  });
 
   it('--split level: one job per level after the previous one, controls per level; --trial picks the array', () => {
     const r = lth(['submit', '--dry-run', '--split', 'level', '--controls', 'reinit', 'lottery', ...tiny, '--trials', '4', '--trial', '1,3']);
@@ -53,14 +53,14 @@ describe('lth submit --dry-run', () => {
     expect(s.get('run-level1')!.sbatch).toMatch(/-run-level0>/);
     expect(s.get('reinit-level2')!.sbatch).toMatch(/-run-level2>/);
     expect(s.get('reinit-level2')!.body).toMatch(/branch reinit \S+ --device cpu --threads 1 --levels 2 --trial/);
-  }, 120_000);
+  });
 
   it('bad input: a clear error', () => {
     expect(lth(['submit', '--dry-run', '--controls', 'shuffle', 'lottery']).stderr).toMatch(/unknown control 'shuffle'.*\[ERR_SLURM\]/);
     expect(lth(['submit', '--dry-run', 'lottery', '--batch-trials']).stderr).toMatch(/--batch-trials.*\[ERR_SLURM\]/);
     expect(lth(['submit', '--dry-run', 'report', 'x']).stderr).toMatch(/value 'report' is invalid for argument 'command'/);
     expect(lth(['submit', '--dry-run', 'lottery', '--trials', '2', '--trial', 'x']).stderr).toMatch(/--trial.*expected comma-separated numbers/);
-  }, 120_000);
+  });
 });
 
 describe('a partial run', () => {
@@ -78,5 +78,5 @@ describe('a partial run', () => {
     const rep = lth(['report', run]);
     expect(rep.status, rep.stderr).toBe(0);
     expect(lth(['lottery', ...tiny, '--trials', '2', '--trial', '2', '--out', 'part']).stderr).toMatch(/trial 2 does not exist: the run has trials 0\.\.1 \[ERR_TRIAL\]/);
-  }, 120_000);
+  });
 });

@@ -21,7 +21,7 @@ let data: PreparedData;
 
 beforeAll(async () => {
   data = await mnistSlice({ validationSize: 300, subset: 1200, seed: 1, test: 500 });
-}, 60_000);
+});
 
 const base = (trials: number, extra: Partial<HparamsInput> = {}): HparamsInput => ({
   dataset: { batchSize: 30, validationSize: 300, subset: 1200 },
@@ -77,7 +77,7 @@ describe('batched trials give the trial-by-trial results', () => {
     expect(Array.from(finals[1]!)).not.toEqual(Array.from(finals[0]!));
     for (const type of ['level-start', 'level-end'] as const) expect(events.filter((e) => e.type === type)).toHaveLength(15);
     expect(batched.summaries[0]!.final.testAccuracy).toBeGreaterThan(0.5);
-  }, 240_000);
+  });
 
   for (const T of [1, 3]) {
     it(`T = ${T}: each trial's summaries, metrics, masks and weights equal trial t of the sequential 5-trial run`, async () => {
@@ -98,7 +98,7 @@ describe('batched trials give the trial-by-trial results', () => {
           }
         }
       }
-    }, 240_000);
+    });
   }
 
   it('rewinding to iteration k and one-shot pruning: the same store as trial by trial', async () => {
@@ -112,7 +112,7 @@ describe('batched trials give the trial-by-trial results', () => {
       expect(b.summaries).toEqual(a.summaries);
       expectSameStore(a.dir, b.dir);
     }
-  }, 240_000);
+  });
 });
 
 describe('batched trials resume from mid-level checkpoints', () => {
@@ -130,7 +130,7 @@ describe('batched trials resume from mid-level checkpoints', () => {
     const r = await runLottery(h, { root: join(tmp, 'resume-straight'), data, batchTrials: true });
     straightDir = r.dir;
     straight = r.summaries;
-  }, 240_000);
+  });
 
   it('a batched level stopped at iteration 40 of 60 leaves every trial a checkpoint (also every checkpointEvery)', async () => {
     const root = join(tmp, 'resume-batched');
@@ -157,7 +157,7 @@ describe('batched trials resume from mid-level checkpoints', () => {
     for (const t of [0, 1, 2]) expect(ckIteration(stopped.dir, t, 1)).toBe(40);
     for (const f of ['checkpoint.json', 'checkpoint.safetensors']) batchedCk.set(f, readFileSync(join(stopped.dir, 'trial_1', 'level_1', f)));
     cpSync(root, join(tmp, 'resume-batched-copy'), { recursive: true });
-  }, 240_000);
+  });
 
   it('resumed batched, it continues every trial from iteration 40 and ends with the uninterrupted store', async () => {
     const events: LotteryEvent[] = [];
@@ -167,7 +167,7 @@ describe('batched trials resume from mid-level checkpoints', () => {
     expect(resumeFroms(events, 1)).toEqual([[0, 40], [1, 40], [2, 40]]);
     expect(resumed.summaries).toEqual(straight);
     expectSameStore(straightDir, resumed.dir);
-  }, 240_000);
+  });
 
   it('resumed trial by trial, the batched checkpoints give the same store', async () => {
     const events: LotteryEvent[] = [];
@@ -176,7 +176,7 @@ describe('batched trials resume from mid-level checkpoints', () => {
     expect(resumeFroms(events, 1)).toEqual([[0, 40], [1, 40], [2, 40]]);
     expect(resumed.summaries).toEqual(straight);
     expectSameStore(straightDir, resumed.dir);
-  }, 240_000);
+  });
 
   it('a sequential run stopped inside trial 1 is finished batched: trial 1 keeps its checkpoint, same store', async () => {
     const root = join(tmp, 'resume-mixed');
@@ -199,7 +199,7 @@ describe('batched trials resume from mid-level checkpoints', () => {
     expect(finished.summaries).toEqual(sequential.summaries);
     expectSameStore(sequential.dir, finished.dir);
     expectSameStore(straightDir, finished.dir);
-  }, 240_000);
+  });
 });
 
 describe('models that cannot be batched', () => {
@@ -228,5 +228,5 @@ describe.skipIf(!cudaHere)(`batched trials on CUDA${cudaHere ? '' : ' [skipped: 
     const b = await runLottery(h, { root: join(tmp, 'cuda-batched'), data, device: 'cuda', batchTrials: true });
     expect(b.summaries).toEqual(a.summaries);
     expectSameStore(a.dir, b.dir);
-  }, 240_000);
+  });
 });

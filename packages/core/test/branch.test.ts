@@ -29,7 +29,7 @@ beforeAll(async () => {
     lottery: { levels: 2 },
   });
   run = await runLottery(h, { root: tmp, data });
-}, 120_000);
+});
 
 describe('controls', () => {
   it('reinit: same masks, fresh weights from the same distribution', async () => {
@@ -64,7 +64,7 @@ describe('controls', () => {
       expect(ratio).toBeLessThan(1.05);
     }
     expect(b.summaries[0]!.density.alive).toBe(run.summaries[1]!.density.alive);
-  }, 120_000);
+  });
 
   it("rearrange --mode connections (the draft's reading): the ticket's own initial values move with the shuffled connections", async () => {
     const b = await runBranch(run.dir, 'rearrange', { data, rearrangeMode: 'connections' });
@@ -85,7 +85,7 @@ describe('controls', () => {
         expect(Array.from(mask)).not.toEqual(Array.from(ticketMask));
       }
     }
-  }, 120_000);
+  });
 
   it('rearrange: per-layer counts kept, surviving weights keep their original initial values', async () => {
     const b = await runBranch(run.dir, 'rearrange', { data });
@@ -99,7 +99,7 @@ describe('controls', () => {
       expect(Array.from(mask)).not.toEqual(Array.from(runMask));
       for (let i = 0; i < mask.length; i++) expect(start[i]).toBe(mask[i] ? init[i] : 0);
     }
-  }, 120_000);
+  });
 
   it('same-sign: same masks, fresh magnitudes with the original signs; a re-run resumes nothing twice', async () => {
     const b = await runBranch(run.dir, 'same-sign', { data });
@@ -115,7 +115,7 @@ describe('controls', () => {
     expect(differ).toBeGreaterThan(0);
     const again = await runBranch(run.dir, 'same-sign', { data });
     expect(again.summaries).toEqual(b.summaries);
-  }, 120_000);
+  });
 
   it('rejects unknown controls and runs without hparams', async () => {
     await expect(runBranch(run.dir, 'shuffle' as never, { data })).rejects.toThrow(/unknown control/);
@@ -139,5 +139,5 @@ describe('stability (Stabilizing the LTH)', () => {
     expect(dense.relative).toBeLessThan(2);
     const same = l2Distance({ w: { shape: [2], data: Float32Array.of(3, 4) } }, { w: { shape: [2], data: Float32Array.of(0, 0) } }, { w: { shape: [2], data: Uint8Array.of(1, 1) } });
     expect(same.l2).toBe(5);
-  }, 120_000);
+  });
 });

@@ -91,7 +91,7 @@ describe('CIFAR-10 reader', () => {
     const ds = await loadDataset('cifar10', { dataDir: join(tmp, 'cifar'), cacheDir: join(tmp, 'cache'), offline: true });
     expect(ds.train.count).toBe(50000);
     expect(ds.test.count).toBe(10000);
-  }, 60_000);
+  });
 });
 
 describe('prepare', () => {
@@ -122,7 +122,7 @@ describe('dataset sources', () => {
     const hist = new Array(10).fill(0);
     ds.test.labels.forEach((l) => hist[l]++);
     expect(hist).toEqual([980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]);
-  }, 60_000);
+  });
 
   it('checks MD5 of published files and says what to do', async () => {
     const dir = join(tmp, 'bad');

@@ -19,7 +19,7 @@ let data: PreparedData;
 
 beforeAll(async () => {
   data = await mnistSlice({ validationSize: 300, subset: 1200, seed: 1, test: 500 });
-}, 60_000);
+});
 
 const base: HparamsInput = {
   dataset: { batchSize: 30, validationSize: 300, subset: 1200 },
@@ -82,7 +82,7 @@ describe(`IMP lottery run [${device}]`, () => {
     const again = await runLottery(h, { device, root: join(tmp, 'a'), data, onEvent: (e) => events.push(e) });
     expect(events.filter((e) => e.type === 'level-skip')).toHaveLength(3);
     expect(again.summaries).toEqual(r.summaries);
-  }, 120_000);
+  });
 
   it('resumes an interrupted level from its checkpoint with the identical result', async () => {
     const h = parseHparams(base);
@@ -107,7 +107,7 @@ describe(`IMP lottery run [${device}]`, () => {
       const ma = readFileSync(join(straight.dir, 'trial_0', `level_${level}`, 'metrics.csv'), 'utf8');
       expect(readFileSync(join(resumed.dir, 'trial_0', `level_${level}`, 'metrics.csv'), 'utf8')).toBe(ma);
     }
-  }, 120_000);
+  });
 
   it('rewinds to iteration k: later levels start from the weights at k, masked', async () => {
     const h = parseHparams({ ...base, lottery: { levels: 1, rewind: '20it' } });
@@ -119,7 +119,7 @@ describe(`IMP lottery run [${device}]`, () => {
     const mask = tensors(join(r.dir, 'trial_0', 'level_1', 'mask.safetensors'))['fc2.weight']!.data as Uint8Array;
     expect(Array.from(rw)).not.toEqual(Array.from(init));
     for (let i = 0; i < mask.length; i++) expect(start[i]).toBe(mask[i] ? rw[i] : 0);
-  }, 120_000);
+  });
 
   it('global pruning removes exactly round(p · alive) over all prunable layers', async () => {
     const h = parseHparams({ ...base, pruning: { strategy: 'global', globalRate: 0.3, ignore: ['fc3'] }, lottery: { levels: 1 } });
@@ -128,5 +128,5 @@ describe(`IMP lottery run [${device}]`, () => {
     const total = 784 * 40 + 40 * 20;
     expect(d.fc1!.alive + d.fc2!.alive).toBe(total - Math.round(0.3 * total));
     expect(d.fc3!.alive).toBe(200);
-  }, 120_000);
+  });
 });

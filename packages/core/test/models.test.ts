@@ -80,7 +80,7 @@ describe.each(cases)('$model', ({ model: name, input, batch, derivative }) => {
     } finally {
       model.dispose();
     }
-  }, 60_000);
+  });
 });
 
 describe('initialisation', () => {

@@ -96,7 +96,7 @@ describe.each(cases)('$model', ({ model: name, dataset, input }) => {
     } finally {
       model.dispose();
     }
-  }, 10 * 60_000);
+  });
 });
 
 describe('the input contract', () => {
@@ -126,7 +126,7 @@ describe('the input contract', () => {
       await session.release();
       model.dispose();
     }
-  }, 300_000);
+  });
 
   it('declares labels and preprocessing in metadata_props and doc strings', () => {
     const rng = new Random(5);
@@ -159,7 +159,7 @@ describe('the input contract', () => {
       lenet.dispose();
       conv.dispose();
     }
-  }, 120_000);
+  });
 
   it('verify fails a file whose preprocessing differs from training (a planted missing 1/255, a wrong mean)', async () => {
     const rng = new Random(6);
@@ -178,7 +178,7 @@ describe('the input contract', () => {
         model.dispose();
       }
     }
-  }, 120_000);
+  });
 
   it('rejects a model that does not fit the data set, and images that do not fit the file, with ERR_EXPORT', async () => {
     const rng = new Random(7);
@@ -191,7 +191,7 @@ describe('the input contract', () => {
     } finally {
       lenet.dispose();
     }
-  }, 120_000);
+  });
 });
 
 describe('lth.preset metadata', () => {
@@ -199,5 +199,5 @@ describe('lth.preset metadata', () => {
     expect(presetsOf(hparamsHash(resolveHparams('quickstart')))).toBe('quickstart');
     expect(presetsOf(hparamsHash(resolveHparams('lenet', { lottery: { levels: 3, trials: 2 } })))).toBe('lenet');
     expect(presetsOf(hparamsHash(resolveHparams('lenet', { training: { lr: 0.5 } })))).toBe('none');
-  }, 60_000);
+  });
 });

@@ -23,7 +23,7 @@ let data: PreparedData;
 
 beforeAll(async () => {
   data = await mnistSlice({ validationSize: 200, subset: 800, seed: 3, test: 700 });
-}, 60_000);
+});
 
 const caps = capabilities();
 const devices: Device[] = ['cpu', ...(caps.cuda.kernels && caps.cuda.devices.length > 0 ? ['cuda' as const] : [])];
