@@ -43,7 +43,7 @@ describe('lth reproduce resnet20-rewind', () => {
     const out = r.stdout;
     expect(out).toContain('arXiv 1903.01611 v3');
     expect(out).toMatch(/budget quick: 1 trial\(s\) × 2 iterations per level \(2it of 64 training examples, batch 16\), 1 levels, test set 32 examples — REDUCED/);
-    expect(out).toMatch(/rewind to iteration 1 \(50\.00% of training; the preset: 500 of 62400 = 0\.80%\)/);
+    expect(out).toMatch(/rewind to iteration 1 \(50\.00% of training; the preset: 500 of 56160 = 0\.89%\)/);
     expect(out).toMatch(/estimated time here: .* 5 level trainings, 8 iterations at [\d.]+ m?s\/step \(measured now, batch 16/);
     expect(out).toMatch(/% weights\s+rewind \(it 1\) acc %\s+reset \(it 0\) acc %\s+reinit acc %\s+published/);
     expect(out).toMatch(/\n100\.0\s+\d+\.\d\d\s+\d+\.\d\d\s+\(dense\)\s+not recorded/);

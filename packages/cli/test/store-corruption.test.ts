@@ -55,7 +55,7 @@ type Outcome = 'fail' | 'ok' | 'either';
 type Damage = { name: string; file: string; damage: (path: string) => void; lottery: Outcome; report: Outcome; export: Outcome };
 const truncateHalf = (p: string) => truncateSync(p, Math.floor(statSync(p).size / 2));
 const cases: Damage[] = [
-  { name: 'truncated final tensors', file: 'trial_0/level_1/final.safetensors', damage: truncateHalf, lottery: 'ok', report: 'ok', export: 'fail' },
+  { name: 'truncated final tensors', file: 'trial_0/level_1/final.safetensors', damage: truncateHalf, lottery: 'ok', report: 'fail', export: 'fail' },
   { name: 'broken JSON header in the mask', file: 'trial_0/level_1/mask.safetensors', damage: (p) => { const b = readFileSync(p); b.write('{"x', 8); writeFileSync(p, b); }, lottery: 'either', report: 'either', export: 'either' },
   { name: 'deleted mask', file: 'trial_0/level_1/mask.safetensors', damage: unlinkSync, lottery: 'either', report: 'either', export: 'either' },
   { name: 'broken summary.json', file: 'trial_0/level_1/summary.json', damage: (p) => writeFileSync(p, '{"trial": 0, "lev'), lottery: 'fail', report: 'fail', export: 'ok' },

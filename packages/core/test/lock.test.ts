@@ -47,7 +47,7 @@ describe('trial lock', () => {
 
   it('on another host: live while its heartbeat is fresh, stale after the timeout', () => {
     const dir = join(tmp, 'c', 'trial_1');
-    plant(dir, { host: 'other-node', pid: 1 });
+    plant(dir, { host: 'other-node', pid: 1 }, 30);
     expect(readLock(dir, 60_000)?.stale).toBe(false);
     expect(() => acquireTrialLock(dir, { staleAfterMs: 60_000 })).toThrow(/Slurm job 41_1/);
     expect(readLock(dir, 10_000)).toMatchObject({ stale: true, staleReason: expect.stringMatching(/no heartbeat for 3\d s/) });

@@ -24,7 +24,7 @@ function level(dir: string, final: Record<string, NamedArray>, mask: Record<stri
 const run = join(tmp, 'lottery_x');
 mkdirSync(run, { recursive: true });
 writeFileSync(join(run, 'hparams.json'), '{}');
-level(join(run, 'trial_0', 'level_0'), { 'fc1.weight': f32(1, -2, 3, 10), 'bn1.weight': f32(1.5) }, { 'fc1.weight': u8(1, 1, 1, 1) });
+level(join(run, 'trial_0', 'level_0'), { 'fc1.weight': f32(1, -2, 3, 10), 'bn1.weight': f32(1.5) }, { 'fc1.weight': u8(1, 1, 1, 1) }, 1);
 // The ticket: alive at positions 0 and 2 (its pruned positions hold 0).
 level(join(run, 'trial_0', 'level_1'), { 'fc1.weight': f32(4, 0, 7, 0), 'bn1.weight': f32(0.2) }, { 'fc1.weight': u8(1, 0, 1, 0) }, 0.5);
 level(join(run, 'branch_data-order', 'trial_0', 'level_1'), { 'fc1.weight': f32(4, 0, 4, 0), 'bn1.weight': f32(9) }, { 'fc1.weight': u8(1, 0, 1, 0) }, 0.5);

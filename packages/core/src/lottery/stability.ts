@@ -57,13 +57,23 @@ const maskOf = (run: string, trial: number, level: number) => tensorsIn(levelDir
 
 /** Stability to pruning: ‖W_ticket(level) − m ⊙ W_dense‖, the dense network being level 0 of the same trial. */
 export function distanceToDense(run: string, trial: number, level: number): Distance {
-  return l2Distance(tensorsIn(levelDir(run, trial, level), 'final.safetensors'), tensorsIn(levelDir(run, trial, 0), 'final.safetensors'), maskOf(run, trial, level));
+  return namingFiles(levelDir(run, trial, level), () => l2Distance(tensorsIn(levelDir(run, trial, level), 'final.safetensors'), tensorsIn(levelDir(run, trial, 0), 'final.safetensors'), maskOf(run, trial, level)));
 }
 
 /** Stability to data order: ‖W'_ticket − W_ticket‖ between the data-order branch (seed offset `seed`) and the run. */
 export function dataOrderDistance(run: string, trial: number, level: number, seed = 0): Distance {
   const other = join(branchDir(run, branchName('data-order', seed)), `trial_${trial}`, `level_${level}`);
-  return l2Distance(tensorsIn(other, 'final.safetensors'), tensorsIn(levelDir(run, trial, level), 'final.safetensors'), maskOf(run, trial, level));
+  return namingFiles(levelDir(run, trial, level), () => l2Distance(tensorsIn(other, 'final.safetensors'), tensorsIn(levelDir(run, trial, level), 'final.safetensors'), maskOf(run, trial, level)));
+}
+
+/** A comparison that fails names the level directory whose final/mask files it read (they may be damaged). */
+function namingFiles(dir: string, f: () => Distance): Distance {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof StabilityError) throw new StabilityError(`${join(dir, 'mask.safetensors')} / final.safetensors: ${e.message}`);
+    throw e;
+  }
 }
 
 export interface StabilityRow {
