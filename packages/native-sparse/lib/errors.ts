@@ -1,4 +1,4 @@
-/** Stable error codes thrown by the addon and by the argument checks in this package. */
+/** Stable error codes thrown by the addon and by the few checks in this package's TypeScript. */
 export const ErrorCodes = [
   'ERR_SHAPE',
   'ERR_DTYPE',

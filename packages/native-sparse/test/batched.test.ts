@@ -7,7 +7,7 @@ import {
   fromArray, maskedDenseBackward, maskedDenseBackwardBatched, maskedDenseForward, maskedDenseForwardBatched,
   softmaxCrossEntropy, softmaxCrossEntropyBatched, zeros, type Tensor,
 } from '../lib/index.js';
-import { native } from '../lib/native.js';
+import { binding } from '../lib/binding.js';
 import { denseBackwardRef, denseForwardRef } from './reference/dense.js';
 import { softmaxCrossEntropyRef } from './reference/layers.js';
 import { expectClose, expectEqualArrays, scaledAtol } from './support/compare.js';
@@ -173,17 +173,13 @@ describeEachTarget('batched masked dense and softmax cross-entropy', (target) =>
   });
 
   it('the addon re-checks shapes itself (a caller that skips lib gets ERR_SHAPE, not a crash)', () => {
-    const raw = native() as unknown as {
-      maskedDenseForwardBatched(x: F32, W: F32, m: null, b: null, relu: boolean, y: F32): void;
-      maskedDenseBackwardBatched(x: F32, W: F32, m: null, dy: F32, dx: F32 | null, dW: F32 | null, db: F32 | null): void;
-      softmaxCrossEntropyBatched(l: F32, y: Tensor<'i32'>, d: F32 | null): unknown;
-    };
+    const raw = binding() as unknown as Record<string, (...a: unknown[]) => unknown>;
     const X = track(zeros([2, 3, 4], dev));
     const W = track(zeros([2, 5, 4], dev));
-    expect(code(() => raw.maskedDenseForwardBatched(X, W, null, null, false, track(zeros([2, 3, 4], dev))))).toBe('ERR_SHAPE');
-    expect(code(() => raw.maskedDenseForwardBatched(track(zeros([3, 3, 4], dev)), W, null, null, false, track(zeros([2, 3, 5], dev))))).toBe('ERR_SHAPE');
-    expect(code(() => raw.maskedDenseBackwardBatched(X, W, null, track(zeros([2, 3, 4], dev)), null, null, null))).toBe('ERR_SHAPE');
-    expect(code(() => raw.softmaxCrossEntropyBatched(track(zeros([2, 3, 4], dev)), track(zeros([2, 4], { ...dev, dtype: 'i32' })), null))).toBe('ERR_SHAPE');
+    expect(code(() => raw.maskedDenseForwardBatched!(X, W, { out: track(zeros([2, 3, 4], dev)) }))).toBe('ERR_SHAPE');
+    expect(code(() => raw.maskedDenseForwardBatched!(track(zeros([3, 3, 4], dev)), W, { out: track(zeros([2, 3, 5], dev)) }))).toBe('ERR_SHAPE');
+    expect(code(() => raw.maskedDenseBackwardBatched!(X, W, track(zeros([2, 3, 4], dev)), { dx: false, dW: false, db: false }))).toBe('ERR_SHAPE');
+    expect(code(() => raw.softmaxCrossEntropyBatched!(track(zeros([2, 3, 4], dev)), track(zeros([2, 4], { ...dev, dtype: 'i32' })), { dlogits: false }))).toBe('ERR_SHAPE');
   });
 });
 

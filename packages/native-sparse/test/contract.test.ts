@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { capabilities } from '../lib/index.js';
-import { native } from '../lib/native.js';
+import { binding } from '../lib/binding.js';
 
 const src = join(dirname(fileURLToPath(import.meta.url)), '..', 'src');
 const declared = [...readFileSync(join(src, 'kernel_decls.inc'), 'utf8').matchAll(/^[A-Za-z][\w:<>]*\s+(\w+)\(/gm)].map((m) => m[1]!);
@@ -41,7 +41,7 @@ describe('op contract', () => {
   });
 
   it('the addon exports every binding entry point as a function', () => {
-    const addon = native() as unknown as Record<string, unknown>;
+    const addon = binding() as unknown as Record<string, unknown>;
     expect(exported.length).toBeGreaterThanOrEqual(declared.length);
     expect(exported.filter((name) => typeof addon[name] !== 'function')).toEqual([]);
   });

@@ -3,7 +3,7 @@ import {
   conv2dBackwardData, conv2dBackwardFilter, conv2dForward, conv2dOutputShape, fromArray, getThreads, setThreads, zeros,
   type Tensor,
 } from '../lib/index.js';
-import { nativeAs } from '../lib/native.js';
+import { binding } from '../lib/binding.js';
 import { convCases, type ConvCase } from './cases/conv.js';
 import {
   conv2dBackwardRef, conv2dDwAt, conv2dDxAt, conv2dForwardAt, conv2dForwardRef, convGeom, type ConvGeom,
@@ -201,8 +201,8 @@ it('conv2dOutputShape follows floor((H + 2·pad − R) / stride) + 1', () => {
 });
 
 interface ConvNativeRaw {
-  conv2dForward(x: Tensor, w: Tensor, mask: Tensor | null, bias: Tensor | null, sh: number, sw: number, ph: number, pw: number, y: Tensor): void;
-  conv2dBackwardFilter(x: Tensor, dy: Tensor, mask: Tensor | null, sh: number, sw: number, ph: number, pw: number, dw: Tensor, db: Tensor | null): void;
+  conv2dForward(x: Tensor, w: Tensor, opts: Record<string, unknown>): void;
+  conv2dBackwardFilter(x: Tensor, dy: Tensor, weightShape: number[], opts: Record<string, unknown>): void;
 }
 
 describeEachTarget('conv2d argument errors', (target) => {
@@ -234,16 +234,16 @@ describeEachTarget('conv2d argument errors', (target) => {
 
   it('the native layer re-checks what TypeScript checks', () => {
     const dev = { device: target.device } as const;
-    const raw = nativeAs<ConvNativeRaw>();
+    const raw = binding() as unknown as ConvNativeRaw;
     const x = track(zeros([2, 3, 5, 5], dev));
     const w = track(zeros([4, 3, 3, 3], dev));
     const y = track(zeros([2, 4, 3, 3], dev));
-    expect(code(() => raw.conv2dForward(x, w, null, null, 1, 1, 0, 0, y))).toBe('none');
-    expect(code(() => raw.conv2dForward(x, w, null, null, 0, 1, 0, 0, y))).toBe('ERR_ARG');
-    expect(code(() => raw.conv2dForward(x, w, null, null, 1, 1, -1, 0, y))).toBe('ERR_ARG');
-    expect(code(() => raw.conv2dForward(x, w, null, null, 1, 1, 1, 1, y))).toBe('ERR_SHAPE');
-    expect(code(() => raw.conv2dForward(x, track(zeros([4, 3, 6, 3], dev)), null, null, 1, 1, 0, 0, y))).toBe('ERR_SHAPE');
-    expect(code(() => raw.conv2dForward(x, w, track(zeros([4, 3, 3, 3], dev)), null, 1, 1, 0, 0, y))).toBe('ERR_DTYPE');
-    expect(code(() => raw.conv2dBackwardFilter(x, y, null, 1, 1, 0, 0, track(zeros([4, 3, 3, 2], dev)), null))).toBe('ERR_SHAPE');
+    expect(code(() => raw.conv2dForward(x, w, { out: y }))).toBe('none');
+    expect(code(() => raw.conv2dForward(x, w, { stride: [0, 1], out: y }))).toBe('ERR_ARG');
+    expect(code(() => raw.conv2dForward(x, w, { padding: [-1, 0], out: y }))).toBe('ERR_ARG');
+    expect(code(() => raw.conv2dForward(x, w, { padding: 1, out: y }))).toBe('ERR_SHAPE');
+    expect(code(() => raw.conv2dForward(x, track(zeros([4, 3, 6, 3], dev)), { out: y }))).toBe('ERR_SHAPE');
+    expect(code(() => raw.conv2dForward(x, w, { mask: track(zeros([4, 3, 3, 3], dev)), out: y }))).toBe('ERR_DTYPE');
+    expect(code(() => raw.conv2dBackwardFilter(x, y, [4, 3, 3, 3], { dw: track(zeros([4, 3, 3, 2], dev)), db: false }))).toBe('ERR_SHAPE');
   });
 });

@@ -4,7 +4,7 @@ import {
   countNonzero, fromArray, getThreads, magnitudePrune, pruneByFraction, setKernelVariant, setThreads, shuffleMask,
   type Tensor,
 } from '../lib/index.js';
-import { nativeAs } from '../lib/native.js';
+import { binding } from '../lib/binding.js';
 import { pruneCases, type PruneCase } from './cases/prune.js';
 import { checkPruneProperties, magnitudePruneRef, shuffleMaskRef } from './reference/prune.js';
 import { expectEqualArrays } from './support/compare.js';
@@ -98,12 +98,13 @@ describeEachTarget('magnitudePrune properties', (target) => {
     expect(code(() => magnitudePrune([W], [M], -1))).toBe('ERR_ARG');
     expect(code(() => magnitudePrune([W], [null], 1))).toBe('ERR_NAN');
     expect(Array.from(track(magnitudePrune([W], [M], 1)[0]!).download())).toEqual([0, 0, 1]);
-    const n = nativeAs<{ magnitudePrune(...a: unknown[]): void }>();
+    const n = binding() as unknown as { magnitudePrune(...a: unknown[]): void };
     const out = track(fromArray(new Uint8Array(3), [3], dev));
-    expect(code(() => n.magnitudePrune([W], [M], [out], -1))).toBe('ERR_ARG');
-    expect(code(() => n.magnitudePrune([W], [M], [out], 3))).toBe('ERR_ARG');
-    expect(code(() => n.magnitudePrune([W, W], [M, null], [out, out], 0))).toBe('ERR_ALIAS'); // shared output
-    expect(code(() => n.magnitudePrune([W], [M], [out, out], 0))).toBe('ERR_ARG');
+    expect(code(() => n.magnitudePrune([W], [M], -1, { out: [out] }))).toBe('ERR_ARG');
+    expect(code(() => n.magnitudePrune([W], [M], 3, { out: [out] }))).toBe('ERR_ARG');
+    expect(code(() => n.magnitudePrune([W, W], [M, null], 0, { out: [out, out] }))).toBe('ERR_ALIAS'); // shared output
+    expect(code(() => n.magnitudePrune([W], [M], 0, { out: [out, out] }))).toBe('ERR_ARG');
+    expect(code(() => n.magnitudePrune([W], [M], 0, { out: [null] }))).toBe('ERR_ARG');
     expect(code(() => magnitudePrune([W], [track(fromArray(new Uint8Array(4), [4], dev))], 0))).toBe('ERR_SHAPE');
   });
 

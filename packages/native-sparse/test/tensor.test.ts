@@ -62,8 +62,8 @@ describe('Tensor', () => {
   });
 
   it('cannot be constructed directly from JS', async () => {
-    const { native } = await import('../lib/native.js');
-    const Ctor = native().Tensor as unknown as new () => unknown;
+    const { binding } = await import('../lib/binding.js');
+    const Ctor = binding().Tensor as unknown as new () => unknown;
     expect(codeOf(() => new Ctor())).toBe('ERR_ARG');
   });
 });

@@ -37,11 +37,7 @@ Napi::Value Capabilities(const Napi::CallbackInfo& info) {
 #endif
   cuda.Set("archs", archs);
   cuda.Set("runtimeVersion", cuda_runtime_version());
-#ifdef LTH_WITH_CUDA_KERNELS
-  cuda.Set("kernels", true);
-#else
-  cuda.Set("kernels", false);
-#endif
+  cuda.Set("kernels", cuda_compiled());  // every op has a CUDA kernel in a CUDA build
   Napi::Array devices = Napi::Array::New(env);
   auto list = cuda_devices();
   for (size_t i = 0; i < list.size(); ++i) {
@@ -62,16 +58,16 @@ Napi::Value Capabilities(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value SetThreads(const Napi::CallbackInfo& info) {
-  set_num_threads(static_cast<int>(int_arg(info, 0, "setThreads", "threads")));
+  Args a(info, "setThreads");
+  set_num_threads(static_cast<int>(a.integer(a.at(0), "threads", 1, 1024)));
   return info.Env().Undefined();
 }
 
 Napi::Value GetThreads(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), num_threads()); }
 
 Napi::Value SetKernelVariant(const Napi::CallbackInfo& info) {
-  std::string v = string_arg(info, 0, "setKernelVariant", "variant");
-  LTH_CHECK(v == "fast" || v == "reference", code::kArg, "setKernelVariant: expected 'fast' or 'reference', got '", v, "'");
-  set_use_reference(v == "reference");
+  Args a(info, "setKernelVariant");
+  set_use_reference(a.one_of(a.at(0), "variant", {"fast", "reference"}) == "reference");
   return info.Env().Undefined();
 }
 

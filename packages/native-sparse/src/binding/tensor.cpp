@@ -1,7 +1,8 @@
-// The Tensor class as JS sees it, and the `empty` factory.
+// The Tensor class as JS sees it, and the factories: zeros, fromArray; shapes and device requests.
 #include <cmath>
 #include <cstring>
 
+#include "../cuda_runtime_api.h"
 #include "napi_util.h"
 #include "registry.h"
 
@@ -10,33 +11,21 @@ namespace lth::binding {
 namespace {
 Napi::FunctionReference* g_ctor = nullptr;  // per process; the addon is not context-aware
 
-DType parse_dtype(const std::string& s) {
-  if (s == "f32") return DType::F32;
-  if (s == "u8") return DType::U8;
-  if (s == "i32") return DType::I32;
-  fail(code::kDtype, "unknown dtype '", s, "' (expected f32, u8 or i32)");
-}
-
-Device parse_device(const std::string& s) {
-  if (s == "cpu") return Device::CPU;
-  if (s == "cuda") return Device::CUDA;
-  fail(code::kDevice, "unknown device '", s, "' (expected cpu or cuda)");
-}
-
-std::vector<int64_t> parse_shape(Napi::Value v, const char* op) {
-  LTH_CHECK(v.IsArray(), code::kShape, op, ": shape must be an array of non-negative integers");
-  Napi::Array a = v.As<Napi::Array>();
-  std::vector<int64_t> shape;
-  for (uint32_t i = 0; i < a.Length(); ++i) {
-    Napi::Value d = a.Get(i);
-    LTH_CHECK(d.IsNumber(), code::kShape, op, ": shape[", i, "] must be a number");
-    double x = d.As<Napi::Number>().DoubleValue();
-    LTH_CHECK(x >= 0 && x <= static_cast<double>(kMaxElements) && x == std::floor(x), code::kShape, op,
-              ": shape[", i, "] must be an integer in [0, ", kMaxElements, "], got ", x);
-    shape.push_back(static_cast<int64_t>(x));
-  }
-  numel_of(shape);  // ERR_SHAPE when the element count exceeds kMaxElements
-  return shape;
+// A device request: 'cpu' (default), 'cuda' (ERR_NO_CUDA without a usable device, never a silent fallback)
+// or 'auto' (cuda when usable, else cpu). The build and the visible devices do not change while the process
+// runs: asked once.
+Device device_request(Napi::Value v) {
+  if (v.IsUndefined()) return Device::CPU;
+  const std::string s = v.IsString() ? v.As<Napi::String>().Utf8Value() : std::string();
+  if (v.IsString() && s == "cpu") return Device::CPU;
+  LTH_CHECK(v.IsString() && (s == "cuda" || s == "auto"), code::kDevice, "device must be 'cpu', 'cuda' or 'auto', got ",
+            describe_value(v));
+  static const bool compiled = cuda_compiled();
+  static const bool visible = compiled && !cuda_devices().empty();
+  if (s == "auto") return visible ? Device::CUDA : Device::CPU;
+  LTH_CHECK(visible, code::kNoCuda, compiled ? "device cuda requested but no CUDA device is visible"
+                                             : "device cuda requested but this build has no CUDA backend");
+  return Device::CUDA;
 }
 
 std::function<void(int64_t)> memory_reporter(Napi::Env env) {
@@ -47,11 +36,45 @@ std::function<void(int64_t)> memory_reporter(Napi::Env env) {
   };
 }
 
-Napi::Value Empty(const Napi::CallbackInfo& info) {
-  auto shape = parse_shape(info[0], "empty");
-  DType dtype = parse_dtype(string_arg(info, 1, "empty", "dtype"));
-  Device device = parse_device(string_arg(info, 2, "empty", "device"));
-  return make_tensor(info.Env(), std::move(shape), dtype, device);
+// zeros(shape, { dtype?, device? })
+Napi::Value Zeros(const Napi::CallbackInfo& info) {
+  Args a(info, "zeros");
+  auto shape = a.shape(a.at(0), "shape");
+  a.options(1);
+  const std::string dt = a.opt("dtype").IsUndefined() ? "f32" : a.one_of(a.opt("dtype"), "dtype", {"f32", "u8", "i32"});
+  DType dtype = dt == "u8" ? DType::U8 : dt == "i32" ? DType::I32 : DType::F32;
+  return make_tensor(info.Env(), std::move(shape), dtype, device_request(a.opt("device")));
+}
+
+// fromArray(data: Float32Array | Uint8Array | Int32Array, shape, { device? }): the dtype follows the array.
+Napi::Value FromArray(const Napi::CallbackInfo& info) {
+  Args a(info, "fromArray");
+  Napi::Value data = a.at(0);
+  const napi_typedarray_type type = data.IsTypedArray() ? data.As<Napi::TypedArray>().TypedArrayType() : napi_int8_array;
+  LTH_CHECK(type == napi_float32_array || type == napi_uint8_array || type == napi_int32_array, code::kArg,
+            "fromArray: 'data' must be a Float32Array, Uint8Array or Int32Array, got ", describe_value(data));
+  auto shape = a.shape(a.at(1), "shape");
+  a.options(2);
+  const size_t n = data.As<Napi::TypedArray>().ElementLength();
+  LTH_CHECK(numel_of(shape) == static_cast<int64_t>(n), code::kShape, "fromArray: shape needs ", numel_of(shape),
+            " elements, got ", n);
+  DType dtype = type == napi_float32_array ? DType::F32 : type == napi_uint8_array ? DType::U8 : DType::I32;
+  Napi::Object t = make_tensor(info.Env(), std::move(shape), dtype, device_request(a.opt("device")));
+  Napi::TypedArray arr = data.As<Napi::TypedArray>();
+  Tensor& dst = TensorWrap::Unwrap(t)->tensor();
+  copy_to_device(dst.device, dst.buffer->data(), static_cast<const uint8_t*>(arr.ArrayBuffer().Data()) + arr.ByteOffset(),
+                 dst.bytes());
+  return t;
+}
+
+// numelOf(shape): the element count, ERR_SHAPE unless a valid shape.
+Napi::Value NumelOf(const Napi::CallbackInfo& info) {
+  Args a(info, "numelOf");
+  return Napi::Number::New(info.Env(), static_cast<double>(numel_of(a.shape(a.at(0), "shape"))));
+}
+
+Napi::Value ResolveDevice(const Napi::CallbackInfo& info) {
+  return Napi::String::New(info.Env(), device_name(device_request(info[0])));
 }
 }  // namespace
 
@@ -166,7 +189,8 @@ Napi::Value TensorWrap::Zero(const Napi::CallbackInfo& info) {
 Napi::Value TensorWrap::Reshape(const Napi::CallbackInfo& info) {
   return guarded(info, [&]() -> Napi::Value {
     LTH_CHECK(!t_.disposed(), code::kDisposed, "reshape: tensor was disposed");
-    auto shape = parse_shape(info[0], "reshape");
+    Args a(info, "reshape");
+    auto shape = a.shape(a.at(0), "shape");
     LTH_CHECK(numel_of(shape) == t_.numel(), code::kShape, "reshape: cannot view ", t_.describe(), " with ",
               numel_of(shape), " elements");
     Tensor view = t_;
@@ -177,7 +201,10 @@ Napi::Value TensorWrap::Reshape(const Napi::CallbackInfo& info) {
 
 void register_tensor(Napi::Env env, Napi::Object exports) {
   exports.Set("Tensor", TensorWrap::Init(env));
-  export_fn(env, exports, "empty", Empty);
+  export_fn(env, exports, "zeros", Zeros);
+  export_fn(env, exports, "fromArray", FromArray);
+  export_fn(env, exports, "numelOf", NumelOf);
+  export_fn(env, exports, "resolveDevice", ResolveDevice);
 }
 
 }  // namespace lth::binding

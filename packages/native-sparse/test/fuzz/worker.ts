@@ -4,7 +4,7 @@
 import { writeSync } from 'node:fs';
 import fc from 'fast-check';
 import * as api from '../../lib/index.js';
-import { native } from '../../lib/native.js';
+import { binding } from '../../lib/binding.js';
 import { CallGen, generators, methodGenerators, type Call } from './calls.js';
 
 export interface FuzzEvent {
@@ -24,7 +24,7 @@ function emit(e: FuzzEvent): void {
 
 function run(name: string, c: Call): unknown {
   if (c.method) {
-    const proto = native().Tensor.prototype as object;
+    const proto = binding().Tensor.prototype as object;
     const d = Object.getOwnPropertyDescriptor(proto, c.method)!;
     const f = (d.get ?? d.value) as (...a: unknown[]) => unknown;
     return f.apply(c.self, c.args);
