@@ -42,8 +42,8 @@ struct AdamParams {
 };
 
 struct CeResult {
-  double loss;      // mean over the batch of -log softmax(logits)[label] (sigmoid_bce: mean binary CE)
-  int64_t correct;  // argmax(logits) == label (first maximum wins); sigmoid_bce: (z > 0) == (y > 0.5)
+  double loss;      // mean over the batch of -log softmax(logits)[label] (sigmoid_binary_cross_entropy: mean binary CE)
+  int64_t correct;  // argmax(logits) == label (first maximum wins); sigmoid_binary_cross_entropy: (z > 0) == (y > 0.5)
 };
 
 // A weight tensor taking part in magnitude pruning.

@@ -4,7 +4,7 @@ import {
   type Tensor,
 } from '../lib/index.js';
 import { binding } from '../lib/binding.js';
-import { convCases, type ConvCase } from './cases/conv.js';
+import { convCases, type ConvCase } from './cases/conv2d.js';
 import {
   conv2dBackwardRef, conv2dDwAt, conv2dDxAt, conv2dForwardAt, conv2dForwardRef, convGeom, type ConvGeom,
 } from './reference/conv.js';

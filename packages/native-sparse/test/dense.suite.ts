@@ -5,7 +5,8 @@ import {
   fromArray, gemm, getThreads, maskedDenseBackward, maskedDenseForward, setKernelVariant, setThreads, zeros,
   type Tensor,
 } from '../lib/index.js';
-import { denseCases, gemmCases } from './cases/dense.js';
+import { gemmCases } from './cases/gemm.js';
+import { denseCases } from './cases/masked_dense.js';
 import { denseBackwardRef, denseForwardRef, gemmRef } from './reference/dense.js';
 import { expectClose, expectEqualArrays, scaledAtol } from './support/compare.js';
 import { describeEachTarget, kernelTargets, type KernelTarget } from './support/devices.js';

@@ -4,10 +4,14 @@ import {
   reluBackward, setThreads, sigmoidBinaryCrossEntropy, softmaxCrossEntropy, zeros, type Tensor,
 } from '../lib/index.js';
 import { binding } from '../lib/binding.js';
-import { batchNormCases, bceCases, ceCases, dropoutPs, elementwiseSizes } from './cases/layers.js';
+import { batchNormCases } from './cases/batchnorm.js';
+import { dropoutPs } from './cases/dropout.js';
+import { elementwiseSizes } from './cases/relu.js';
+import { bceCases } from './cases/sigmoid_binary_cross_entropy.js';
+import { ceCases } from './cases/softmax_cross_entropy.js';
 import {
   batchNormBackwardRef, batchNormEvalRef, batchNormTrainRef, dropoutMaskRef, dropoutValueRef, reluBackwardRef, reluRef,
-  sigmoidBceRef, softmaxCrossEntropyRef,
+  sigmoidBinaryCrossEntropyRef, softmaxCrossEntropyRef,
 } from './reference/layers.js';
 import { expectClose, expectEqualArrays, scaledAtol } from './support/compare.js';
 import { describeEachTarget } from './support/devices.js';
@@ -234,7 +238,7 @@ describeEachTarget('sigmoidBinaryCrossEntropy', (target) => {
       const labels = c.labels === 'hard' ? Float32Array.from(randomLabels(rng, c.B, 2)) : uniform(rng, c.B, 0, 1);
       const r = sigmoidBinaryCrossEntropy(track(fromArray(logits, [c.B], dev)), track(fromArray(labels, [c.B], dev)));
       track(r.dlogits!);
-      const want = sigmoidBceRef(logits, labels);
+      const want = sigmoidBinaryCrossEntropyRef(logits, labels);
       expect(Number.isFinite(r.loss)).toBe(true);
       expect(r.correct).toBe(want.correct);
       expect(Math.abs(r.loss - want.loss)).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(want.loss)));
@@ -312,8 +316,8 @@ it('batch norm and softmax cross-entropy backward references match central finit
   // Sigmoid BCE, hard and soft labels, including moderately large |z|.
   const bz = Float64Array.from([...randn(rng, 6, 2), 8, -9]);
   const by = Float64Array.from([0, 1, 1, 0, 0.3, 0.75, 1, 0]);
-  const bce = sigmoidBceRef(bz, by);
-  expectClose(bce.dlogits, numericGradient((v) => sigmoidBceRef(v, by).loss, bz), t, 'bce dlogits');
+  const bce = sigmoidBinaryCrossEntropyRef(bz, by);
+  expectClose(bce.dlogits, numericGradient((v) => sigmoidBinaryCrossEntropyRef(v, by).loss, bz), t, 'bce dlogits');
 
   // ReLU away from 0: dx = dy where y > 0.
   const rx = Float64Array.from(randn(rng, 20)).map((v) => (Math.abs(v) < 1e-3 ? 0.5 : v));

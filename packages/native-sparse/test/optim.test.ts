@@ -1,7 +1,8 @@
 import { afterAll, expect, it } from 'vitest';
 import { adamStep, fromArray, sgdStep, zeros, type Tensor } from '../lib/index.js';
 import { binding } from '../lib/binding.js';
-import { adamParams, optimDensities, optimSizes, optimSteps, sgdParams } from './cases/optim.js';
+import { adamParams } from './cases/adam_step.js';
+import { optimDensities, optimSizes, optimSteps, sgdParams } from './cases/sgd_step.js';
 import { adamStepRef, sgdStepRef } from './reference/optim.js';
 import { expectClose } from './support/compare.js';
 import { describeEachTarget } from './support/devices.js';

@@ -4,7 +4,8 @@ import {
   maxPool2dBackward, pool2dOutputShape, setThreads, zeros, type Tensor,
 } from '../lib/index.js';
 import { binding } from '../lib/binding.js';
-import { globalPoolCases, poolCases } from './cases/pool.js';
+import { globalPoolCases } from './cases/global_avgpool.js';
+import { poolCases } from './cases/pool2d.js';
 import {
   avgPoolBackwardRef, avgPoolRef, globalAvgPoolBackwardRef, globalAvgPoolRef, maxPoolBackwardRef, maxPoolRef, poolGeom,
 } from './reference/pool.js';

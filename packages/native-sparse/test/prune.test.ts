@@ -5,7 +5,7 @@ import {
   type Tensor,
 } from '../lib/index.js';
 import { binding } from '../lib/binding.js';
-import { pruneCases, type PruneCase } from './cases/prune.js';
+import { pruneCases, type PruneCase } from './cases/magnitude_prune.js';
 import { checkPruneProperties, magnitudePruneRef, shuffleMaskRef } from './reference/prune.js';
 import { expectEqualArrays } from './support/compare.js';
 import { describeEachTarget } from './support/devices.js';

@@ -3,7 +3,7 @@ import {
   csrFromArrays, csrSpmm, csrToArrays, csrToDense, denseNnz, denseToCsr, fromArray, getThreads, setThreads, validateCsr,
   type CsrArrays, type CsrMatrix, type Tensor,
 } from '../lib/index.js';
-import { sparseCases, type SparseCase } from './cases/sparse.js';
+import { sparseCases, type SparseCase } from './cases/csr_convert.js';
 import { csrSpmmRef, csrToDenseRef, denseToCsrRef } from './reference/sparse.js';
 import { expectClose, expectEqualArrays, scaledAtol } from './support/compare.js';
 import { describeEachTarget } from './support/devices.js';

@@ -117,8 +117,8 @@ static void test_bad_labels() {
   for (float v : d) if (v != 9) { printf("FAIL bad label: dlogits written\n"); ++fails; break; }
   std::vector<float> z = randv(6), yl = {0, 1, 0.5f, NAN, 2, 1}, dz(6, 9);
   m1.clear(); m2.clear();
-  try { cpu::ref::sigmoid_bce(6, z.data(), yl.data(), dz.data()); } catch (const Error& e) { m1 = e.what(); }
-  try { cuda::sigmoid_bce(6, z.data(), yl.data(), dz.data()); } catch (const Error& e) { m2 = e.what(); }
+  try { cpu::ref::sigmoid_binary_cross_entropy(6, z.data(), yl.data(), dz.data()); } catch (const Error& e) { m1 = e.what(); }
+  try { cuda::sigmoid_binary_cross_entropy(6, z.data(), yl.data(), dz.data()); } catch (const Error& e) { m2 = e.what(); }
   ++checks;
   if (m1.empty() || m1 != m2) { printf("FAIL bad bce label: '%s' vs '%s'\n", m2.c_str(), m1.c_str()); ++fails; }
   ++checks;
@@ -131,8 +131,8 @@ static void test_bce(int64_t B) {
   for (int64_t i = 0; i < B; ++i) y[i] = i % 3 == 0 ? 0.5f : (float)(rng() % 2);
   if (B > 10) { z[1] = 0; z[2] = 1e4f; z[3] = -1e4f; z[4] = -0.0f; }
   std::vector<float> d1(B), d2(B);
-  CeResult r1 = cpu::ref::sigmoid_bce(B, z.data(), y.data(), d1.data());
-  CeResult r2 = cuda::sigmoid_bce(B, z.data(), y.data(), d2.data());
+  CeResult r1 = cpu::ref::sigmoid_binary_cross_entropy(B, z.data(), y.data(), d1.data());
+  CeResult r2 = cuda::sigmoid_binary_cross_entropy(B, z.data(), y.data(), d2.data());
   ++checks;
   if (!(r1.correct == r2.correct && std::fabs(r1.loss - r2.loss) <= 1e-12 * std::max(1.0, std::fabs(r1.loss)))) {
     printf("FAIL bce %ld: loss %.17g/%.17g correct %ld/%ld\n", (long)B, r2.loss, r1.loss, (long)r2.correct, (long)r1.correct); ++fails;

@@ -1,4 +1,4 @@
-// pool.cu (max pooling with argmax, its gather backward and the scatter fallback, average pooling both
+// pool2d.cu and global_avgpool.cu (max pooling with argmax, its gather backward and the scatter fallback, average pooling both
 // count modes, global average pooling) and batchnorm.cu (train, eval, backward, null optional buffers)
 // against lth::cpu::ref in the emulation. Max pooling is compared bit for bit (values, argmax, dx), with
 // ties and NaNs in the windows; the rest within fp32 tolerance.

@@ -1,4 +1,4 @@
-// gather_rows.cu, csr.cu, mask_ops.cu (with mask_count.cuh) and magnitude_prune.cu against lth::cpu::ref
+// gather_rows.cu, csr_convert.cu, csr_spmm.cu, mask_ops.cu (with mask_count.cuh) and magnitude_prune.cu against lth::cpu::ref
 // in the emulation: discrete outputs (gathered words, CSR structure and values, counts, masks) bit for bit,
 // the SpMM product within fp32 tolerance, and the error paths (bad index, malformed CSR, count out of range,
 // NaN weight) with the CPU's code and, where the CPU's fast and reference paths agree on it, its message.

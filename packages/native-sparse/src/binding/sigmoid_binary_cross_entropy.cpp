@@ -15,7 +15,7 @@ Napi::Value SigmoidBinaryCrossEntropy(const Napi::CallbackInfo& info) {
   a.options(2);
   auto dlogits = a.grad(a.opt("dlogits"), "dlogits", {B});
   Device d = a.finish();
-  CeResult r = LTH_DISPATCH(d, sigmoid_bce, B, logits.data<float>(), labels.data<float>(),
+  CeResult r = LTH_DISPATCH(d, sigmoid_binary_cross_entropy, B, logits.data<float>(), labels.data<float>(),
                             dlogits.data<float>());
   return loss_result(a.env(), r, dlogits.js(a.env()));
 }

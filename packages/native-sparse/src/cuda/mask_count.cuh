@@ -1,4 +1,4 @@
-// Count of nonzero bytes of a device buffer, shared by mask_ops.cu (count_nonzero) and csr.cu (dense_nnz
+// Count of nonzero bytes of a device buffer, shared by mask_ops.cu (count_nonzero) and csr_convert.cu (dense_nnz
 // with a mask). Grid-stride reduction: when the buffer is 16-byte aligned, 16 bytes per load and the
 // nonzero bytes of each 32-bit word counted with the zero-byte bit trick; per-block sums (CUB BlockReduce)
 // are added into one 64-bit global counter.

@@ -15,7 +15,7 @@ import {
   sgdStep, shuffleMask, sigmoidBinaryCrossEntropy, softmaxCrossEntropy, type CsrArrays,
 } from '../../lib/index.js';
 import { exact, float, parityCase, type ParityCase } from '../support/parity.js';
-import { batchedCases } from './batched.js';
+import { batchedCases } from './masked_dense_batched.js';
 import { randn, randomLabels, randomMask, Rng, uniform } from '../support/random.js';
 
 const numel = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);

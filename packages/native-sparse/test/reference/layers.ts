@@ -134,7 +134,7 @@ export function softmaxCrossEntropyRef(
 }
 
 /** Mean sigmoid binary cross-entropy (softplus form), correct count ((z > 0) == (y > 0.5)), (σ(z) − y)/B. */
-export function sigmoidBceRef(
+export function sigmoidBinaryCrossEntropyRef(
   logits: ArrayLike<number>, labels: ArrayLike<number>,
 ): { loss: number; correct: number; dlogits: Float64Array } {
   const B = logits.length;

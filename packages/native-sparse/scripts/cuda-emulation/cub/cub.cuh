@@ -1,4 +1,4 @@
-// Host stand-in for the few CUB calls the lth kernels make (csr.cu, magnitude_prune.cu, mask_count.cuh), for
+// Host stand-in for the few CUB calls the lth kernels make (csr_convert.cu, csr_spmm.cu, magnitude_prune.cu, mask_count.cuh), for
 // the emulation in ../cuda_runtime.h. CUB itself is not emulated: each call has CUB's documented result,
 // computed sequentially. What is checked of the caller is what CUB relies on but would not diagnose:
 //   BlockReduce / BlockScan  the block has BLOCK_THREADS threads and every thread calls (a divergent call

@@ -1,5 +1,5 @@
-// Pooling on CUDA (NCHW): max pooling with argmax, average pooling (count_include_pad), global average
-// pooling. Definitions: src/cpu/maxpool2d.cpp, avgpool2d.cpp, global_avgpool.cpp (namespace ref).
+// 2-D pooling on CUDA (NCHW): max pooling with argmax, average pooling (count_include_pad). Definitions:
+// src/cpu/pool2d.cpp (namespace ref).
 //
 // Forward passes: one thread per output, scanning its window in the CPU's row-major order with the CPU's
 // update rule, so max values and argmax indices are bit-identical (ties: first maximum; a NaN wins, of
@@ -12,7 +12,6 @@
 // (ERR_ARG with the CPU's message, the first bad index being looked up on the host) and indices inside the
 // plane but outside their window, in which case the plain
 // scatter (one thread per (n,c) plane, outputs in order: the CPU's loop) is used instead.
-// Global average pooling: one warp per (n,c) row.
 #include <cmath>
 #include <cstdint>
 #include <vector>
@@ -154,28 +153,6 @@ __global__ void avgpool_backward_kernel(Pool2dGeom g, bool include_pad, const fl
   LTH_CUDA_FOR(i, g.N * g.C * g.H * g.W) dx[i] = avgpool_gather_one(g, include_pad, dy, i);
 }
 
-// ---- global average pooling ----------------------------------------------------------------------------------
-
-// y[r] = mean of row r of x [rows, HW]: one warp per row (grid-stride over rows).
-__global__ void global_avg_forward_kernel(int64_t rows, int64_t HW, const float* x, float* y) {
-  const int lane = static_cast<int>(threadIdx.x % 32);
-  const int64_t warp = (static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x) / 32;
-  const int64_t nwarps = static_cast<int64_t>(gridDim.x) * blockDim.x / 32;
-  const float inv = HW > 0 ? 1.0f / static_cast<float>(HW) : 0.0f;
-  for (int64_t r = warp; r < rows; r += nwarps) {  // uniform across the warp: the shuffle sees all lanes
-    const float* row = x + r * HW;
-    float s = 0.0f;
-    for (int64_t j = lane; j < HW; j += 32) s += row[j];
-    for (int off = 16; off > 0; off >>= 1) s += __shfl_down_sync(0xffffffffu, s, off);
-    if (lane == 0) y[r] = s * inv;
-  }
-}
-
-__global__ void global_avg_backward_kernel(int64_t n, int64_t HW, const float* dy, float* dx) {
-  const float inv = 1.0f / static_cast<float>(HW);
-  LTH_CUDA_FOR(i, n) dx[i] = dy[i / HW] * inv;
-}
-
 }  // namespace
 
 void maxpool2d_forward(const Pool2dGeom& g, const float* x, float* y, int32_t* argmax) {
@@ -230,22 +207,6 @@ void avgpool2d_backward(const Pool2dGeom& g, bool count_include_pad, const float
   avgpool_backward_kernel<<<grid_for(n, kThreads), kThreads, 0, stream()>>>(g, count_include_pad, dy, dx);
   check_launch("avgpool2d_backward");
   finish("avgpool2d_backward");
-}
-
-void global_avgpool_forward(int64_t N, int64_t C, int64_t HW, const float* x, float* y) {
-  const int64_t rows = N * C;
-  if (rows == 0) return;
-  global_avg_forward_kernel<<<grid_for(rows, kThreads / 32), kThreads, 0, stream()>>>(rows, HW, x, y);
-  check_launch("global_avgpool_forward");
-  finish("global_avgpool_forward");
-}
-
-void global_avgpool_backward(int64_t N, int64_t C, int64_t HW, const float* dy, float* dx) {
-  const int64_t n = N * C * HW;
-  if (n == 0 || HW == 0) return;
-  global_avg_backward_kernel<<<grid_for(n, kThreads), kThreads, 0, stream()>>>(n, HW, dy, dx);
-  check_launch("global_avgpool_backward");
-  finish("global_avgpool_backward");
 }
 
 }  // namespace lth::cuda

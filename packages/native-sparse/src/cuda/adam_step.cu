@@ -1,8 +1,7 @@
-// Optimizer steps on CUDA (definitions: src/cpu/optim_sgd.cpp and optim_adam.cpp, namespace ref; PyTorch
-// torch.optim.SGD / Adam / AdamW semantics — see those files for the formulas and the first-step note on
-// SGD dampening). One thread per weight (grid-stride, 64-bit indices), evaluated in double like ref.
-// Where mask == 0 the weight and its optimizer state (velocity; Adam's m and v) are set to exactly 0,
-// whatever they or the gradient held (even NaN). Elementwise, so the same inputs give the same bits.
+// Adam/AdamW step on CUDA (definition: src/cpu/adam_step.cpp, namespace ref; PyTorch Adam / AdamW semantics).
+// One thread per weight (grid-stride, 64-bit indices), evaluated in double like ref. Where mask == 0 the weight
+// and its optimizer state are set to exactly 0, whatever they or the gradient held (even NaN). Elementwise, so
+// the same inputs give the same bits.
 #include <cmath>
 #include <cstdint>
 
@@ -13,27 +12,6 @@ namespace lth::cuda {
 namespace {
 
 constexpr int kThreads = 256;
-
-__global__ void sgd_kernel(int64_t n, double lr, double momentum, double damp1, double wd, bool nesterov, float* w,
-                           const float* g, const uint8_t* mask, float* velocity) {
-  const bool use_mom = momentum != 0.0;
-  LTH_CUDA_FOR(i, n) {
-    if (mask && !mask[i]) {
-      w[i] = 0.0f;
-      if (use_mom) velocity[i] = 0.0f;
-      continue;
-    }
-    const double wi = w[i];
-    const double gi = static_cast<double>(g[i]) + wd * wi;
-    double d = gi;
-    if (use_mom) {
-      const double buf = momentum * velocity[i] + damp1 * gi;
-      velocity[i] = static_cast<float>(buf);
-      d = nesterov ? gi + momentum * buf : buf;
-    }
-    w[i] = static_cast<float>(wi - lr * d);
-  }
-}
 
 __global__ void adam_kernel(int64_t n, double lr, double b1, double b2, double eps, double wd, bool decoupled,
                             double bc1, double bc2_sqrt, float* w, const float* g, const uint8_t* mask, float* m,
@@ -58,15 +36,6 @@ __global__ void adam_kernel(int64_t n, double lr, double b1, double b2, double e
 }
 
 }  // namespace
-
-void sgd_step(int64_t n, const SgdParams& p, float* w, const float* g, const uint8_t* mask, float* velocity) {
-  LTH_CHECK(p.momentum == 0.0f || velocity, code::kArg, "sgd_step: momentum ", p.momentum, " needs a velocity buffer");
-  if (n <= 0) return;
-  sgd_kernel<<<grid_for(n, kThreads), kThreads, 0, stream()>>>(
-      n, p.lr, p.momentum, 1.0 - static_cast<double>(p.dampening), p.weight_decay, p.nesterov, w, g, mask, velocity);
-  check_launch("sgd_step");
-  finish("sgd_step");
-}
 
 void adam_step(int64_t n, const AdamParams& p, float* w, const float* g, const uint8_t* mask, float* m, float* v) {
   LTH_CHECK(p.step >= 1, code::kArg, "adam_step: step must be >= 1, got ", p.step);

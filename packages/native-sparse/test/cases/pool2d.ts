@@ -22,18 +22,3 @@ export const poolCases: PoolCase[] = [
   p('4x4 stride 3 pad 2', [1, 3, 10, 11], [4, 4], [3, 3], [2, 2]),
   p('Conv-4 pool', [16, 64, 32, 32], [2, 2], [2, 2], [0, 0]),
 ];
-
-export interface GlobalPoolCase {
-  N: number;
-  C: number;
-  H: number;
-  W: number;
-}
-
-export const globalPoolCases: GlobalPoolCase[] = [
-  { N: 1, C: 1, H: 1, W: 1 },
-  { N: 3, C: 5, H: 7, W: 7 },
-  { N: 2, C: 3, H: 1, W: 9 },
-  { N: 128, C: 64, H: 8, W: 8 },
-  { N: 0, C: 4, H: 3, W: 3 },
-];

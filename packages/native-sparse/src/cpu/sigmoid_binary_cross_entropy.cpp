@@ -14,7 +14,7 @@ namespace lth::cpu {
 namespace {
 void check_labels(int64_t B, const float* labels) {
   for (int64_t b = 0; b < B; ++b)
-    LTH_CHECK(labels[b] >= 0.0f && labels[b] <= 1.0f, code::kArg, "sigmoid_bce: label ", labels[b], " at row ", b,
+    LTH_CHECK(labels[b] >= 0.0f && labels[b] <= 1.0f, code::kArg, "sigmoid_binary_cross_entropy: label ", labels[b], " at row ", b,
               " is outside [0, 1]");
 }
 
@@ -29,7 +29,7 @@ inline double bce(double z, double y) { return std::max(z, 0.0) - z * y + std::l
 }  // namespace
 
 namespace ref {
-CeResult sigmoid_bce(int64_t B, const float* logits, const float* labels, float* dlogits) {
+CeResult sigmoid_binary_cross_entropy(int64_t B, const float* logits, const float* labels, float* dlogits) {
   check_labels(B, labels);
   double total = 0;
   int64_t correct = 0;
@@ -45,7 +45,7 @@ CeResult sigmoid_bce(int64_t B, const float* logits, const float* labels, float*
 
 // Examples in parallel; per-example losses are summed in order afterwards, so the loss does not depend on
 // the thread count.
-CeResult sigmoid_bce(int64_t B, const float* logits, const float* labels, float* dlogits) {
+CeResult sigmoid_binary_cross_entropy(int64_t B, const float* logits, const float* labels, float* dlogits) {
   check_labels(B, labels);
   if (B == 0) return {0.0, 0};
   std::vector<double> loss(static_cast<size_t>(B));

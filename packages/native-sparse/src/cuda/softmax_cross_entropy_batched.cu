@@ -3,7 +3,7 @@
 // [T,B,C] scaled 1/B per trial, per-trial mean loss and correct count — for all trials in four launches and one
 // wait on the stream (a copy of T totals), instead of T loss calls that wait each.
 //
-// The row and sum kernels use loss.cu's device code (softmax_ce.cuh: one warp per row, per trial one block
+// The row and sum kernels use the device code of softmax_cross_entropy.cu (softmax_ce.cuh: one warp per row, per trial one block
 // adding its B rows in a fixed order), so trial t gets the bits of softmax_cross_entropy on its slice. A bad label anywhere stops every output (the label check runs first and
 // the later kernels read its flag), and the lowest (trial, row) is reported, as on the CPU.
 #include <cmath>
@@ -49,7 +49,7 @@ __global__ void __launch_bounds__(kThreads)
   }
 }
 
-// Block t: totals[t] = Σ of trial t's B rows; thread k adds rows k, k + 256, … then a fixed tree (loss.cu's sum).
+// Block t: totals[t] = Σ of trial t's B rows; thread k adds rows k, k + 256, … then a fixed tree (loss_totals.cuh's sum).
 __global__ void __launch_bounds__(kThreads)
     sum_trials(int64_t B, const double* loss, const uint8_t* hit, const unsigned long long* bad, TrialTotals* totals) {
   if (*bad != kNoBadLabel) return;  // uniform: read by every thread before any barrier

@@ -51,7 +51,7 @@ __attribute__((target_clones("avx512f", "avx2,fma", "default"))) void sgd_chunk(
     int64_t b, int64_t e, float lr, float mom, float damp1, float wd, float* __restrict w,
     const float* __restrict g, const uint8_t* __restrict mask, float* __restrict vel) {
   // Explicit fused multiply-adds, none left for the compiler to contract, so the vectorised body and the scalar
-  // tail round alike and an element's update does not depend on its position (see optim_adam.cpp).
+  // tail round alike and an element's update does not depend on its position (see adam_step.cpp).
   for (int64_t i = b; i < e; ++i) {
     float wi = w[i];
     float gi = std::fma(wd, wi, g[i]);
