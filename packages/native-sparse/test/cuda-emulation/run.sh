@@ -11,7 +11,7 @@
 # memory-model details of real hardware, not the absence of races (the threads do run concurrently, so a
 # missing barrier often shows, but not always). Needs g++ >= 11 (C++20 <barrier>), node and coreutils timeout.
 # About a minute on 2 cores, most of it compiling.
-# Usage: packages/native-sparse/scripts/cuda-emulation/run.sh [gemm|batched|dense|elem|loss|optim|conv|pool|bn|gather|csr|mask|prune]
+# Usage: packages/native-sparse/test/cuda-emulation/run.sh [gemm|batched|dense|elem|loss|optim|conv|pool|bn|gather|csr|mask|prune]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 pkg=$(cd "$here/../.." && pwd)
