@@ -2,7 +2,7 @@
 // beside every published number of the draft's Figures 9 and 10, saying the budget is reduced.
 // `lth reproduce lenet-oneshot`: the one-shot curve, one stored run per target density (a tiny budget here).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -121,10 +121,15 @@ describe('lth reproduce lenet-oneshot', () => {
     expect(imp.status, imp.stderr).toBe(0);
     const r = lth(['reproduce', 'lenet-oneshot', ...small, '--json']);
     expect(r.status, r.stderr).toBe(0);
-    const j = JSON.parse(r.stdout) as { series: Array<{ name: string; points: Array<{ level: number }> }>; imp: { dir: string; series: Array<{ name: string; points: Array<{ level: number }> }> } | null };
+    const j = JSON.parse(r.stdout) as { dir: string; series: Array<{ name: string; points: Array<{ level: number }> }>; imp: { dir: string; series: Array<{ name: string; points: Array<{ level: number }> }> } | null };
     expect(j.series[0]!.points.map((p) => p.level)).toEqual([0, 1, 2, 3]);
     expect(j.imp?.dir).toMatch(/lottery_[0-9a-f]{10}$/);
     expect(j.imp!.series[0]!.points.map((p) => p.level)).toEqual([0, 1, 2, 3]);
+    // References: the dense level and the first pruned level (one prune by the level-1 rates from the dense network)
+    // are the same computation in IMP and one-shot, so the same bytes; from level 2 on IMP prunes retrained weights.
+    const file = (d: string, k: number, f: string) => readFileSync(join(d, 'trial_0', `level_${k}`, f));
+    for (const k of [0, 1]) expect(file(j.dir, k, 'final.safetensors').equals(file(j.imp!.dir, k, 'final.safetensors')), `level ${k}`).toBe(true);
+    expect(file(j.dir, 2, 'mask.safetensors').equals(file(j.imp!.dir, 2, 'mask.safetensors'))).toBe(false);
     const text = lth(['reproduce', 'lenet-oneshot', ...small]);
     expect(text.stdout).toMatch(/IMP run of the same budget: \S+lottery_[0-9a-f]{10}/);
     expect(text.stdout).toMatch(/^51\.3\s+\d+\.\d\d\s+\d+\s+\d+\.\d\d\s+\d+\.\d\d$/m);
