@@ -18,17 +18,18 @@ export interface LenetOneShotResult {
   text: string;
 }
 
-/** Densities (as % of weights) whose accuracy at early stop is at least the dense network's, as "a% … b%". */
-function atLeastDense(points: LevelPoint[]): string {
-  const d = points[0]!.earlyStopAccuracy.mean;
-  const ok = points.filter((p) => p.level > 0 && p.earlyStopAccuracy.mean >= d).map((p) => p.percent);
-  return ok.length ? `${Math.max(...ok).toFixed(1)}% … ${Math.min(...ok).toFixed(1)}% (${ok.length} of ${points.length - 1} densities)` : 'none';
-}
-
-function earlierThanDense(points: LevelPoint[]): string {
-  const d = points[0]!.earlyStopIteration.mean;
-  const ok = points.filter((p) => p.level > 0 && p.earlyStopIteration.mean < d).map((p) => p.percent);
-  return ok.length ? `${Math.max(...ok).toFixed(1)}% … ${Math.min(...ok).toFixed(1)}% (${ok.length} of ${points.length - 1} densities)` : 'none';
+/**
+ * The pruned densities (as % of weights) where `holds`, of n: a range "a% … b%" when they are consecutive levels,
+ * else each listed.
+ */
+function densitiesWhere(points: LevelPoint[], holds: (p: LevelPoint, dense: LevelPoint) => boolean): string {
+  const pruned = points.filter((p) => p.level > 0);
+  const ok = pruned.filter((p) => holds(p, points[0]!));
+  if (!ok.length) return 'none';
+  const first = pruned.indexOf(ok[0]!);
+  const consecutive = ok.every((p, i) => pruned[first + i] === p);
+  const list = consecutive && ok.length > 2 ? `${ok[0]!.percent.toFixed(1)}% … ${ok[ok.length - 1]!.percent.toFixed(1)}%` : ok.map((p) => `${p.percent.toFixed(1)}%`).join(', ');
+  return `${list} (${ok.length} of ${pruned.length} densities)`;
 }
 
 export async function reproduceLenetOneShot(o: Omit<LenetOptions, 'experiment'>): Promise<LenetOneShotResult> {
@@ -51,8 +52,8 @@ export async function reproduceLenetOneShot(o: Omit<LenetOptions, 'experiment'>)
   const impLast = impPoints.find((x) => x.level === last.level);
   const C = PUBLISHED_LENET_ONESHOT.claims;
   const claims = [
-    ['one-shot tickets ≥ dense accuracy at', `${C.findsTickets} (Figure 4c; its ranges not recorded)`, atLeastDense(oneShot)],
-    ['one-shot tickets stop earlier than dense at', 'not recorded (Figure 4c)', earlierThanDense(oneShot)],
+    ['one-shot tickets ≥ dense accuracy at', `${C.findsTickets} (Figure 4c; its ranges not recorded)`, densitiesWhere(oneShot, (p, d) => p.earlyStopAccuracy.mean >= d.earlyStopAccuracy.mean)],
+    ['one-shot tickets stop earlier than dense at', 'not recorded (Figure 4c)', densitiesWhere(oneShot, (p, d) => p.earlyStopIteration.mean < d.earlyStopIteration.mean)],
     ['iterative vs one-shot at the smallest size', C.iterativeBetterWhenSmall,
       impLast
         ? `IMP ${pct(impLast.earlyStopAccuracy.mean)}% vs one-shot ${pct(last.earlyStopAccuracy.mean)}% at ${last.percent.toFixed(1)}%`
