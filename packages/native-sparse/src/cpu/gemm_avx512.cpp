@@ -22,6 +22,7 @@ constexpr int64_t kPrefetch = 64;  // floats ahead when packing a transposed B
 
 // GCC 12's AVX-512 headers trip -Wmaybe-uninitialized through _mm512_undefined_ps (GCC PR 105593).
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
 #pragma GCC push_options
 #pragma GCC target("avx512f,avx512bw,avx512vl,avx512dq,avx2,fma")
 
