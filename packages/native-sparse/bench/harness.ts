@@ -1,6 +1,7 @@
 // Timing helpers for kernel benchmarks: warm up, then time repeated runs and report the median.
 // Results are validated by each case before it is timed (see the case files).
 import { performance } from 'node:perf_hooks';
+import { capabilities } from '../lib/index.js';
 
 export interface Timing {
   medianMs: number;
@@ -52,8 +53,16 @@ export function addSpeedups(rows: BenchRow[], baseline: string): BenchRow[] {
   return rows;
 }
 
+/** Which CPU SIMD path lth's kernels ran (env LTH_SIMD forces one; see capabilities().cpu), for every table. */
+export function simdCaption(): string {
+  const { simd, simdNote } = capabilities().cpu;
+  const forced = process.env.LTH_SIMD ? `, forced by LTH_SIMD=${process.env.LTH_SIMD}` : ', the widest this CPU has';
+  return `lth CPU SIMD path: ${simd}${forced}${simdNote ? ` (${simdNote})` : ''}`;
+}
+
+/** The rows as a markdown table, captioned with the SIMD path lth ran. */
 export function markdownTable(rows: BenchRow[]): string {
-  const head = '| group | case | impl | median ms | rate | vs baseline |\n|---|---|---|---:|---:|---:|';
+  const head = `${simdCaption()}\n\n| group | case | impl | median ms | rate | vs baseline |\n|---|---|---|---:|---:|---:|`;
   const body = rows.map((r) =>
     `| ${r.group} | ${r.case} | ${r.impl} | ${r.medianMs.toFixed(4)} | ${r.rate !== undefined ? `${r.rate.toFixed(1)} ${r.unit ?? ''}` : ''} | ${r.speedup !== undefined ? `${r.speedup.toFixed(2)}×` : ''} |`,
   );
