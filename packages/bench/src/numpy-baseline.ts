@@ -4,6 +4,7 @@
 // with lth's: the loss to 1e-4 relative and every updated weight and bias to 1e-3 of the tensor's largest
 // value. numpy runs OpenBLAS on as many threads as lth (OPENBLAS_NUM_THREADS); OPENBLAS_CORETYPE is passed on
 // when set (Haswell = its AVX2 kernels).
+//   node --import tsx packages/bench/src/numpy-baseline.ts [--quick]     (LTH_SIMD=avx2 to force lth's AVX2 path)
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -116,4 +117,10 @@ export async function run(opts: { quick: boolean }): Promise<BenchRow[]> {
     rmSync(dir, { recursive: true, force: true });
     X.dispose(); Y.dispose(); D.dispose(); optimizer.dispose(); model.dispose();
   }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { markdownTable } = await import('@lth/native-sparse/bench-harness');
+  const rows = await run({ quick: process.argv.includes('--quick') });
+  if (rows.length) console.log(`${markdownTable(rows)}\n\n${rows.filter((r) => r.note).map((r) => `- ${r.impl}: ${r.note}`).join('\n')}`);
 }

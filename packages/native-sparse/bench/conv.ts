@@ -33,12 +33,13 @@ function randn(n: number, seed: number, scale = 1): Float32Array {
   return a;
 }
 
-export async function run(opts: { quick: boolean; device?: Device }): Promise<BenchRow[]> {
+/** names: run only these cases (default: all, or two in quick mode). */
+export async function run(opts: { quick: boolean; device?: Device; names?: string[] }): Promise<BenchRow[]> {
   const on = { device: opts.device ?? 'cpu' };
   const rows: BenchRow[] = [];
   const threads = getThreads();
   const timing = opts.quick ? { minTimeMs: 150, minRuns: 3, warmup: 1 } : { minTimeMs: 800, minRuns: 5, warmup: 2 };
-  const list = opts.quick ? cases.filter((_, i) => i === 1 || i === 4) : cases;
+  const list = opts.names ? cases.filter((c) => opts.names!.includes(c.name)) : opts.quick ? cases.filter((_, i) => i === 1 || i === 4) : cases;
   for (const c of list) {
     const P = Math.floor((c.H + 2 * c.pad[0] - c.R) / c.stride[0]) + 1;
     const Q = Math.floor((c.W + 2 * c.pad[1] - c.S) / c.stride[1]) + 1;

@@ -57,6 +57,8 @@ export interface DenseOptions {
   threads?: number[];
   /** Leave out the tfjs rows (default: included). */
   tfjs?: boolean;
+  /** [In, Out] layer shapes (default: LeNet's, plus Conv-4's first fc layer in full mode). */
+  shapes?: Array<[number, number]>;
 }
 
 export async function run(opts: DenseOptions): Promise<BenchRow[]> {
@@ -69,7 +71,7 @@ export async function run(opts: DenseOptions): Promise<BenchRow[]> {
   const threadList = device === 'cpu' ? (opts.threads ?? threadCounts) : [saved];
   const tfjsThreads = Math.max(...threadList);
   const tfb: TfjsBaseline | null = opts.tfjs === false ? null : await loadTfjs({ preferGpu: device === 'cuda' });
-  const shapes = opts.quick ? lenet : [...lenet, ...larger];
+  const shapes = opts.shapes ?? (opts.quick ? lenet : [...lenet, ...larger]);
   const live: Tensor[] = [];
   const keep = <T extends Tensor>(t: T): T => (live.push(t), t);
   const on = { device };

@@ -1,7 +1,7 @@
 // Micro-benchmark of the CPU kernels on the SIMD path in use (env LTH_SIMD): the fastest of many runs of each
 // case, in µs and GFLOP/s, one thread and all threads. For tuning a path on a shared, loaded machine, where the
 // minimum is a steadier figure than the median; the comparisons with onnxruntime are in bench/ (node).
-//   micro_bench [reps]
+//   micro_bench [reps]     (micro_bench --list: the paths this CPU has)
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -40,6 +40,10 @@ void row(const char* what, const std::string& shape, double flops, double us) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc > 1 && std::string(argv[1]) == "--list") {
+    for (cpu::SimdPath p : cpu::simd_available()) std::printf("%s\n", cpu::simd_path_name(p));
+    return 0;
+  }
   const int reps = argc > 1 ? std::atoi(argv[1]) : 200;
   std::printf("path %s\n| op | shape | threads | best µs | GFLOP/s |\n|---|---|---:|---:|---:|\n",
               cpu::simd_path_name(cpu::simd_path()));

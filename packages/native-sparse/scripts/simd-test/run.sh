@@ -7,7 +7,8 @@
 #            for aarch64 too (syntax and types only, against node's headers and node-addon-api), so the whole
 #            addon source is known to build there
 #   all      both (CI); a missing cross toolchain or qemu is then an error, not a skip
-# Usage: run.sh [native|cross|all]   (default: native, plus cross when the tools are installed)
+#   bench    micro_bench.cpp (fastest of N runs of each kernel) natively on every path; not a test
+# Usage: run.sh [native|cross|all|bench]   (default: native, plus cross when the tools are installed)
 # Emulation proves the arithmetic and the control flow of the NEON code; it says nothing about speed, and the
 # Node addon itself (N-API, cmake-js) is not built or run for aarch64 here.
 set -euo pipefail
@@ -18,7 +19,9 @@ out="$pkg/build/simd-test"
 mkdir -p "$out"
 flags=(-std=c++17 -O2 -pthread -fno-math-errno -ffp-contract=fast -fopenmp-simd -Wall -Wextra -Wno-unused-parameter
        -I"$pkg/src")
-srcs=("$pkg"/src/cpu/*.cpp "$pkg/src/parallel.cpp" "$here/kernel_test.cpp")
+main_src=$here/kernel_test.cpp
+[ "$mode" = bench ] && main_src=$here/micro_bench.cpp
+srcs=("$pkg"/src/cpu/*.cpp "$pkg/src/parallel.cpp" "$main_src")
 
 # Compile each source to an object in parallel (2 cores in CI), then link.
 build() {  # build <compiler> <dir> [extra link flags...]
@@ -33,8 +36,14 @@ build() {  # build <compiler> <dir> [extra link flags...]
     if [ ${#pids[@]} -ge 4 ]; then wait "${pids[0]}"; pids=("${pids[@]:1}"); fi
   done
   for p in "${pids[@]}"; do wait "$p"; done
-  "$cxx" -pthread "${objs[@]}" "$@" -o "$dir/kernel_test"
+  "$cxx" -pthread "${objs[@]}" "$@" -o "$dir/$(basename "$main_src" .cpp)"
 }
+
+if [ "$mode" = bench ]; then
+  build "${CXX:-g++}" "$out/native"
+  for p in $("$out/native/micro_bench" --list); do LTH_SIMD=$p "$out/native/micro_bench"; done
+  exit 0
+fi
 
 status=0
 run_paths() {  # run_paths <label> <runner...> -- <paths...>
