@@ -36,12 +36,19 @@ export interface BenchRow {
   case: string;
   impl: string;
   medianMs: number;
+  /** Fastest run, where recorded: steadier than the median on a shared, loaded machine. */
+  minMs?: number;
   /** Useful work rate where it applies (GFLOP/s of the dense-equivalent or actual work, see `unit`). */
   rate?: number;
   unit?: string;
   /** Ratio vs the group's baseline impl (baseline time / this time): > 1 is faster. */
   speedup?: number;
   note?: string;
+}
+
+/** A timing's median and fastest run as BenchRow fields (a bare number: a median only). */
+export function timed(t: Timing | number): Pick<BenchRow, 'medianMs' | 'minMs'> {
+  return typeof t === 'number' ? { medianMs: t } : { medianMs: t.medianMs, minMs: t.minMs };
 }
 
 /** Fill `speedup` of each row relative to the row of the same group+case whose impl is `baseline`. */
