@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """LeNet-300-100 training step (forward, backward, Adam) as a plain numpy loop: the baseline of the issue-16
-comparison "lth training step vs numpy/OpenBLAS". Written the way a numpy user would: matmuls through
-numpy (OpenBLAS sgemm), weights kept pre-masked, gradients masked, PyTorch-style Adam.
+comparison "lth training step vs numpy/OpenBLAS". Written the way a careful numpy user would: matmuls through
+numpy (OpenBLAS sgemm), weights kept pre-masked, gradients masked, PyTorch-style Adam in place (preallocated
+buffers for every weight-sized temporary).
 
 Reads <dir>/manifest.json and raw float32/int32 files written by packages/bench/src/numpy-baseline.ts: the same
 initial weights [out, in], biases, masks (0/1), batch x [B, 784] and labels y [B] lth trains on. Writes the
@@ -42,6 +43,11 @@ def main():
     onehot[np.arange(B), y] = 1
     t = [0]
 
+    # Buffers for the weight-sized temporaries, reused every step: numpy would otherwise allocate (and the
+    # kernel fault in) fresh ~1 MB arrays for every product and Adam term, which dominated the step here.
+    gW = [np.empty_like(w) for w in W]
+    tmp = [np.empty_like(p) for p in params]
+
     def step():
         # forward: h_{i+1} = relu(h_i · W_iᵀ + b_i), logits without ReLU
         hs = [x]
@@ -54,21 +60,30 @@ def main():
         loss = float(-np.log(p[np.arange(B), y]).mean())
         # backward
         dz = (p - onehot) / np.float32(B)
-        gW, gb = [None] * len(W), [None] * len(W)
+        gb = [None] * len(W)
         for i in reversed(range(len(W))):
-            gW[i] = (dz.T @ hs[i]) * M[i]
+            np.matmul(dz.T, hs[i], out=gW[i])
+            gW[i] *= M[i]
             gb[i] = dz.sum(axis=0)
             if i > 0:
                 dz = (dz @ W[i]) * (hs[i] > 0)
-        # Adam (PyTorch form), pruned weights and their moments stay 0 (their gradients are 0)
+        # Adam (PyTorch form), in place; pruned weights and their moments stay 0 (their gradients are 0)
         t[0] += 1
         c1, c2 = 1 - b1 ** t[0], 1 - b2 ** t[0]
         for k, g in enumerate(gW + gb):
             m1[k] *= b1
-            m1[k] += (1 - b1) * g
+            np.multiply(g, 1 - b1, out=tmp[k])
+            m1[k] += tmp[k]
             m2[k] *= b2
-            m2[k] += (1 - b2) * g * g
-            params[k] -= (lr / c1) * m1[k] / (np.sqrt(m2[k] / c2) + eps)
+            np.multiply(g, g, out=tmp[k])
+            tmp[k] *= 1 - b2
+            m2[k] += tmp[k]
+            np.divide(m2[k], c2, out=tmp[k])
+            np.sqrt(tmp[k], out=tmp[k])
+            tmp[k] += eps
+            np.divide(m1[k], tmp[k], out=tmp[k])
+            tmp[k] *= lr / c1
+            params[k] -= tmp[k]
         return loss
 
     loss0 = step()
