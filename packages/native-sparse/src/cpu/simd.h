@@ -1,4 +1,4 @@
-// The CPU SIMD path: which explicit kernels (GEMM micro-kernels and B packers, CSR SpMM tiles, the
+// The CPU SIMD path: which explicit kernels (GEMM micro-kernels and B packers, CSR SpMM tiles, the AVX-512
 // magnitude histogram) run. One choice per process, made at the first use: the widest path the CPU
 // supports, or the one env LTH_SIMD names (generic | avx2 | avx512 | neon | auto), to compare paths or test
 // the narrower ones on a wider machine. A named path this CPU lacks runs the widest available narrower one
