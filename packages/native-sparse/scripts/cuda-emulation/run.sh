@@ -31,7 +31,7 @@ if [ -n "${EMU_SANITIZE:-}" ]; then san=(-fsanitize="$EMU_SANITIZE" -fno-omit-fr
 flags=(-std=c++20 -O1 -pthread -DLTH_WITH_CUDA=1 -Wall -Wextra -Wno-unknown-pragmas -Wno-unused-parameter "${san[@]}")
 emu=(-include "$here/cuda_runtime.h" -I"$here" -I"$out/src" -I"$out/src/cuda")
 # The CPU definitions (ref loops live beside the fast kernels, which need the GEMM driver and the thread pool).
-cpu=(gemm gemm_driver gemm_avx2 gemm_avx512 gemm_generic masked_dense relu dropout add softmax_cross_entropy
+cpu=(simd gemm gemm_driver gemm_avx2 gemm_avx512 gemm_neon gemm_generic masked_dense relu dropout add softmax_cross_entropy
      sigmoid_bce optim_sgd optim_adam conv2d maxpool2d avgpool2d global_avgpool batchnorm gather_rows flip_translate csr_convert
      csr_spmm mask_ops magnitude_prune masked_dense_batched softmax_cross_entropy_batched)
 tests=(ops_vs_ref conv_vs_ref pool_bn_vs_ref sparse_vs_ref)

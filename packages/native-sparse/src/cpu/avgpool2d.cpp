@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "../kernels.h"
+#include "simd.h"
 #include "../parallel.h"
 
 namespace lth::cpu {
@@ -31,7 +32,7 @@ inline void interior_q(const Pool2dGeom& g, int64_t& qa, int64_t& qb) {
 
 // One plane. Border outputs by the window loop; the interior outputs of each row as vectorised sweeps
 // over the window's elements.
-__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+LTH_CLONES("arch=x86-64-v4", "arch=x86-64-v3", "default")
 void avgpool_plane_fast(const Pool2dGeom& g, bool count_include_pad, const float* x, float* y) {
   int64_t qa, qb;
   interior_q(g, qa, qb);
@@ -59,7 +60,7 @@ void avgpool_plane_fast(const Pool2dGeom& g, bool count_include_pad, const float
   }
 }
 
-__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+LTH_CLONES("arch=x86-64-v4", "arch=x86-64-v3", "default")
 void avgpool_plane_backward_fast(const Pool2dGeom& g, bool count_include_pad, const float* dy, float* dx) {
   int64_t qa, qb;
   interior_q(g, qa, qb);

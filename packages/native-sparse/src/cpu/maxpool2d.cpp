@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "../kernels.h"
+#include "simd.h"
 #include "../parallel.h"
 
 namespace lth::cpu {
@@ -47,7 +48,7 @@ inline void interior_q(const Pool2dGeom& g, int64_t& qa, int64_t& qb) {
 // One plane, fast: interior columns of each output row are swept element by element of the window, in
 // the definition's order, with branch-free updates over a whole run of outputs (vectorised); the few
 // border outputs use maxpool_one.
-__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+LTH_CLONES("arch=x86-64-v4", "arch=x86-64-v3", "default")
 void maxpool_plane_fast(const Pool2dGeom& g, const float* x, float* y, int32_t* am) {
   int64_t qa, qb;
   interior_q(g, qa, qb);
