@@ -107,6 +107,15 @@ describe('damaged store files', () => {
     });
   }
 
+  it('resuming an unfinished level reads the previous level\'s mask and final: damaged, ERR_STORE naming it', () => {
+    for (const [file, damage] of [['mask.safetensors', unlinkSync], ['final.safetensors', truncateHalf]] as const) {
+      const [root, run] = copy();
+      rmSync(join(run, 'trial_0', 'level_2'), { recursive: true }); // level 2 unfinished: it prunes level 1's weights
+      damage(join(run, 'trial_0', 'level_1', file));
+      expectStoreError(lth(['lottery', ...tiny, '--out', root]), join(run, 'trial_0', 'level_1', file));
+    }
+  });
+
   it('lth status: a broken run hparams.json or slurm/jobs.json is ERR_STORE naming it', () => {
     const [, run] = copy();
     const ok = lth(['status', run]);
