@@ -1,4 +1,5 @@
-// End-to-end benchmarks: training steps (lth vs tfjs) and ticket inference on the MNIST test set (lth dense,
+// End-to-end benchmarks: training steps (lth vs tfjs; LeNet also vs a numpy/OpenBLAS loop when python3 has
+// numpy) and ticket inference on the MNIST test set (lth dense,
 // lth CSR, onnxruntime-node). Writes bench-results/bench.{json,md} and an SVG of inference speed-up vs density.
 //   node --import tsx packages/bench/src/main.ts [--quick] [--device cpu|cuda] [--run <run-dir> --level <k>]
 // --device cuda puts lth's models and tensors on the GPU (exit code 2 when the addon has no usable CUDA device).
@@ -11,6 +12,7 @@ import { shortError } from '@lth/native-sparse/bench-tfjs';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { run as inference } from './inference.js';
+import { run as numpyBaseline } from './numpy-baseline.js';
 import { run as trainingStep } from './training-step.js';
 
 /** The rows' notes (validation results, accuracies) as a list under a table. */
@@ -62,6 +64,11 @@ async function main(): Promise<void> {
   const step = await trainingStep({ quick, device });
   console.log(`\n## training step\n\n${markdownTable(step)}\n\n${notes(step)}`);
   rows.push(...step);
+  if (device === 'cpu') {
+    const np = await numpyBaseline({ quick });
+    if (np.length) console.log(`\n## training step vs numpy\n\n${markdownTable(np)}\n\n${notes(np)}`);
+    rows.push(...np);
+  }
   const inf = await inference({ quick, device, ...(runDir ? { run: runDir, level: Number(level ?? 0) } : {}) });
   console.log(`\n## inference\n\n${markdownTable(inf)}`);
   rows.push(...inf);

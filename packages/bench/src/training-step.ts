@@ -9,13 +9,13 @@ import { loadTfjs, shortError, type Tfjs, type TfjsBaseline } from '@lth/native-
 import type * as tfTypes from '@tensorflow/tfjs';
 import { compareFirstStep } from './first-step.js';
 
-interface Net {
+export interface Net {
   name: string;
   model: string;
   input: [number, number, number];
 }
 
-const NETS: Net[] = [
+export const NETS: Net[] = [
   { name: 'LeNet-300-100', model: 'lenet-300-100', input: [1, 28, 28] },
   { name: 'Conv-4', model: 'conv4', input: [3, 32, 32] },
 ];
@@ -23,7 +23,7 @@ const NETS: Net[] = [
 const B = 60;
 const LR = 1.2e-3;
 
-function buildOurs(net: Net, seed: number, device: Device): Model {
+export function buildOurs(net: Net, seed: number, device: Device): Model {
   const h = parseHparams({ model: { model: net.model } });
   const model = createModel(h.model, net.input, 10, device);
   initialize(model, h.model, seed);

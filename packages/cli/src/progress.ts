@@ -29,6 +29,7 @@ export function lotteryReporter(mode: OutputMode, label = 'lottery'): (e: Lotter
       case 'level-start':
         bar?.stop();  // batched trials start every trial's level at once: one bar, for the batch
         log(`trial ${e.trial} level ${e.level}: ${pct(e.density)} of weights left${e.resumeFrom > 0 ? `, resuming at iteration ${e.resumeFrom}` : ''}`);
+        if (e.discardedCheckpoint) log(`  its checkpoint was not resumed: ${e.discardedCheckpoint}; the level restarts from its beginning`);
         if (tty) {
           bar = new SingleBar({
             format: '  {bar} {value}/{total} it | {speed} ex/s | val {val} | test {test} | ETA {eta_formatted}',

@@ -26,7 +26,7 @@ export { readSafetensors, writeSafetensors, encodeSafetensors, decodeSafetensors
 export { readMetricsCsv, runDir, levelDir, trialDir } from './store/layout.js';
 export { l2Distance, distanceToDense, dataOrderDistance, stabilityOf, StabilityError, type Distance, type StabilityRow } from './lottery/stability.js';
 export { StoreError } from './store/errors.js';
-export { readStoreJson, RUN_HPARAMS_HINT, RECOMPUTE_LEVEL_HINT } from './store/read-json.js';
+export { readStoreJson, readStoreJsonValue, RUN_HPARAMS_HINT, RECOMPUTE_LEVEL_HINT, SLURM_JOBS_HINT } from './store/read-json.js';
 export { readLevelSummary } from './lottery/summary-file.js';
 export { exportOnnx, OPSET, type ExportOptions, type ExportResult } from './onnx/export.js';
 export { exportLevel, loadTicket, verifyOnnx, exampleShape, imageDataset, type LevelExportOptions, type VerifyResult } from './onnx/level.js';

@@ -8,16 +8,7 @@ import { DataError } from '../src/data/errors.js';
 import { parseIdx, parseIdxPair, type ImageSet } from '../src/data/idx.js';
 import { prepare } from '../src/data/prepare.js';
 import { loadDataset, md5 } from '../src/data/sources.js';
-
-function idxBytes(dims: number[], data: Uint8Array, typeCode = 0x08): Uint8Array {
-  const out = new Uint8Array(4 + 4 * dims.length + data.length);
-  out[2] = typeCode;
-  out[3] = dims.length;
-  const v = new DataView(out.buffer);
-  dims.forEach((d, i) => v.setUint32(4 + 4 * i, d, false));
-  out.set(data, 4 + 4 * dims.length);
-  return out;
-}
+import { idxBytes } from './support/data-files.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'lth-data-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

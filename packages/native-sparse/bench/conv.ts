@@ -7,7 +7,7 @@ import {
   type Device, type Tensor,
 } from '../lib/index.js';
 import { benchDeviceOrExit } from './device.js';
-import { addSpeedups, markdownTable, time, validate, type BenchRow } from './harness.js';
+import { addSpeedups, markdownTable, time, timed, validate, type BenchRow, type Timing } from './harness.js';
 import { createConvSession, type ConvSpec } from './onnx-conv.js';
 
 interface Case extends ConvSpec {
@@ -33,12 +33,13 @@ function randn(n: number, seed: number, scale = 1): Float32Array {
   return a;
 }
 
-export async function run(opts: { quick: boolean; device?: Device }): Promise<BenchRow[]> {
+/** names: run only these cases (default: all, or two in quick mode); forwardOnly: time no backward kernel. */
+export async function run(opts: { quick: boolean; device?: Device; names?: string[]; forwardOnly?: boolean }): Promise<BenchRow[]> {
   const on = { device: opts.device ?? 'cpu' };
   const rows: BenchRow[] = [];
   const threads = getThreads();
   const timing = opts.quick ? { minTimeMs: 150, minRuns: 3, warmup: 1 } : { minTimeMs: 800, minRuns: 5, warmup: 2 };
-  const list = opts.quick ? cases.filter((_, i) => i === 1 || i === 4) : cases;
+  const list = opts.names ? cases.filter((c) => opts.names!.includes(c.name)) : opts.quick ? cases.filter((_, i) => i === 1 || i === 4) : cases;
   for (const c of list) {
     const P = Math.floor((c.H + 2 * c.pad[0] - c.R) / c.stride[0]) + 1;
     const Q = Math.floor((c.W + 2 * c.pad[1] - c.S) / c.stride[1]) + 1;
@@ -93,13 +94,13 @@ export async function run(opts: { quick: boolean; device?: Device }): Promise<Be
     const G = conv2dBackwardFilter(X, DY, Wt.shape, { ...geo, mask: M });
     owned.push(Y, DX, G.dw, G.db!);
 
-    const push = (impl: string, group: string, ms: number) =>
-      rows.push({ group, case: `${c.name} N${c.N}`, impl, medianMs: ms, rate: flops / ms / 1e6, unit: 'GFLOP/s' });
-    push('lth', 'conv2d forward', (await time(() => conv2dForward(X, Wt, { ...geo, bias: B, out: Y }), timing)).medianMs);
-    push('lth masked', 'conv2d forward', (await time(() => conv2dForward(X, Wt, { ...geo, mask: M, bias: B, out: Y }), timing)).medianMs);
-    push('lth', 'conv2d backward data', (await time(() => conv2dBackwardData(DY, Wt, X.shape, { ...geo, mask: M, out: DX }), timing)).medianMs);
-    push('lth', 'conv2d backward filter', (await time(() => conv2dBackwardFilter(X, DY, Wt.shape, { ...geo, mask: M, dw: G.dw, db: G.db! }), timing)).medianMs);
-    push('onnxruntime Conv', 'conv2d forward', (await time(() => ort.run(x, c.N), timing)).medianMs);
+    const push = (impl: string, group: string, t: Timing | number) =>
+      rows.push({ group, case: `${c.name} N${c.N}`, impl, ...timed(t), rate: flops / timed(t).medianMs / 1e6, unit: 'GFLOP/s' });
+    push('lth', 'conv2d forward', (await time(() => conv2dForward(X, Wt, { ...geo, bias: B, out: Y }), timing)));
+    push('lth masked', 'conv2d forward', (await time(() => conv2dForward(X, Wt, { ...geo, mask: M, bias: B, out: Y }), timing)));
+    if (!opts.forwardOnly) push('lth', 'conv2d backward data', (await time(() => conv2dBackwardData(DY, Wt, X.shape, { ...geo, mask: M, out: DX }), timing)));
+    if (!opts.forwardOnly) push('lth', 'conv2d backward filter', (await time(() => conv2dBackwardFilter(X, DY, Wt.shape, { ...geo, mask: M, dw: G.dw, db: G.db! }), timing)));
+    push('onnxruntime Conv', 'conv2d forward', (await time(() => ort.run(x, c.N), timing)));
     await ort.release();
     owned.forEach((t) => t.dispose());
   }

@@ -22,7 +22,7 @@ import {
   type Tensor,
 } from '../lib/index.js';
 import { randn, randomMask, Rng } from '../test/support/random.js';
-import { addSpeedups, markdownTable, time, validate, type BenchRow, type TimeOptions } from './harness.js';
+import { addSpeedups, markdownTable, time, timed, validate, type BenchRow, type TimeOptions, type Timing } from './harness.js';
 import { benchDeviceOrExit } from './device.js';
 import { createMatMulSession } from './onnx-matmul.js';
 import { loadTfjs, shortError, type TfjsBaseline } from './tfjs.js';
@@ -57,6 +57,8 @@ export interface DenseOptions {
   threads?: number[];
   /** Leave out the tfjs rows (default: included). */
   tfjs?: boolean;
+  /** [In, Out] layer shapes (default: LeNet's, plus Conv-4's first fc layer in full mode). */
+  shapes?: Array<[number, number]>;
 }
 
 export async function run(opts: DenseOptions): Promise<BenchRow[]> {
@@ -69,7 +71,7 @@ export async function run(opts: DenseOptions): Promise<BenchRow[]> {
   const threadList = device === 'cpu' ? (opts.threads ?? threadCounts) : [saved];
   const tfjsThreads = Math.max(...threadList);
   const tfb: TfjsBaseline | null = opts.tfjs === false ? null : await loadTfjs({ preferGpu: device === 'cuda' });
-  const shapes = opts.quick ? lenet : [...lenet, ...larger];
+  const shapes = opts.shapes ?? (opts.quick ? lenet : [...lenet, ...larger]);
   const live: Tensor[] = [];
   const keep = <T extends Tensor>(t: T): T => (live.push(t), t);
   const on = { device };
@@ -97,8 +99,8 @@ export async function run(opts: DenseOptions): Promise<BenchRow[]> {
           const flops = 2 * B * In * Out;
           const gflops = (ms: number) => flops / (ms * 1e6);
           const withTfjs = tfb !== null && threads === tfjsThreads;
-          const add = (group: string, kase: string, impl: string, ms: number) =>
-            rows.push({ group, case: kase, impl, medianMs: ms, rate: gflops(ms), unit: 'GFLOP/s' });
+          const add = (group: string, kase: string, impl: string, t: Timing | number) =>
+            rows.push({ group, case: kase, impl, ...timed(t), rate: gflops(timed(t).medianMs), unit: 'GFLOP/s' });
 
           // Forward.
           const wmT = maskedTranspose(In, Out, w, m);
@@ -112,8 +114,8 @@ export async function run(opts: DenseOptions): Promise<BenchRow[]> {
             const group = `forward ${label}`;
             const tOurs = await time(() => maskedDenseForward(X, W, { mask: M, bias: Bias, relu: true, out: Y }), timing);
             const tOrt = await time(() => fwd.run(x, B), timing);
-            add(group, shape, 'onnxruntime MatMul', tOrt.medianMs);
-            add(group, shape, 'lth masked (bias+relu)', tOurs.medianMs);
+            add(group, shape, 'onnxruntime MatMul', tOrt);
+            add(group, shape, 'lth masked (bias+relu)', tOurs);
             if (withTfjs) add(group, shape, `${tfb.backend} matMul (bias+relu)`, await tfjsForward(tfb, x, wmT, b, B, In, Out, want, shape, tfTiming));
           } finally {
             await fwd.release();
@@ -139,11 +141,11 @@ export async function run(opts: DenseOptions): Promise<BenchRow[]> {
             const tDw = await time(() => maskedDenseBackward(X, W, DY, { mask: M, dx: false, dW: DW, db: false }), timing);
             const tDwOrt = await time(() => bdw.run(dyT, Out), timing);
             const tTf = withTfjs ? await tfjsBackward(tfb, { x, dy, wmT, m, B, In, Out, dxWant: dxOrt, dwWant: dwOrt, shape }, tfTiming) : null;
-            add(group, `dx ${shape}`, 'onnxruntime MatMul', tDxOrt.medianMs);
-            add(group, `dx ${shape}`, 'lth masked', tDx.medianMs);
+            add(group, `dx ${shape}`, 'onnxruntime MatMul', tDxOrt);
+            add(group, `dx ${shape}`, 'lth masked', tDx);
             if (tTf) add(group, `dx ${shape}`, `${tfb!.backend} matMul`, tTf.dx);
-            add(group, `dW ${shape}`, 'onnxruntime MatMul', tDwOrt.medianMs);
-            add(group, `dW ${shape}`, 'lth masked', tDw.medianMs);
+            add(group, `dW ${shape}`, 'onnxruntime MatMul', tDwOrt);
+            add(group, `dW ${shape}`, 'lth masked', tDw);
             if (tTf) add(group, `dW ${shape}`, `${tfb!.backend} matMul`, tTf.dw);
           } finally {
             await bdx.release();

@@ -1,6 +1,7 @@
 // Timing helpers for kernel benchmarks: warm up, then time repeated runs and report the median.
 // Results are validated by each case before it is timed (see the case files).
 import { performance } from 'node:perf_hooks';
+import { capabilities } from '../lib/index.js';
 
 export interface Timing {
   medianMs: number;
@@ -35,12 +36,19 @@ export interface BenchRow {
   case: string;
   impl: string;
   medianMs: number;
+  /** Fastest run, where recorded: steadier than the median on a shared, loaded machine. */
+  minMs?: number;
   /** Useful work rate where it applies (GFLOP/s of the dense-equivalent or actual work, see `unit`). */
   rate?: number;
   unit?: string;
   /** Ratio vs the group's baseline impl (baseline time / this time): > 1 is faster. */
   speedup?: number;
   note?: string;
+}
+
+/** A timing's median and fastest run as BenchRow fields (a bare number: a median only). */
+export function timed(t: Timing | number): Pick<BenchRow, 'medianMs' | 'minMs'> {
+  return typeof t === 'number' ? { medianMs: t } : { medianMs: t.medianMs, minMs: t.minMs };
 }
 
 /** Fill `speedup` of each row relative to the row of the same group+case whose impl is `baseline`. */
@@ -52,8 +60,16 @@ export function addSpeedups(rows: BenchRow[], baseline: string): BenchRow[] {
   return rows;
 }
 
+/** Which CPU SIMD path lth's kernels ran (env LTH_SIMD forces one; see capabilities().cpu), for every table. */
+export function simdCaption(): string {
+  const { simd, simdNote } = capabilities().cpu;
+  const forced = process.env.LTH_SIMD ? `, forced by LTH_SIMD=${process.env.LTH_SIMD}` : ', the widest this CPU has';
+  return `lth CPU SIMD path: ${simd}${forced}${simdNote ? ` (${simdNote})` : ''}`;
+}
+
+/** The rows as a markdown table, captioned with the SIMD path lth ran. */
 export function markdownTable(rows: BenchRow[]): string {
-  const head = '| group | case | impl | median ms | rate | vs baseline |\n|---|---|---|---:|---:|---:|';
+  const head = `${simdCaption()}\n\n| group | case | impl | median ms | rate | vs baseline |\n|---|---|---|---:|---:|---:|`;
   const body = rows.map((r) =>
     `| ${r.group} | ${r.case} | ${r.impl} | ${r.medianMs.toFixed(4)} | ${r.rate !== undefined ? `${r.rate.toFixed(1)} ${r.unit ?? ''}` : ''} | ${r.speedup !== undefined ? `${r.speedup.toFixed(2)}×` : ''} |`,
   );

@@ -15,7 +15,7 @@ type Suite = (typeof suites)[number];
 
 function describeDevice(device: Device): string {
   const caps = capabilities();
-  const cpu = `cpu: ${caps.cpu.threads} threads (${caps.cpu.simd})`;
+  const cpu = `cpu: ${caps.cpu.threads} threads (lth SIMD path ${caps.cpu.simd}${process.env.LTH_SIMD ? `, LTH_SIMD=${process.env.LTH_SIMD}` : ''}; this CPU has ${caps.cpu.simdAvailable.join(', ')})`;
   if (device === 'cpu') return cpu;
   const d = caps.cuda.devices[0];
   return `${cpu}; device cuda: ${d ? JSON.stringify(d) : 'unknown'}`;

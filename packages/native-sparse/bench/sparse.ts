@@ -9,7 +9,7 @@
 // (2·B·In·Out / time) for every impl, so the speed-up column is the ratio of times. With --device cuda the lth
 // tensors live on the GPU.
 import { benchDeviceOrExit } from './device.js';
-import { addSpeedups, markdownTable, time, validate, type BenchRow } from './harness.js';
+import { addSpeedups, markdownTable, time, timed, validate, type BenchRow, type Timing } from './harness.js';
 import { createMatMulSession } from './onnx-matmul.js';
 import { loadTfjs, shortError } from './tfjs.js';
 import { csrSpmm, denseToCsr, fromArray, gemm, getThreads, zeros, type Device } from '../lib/index.js';
@@ -65,11 +65,11 @@ export async function run(opts: { quick: boolean; device?: Device; tfjs?: boolea
         const flops = 2 * B * In * Out;
         const group = `${In}->${Out} B${B}`;
         const kase = `${(density * 100).toFixed(0)}% (nnz ${A.nnz})`;
-        const add = (impl: string, ms: number) =>
-          rows.push({ group, case: kase, impl, medianMs: ms, rate: flops / ms / 1e6, unit: 'GFLOP/s dense-eq' });
-        add('ort-dense', (await time(() => session.run(x, B), timing)).medianMs);
-        add('lth-gemm', (await time(() => gemm(X, W, { transB: true, out: Y }), timing)).medianMs);
-        add('lth-csr', (await time(() => csrSpmm(A, XT, { out: YT }), timing)).medianMs);
+        const add = (impl: string, t: Timing | number) =>
+          rows.push({ group, case: kase, impl, ...timed(t), rate: flops / timed(t).medianMs / 1e6, unit: 'GFLOP/s dense-eq' });
+        add('ort-dense', (await time(() => session.run(x, B), timing)));
+        add('lth-gemm', (await time(() => gemm(X, W, { transB: true, out: Y }), timing)));
+        add('lth-csr', (await time(() => csrSpmm(A, XT, { out: YT }), timing)));
         if (tfb && density === 1) {
           const { tf } = tfb;
           const [tX, tW] = [tf.tensor2d(x, [B, In]), tf.tensor2d(wt, [In, Out])];

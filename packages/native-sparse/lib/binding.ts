@@ -42,8 +42,14 @@ export interface CudaDevice {
   multiprocessors: number;
 }
 
+export type SimdPath = 'generic' | 'avx2' | 'avx512' | 'neon';
+
 export interface Capabilities {
-  cpu: { threads: number; simd: 'avx512' | 'avx2' | 'sse2' | 'neon' | 'scalar' };
+  /**
+   * simd: the SIMD path the CPU kernels run (the widest available, or env LTH_SIMD's choice); simdAvailable: the
+   * paths this CPU has; simdNote: why simd differs from LTH_SIMD's request (a path this CPU lacks).
+   */
+  cpu: { threads: number; simd: SimdPath; simdAvailable: SimdPath[]; simdNote?: string };
   /** `kernels` equals `compiled`: a CUDA build has a kernel for every op. */
   cuda: { compiled: boolean; kernels: boolean; archs: number[]; runtimeVersion: number; devices: CudaDevice[] };
 }

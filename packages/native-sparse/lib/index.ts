@@ -1,7 +1,7 @@
 export * from './errors.js';
 export * from './tensor.js';
 export * from './runtime.js';
-export type { Binding, Capabilities, CudaDevice } from './binding.js';
+export type { Binding, Capabilities, CudaDevice, SimdPath } from './binding.js';
 export * from './ops/add.js';
 export * from './ops/adam_step.js';
 export * from './ops/batchnorm.js';

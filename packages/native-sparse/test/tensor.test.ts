@@ -75,7 +75,8 @@ describe('runtime', () => {
   it('reports capabilities', () => {
     const caps = capabilities();
     expect(caps.cpu.threads).toBeGreaterThanOrEqual(1);
-    expect(['avx512', 'avx2', 'sse2', 'neon', 'scalar']).toContain(caps.cpu.simd);
+    expect(['avx512', 'avx2', 'generic', 'neon']).toContain(caps.cpu.simd);
+    expect(caps.cpu.simdAvailable).toContain(caps.cpu.simd);
     expect(typeof caps.cuda.compiled).toBe('boolean');
     expect(Array.isArray(caps.cuda.devices)).toBe(true);
     if (caps.cuda.compiled) expect(caps.cuda.archs.length).toBeGreaterThan(0);

@@ -5,6 +5,7 @@ import { xor } from '@lth/core';
 import { Argument, Command, InvalidArgumentError, Option } from 'commander';
 import type { ImpIo } from '../reproduce/imp.js';
 import { reproduceLenet } from '../reproduce/lenet.js';
+import { reproduceLenetOneShot } from '../reproduce/lenet-oneshot.js';
 import { PUBLISHED_STABILIZING } from '../reproduce/published.js';
 import { reproduceResnet, type ResnetOptions } from '../reproduce/resnet.js';
 import { reproduceXor, type XorBudget } from '../reproduce/xor.js';
@@ -81,10 +82,16 @@ async function runImpExperiment(experiment: string, opts: ReproduceFlags): Promi
   for (const [flag, v] of [['--rewind', opts.rewind], ['--subset', opts.subset], ['--test-subset', opts.testSubset], ['--batch-size', opts.batchSize]] as const) {
     if (v !== undefined) throw new Error(`${flag} is for resnet20-rewind only`);
   }
+  if (experiment === 'lenet-oneshot') {
+    const r = await reproduceLenetOneShot(common);
+    clearProgress(json);
+    const series = (rep: typeof r.report | null) => rep?.series.map((s) => ({ name: s.name, points: s.points })) ?? null;
+    process.stdout.write(json ? `${JSON.stringify({ experiment, dir: r.report.dir, series: series(r.report), imp: r.imp ? { dir: r.imp.dir, series: series(r.imp) } : null }, null, 2)}\n` : `${r.text}\n`);
+    return;
+  }
   const r = await reproduceLenet({
     ...common,
     experiment: experiment.startsWith('conv') ? (experiment as 'conv2' | 'conv4' | 'conv6') : 'lenet',
-    oneShot: experiment === 'lenet-oneshot',
   });
   clearProgress(json);
   process.stdout.write(json ? `${JSON.stringify({ experiment, series: r.report.series.map((s) => ({ name: s.name, points: s.points })) }, null, 2)}\n` : `${r.text}\n`);
@@ -96,10 +103,10 @@ export function reproduceCommand(): Command {
     .addArgument(new Argument('<experiment>', 'which experiment').choices(['xor', 'lenet', 'lenet-oneshot', 'conv2', 'conv4', 'conv6', 'resnet20-rewind']))
     .addOption(new Option(
       '--budget <budget>',
-      'xor — quick: 50 trials × 2,000 iterations; full: 1000 × 10,000. lenet, conv — quick: 2 trials × 2 epochs per level; full: 5 trials × the paper\'s length. ' +
+      'xor — quick: 50 trials × 2,000 iterations; full: 1000 × 10,000. lenet, lenet-oneshot, conv — quick: 2 trials × 2 epochs per level (lenet-oneshot: per one-shot run); full: 5 trials × the paper\'s length. ' +
         'resnet20-rewind — quick: 1 trial, 3 levels, 2 epochs of 10,240 training examples, 1000 test examples; full: the cifar_resnet_20 preset, 3 trials (months on a CPU)',
     ).choices(['quick', 'full']).default('full'))
-    .addOption(new Option('--levels <n>', 'IMP experiments: pruning levels (lenet default 16, to 2.8% of the fc weights; resnet20-rewind: 20 full, 3 quick)').argParser(positiveInt('--levels')))
+    .addOption(new Option('--levels <n>', 'IMP experiments: pruning levels (lenet default 16, to 2.8% of the fc weights; lenet-oneshot: one one-shot run per level 1..n; resnet20-rewind: 20 full, 3 quick)').argParser(positiveInt('--levels')))
     .addOption(new Option('--steps <length>', 'IMP experiments: training length per level, e.g. 2ep or 50000it (overrides the budget)'))
     .addOption(new Option('--rewind <length>', 'resnet20-rewind: rewind point, e.g. 500it (default: the preset\'s 500 iterations, scaled to a shortened training)'))
     .addOption(new Option('--subset <n>', 'resnet20-rewind: train on the first N training examples (0 = all 50,000)').argParser(nonNegativeInt('--subset')))

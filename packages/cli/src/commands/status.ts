@@ -1,12 +1,12 @@
 // lth status <run-dir>: what a run and its controls have done, from the store alone (works while jobs run):
 // done, running (with the job holding the trial), failed (a killed job, or stopped with a checkpoint: rerun or
 // resubmit to resume) or pending, per series, trial and level; and the Slurm jobs `lth submit` recorded.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { runStatus, type LevelStatus } from '@lth/core';
 import { Argument, Command, Option } from 'commander';
 import { textTable } from '../table.js';
-import type { SubmittedJob } from './submit.js';
+import { readJobsFile } from './submit.js';
 
 function detail(s: LevelStatus): string {
   const at = s.iteration !== null ? `checkpoint at iteration ${s.iteration}` : '';
@@ -22,7 +22,7 @@ export function statusCommand(): Command {
     .action((dir: string, opts: { json?: boolean }) => {
       const st = runStatus(dir);
       const jobsFile = join(dir, 'slurm', 'jobs.json');
-      const jobs = existsSync(jobsFile) ? (JSON.parse(readFileSync(jobsFile, 'utf8')) as SubmittedJob[]) : [];
+      const jobs = existsSync(jobsFile) ? readJobsFile(jobsFile) : [];
       if (opts.json) {
         process.stdout.write(`${JSON.stringify({ ...st, jobs }, null, 2)}\n`);
         return;

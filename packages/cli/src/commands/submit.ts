@@ -2,10 +2,10 @@
 // (src/slurm/plan.ts), each running that same command for its trial. The store is the shared state: jobs skip
 // finished levels, resume checkpoints, and a per-trial lock keeps two jobs off the same trial.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BRANCH_KINDS, hparamsHash, parseHparams, runDir as runDirOf, runLevels, writeFileAtomic, writeJsonAtomic } from '@lth/core';
+import { BRANCH_KINDS, hparamsHash, parseHparams, readStoreJson, readStoreJsonValue, RUN_HPARAMS_HINT, runDir as runDirOf, runLevels, SLURM_JOBS_HINT, StoreError, writeFileAtomic, writeJsonAtomic } from '@lth/core';
 import { Argument, Command, Option } from 'commander';
 import { planSweep, type PlannedJob, type Split, type SweepSpec } from '../slurm/plan.js';
 import { sbatchScript, arraySpec, type ScriptContext, type SlurmResources } from '../slurm/script.js';
@@ -36,6 +36,13 @@ export interface SubmittedJob {
   after: string | null;
   script: string;
   submittedAt: string;
+}
+
+/** `<run>/slurm/jobs.json`: the jobs `lth submit` made for a run (ERR_STORE naming it when damaged). */
+export function readJobsFile(path: string): SubmittedJob[] {
+  const jobs = readStoreJsonValue(path, SLURM_JOBS_HINT);
+  if (!Array.isArray(jobs)) throw new StoreError(`not a JSON array; ${SLURM_JOBS_HINT}`, path);
+  return jobs as SubmittedJob[];
 }
 
 const lthBin = () => resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'lth.js');
@@ -90,7 +97,7 @@ async function sweepSpec(command: string, args: string[], f: SubmitFlags): Promi
     const [kind, run, opts] = await parseInner<[string, string, CommonOptions & { trial?: number[] }]>(branchCommand(), args);
     const meta = join(run, 'hparams.json');
     if (!existsSync(meta)) throw new SlurmError(`${run} is not a run directory (no hparams.json)`);
-    const h = parseHparams((JSON.parse(readFileSync(meta, 'utf8')) as { hparams: unknown }).hparams);
+    const h = parseHparams(readStoreJson<{ hparams: unknown }>(meta, ['hparams'], RUN_HPARAMS_HINT).hparams);
     const rest = withoutTrial(args);
     rest[rest.indexOf(run)] = resolve(run);
     return {
@@ -158,7 +165,7 @@ export function submitCommand(): Command {
         submitted.push({ name: job.name, jobId, trials: job.trials, after: job.after, script, submittedAt: new Date().toISOString() });
       }
       const record = join(logDir, 'jobs.json');
-      const earlier = existsSync(record) ? (JSON.parse(readFileSync(record, 'utf8')) as SubmittedJob[]) : [];
+      const earlier = existsSync(record) ? readJobsFile(record) : [];
       writeJsonAtomic(record, [...earlier, ...submitted]);
       if (f.json) {
         process.stdout.write(`${JSON.stringify({ runDir: spec.runDir, jobs: submitted }, null, 2)}\n`);

@@ -19,21 +19,42 @@ export interface ImpRunPlan {
   /** What progress lines call the run ('ticket', 'reset', …). */
   label: string;
   h: Hparams;
+  /**
+   * The one-shot curve instead of IMP: for each level k = 1..levels, its own one-shot run (train dense, prune once
+   * to level k's density, reset, retrain). No controls.
+   */
   oneShot?: boolean;
   controls: BranchKind[];
 }
 
+/**
+ * The `lottery.levels` of each run a plan makes: IMP, one run to `levels`; the one-shot curve, one run per target
+ * level 1..levels (just the dense level when levels is 0). Levels and trials are not part of the hash, so the one-shot
+ * runs are the levels level_k of one store entry, oneshot_<hash>, and share its dense level_0 — training it again
+ * per density would give the same bytes (same seed, initialisation and data order).
+ */
+export function runTargets(plan: ImpRunPlan): number[] {
+  const L = plan.h.lottery.levels;
+  return plan.oneShot && L > 0 ? Array.from({ length: L }, (_, i) => i + 1) : [L];
+}
+
 /** Run (or resume: finished levels are skipped) one IMP run and its controls, and collect them. */
 export async function runImp(plan: ImpRunPlan, data: PreparedData, out: string, io: ImpIo): Promise<RunReport> {
+  if (plan.oneShot && plan.controls.length) throw new Error('the one-shot curve has no control branches');
   const density = (d: number) => `${(100 * d).toFixed(1)}%`;
-  const run = await runLottery(plan.h, {
-    root: out, data, oneShot: plan.oneShot ?? false,
-    onEvent: (e) => { if (e.type === 'level-end') io.progress(`${plan.label} trial ${e.trial} level ${e.level}: ${density(e.summary.density.density)}`); },
-  });
-  for (const kind of plan.controls) {
-    await runBranch(run.dir, kind, { data, onEvent: (e) => { if (e.type === 'level-end') io.progress(`${plan.label} ${kind} trial ${e.trial} level ${e.level}`); } });
+  let dir = '';
+  for (const levels of runTargets(plan)) {
+    const h = { ...plan.h, lottery: { ...plan.h.lottery, levels } };
+    const run = await runLottery(h, {
+      root: out, data, oneShot: plan.oneShot ?? false,
+      onEvent: (e) => { if (e.type === 'level-end') io.progress(`${plan.label} trial ${e.trial} level ${e.level}: ${density(e.summary.density.density)}`); },
+    });
+    dir = run.dir;
   }
-  return collectRun(run.dir);
+  for (const kind of plan.controls) {
+    await runBranch(dir, kind, { data, onEvent: (e) => { if (e.type === 'level-end') io.progress(`${plan.label} ${kind} trial ${e.trial} level ${e.level}`); } });
+  }
+  return collectRun(dir);
 }
 
 /** A series' points by name ('ticket', 'reinit', …); empty when the run has no such series. */
@@ -54,7 +75,7 @@ export function trainingSpans(plan: ImpRunPlan, trainCount: number): Array<{ sta
   const perEpoch = itersPerEpoch(plan.h, trainCount);
   const end = toIterations(plan.h.training.steps, perEpoch);
   const rewind = toIterations(plan.h.lottery.rewind, perEpoch);
-  const pruned = plan.oneShot ? (plan.h.lottery.levels > 0 ? 1 : 0) : plan.h.lottery.levels;
+  const pruned = plan.h.lottery.levels; // IMP: one training per level; the one-shot curve: one run per level
   const perTrial = [{ start: 0, end }, ...Array.from({ length: pruned * (1 + plan.controls.length) }, () => ({ start: rewind, end }))];
   return Array.from({ length: plan.h.lottery.trials }, () => perTrial).flat();
 }

@@ -1,6 +1,7 @@
 // lth reproduce lenet: the ICLR 2019 LeNet-300-100 experiment (Figure 3) — IMP with reset, random
-// reinitialisation and random rearrangement controls, several trials — and our numbers beside the paper's.
-import { loadPrepared, resolveHparams, type HparamsInput } from '@lth/core';
+// reinitialisation and random rearrangement controls, several trials — and our numbers beside the paper's
+// (also Conv-2/4/6; the one-shot curve is lenet-oneshot.ts).
+import { loadPrepared, resolveHparams, type Hparams, type HparamsInput } from '@lth/core';
 import type { RunReport } from '../report/collect.js';
 import { textTable } from '../table.js';
 import { estimateImp, estimateLine, nearest, pct2 as pct, runImp, seriesPoints, type ImpBudget, type ImpIo, type ImpRunPlan } from './imp.js';
@@ -23,13 +24,13 @@ export interface LenetOptions {
   trials?: number;
   levels?: number;
   steps?: string;
-  oneShot: boolean;
   out: string;
   dataDir?: string;
   io: ImpIo;
 }
 
-export async function reproduceLenet(o: LenetOptions): Promise<{ report: RunReport; text: string }> {
+/** The experiment's hyperparameters at the budget (flags override it), announced: title, source, budget, reduction. */
+export function announceImp(o: LenetOptions, what = ''): Hparams {
   const experiment = o.experiment ?? 'lenet';
   const b = LENET_BUDGETS[o.budget];
   const paperSteps = resolveHparams(experiment).training.steps;
@@ -43,10 +44,17 @@ export async function reproduceLenet(o: LenetOptions): Promise<{ report: RunRepo
   const { trials, levels } = h.lottery;
   const steps = h.training.steps;
   const reduced = trials < 5 || steps !== paperSteps;
-  o.io.say(`${title}${o.oneShot ? ', one-shot pruning' : ''} (${P.source.version}${experiment === 'lenet' ? `, ${P.source.where}` : ', Figure 5 and its text'})`);
+  o.io.say(`${title}${what} (${P.source.version}${experiment === 'lenet' ? `, ${P.source.where}` : ', Figure 5 and its text'})`);
   o.io.say(`budget ${o.budget}: ${trials} trial(s) × ${steps} per level, ${levels} levels${reduced ? ` — REDUCED from the paper's 5 trials × ${paperSteps}: numbers are noisier and accuracies lower` : ''}`);
+  return h;
+}
+
+export async function reproduceLenet(o: LenetOptions): Promise<{ report: RunReport; text: string }> {
+  const experiment = o.experiment ?? 'lenet';
+  const h = announceImp(o);
+  const P = PUBLISHED_LENET;
   const data = await loadPrepared(h, o.dataDir);
-  const plan: ImpRunPlan = { label: 'ticket', h, oneShot: o.oneShot, controls: o.oneShot ? [] : ['reinit', 'rearrange'] };
+  const plan: ImpRunPlan = { label: 'ticket', h, controls: ['reinit', 'rearrange'] };
   o.io.say(estimateLine(estimateImp([plan], data), h.dataset.batchSize));
   const report = await runImp(plan, data, o.out, o.io);
   const ticket = report.series[0]!.points;
@@ -73,7 +81,7 @@ export async function reproduceLenet(o: LenetOptions): Promise<{ report: RunRepo
     ['early stop earlier than dense at 21.1%', `~${100 * P.earlierStopAt21}%`, `${(100 * (1 - p21.earlyStopIteration.mean / dense.earlyStopIteration.mean)).toFixed(0)}% (at ${p21.percent.toFixed(1)}%)`],
     ['accuracy gain at 13.5%', `> ${P.gainAt13_5} pp`, `${(100 * (p13.earlyStopAccuracy.mean - d)).toFixed(2)} pp (at ${p13.percent.toFixed(1)}%)`],
     ['tickets fall back to dense accuracy at', `${P.backToDenseAt}%`, firstBelow ? `${firstBelow.percent.toFixed(1)}%` : `not within ${ticket[ticket.length - 1]!.percent.toFixed(1)}%`],
-    ...(o.oneShot ? [] : [['random reinit below dense accuracy at', `${P.reinitBelowDenseAt}%`, reinitBelow ? `${reinitBelow.percent.toFixed(1)}%` : 'not within the levels run']]),
+    ['random reinit below dense accuracy at', `${P.reinitBelowDenseAt}%`, reinitBelow ? `${reinitBelow.percent.toFixed(1)}%` : 'not within the levels run'],
   ];
   const text = [
     `run: ${report.dir}`,

@@ -21,6 +21,21 @@ export const PUBLISHED_LENET = {
   reinitBelowDenseAt: 21.1,
 };
 
+/**
+ * One-shot pruning of LeNet-300-100 (v5, Section 2, "One-shot pruning", Figure 4c). Only the text's qualitative
+ * comparison is recorded, paraphrased; the density ranges the text gives for one-shot tickets are not recorded
+ * here (not verified in the session that wrote this), so no one-shot number is printed as published.
+ */
+export const PUBLISHED_LENET_ONESHOT = {
+  source: { ...PUBLISHED_LENET.source, where: 'Section 2, "One-shot pruning" (Figure 4c); its density ranges not recorded' },
+  claims: {
+    /** One-shot pruning finds winning tickets too, without the repeated training. */
+    findsTickets: 'one-shot pruning also finds winning tickets',
+    /** Iteratively pruned tickets learn faster and reach higher accuracy at smaller sizes than one-shot ones. */
+    iterativeBetterWhenSmall: 'iterative tickets learn faster and are more accurate than one-shot ones at small sizes',
+  },
+};
+
 /** ICLR 2019 (v5) claims for the Conv-2/4/6 experiments on CIFAR-10 (Figure 5 and its text). */
 export const PUBLISHED_CONV: Record<'conv2' | 'conv4' | 'conv6', { earlyStopFaster: number; at: number; gainPp: number; gainAt: number }> = {
   conv2: { earlyStopFaster: 3.5, at: 8.8, gainPp: 3.4, gainAt: 4.6 },

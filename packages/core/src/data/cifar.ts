@@ -7,19 +7,22 @@ export const CIFAR_RECORD = 1 + 3 * 32 * 32;
 export const CIFAR_TRAIN_FILES = [1, 2, 3, 4, 5].map((i) => `data_batch_${i}.bin`);
 export const CIFAR_TEST_FILES = ['test_batch.bin'];
 
+/** The number of records in a batch file of `size` bytes; a DataError naming `name` unless it is whole and as expected. */
+export function cifarRecordCount(name: string, size: number, expectedPerFile = 10000): number {
+  if (size % CIFAR_RECORD !== 0) {
+    throw new DataError(`size ${size} is not a multiple of the ${CIFAR_RECORD}-byte CIFAR-10 record (truncated?)`, name);
+  }
+  const n = size / CIFAR_RECORD;
+  if (expectedPerFile > 0 && n !== expectedPerFile) {
+    throw new DataError(`holds ${n} records, a CIFAR-10 batch has ${expectedPerFile}`, name);
+  }
+  return n;
+}
+
 /** Parse and concatenate CIFAR-10 batch files. Each must hold whole records with labels 0..9. */
 export function parseCifarBatches(files: Array<{ name: string; bytes: Uint8Array }>, expectedPerFile = 10000): ImageSet {
   let count = 0;
-  for (const f of files) {
-    if (f.bytes.length % CIFAR_RECORD !== 0) {
-      throw new DataError(`size ${f.bytes.length} is not a multiple of the ${CIFAR_RECORD}-byte CIFAR-10 record (truncated?)`, f.name);
-    }
-    const n = f.bytes.length / CIFAR_RECORD;
-    if (expectedPerFile > 0 && n !== expectedPerFile) {
-      throw new DataError(`holds ${n} records, a CIFAR-10 batch has ${expectedPerFile}`, f.name);
-    }
-    count += n;
-  }
+  for (const f of files) count += cifarRecordCount(f.name, f.bytes.length, expectedPerFile);
   const images = new Uint8Array(count * 3072);
   const labels = new Uint8Array(count);
   let at = 0;

@@ -63,6 +63,7 @@ export function parseIdxPair(images: Uint8Array, imagesFile: string, labels: Uin
   const img = parseIdx(images, imagesFile, 3);
   const lab = parseIdx(labels, labelsFile, 1);
   const [count, h, w] = img.dims as [number, number, number];
+  if (count === 0 || h === 0 || w === 0) throw new DataError(`IDX dims [${img.dims.join(',')}] hold no images`, imagesFile);
   if (lab.dims[0] !== count) {
     throw new DataError(`${lab.dims[0]} labels for ${count} images in ${imagesFile}`, labelsFile);
   }

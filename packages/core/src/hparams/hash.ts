@@ -23,10 +23,18 @@ export function nonDefault(h: HparamsT): Record<string, Record<string, unknown>>
 }
 
 /**
+ * Dropout runs name their masks' stream: runs made before the masks followed the trial seed and restarted with
+ * every level (a fixed seed and a counter that ran on across levels) drew other masks, so a run with dropout gets
+ * a new name rather than extending such a run with levels of another stream. Runs without dropout are unaffected.
+ */
+const DROPOUT_STREAM = 'trial-seed, iteration';
+
+/**
  * Stable 10-hex-digit name of a configuration. Levels and trials are left out: they are sub-directories of
  * one run, so asking for more levels or trials extends the run instead of starting a new one.
  */
 export function hparamsHash(h: HparamsT): string {
-  const named = nonDefault({ ...h, lottery: { ...h.lottery, levels: DEFAULTS.lottery.levels, trials: DEFAULTS.lottery.trials } });
+  const named: Record<string, Record<string, unknown>> = nonDefault({ ...h, lottery: { ...h.lottery, levels: DEFAULTS.lottery.levels, trials: DEFAULTS.lottery.trials } });
+  if (h.model.dropout > 0) named.model = { ...named.model, dropoutStream: DROPOUT_STREAM };
   return createHash('sha256').update(JSON.stringify(named)).digest('hex').slice(0, 10);
 }

@@ -146,6 +146,8 @@ export async function runBranch(run: string, kind: BranchKind, opts: BranchOptio
           const summary = trainLevel({
             h, data, model, optimizer, hash: meta.hash, end, ckEvery,
             dataSeed: kind === 'data-order' ? (h.training.dataOrderSeed || seed) + 7_919_000 + seedOffset : h.training.dataOrderSeed || seed,
+            // Dropout's masks follow the trial seed in every branch (the data-order branch changes data order and augmentation only).
+            dropoutSeed: seed,
             trial: t, level, ldir, levelStart: level === 0 ? 0 : rewindAt, fresh,
             onEvent, signal: opts.signal, resident,
           });

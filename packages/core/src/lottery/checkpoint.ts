@@ -1,7 +1,7 @@
 // A level's mid-training checkpoint (level_k/checkpoint.safetensors + checkpoint.json): the model's weights and
-// buffers, the optimizer's state tensors and step, the train accumulators and the metric rows so far. One format
-// for the trial-by-trial path and the batched one (which writes one per trial, sliced from its stacked state), so
-// either path resumes the other's.
+// buffers, the optimizer's state tensors and step, the train accumulators, the metric rows so far and, with dropout,
+// the seed of its masks' stream. One format for the trial-by-trial path and the batched one (which writes one per
+// trial, sliced from its stacked state), so either path resumes the other's.
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeJsonAtomic } from '../store/atomic.js';
@@ -15,6 +15,11 @@ export interface Checkpoint {
   step: number;
   accum: TrainAccumulators;
   rows: MetricRow[];
+  /**
+   * The dropout stream's seed, in runs with dropout (the masks' position in it is `iteration`). Checkpoints written
+   * before dropout followed the trial seed have none: such a checkpoint is not resumed (see `trainLevel`).
+   */
+  dropoutSeed?: number;
 }
 
 export const checkpointTensorsFile = (ldir: string) => join(ldir, 'checkpoint.safetensors');

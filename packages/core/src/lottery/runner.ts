@@ -38,7 +38,11 @@ export interface LevelSummary {
 
 export type LotteryEvent =
   | { type: 'run'; dir: string; hash: string; resumed: boolean }
-  | { type: 'level-start'; trial: number; level: number; density: number; resumeFrom: number }
+  | {
+      type: 'level-start'; trial: number; level: number; density: number; resumeFrom: number;
+      /** Why the level's checkpoint was not resumed (the level restarts from its beginning), when it had one. */
+      discardedCheckpoint?: string;
+    }
   | { type: 'level-skip'; trial: number; level: number; summary: LevelSummary }
   | { type: 'progress'; trial: number; level: number; progress: TrainProgress }
   | { type: 'metrics'; trial: number; level: number; rows: MetricRow[] }
@@ -153,7 +157,7 @@ export async function runLottery(h: Hparams, opts: LotteryOptions): Promise<Lott
           }
           prepareLevelMasks(model, h, dir, t, level, prev, opts.oneShot ?? false);
           const summary = trainLevel({
-            h, data, model, optimizer, hash, end, ckEvery, dataSeed, trial: t, level, ldir,
+            h, data, model, optimizer, hash, end, ckEvery, dataSeed, dropoutSeed: seed, trial: t, level, ldir,
             levelStart: level === 0 ? 0 : rewindAt,
             fresh: () => {
               loadWeights(level === 0 ? join(tdir, 'init.safetensors') : resetFile, model);
@@ -210,6 +214,8 @@ export interface LevelContext {
   end: number;
   ckEvery: number;
   dataSeed: number;
+  /** Seed of the dropout masks' stream: the trial's seed (each level draws the same masks at iteration i). */
+  dropoutSeed: number;
   trial: number;
   level: number;
   ldir: string;
@@ -234,7 +240,18 @@ export function trainLevel(c: LevelContext): LevelSummary | null {
   let rows: MetricRow[] = [];
   let accum: TrainAccumulators | undefined;
   optimizer.reset();
-  const ck = readCheckpoint(ldir);
+  const withDropout = c.h.model.dropout > 0;
+  let ck = readCheckpoint(ldir);
+  let discardedCheckpoint: string | undefined;
+  if (ck && withDropout && ck.meta.dropoutSeed !== c.dropoutSeed) {
+    // Written before dropout masks followed the trial seed (or by another stream): resuming it would switch streams
+    // mid-level. Retraining the level from its start gives what an uninterrupted run of this version gives.
+    discardedCheckpoint = ck.meta.dropoutSeed === undefined
+      ? 'it was written before dropout masks followed the trial seed'
+      : `its dropout stream (seed ${ck.meta.dropoutSeed}) is not this level's (seed ${c.dropoutSeed})`;
+    removeCheckpoint(ldir);
+    ck = null;
+  }
   if (ck) {
     const { meta, tensors } = ck;
     loadWeights(checkpointTensorsFile(ldir), model);
@@ -246,7 +263,7 @@ export function trainLevel(c: LevelContext): LevelSummary | null {
     c.fresh();
     saveWeights(join(ldir, 'init.safetensors'), model, { hash: c.hash, level: String(level) });
   }
-  c.onEvent?.({ type: 'level-start', trial, level, density: density(model.params).density, resumeFrom: start });
+  c.onEvent?.({ type: 'level-start', trial, level, density: density(model.params).density, resumeFrom: start, ...(discardedCheckpoint ? { discardedCheckpoint } : {}) });
 
   const checkpoint = (iteration: number, a: TrainAccumulators) => {
     const opt = optimizer.state();
@@ -254,10 +271,10 @@ export function trainLevel(c: LevelContext): LevelSummary | null {
     for (const p of model.params) tensors[p.name] = { shape: p.shape, data: p.value.download() };
     for (const b of model.buffers()) tensors[b.name] = { shape: b.value.shape, data: b.value.download() };
     for (const [k, v] of Object.entries(opt.tensors)) tensors[k] = { shape: v.shape, data: v.download() };
-    writeCheckpoint(ldir, tensors, { iteration, step: opt.step, accum: a, rows });
+    writeCheckpoint(ldir, tensors, { iteration, step: opt.step, accum: a, rows, ...(withDropout ? { dropoutSeed: c.dropoutSeed } : {}) });
   };
   const { stoppedAt } = train(model, optimizer, c.data, c.h, {
-    startIteration: start, endIteration: c.end, dataSeed: c.dataSeed, accum,
+    startIteration: start, endIteration: c.end, dataSeed: c.dataSeed, dropoutSeed: c.dropoutSeed, accum,
     checkpointEvery: c.ckEvery,
     onCheckpoint: checkpoint,
     onMetrics: (r) => {

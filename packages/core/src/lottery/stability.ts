@@ -7,11 +7,13 @@
 // The paper defines both over the masked weights; the mask covers the prunable weights only (fc, conv and output
 // weights), so biases and batch-norm parameters are not part of either distance. Each is reported raw and relative
 // to the norm of the reference (m ⊙ W_dense, resp. the run's own ticket).
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Density } from '../prune/strategy.js';
 import { readSafetensors, type NamedArray } from '../store/safetensors.js';
 import { branchDir, isLevelDone, levelDir } from '../store/layout.js';
+import { StoreError } from '../store/errors.js';
+import { RECOMPUTE_LEVEL_HINT } from '../store/read-json.js';
+import { readLevelSummary } from './summary-file.js';
 import { branchName } from './branch.js';
 
 export interface Distance {
@@ -47,9 +49,10 @@ export function l2Distance(a: Record<string, NamedArray>, b: Record<string, Name
   return { l2: Math.sqrt(d2), relative: n2 > 0 ? Math.sqrt(d2 / n2) : 0 };
 }
 
+// Only finished levels are compared: a mask or final file missing there is a damaged store, not an unfinished level.
 function tensorsIn(dir: string, file: string): Record<string, NamedArray> {
   const path = join(dir, file);
-  if (!existsSync(path)) throw new StabilityError(`${path} is missing: is the level finished?`);
+  if (!existsSync(path)) throw new StoreError(`missing from a finished level; ${RECOMPUTE_LEVEL_HINT}`, path);
   return readSafetensors(path).tensors;
 }
 
@@ -66,12 +69,15 @@ export function dataOrderDistance(run: string, trial: number, level: number, see
   return namingFiles(levelDir(run, trial, level), () => l2Distance(tensorsIn(other, 'final.safetensors'), tensorsIn(levelDir(run, trial, level), 'final.safetensors'), maskOf(run, trial, level)));
 }
 
-/** A comparison that fails names the level directory whose final/mask files it read (they may be damaged). */
+/**
+ * Readable files whose tensors do not match (a mask naming a tensor the weights lack, sizes that differ): one of
+ * the level's mask/final files is damaged. A store error naming the mask and the final it was compared with.
+ */
 function namingFiles(dir: string, f: () => Distance): Distance {
   try {
     return f();
   } catch (e) {
-    if (e instanceof StabilityError) throw new StabilityError(`${join(dir, 'mask.safetensors')} / final.safetensors: ${e.message}`);
+    if (e instanceof StabilityError) throw new StoreError(`does not match final.safetensors: ${e.message}; ${RECOMPUTE_LEVEL_HINT}`, join(dir, 'mask.safetensors'));
     throw e;
   }
 }
@@ -100,7 +106,7 @@ export function stabilityOf(run: string, seed = 0): StabilityRow[] {
     const levels = readdirSync(join(run, `trial_${trial}`)).map((d) => /^level_(\d+)$/.exec(d)).filter((m) => m !== null)
       .map((m) => Number(m[1])).filter((l) => l > 0 && isLevelDone(levelDir(run, trial, l))).sort((a, b) => a - b);
     for (const level of levels) {
-      const summary = JSON.parse(readFileSync(join(levelDir(run, trial, level), 'summary.json'), 'utf8')) as { density: Density };
+      const summary = readLevelSummary(levelDir(run, trial, level));
       const branched = isLevelDone(join(branch, `trial_${trial}`, `level_${level}`));
       rows.push({
         trial, level, density: summary.density.density,

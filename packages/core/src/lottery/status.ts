@@ -2,11 +2,13 @@
 // per series (the run, each branch_*), trial and level: done (summary.json), running (a live lock: its job),
 // failed (a stale lock, or a checkpoint no live job holds: a killed or stopped job; rerunning resumes it), or
 // pending (nothing started).
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseHparams } from '../hparams/schema.js';
+import { parseHparams, type Hparams } from '../hparams/schema.js';
 import { isLevelDone, levelDir } from '../store/layout.js';
 import { readLock, type LockOwner } from '../store/lock.js';
+import { StoreError } from '../store/errors.js';
+import { readStoreJson, RUN_HPARAMS_HINT } from '../store/read-json.js';
 import { readCheckpointMeta } from './checkpoint.js';
 import { runLevels } from './level.js';
 
@@ -58,13 +60,28 @@ function seriesStatus(name: string, dir: string, trials: number, levels: number[
   return out;
 }
 
+/**
+ * A one-shot store entry holds one run per target level (each run with `levels: k` adds level_k beside the shared
+ * dense level_0): its levels are those its hparams name and every level_k a trial has on disk.
+ */
+function oneShotLevels(run: string, h: Hparams): number[] {
+  const found = new Set(runLevels(h, true));
+  for (const t of readdirSync(run).filter((d) => /^trial_\d+$/.test(d))) {
+    for (const l of readdirSync(join(run, t))) {
+      const m = /^level_(\d+)$/.exec(l);
+      if (m) found.add(Number(m[1]));
+    }
+  }
+  return [...found].sort((a, b) => a - b);
+}
+
 /** The status of every level of a run directory and of its controls. */
 export function runStatus(run: string, opts: { staleAfterMs?: number } = {}): RunStatus {
   const metaFile = join(run, 'hparams.json');
-  if (!existsSync(metaFile)) throw Object.assign(new Error(`${run} is not a run directory (no hparams.json)`), { code: 'ERR_STORE' });
-  const meta = JSON.parse(readFileSync(metaFile, 'utf8')) as { hparams: unknown; hash: string; kind: string };
+  if (!existsSync(metaFile)) throw new StoreError(`not a run directory (no hparams.json)`, run);
+  const meta = readStoreJson<{ hparams: unknown; hash: string; kind: string }>(metaFile, ['hparams', 'hash', 'kind'], RUN_HPARAMS_HINT);
   const h = parseHparams(meta.hparams);
-  const levels = runLevels(h, meta.kind === 'oneshot');
+  const levels = meta.kind === 'oneshot' ? oneShotLevels(run, h) : runLevels(h, false);
   const rows = seriesStatus('run', run, h.lottery.trials, levels, opts.staleAfterMs);
   for (const b of readdirSync(run).filter((d) => d.startsWith('branch_')).sort()) {
     rows.push(...seriesStatus(b.slice('branch_'.length), join(run, b), h.lottery.trials, levels.filter((l) => l > 0), opts.staleAfterMs));

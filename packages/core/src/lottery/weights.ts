@@ -1,6 +1,7 @@
 // Moving model state between native tensors and safetensors files.
 import { existsSync } from 'node:fs';
 import type { Model, Param } from '../models/types.js';
+import { StoreError } from '../store/errors.js';
 import { readSafetensors, writeSafetensors, type NamedArray } from '../store/safetensors.js';
 
 export function weightsOf(model: Model): Record<string, NamedArray> {
@@ -22,8 +23,8 @@ export function saveWeights(path: string, model: Model, metadata: Record<string,
 
 function expectEntry(path: string, tensors: Record<string, NamedArray>, p: { name: string; shape: number[] }): NamedArray {
   const t = tensors[p.name];
-  if (!t) throw new Error(`${path}: has no tensor '${p.name}'`);
-  if (t.shape.join(',') !== p.shape.join(',')) throw new Error(`${path}: '${p.name}' has shape [${t.shape}], the model needs [${p.shape}]`);
+  if (!t) throw new StoreError(`has no tensor '${p.name}' (damaged, or from another model)`, path);
+  if (t.shape.join(',') !== p.shape.join(',')) throw new StoreError(`'${p.name}' has shape [${t.shape}], the model needs [${p.shape}]`, path);
   return t;
 }
 

@@ -13,6 +13,8 @@ export class LayeredModel implements Model {
   }
   forward(x: F32, train: boolean): F32 { return this.net.forward(x, train); }
   backward(dlogits: F32): void { this.net.backward(dlogits, false); }
+  get dropouts(): Dropout[] { return this.net.layers.filter((l): l is Dropout => l instanceof Dropout); }
+  positionDropout(seed: number, iteration: number): void { for (const d of this.dropouts) d.position(seed, iteration); }
   buffers() { return this.net.buffers(); }
   dispose() { this.net.dispose(); }
 }
@@ -45,7 +47,7 @@ function plainConvNet(name: string, input: number[], classes: number, spec: Spec
   for (let j = 0; j < sizes.length - 1; j++) {
     const last = j === sizes.length - 2;
     layers.push(new Dense(`fc${j + 1}`, sizes[j]!, sizes[j + 1]!, !last, last ? 'output' : 'fc', device));
-    if (!last && dropout > 0) layers.push(new Dropout(dropout, 0x5eed + j, device));
+    if (!last && dropout > 0) layers.push(new Dropout(dropout, j, device));
   }
   return new LayeredModel(name, input, classes, new Sequence(layers));
 }

@@ -7,6 +7,7 @@ import {
 } from '@lth/native-sparse';
 import { BufferCache } from './buffers.js';
 import { DenseLayer } from './dense-layer.js';
+import { dropoutMaskSeed } from './dropout-stream.js';
 import type { F32, Param, ParamKind } from './types.js';
 
 export interface Layer {
@@ -198,20 +199,33 @@ export class BatchNorm implements Layer {
   dispose() { disposeParams(this.params); this.runningMean.dispose(); this.runningVar.dispose(); this.cache.dispose(); }
 }
 
-/** Inverted dropout with a seeded, per-step mask (identity at evaluation). */
+/**
+ * Inverted dropout (identity at evaluation). Its mask at a training forward is drawn from (stream seed, this layer's
+ * index, iteration) — `dropoutMaskSeed` — so it is a pure function of where training stands: `position` sets the
+ * stream and iteration of the next training forward (the trainer does before every step); each training forward
+ * then moves one iteration on.
+ */
 export class Dropout implements Layer {
   readonly params: Param[] = [];
-  private step = 0;
+  private seed = 0;
+  private iteration = 0;
   private keep: import('@lth/native-sparse').Tensor<'u8'> | null = null;
   private readonly cache: BufferCache;
-  constructor(readonly p: number, private readonly seed: number, device: Device) { this.cache = new BufferCache(device); }
+  /** `layer`: this layer's index among the model's dropout layers (each has its own masks). */
+  constructor(readonly p: number, readonly layer: number, device: Device) { this.cache = new BufferCache(device); }
   buffers() { return []; }
+  position(seed: number, iteration: number): void {
+    this.seed = seed;
+    this.iteration = iteration;
+  }
+  /** The keep mask (1 = kept) of the last training forward, null after an evaluation forward. */
+  get mask(): import('@lth/native-sparse').Tensor<'u8'> | null { return this.keep; }
   forward(x: F32, train: boolean): F32 {
     if (!train || this.p === 0) {
       this.keep = null;
       return x;
     }
-    const r = dropout(x, this.p, BigInt(this.seed) * 1000003n + BigInt(this.step++), { out: this.cache.f32('y', x.shape), keep: this.cache.u8('keep', x.shape) });
+    const r = dropout(x, this.p, dropoutMaskSeed(this.seed, this.layer, this.iteration++), { out: this.cache.f32('y', x.shape), keep: this.cache.u8('keep', x.shape) });
     this.keep = r.keep;
     return r.y;
   }

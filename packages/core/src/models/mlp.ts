@@ -10,7 +10,7 @@ export function mlp(name: string, inputShape: number[], hidden: number[], classe
   for (let i = 0; i < sizes.length - 1; i++) {
     const last = i === sizes.length - 2;
     layers.push(new Dense(`fc${i + 1}`, sizes[i]!, sizes[i + 1]!, !last, last ? 'output' : 'fc', device));
-    if (!last && dropout > 0) layers.push(new Dropout(dropout, 0x5eed + i, device));
+    if (!last && dropout > 0) layers.push(new Dropout(dropout, i, device));
   }
   return new LayeredModel(name, inputShape, classes, new Sequence(layers));
 }

@@ -33,6 +33,11 @@ export interface Model {
   readonly params: Param[];
   /** Logits [B, classes]; `train` enables dropout and batch statistics. The result is owned by the model. */
   forward(x: F32, train: boolean): F32;
+  /**
+   * Set where the dropout masks of the next training forward come from: iteration `iteration` of stream `seed`
+   * (`dropout-stream.ts`); later training forwards move on one iteration each. No-op without dropout.
+   */
+  positionDropout(seed: number, iteration: number): void;
   /** Gradients of every parameter from dlogits (after forward with train = true). */
   backward(dlogits: F32): void;
   /** Non-parameter state saved with checkpoints (batch-norm running statistics). */

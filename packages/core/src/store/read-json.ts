@@ -3,15 +3,19 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { StoreError } from './errors.js';
 
-/** Parse `path` as a JSON object that has every key in `required`. */
-export function readStoreJson<T>(path: string, required: readonly string[], hint: string): T {
+/** Parse `path` as JSON: missing or unparsable is a StoreError naming it, with `hint` (what to do). */
+export function readStoreJsonValue(path: string, hint: string): unknown {
   if (!existsSync(path)) throw new StoreError(`missing; ${hint}`, path);
-  let value: unknown;
   try {
-    value = JSON.parse(readFileSync(path, 'utf8'));
+    return JSON.parse(readFileSync(path, 'utf8'));
   } catch (e) {
     throw new StoreError(`not valid JSON (${(e as Error).message}); ${hint}`, path);
   }
+}
+
+/** Parse `path` as a JSON object that has every key in `required`. */
+export function readStoreJson<T>(path: string, required: readonly string[], hint: string): T {
+  const value = readStoreJsonValue(path, hint);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new StoreError(`not a JSON object; ${hint}`, path);
   const missing = required.filter((k) => !(k in value));
   if (missing.length) throw new StoreError(`lacks ${missing.join(', ')}; ${hint}`, path);
@@ -20,3 +24,4 @@ export function readStoreJson<T>(path: string, required: readonly string[], hint
 
 export const RECOMPUTE_LEVEL_HINT = 'delete its level_<k> directory and re-run `lth lottery` to recompute that level';
 export const RUN_HPARAMS_HINT = 'the run cannot be identified without it; restore it or start the run again';
+export const SLURM_JOBS_HINT = 'the record of submitted jobs is damaged; remove it (the run itself is unaffected; `lth status` then shows no job ids)';

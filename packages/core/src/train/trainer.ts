@@ -31,6 +31,12 @@ export interface TrainOptions {
   startIteration: number;
   endIteration: number;
   dataSeed: number;
+  /**
+   * Seed of the dropout masks (default: dataSeed). Iteration i's masks are a pure function of (this seed, i), as
+   * its batch is of (dataSeed, i): every level of a trial draws the same masks at iteration i, and a resumed
+   * interval draws what an uninterrupted one does.
+   */
+  dropoutSeed?: number;
   /** Called after evaluation rows are produced (every evalEvery iterations and at the end). */
   onMetrics?: (rows: MetricRow[]) => void;
   /** Called every `checkpointEvery` iterations, and when stopped by `signal`, with the iterations done. */
@@ -142,6 +148,7 @@ export function train(model: Model, optimizer: Optimizer, data: PreparedData, h:
         X.upload(augmented ?? xb);
         Y.upload(yb);
       }
+      model.positionDropout(opts.dropoutSeed ?? opts.dataSeed, it);
       const logits = model.forward(X, true);
       const r = softmaxCrossEntropy(logits, Y, { dlogits: D });
       model.backward(D);

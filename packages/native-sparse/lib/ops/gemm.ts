@@ -11,9 +11,9 @@ export interface GemmOptions {
   out?: Tensor<'f32'>;
 }
 
-/** The CPU GEMM variant in use (the widest the CPU has, or the one named by env LTH_CPU_ISA) and its micro-tile. */
+/** The CPU GEMM variant in use (that of the SIMD path: the widest the CPU has, or env LTH_SIMD's) and its micro-tile. */
 export interface DenseKernelInfo {
-  isa: 'avx512' | 'avx2' | 'generic';
+  isa: 'avx512' | 'avx2' | 'neon' | 'generic';
   mr: number;
   nr: number;
 }

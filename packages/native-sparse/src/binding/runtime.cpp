@@ -1,4 +1,5 @@
 // Process-wide settings and capabilities: threads, CPU SIMD level, CUDA build and devices, kernel variant.
+#include "../cpu/simd.h"
 #include "../cuda_runtime_api.h"
 #include "../parallel.h"
 #include "napi_util.h"
@@ -7,24 +8,17 @@
 namespace lth::binding {
 
 namespace {
-const char* simd_level() {
-#if defined(__x86_64__) || defined(__i386__)
-  __builtin_cpu_init();
-  if (__builtin_cpu_supports("avx512f")) return "avx512";
-  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return "avx2";
-  return "sse2";
-#elif defined(__aarch64__)
-  return "neon";
-#else
-  return "scalar";
-#endif
-}
-
 Napi::Value Capabilities(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Napi::Object cpu = Napi::Object::New(env);
   cpu.Set("threads", num_threads());
-  cpu.Set("simd", simd_level());
+  // The SIMD path the kernels run (env LTH_SIMD, see src/cpu/simd.h; ERR_ARG for a name that is no path),
+  // the paths this CPU has, and why the path differs from LTH_SIMD's request when it does.
+  cpu.Set("simd", cpu::simd_path_name(cpu::simd_path()));
+  Napi::Array avail = Napi::Array::New(env);
+  for (cpu::SimdPath p : cpu::simd_available()) avail.Set(avail.Length(), cpu::simd_path_name(p));
+  cpu.Set("simdAvailable", avail);
+  if (!cpu::simd_note().empty()) cpu.Set("simdNote", cpu::simd_note());
 
   Napi::Object cuda = Napi::Object::New(env);
   cuda.Set("compiled", cuda_compiled());

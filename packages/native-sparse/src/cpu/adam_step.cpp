@@ -13,6 +13,7 @@
 #include <type_traits>
 
 #include "../kernels.h"
+#include "simd.h"
 #include "../parallel.h"
 
 namespace lth::cpu {
@@ -53,7 +54,7 @@ void adam_step(int64_t n, const AdamParams& p, float* w, const float* g, const u
 namespace {
 
 template <bool MASKED, bool DECOUPLED>
-__attribute__((target_clones("avx512f", "avx2,fma", "default"))) void adam_chunk(
+LTH_CLONES("avx512f", "avx2,fma", "default") void adam_chunk(
     int64_t b, int64_t e, float b1, float b2, float eps, float wd_grad, float w_scale, float step_size,
     float inv_bc2_sqrt, float* __restrict w, const float* __restrict g, const uint8_t* __restrict mask,
     float* __restrict m, float* __restrict v) {

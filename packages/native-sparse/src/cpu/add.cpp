@@ -1,5 +1,6 @@
 // Residual add on the CPU: y = a + b (y may alias a or b).
 #include "../kernels.h"
+#include "simd.h"
 #include "../parallel.h"
 
 namespace lth::cpu {
@@ -11,7 +12,7 @@ void add_forward(int64_t n, const float* a, const float* b, float* y) {
 }  // namespace ref
 
 namespace {
-__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+LTH_CLONES("arch=x86-64-v4", "arch=x86-64-v3", "default")
 void add_span(int64_t i0, int64_t i1, const float* a, const float* b, float* y) {
   for (int64_t i = i0; i < i1; ++i) y[i] = a[i] + b[i];
 }

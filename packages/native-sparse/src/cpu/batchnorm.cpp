@@ -10,6 +10,7 @@
 #include <cmath>
 
 #include "../kernels.h"
+#include "simd.h"
 #include "../parallel.h"
 
 namespace lth::cpu {
@@ -93,7 +94,7 @@ void batchnorm_backward(int64_t N, int64_t C, int64_t HW, const float* x, const 
 }  // namespace ref
 
 namespace {
-#define LTH_BN_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#define LTH_BN_CLONES LTH_CLONES("arch=x86-64-v4", "arch=x86-64-v3", "default")
 
 LTH_BN_CLONES float row_sum(const float* r, int64_t n) {
   float s = 0.0f;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "../kernels.h"
+#include "simd.h"
 #include "../parallel.h"
 #include "csr_check.h"
 
@@ -50,7 +51,7 @@ void csr_to_dense(const CsrView& A, float* W) {
 
 namespace {
 
-__attribute__((target_clones("avx512f", "avx2", "default"))) int64_t count_row(int64_t cols, const float* w,
+LTH_CLONES("avx512f", "avx2", "default") int64_t count_row(int64_t cols, const float* w,
                                                                                 const uint8_t* m) {
   int64_t n = 0;
   if (m) {
@@ -62,7 +63,7 @@ __attribute__((target_clones("avx512f", "avx2", "default"))) int64_t count_row(i
 }
 
 // Branchless compaction of one row into scratch (which has room for `cols` entries).
-__attribute__((target_clones("avx512f", "avx2", "default"))) int64_t compact_row(int64_t cols, const float* w,
+LTH_CLONES("avx512f", "avx2", "default") int64_t compact_row(int64_t cols, const float* w,
                                                                                 const uint8_t* m, int32_t* ci,
                                                                                 float* vals) {
   int64_t k = 0;

@@ -1,6 +1,7 @@
 // Inverted dropout on the CPU: keep[i] = rng::uniform(seed, i) >= p; y = keep ? x / (1 − p) : 0, with the
 // division done in float (the same bits on every device and thread count). p = 0 keeps everything.
 #include "../kernels.h"
+#include "simd.h"
 #include "../parallel.h"
 #include "../rng.h"
 
@@ -26,7 +27,7 @@ namespace {
 constexpr int64_t kGrain = int64_t{1} << 15;
 
 // rng::uniform(seed, i) written out so the loop vectorises (64-bit multiplies; AVX-512DQ on x86-64-v4).
-__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+LTH_CLONES("arch=x86-64-v4", "arch=x86-64-v3", "default")
 void dropout_span(int64_t a, int64_t b, float p, uint64_t seed, const float* x, float* y, uint8_t* keep) {
   const float q = 1.0f - p;
   const uint64_t base = rng::mix64(seed);
@@ -39,7 +40,7 @@ void dropout_span(int64_t a, int64_t b, float p, uint64_t seed, const float* x, 
   }
 }
 
-__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+LTH_CLONES("arch=x86-64-v4", "arch=x86-64-v3", "default")
 void dropout_backward_span(int64_t a, int64_t b, float p, const uint8_t* keep, const float* dy, float* dx) {
   const float q = 1.0f - p;
   for (int64_t i = a; i < b; ++i) dx[i] = keep[i] ? dy[i] / q : 0.0f;

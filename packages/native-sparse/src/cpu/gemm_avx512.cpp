@@ -3,7 +3,9 @@
 // the B packer, which transposes with 16×16 in-register transposes and fuses the weight mask into its
 // (masked) loads.
 // Compiled for AVX-512 (F/BW/VL/DQ) here only; selected at run time, so the addon stays baseline x86-64.
+#if defined(__x86_64__)
 #include <immintrin.h>
+#endif
 
 #include <array>
 #include <utility>
@@ -12,6 +14,7 @@
 
 namespace lth::cpu::gemm_detail {
 
+#if defined(__x86_64__)
 namespace {
 
 constexpr int kMr = 12, kNr = 32;
@@ -19,6 +22,7 @@ constexpr int64_t kPrefetch = 64;  // floats ahead when packing a transposed B
 
 // GCC 12's AVX-512 headers trip -Wmaybe-uninitialized through _mm512_undefined_ps (GCC PR 105593).
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
 #pragma GCC push_options
 #pragma GCC target("avx512f,avx512bw,avx512vl,avx512dq,avx2,fma")
 
@@ -193,11 +197,10 @@ void tile(int rows, int cols, int bw, int64_t kc, const float* a, int64_t lda, b
 
 const Isa* isa_avx512() {
   static const Isa isa{"avx512", kMr, kNr, kNr / 2, &pack_b, &tile};
-  __builtin_cpu_init();
-  const bool ok = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-                  __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq") &&
-                  __builtin_cpu_supports("fma");
-  return ok ? &isa : nullptr;
+  return &isa;
 }
+#else
+const Isa* isa_avx512() { return nullptr; }
+#endif
 
 }  // namespace lth::cpu::gemm_detail

@@ -2,11 +2,11 @@
 // See gemm_internal.h for the loop structure.
 
 #include <cstdlib>
-#include <cstring>
 
 #include "../errors.h"
 #include "../parallel.h"
 #include "gemm_internal.h"
+#include "simd.h"
 
 namespace lth::cpu::gemm_detail {
 
@@ -27,15 +27,14 @@ constexpr int64_t kThreadCost = 150000;
 int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 const Isa& pick_isa() {
-  const Isa* avx512 = isa_avx512();
-  const Isa* avx2 = isa_avx2();
-  const char* want = std::getenv("LTH_CPU_ISA");
-  int level = 2;  // 2 avx512, 1 avx2, 0 generic
-  if (want && std::strcmp(want, "avx2") == 0) level = 1;
-  if (want && std::strcmp(want, "generic") == 0) level = 0;
-  if (level >= 2 && avx512) return *avx512;
-  if (level >= 1 && avx2) return *avx2;
-  return isa_generic();
+  const Isa* isa = nullptr;
+  switch (simd_path()) {
+    case SimdPath::kAvx512: isa = isa_avx512(); break;
+    case SimdPath::kAvx2: isa = isa_avx2(); break;
+    case SimdPath::kNeon: isa = isa_neon(); break;
+    default: break;
+  }
+  return isa ? *isa : isa_generic();
 }
 
 // Per-calling-thread pack workspace (grown, never shrunk), shared out to the OpenMP team of one call.

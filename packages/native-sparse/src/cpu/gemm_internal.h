@@ -10,8 +10,9 @@
 //     A is not packed (like MLAS): the micro-kernel broadcasts op(A) straight from its row-major storage,
 //     either layout (rows contiguous in k, or A stored [K,M]); that saves a transpose of the
 //     activations per call, which costs as much as a small GEMM.
-//   micro-kernels (gemm_avx512.cpp, gemm_avx2.cpp, gemm_generic.cpp): accumulators in registers over one
-//     KC block, then the epilogue: alpha, beta·C, bias, ReLU and an output mask, fused into the store.
+//   micro-kernels (gemm_avx512.cpp 12×32, gemm_avx2.cpp 6×16, gemm_neon.cpp 8×12, gemm_generic.cpp 4×8):
+//     accumulators in registers over one KC block, then the epilogue: alpha, beta·C, bias, ReLU and an
+//     output mask, fused into the store. Which one runs: the SIMD path (simd.h, env LTH_SIMD).
 #pragma once
 #include <algorithm>
 #include <cstdint>
@@ -73,14 +74,16 @@ struct Isa {
                const float* b, float* c, int64_t ldc, const Epilogue& e);
 };
 
-const Isa* isa_avx512();  // null when the CPU lacks it
+// The variants compiled for this target (null: not built for it; x86-64 builds avx512 and avx2, AArch64
+// neon). Whether the CPU runs them is simd_supported()'s question (simd.h).
+const Isa* isa_avx512();
 const Isa* isa_avx2();
+const Isa* isa_neon();
 const Isa& isa_generic();
-// The variant in use: the widest the CPU supports, or the one named by LTH_CPU_ISA (avx512|avx2|generic;
-// an unsupported name falls back to the next narrower one). Chosen once per process.
+// The variant of the SIMD path in use (simd_path(), chosen once per process; ERR_ARG for a bad LTH_SIMD).
 const Isa& active_isa();
 
-// Portable B packer (any panel width), used by the AVX2 and generic variants.
+// Portable B packer (any panel width), used by the NEON and generic variants and for AVX2's edges.
 void pack_b_scalar(const MatView& b, int64_t k0, int64_t kc, int64_t j0, int64_t nc, int nr, int nr_half,
                    float* dst);
 

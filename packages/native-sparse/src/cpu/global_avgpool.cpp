@@ -1,6 +1,7 @@
 // Global average pooling on the CPU: x [N,C,HW] -> y [N,C] (mean over HW), and its backward pass
 // dx[n,c,:] = dy[n,c] / HW.
 #include "../kernels.h"
+#include "simd.h"
 #include "../parallel.h"
 
 namespace lth::cpu {
@@ -21,7 +22,7 @@ void global_avgpool_backward(int64_t N, int64_t C, int64_t HW, const float* dy, 
 }  // namespace ref
 
 namespace {
-__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+LTH_CLONES("arch=x86-64-v4", "arch=x86-64-v3", "default")
 void mean_rows(int64_t r0, int64_t r1, int64_t HW, const float* x, float* y) {
   const float inv = HW > 0 ? 1.0f / static_cast<float>(HW) : 0.0f;
   for (int64_t i = r0; i < r1; ++i) {
@@ -33,7 +34,7 @@ void mean_rows(int64_t r0, int64_t r1, int64_t HW, const float* x, float* y) {
   }
 }
 
-__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+LTH_CLONES("arch=x86-64-v4", "arch=x86-64-v3", "default")
 void broadcast_rows(int64_t r0, int64_t r1, int64_t HW, const float* dy, float* dx) {
   const float inv = 1.0f / static_cast<float>(HW);
   for (int64_t i = r0; i < r1; ++i) {

@@ -105,7 +105,7 @@ struct Layout {
 
 // Pass 1 on one piece: histogram of key >> 15 (alive) or a spare bin (dead); returns whether a NaN was seen.
 // Bins are computed a block at a time (vectorised), then counted.
-__attribute__((target_clones("avx2", "default"))) bool hist_high_portable(const float* w, const uint8_t* m,
+LTH_CLONES("avx2", "default") bool hist_high_portable(const float* w, const uint8_t* m,
                                                                            int64_t n, uint32_t* hist) {
   uint32_t bins[kBlock];
   uint32_t nan = 0;
@@ -196,7 +196,7 @@ void hist_low(const float* w, const uint8_t* m, int64_t n, uint32_t b1, uint32_t
 
 // Pass 3 on a range where ties are all pruned (prune_ties) or all kept: out = alive && key > T, or
 // alive && key >= T.
-__attribute__((target_clones("avx512f", "avx2", "default"))) void write_range(const float* w, const uint8_t* m,
+LTH_CLONES("avx512f", "avx2", "default") void write_range(const float* w, const uint8_t* m,
                                                                                int64_t n, uint32_t T,
                                                                                bool prune_ties, uint8_t* out) {
   const uint32_t lo = prune_ties ? T + 1 : T;  // keep key >= lo (T < 2^31, no overflow)
@@ -209,7 +209,7 @@ __attribute__((target_clones("avx512f", "avx2", "default"))) void write_range(co
 }
 
 // Alive keys == T in a range.
-__attribute__((target_clones("avx512f", "avx2", "default"))) int64_t count_ties(const float* w, const uint8_t* m,
+LTH_CLONES("avx512f", "avx2", "default") int64_t count_ties(const float* w, const uint8_t* m,
                                                                                  int64_t n, uint32_t T) {
   int64_t k = 0;
   for (int64_t j = 0; j < n; ++j) k += (m ? (m[j] != 0) : 1) & (abs_key(w[j]) == T);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "../kernels.h"
+#include "simd.h"
 #include "../parallel.h"
 #include "../rng.h"
 
@@ -32,7 +33,7 @@ void shuffle_mask(int64_t n, uint64_t seed, const uint8_t* in, uint8_t* out) {
 }  // namespace ref
 
 namespace {
-__attribute__((target_clones("avx512f", "avx2", "default"))) int64_t count_piece(const uint8_t* m, int64_t n) {
+LTH_CLONES("avx512f", "avx2", "default") int64_t count_piece(const uint8_t* m, int64_t n) {
   int64_t k = 0;
   for (int64_t i = 0; i < n; ++i) k += m[i] != 0;
   return k;

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "../kernels.h"
+#include "simd.h"
 #include "../parallel.h"
 #include "gemm_internal.h"
 
@@ -59,7 +60,7 @@ void masked_dense_backward(int64_t B, int64_t In, int64_t Out, const float* x, c
 namespace {
 
 // db[o] = Σ_b dy[b, o] for o in [o0, o1): row sweeps the compiler vectorises at the widest ISA available.
-__attribute__((target_clones("avx512f", "avx2", "default"))) void column_sums(int64_t rows, int64_t ld, int64_t o0,
+LTH_CLONES("avx512f", "avx2", "default") void column_sums(int64_t rows, int64_t ld, int64_t o0,
                                                                              int64_t o1, const float* dy,
                                                                              float* db) {
   for (int64_t o = o0; o < o1; ++o) db[o] = 0.0f;

@@ -13,6 +13,7 @@
 #include <limits>
 
 #include "../kernels.h"
+#include "simd.h"
 #include "../parallel.h"
 
 namespace lth::cpu {
@@ -53,7 +54,7 @@ inline void interior_q(const Pool2dGeom& g, int64_t& qa, int64_t& qb) {
 // One plane, fast: interior columns of each output row are swept element by element of the window, in
 // the definition's order, with branch-free updates over a whole run of outputs (vectorised); the few
 // border outputs use maxpool_one.
-__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+LTH_CLONES("arch=x86-64-v4", "arch=x86-64-v3", "default")
 void maxpool_plane_fast(const Pool2dGeom& g, const float* x, float* y, int32_t* am) {
   int64_t qa, qb;
   interior_q(g, qa, qb);
@@ -151,7 +152,7 @@ inline Window window(const Pool2dGeom& g, bool count_include_pad, int64_t p, int
 
 // One plane. Border outputs by the window loop; the interior outputs of each row as vectorised sweeps
 // over the window's elements.
-__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+LTH_CLONES("arch=x86-64-v4", "arch=x86-64-v3", "default")
 void avgpool_plane_fast(const Pool2dGeom& g, bool count_include_pad, const float* x, float* y) {
   int64_t qa, qb;
   interior_q(g, qa, qb);
@@ -179,7 +180,7 @@ void avgpool_plane_fast(const Pool2dGeom& g, bool count_include_pad, const float
   }
 }
 
-__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+LTH_CLONES("arch=x86-64-v4", "arch=x86-64-v3", "default")
 void avgpool_plane_backward_fast(const Pool2dGeom& g, bool count_include_pad, const float* dy, float* dx) {
   int64_t qa, qb;
   interior_q(g, qa, qb);

@@ -1,5 +1,6 @@
 // ReLU on the CPU: y = max(x, 0) (NaN propagates); backward dx = dy where y > 0, else 0.
 #include "../kernels.h"
+#include "simd.h"
 #include "../parallel.h"
 
 namespace lth::cpu {
@@ -17,12 +18,12 @@ void relu_backward(int64_t n, const float* y, const float* dy, float* dx) {
 namespace {
 constexpr int64_t kGrain = int64_t{1} << 16;
 
-__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+LTH_CLONES("arch=x86-64-v4", "arch=x86-64-v3", "default")
 void relu_span(int64_t a, int64_t b, const float* x, float* y) {
   for (int64_t i = a; i < b; ++i) y[i] = x[i] < 0.0f ? 0.0f : x[i];
 }
 
-__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+LTH_CLONES("arch=x86-64-v4", "arch=x86-64-v3", "default")
 void relu_backward_span(int64_t a, int64_t b, const float* y, const float* dy, float* dx) {
   for (int64_t i = a; i < b; ++i) dx[i] = y[i] > 0.0f ? dy[i] : 0.0f;
 }

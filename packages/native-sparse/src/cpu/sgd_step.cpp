@@ -16,6 +16,7 @@
 #include <cmath>
 
 #include "../kernels.h"
+#include "simd.h"
 #include "../parallel.h"
 
 namespace lth::cpu {
@@ -47,7 +48,7 @@ namespace {
 // One chunk; MASKED and MOM are compile-time so each variant is a straight loop GCC vectorises (masked
 // positions become a blend, never a branch). target_clones picks the widest ISA at load time.
 template <bool MASKED, bool MOM, bool NESTEROV>
-__attribute__((target_clones("avx512f", "avx2,fma", "default"))) void sgd_chunk(
+LTH_CLONES("avx512f", "avx2,fma", "default") void sgd_chunk(
     int64_t b, int64_t e, float lr, float mom, float damp1, float wd, float* __restrict w,
     const float* __restrict g, const uint8_t* __restrict mask, float* __restrict vel) {
   // Explicit fused multiply-adds, none left for the compiler to contract, so the vectorised body and the scalar
