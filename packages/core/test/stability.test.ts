@@ -17,7 +17,12 @@ function level(dir: string, final: Record<string, NamedArray>, mask: Record<stri
   mkdirSync(dir, { recursive: true });
   writeSafetensors(join(dir, 'final.safetensors'), final);
   writeSafetensors(join(dir, 'mask.safetensors'), mask);
-  writeFileSync(join(dir, 'summary.json'), JSON.stringify({ density: { density } }));
+  // A whole summary: stabilityOf reads it through the checked reader (readLevelSummary).
+  const summary = {
+    trial: 0, level: Number(/level_(\d+)$/.exec(dir)![1]), density: { density, layers: {} }, iterations: { start: 0, end: 10 },
+    earlyStop: null, draftEarlyStop: null, final: { testAccuracy: 0.5, testLoss: 1, valAccuracy: null, valLoss: null }, hash: 'x',
+  };
+  writeFileSync(join(dir, 'summary.json'), JSON.stringify(summary));
 }
 
 // A run with fc1.weight (4 weights, 2 pruned at level 1) and a batch-norm scale that training moved.
