@@ -157,7 +157,7 @@ export async function run(opts: { quick: boolean; device?: Device }): Promise<Be
       try {
         theirs = mirror.stepWithGrads();
       } catch (e) {
-        throw new Error(`${net.name}: ${tfb.backend} step failed: ${shortError(e)}`);
+        throw new Error(`${net.name}: ${tfb.backend} step failed: ${shortError(e)}`, { cause: e });
       }
       const first = flatOf(net, model);
       const layout = (p: Param, a: Float32Array) => toTfjsLayout(p, a, p === first.param ? first.flat : null).data;

@@ -77,13 +77,13 @@ describe.each(cases)('$model', ({ model: name, dataset, input }) => {
         expect(sig.input).toMatchObject(format === 'pixels' ? { name: 'pixels', dtype: 'uint8' } : { name: 'normalized_pixels', dtype: 'float32' });
         expect(sig.input.dims).toEqual(['N', ...input]);
         expect(sig.output).toMatchObject({ name: 'logits', dtype: 'float32', dims: ['N', 10] });
-        const bnNodes = m.graph!.node.filter((n) => n.opType === 'BatchNormalization').length;
+        const bnNodes = m.graph!.node!.filter((n) => n.opType === 'BatchNormalization').length;
         if (hasBn) expect(bnNodes === 0, `fold ${fold}: ${bnNodes} BatchNormalization nodes`).toBe(fold);
-        if (sparse) expect(m.graph!.sparseInitializer.length).toBe(model.params.filter((p) => p.mask).length);
+        if (sparse) expect(m.graph!.sparseInitializer!.length).toBe(model.params.filter((p) => p.mask).length);
         else {
           // Pruned weights are exact zeros in the dense initializers.
           const fc = model.params.find((p) => p.mask)!;
-          const init = m.graph!.initializer.find((t) => t.name === fc.name)!;
+          const init = m.graph!.initializer!.find((t) => t.name === fc.name)!;
           const w = new Float32Array(Uint8Array.from(init.rawData!).buffer); // copy: decoded bytes may be a view into a shared buffer
           const mask = fc.mask!.download();
           expect(w.every((v, i) => mask[i] || v === 0)).toBe(true);
@@ -170,7 +170,7 @@ describe('the input contract', () => {
       const model = prunedModel(name, input, rng);
       try {
         const m = onnx.ModelProto.decode(exportOnnx(model, { dataset }).bytes);
-        const t = m.graph!.initializer.find((i) => i.name === tensor)!;
+        const t = m.graph!.initializer!.find((i) => i.name === tensor)!;
         t.rawData = new Uint8Array(value.buffer);
         const v = await verifyOnnx(onnx.ModelProto.encode(m).finish(), model, randomImages(input, 12, rng));
         expect(v.relMaxDiff, `${dataset} with ${tensor} planted`).toBeGreaterThan(1e-4);

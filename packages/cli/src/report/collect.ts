@@ -1,5 +1,5 @@
 // Reads a run directory (and its control branches) into per-level aggregates over trials: mean, min, max.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { readLevelSummary, readMetricsCsv, readStoreJson, RUN_HPARAMS_HINT, stabilityOf, type LevelSummary, type MetricRow } from '@lth/core';
 

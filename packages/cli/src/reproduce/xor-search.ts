@@ -4,7 +4,7 @@
 // Figures 9 and 10 (mean absolute error in percentage points). Independent of core's native trainer on purpose:
 // it must run variants that trainer does not have, and it cross-checks the default setup.
 // Run: npx tsx packages/cli/src/reproduce/xor-search.ts [--trials N] [--confirm N] [--only name,name]
-import { xorPublishedValues, type XorDraftRow, type XorMetric } from './xor-published.js';
+import { xorPublishedValues, type XorDraftRow } from './xor-published.js';
 
 export interface XorSetup {
   name: string;
@@ -29,7 +29,6 @@ export const STATED_SETUP: XorSetup = {
 export type ZeroLossTest = 'hard-output' | 'symmetric-rounding' | 'logit-loss';
 export const ZERO_LOSS_TESTS: readonly ZeroLossTest[] = ['hard-output', 'symmetric-rounding', 'logit-loss'];
 
-const X = [[0, 0], [0, 1], [1, 0], [1, 1]] as const;
 const Y = [0, 1, 1, 0] as const;
 const f32 = Math.fround;
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));

@@ -8,7 +8,7 @@
 //
 // Resume is exact: a level stopped midway (signal, or every `ckEvery` iterations) leaves each trial's checkpoint
 // in the trial-by-trial format (lottery/checkpoint.ts), and a resumed level continues from it, batched or not.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { readLevelSummary } from './summary-file.js';
 import { join } from 'node:path';
 import type { Device } from '@lth/native-sparse';

@@ -10,7 +10,7 @@
 //  - data-order: the ticket itself (same masks, same starting weights) trained under another data order,
 //               for the stability measure of Frankle et al. 2019 (Stabilizing the LTH).
 // Results go to <run>/branch_<kind>[_seed<s>]/trial_<t>/level_<k>/ and resume like the run itself.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { RUN_HPARAMS_HINT, readStoreJson } from '../store/read-json.js';
 import { readLevelSummary } from './summary-file.js';
 import { join } from 'node:path';

@@ -1,7 +1,7 @@
 // Iterative magnitude pruning (IMP): train → prune → reset to iteration 0 (or rewind to iteration k) →
 // retrain, for L levels and T trials, with every level stored, skipped when finished and resumed from its
 // last checkpoint when interrupted. Nothing here prints: progress goes out through `onEvent`.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { readLevelSummary } from './summary-file.js';
 import { join } from 'node:path';
 import { resolveDevice, type DeviceRequest } from '@lth/native-sparse';

@@ -1,5 +1,4 @@
 // Export a stored ticket (one level of one trial of a run) and verify it in onnxruntime-node.
-import { readFileSync } from 'node:fs';
 import { RUN_HPARAMS_HINT, readStoreJson } from '../store/read-json.js';
 import { join } from 'node:path';
 import { fromArray } from '@lth/native-sparse';
