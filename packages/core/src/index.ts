@@ -8,22 +8,27 @@ export { loadDataset, locateDataset, defaultCacheDir, type LoadedDataset, type S
 export { DATASETS, type DatasetName } from './data/registry.js';
 export { prepare, epochOrder, normalizedSplit, type PreparedData, type Split } from './data/prepare.js';
 export { pixelNormalization, type PixelNormalization } from './data/normalization.js';
-export { createModel, initialize } from './models/registry.js';
+export { createModel, initialize, ModelError } from './models/registry.js';
+export { MODEL_FAMILIES, CONV_NETS, modelLabels, mlpHidden, type ModelFamily, type ModelKind } from './models/names.js';
 export type { Model, Param, ParamKind } from './models/types.js';
 export { BatchedMlp, BatchError, batchUnsupported, createBatchedModel } from './models/batched-mlp.js';
 export { density, planLevel, applyPlan, oneShotFraction, prunableParams, type Density } from './prune/strategy.js';
-export { train, trainingLength, itersPerEpoch, type MetricRow, type TrainProgress } from './train/trainer.js';
+export { train, type TrainOptions, type MetricRow } from './train/trainer.js';
+export { trainLoop, trainingLength, itersPerEpoch, type LoopOptions, type Trainee, type TrainAccumulators, type TrainProgress } from './train/loop.js';
 export { evaluate, type EvaluateOptions, type EvalResult } from './train/evaluate.js';
 export { trainBatched, type BatchedTrainOptions } from './train/batched-trainer.js';
 export { evaluateBatched } from './train/batched-evaluate.js';
 export { ResidentData, type ResidentSplit } from './train/resident.js';
 export { Optimizer, learningRate } from './train/optimizer.js';
 export { runBranch, branchName, BRANCH_KINDS, REARRANGE_MODES, type RearrangeMode, type BranchKind, type BranchOptions, type BranchResult } from './lottery/branch.js';
-export { runLottery, trainLevel, loadPrepared, TrialError, type LotteryEvent, type LotteryOptions, type LotteryResult, type LevelSummary } from './lottery/runner.js';
+export { runLottery, loadPrepared, TrialError, type LotteryEvent, type LotteryOptions, type LotteryResult, type LevelSummary } from './lottery/runner.js';
 export { runLevels } from './lottery/level.js';
 export { earlyStopMinLoss, earlyStopDraft, type EarlyStop } from './lottery/early-stop.js';
 export { readSafetensors, writeSafetensors, encodeSafetensors, decodeSafetensors } from './store/safetensors.js';
-export { readMetricsCsv, runDir, levelDir, trialDir } from './store/layout.js';
+export {
+  readMetricsCsv, runDir, levelDir, trialDir, branchDir, levelFile, runHparamsFile, trialInitFile, resetFile, slurmDir, slurmJobsFile,
+  trialsIn, levelsIn, branchesIn, isLevelDone, type LevelFile,
+} from './store/layout.js';
 export { l2Distance, distanceToDense, dataOrderDistance, stabilityOf, StabilityError, type Distance, type StabilityRow } from './lottery/stability.js';
 export { StoreError } from './store/errors.js';
 export { readStoreJson, readStoreJsonValue, RUN_HPARAMS_HINT, RECOMPUTE_LEVEL_HINT, SLURM_JOBS_HINT } from './store/read-json.js';

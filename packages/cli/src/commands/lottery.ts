@@ -1,5 +1,5 @@
 // lth lottery | oneshot | train: IMP, one-shot pruning, or dense training only.
-import { resolveHparams, runLottery, type Hparams, type LevelSummary } from '@lth/core';
+import { modelLabels, resolveHparams, runLottery, type Hparams, type LevelSummary } from '@lth/core';
 import { Command, Option } from 'commander';
 import { addHparamOptions, hparamOverrides } from '../flags.js';
 import { lotteryReporter, outputMode } from '../progress.js';
@@ -32,7 +32,7 @@ export function lotteryCommand(mode: Mode): Command {
   cmd.addOption(new Option('--batch-trials',
     'train all --trials of a level together in one batched pass (weights stacked along a trial axis): the same per-trial '
     + 'results and store as trial by trial, far fewer kernel calls (the GPU speed-up). Fully connected models only '
-    + '(lenet-300-100, mlp-…; convolutional models are not batched yet), no dropout. Checkpoints are per trial in the '
+    + `(${modelLabels(['mlp'])}; convolutional models are not batched yet), no dropout. Checkpoints are per trial in the `
     + 'trial-by-trial format: either mode resumes the other\'s interrupted runs'));
   cmd.addOption(trialOption());
   cmd.addOption(new Option('--until-level <k>', 'stop after level k (earlier levels are skipped when done): one cluster job per level').argParser(nonNegativeInt));

@@ -2,8 +2,7 @@
 // done, running (with the job holding the trial), failed (a killed job, or stopped with a checkpoint: rerun or
 // resubmit to resume) or pending, per series, trial and level; and the Slurm jobs `lth submit` recorded.
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { runStatus, type LevelStatus } from '@lth/core';
+import { runStatus, slurmJobsFile, type LevelStatus } from '@lth/core';
 import { Argument, Command, Option } from 'commander';
 import { textTable } from '../table.js';
 import { readJobsFile } from './submit.js';
@@ -21,7 +20,7 @@ export function statusCommand(): Command {
     .addOption(new Option('--json', 'the status as JSON'))
     .action((dir: string, opts: { json?: boolean }) => {
       const st = runStatus(dir);
-      const jobsFile = join(dir, 'slurm', 'jobs.json');
+      const jobsFile = slurmJobsFile(dir);
       const jobs = existsSync(jobsFile) ? readJobsFile(jobsFile) : [];
       if (opts.json) {
         process.stdout.write(`${JSON.stringify({ ...st, jobs }, null, 2)}\n`);

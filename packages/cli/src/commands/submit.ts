@@ -5,7 +5,10 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BRANCH_KINDS, hparamsHash, parseHparams, readStoreJson, readStoreJsonValue, RUN_HPARAMS_HINT, runDir as runDirOf, runLevels, SLURM_JOBS_HINT, StoreError, writeFileAtomic, writeJsonAtomic } from '@lth/core';
+import {
+  BRANCH_KINDS, hparamsHash, parseHparams, readStoreJson, readStoreJsonValue, RUN_HPARAMS_HINT, runDir as runDirOf, runHparamsFile, runLevels, slurmDir,
+  slurmJobsFile, SLURM_JOBS_HINT, StoreError, writeFileAtomic, writeJsonAtomic,
+} from '@lth/core';
 import { Argument, Command, Option } from 'commander';
 import { planSweep, type PlannedJob, type Split, type SweepSpec } from '../slurm/plan.js';
 import { sbatchScript, arraySpec, type ScriptContext, type SlurmResources } from '../slurm/script.js';
@@ -95,7 +98,7 @@ async function sweepSpec(command: string, args: string[], f: SubmitFlags): Promi
   if (command === 'branch') {
     if (controls.length) throw new SlurmError('--controls goes with lottery/oneshot; `branch <kind>` names its control itself');
     const [kind, run, opts] = await parseInner<[string, string, CommonOptions & { trial?: number[] }]>(branchCommand(), args);
-    const meta = join(run, 'hparams.json');
+    const meta = runHparamsFile(run);
     if (!existsSync(meta)) throw new SlurmError(`${run} is not a run directory (no hparams.json)`);
     const h = parseHparams(readStoreJson<{ hparams: unknown }>(meta, ['hparams'], RUN_HPARAMS_HINT).hparams);
     const rest = withoutTrial(args);
@@ -144,7 +147,7 @@ export function submitCommand(): Command {
       if (f.gres?.startsWith('gpu') && !/--device(=|\s+)(cuda|auto)/.test(args.join(' '))) {
         process.stderr.write('lth submit: --gres gpu:… without --device cuda (or auto): the jobs will train on the CPU\n');
       }
-      const logDir = join(spec.runDir, 'slurm');
+      const logDir = slurmDir(spec.runDir);
       const ctx: ScriptContext = {
         prefix: `lth-${basename(spec.runDir).split('_').pop()!.slice(0, 8)}`, node: process.execPath, lth: lthBin(),
         cwd: process.cwd(), logDir, resources,
@@ -164,7 +167,7 @@ export function submitCommand(): Command {
         ids.set(job.name, jobId);
         submitted.push({ name: job.name, jobId, trials: job.trials, after: job.after, script, submittedAt: new Date().toISOString() });
       }
-      const record = join(logDir, 'jobs.json');
+      const record = slurmJobsFile(spec.runDir);
       const earlier = existsSync(record) ? readJobsFile(record) : [];
       writeJsonAtomic(record, [...earlier, ...submitted]);
       if (f.json) {

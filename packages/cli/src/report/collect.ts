@@ -1,7 +1,9 @@
 // Reads a run directory (and its control branches) into per-level aggregates over trials: mean, min, max.
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { readLevelSummary, readMetricsCsv, readStoreJson, RUN_HPARAMS_HINT, stabilityOf, type LevelSummary, type MetricRow } from '@lth/core';
+import { existsSync } from 'node:fs';
+import {
+  branchDir, branchesIn, isLevelDone, levelDir, levelFile, levelsIn, readLevelSummary, readMetricsCsv, readStoreJson, RUN_HPARAMS_HINT, runHparamsFile,
+  stabilityOf, trialDir, trialsIn, type LevelSummary, type MetricRow,
+} from '@lth/core';
 
 export interface Stat {
   mean: number;
@@ -48,10 +50,9 @@ export function stat(xs: number[]): Stat {
 function summariesIn(dir: string): LevelSummary[] {
   const out: LevelSummary[] = [];
   if (!existsSync(dir)) return out;
-  for (const t of readdirSync(dir).filter((d) => /^trial_\d+$/.test(d))) {
-    for (const l of readdirSync(join(dir, t)).filter((d) => /^level_\d+$/.test(d))) {
-      const f = join(dir, t, l, 'summary.json');
-      if (existsSync(f)) out.push(readLevelSummary(join(dir, t, l)));
+  for (const t of trialsIn(dir)) {
+    for (const l of levelsIn(trialDir(dir, t))) {
+      if (isLevelDone(levelDir(dir, t, l))) out.push(readLevelSummary(levelDir(dir, t, l)));
     }
   }
   return out.sort((a, b) => a.level - b.level || a.trial - b.trial);
@@ -87,22 +88,22 @@ export function earlyStopCriterion(summaries: LevelSummary[]): string {
 }
 
 export function collectRun(dir: string): RunReport {
-  const metaFile = join(dir, 'hparams.json');
+  const metaFile = runHparamsFile(dir);
   if (!existsSync(metaFile)) throw new Error(`${dir} is not a run directory (no hparams.json)`);
   const meta = readStoreJson<{ hash: string; kind: string; nonDefault: unknown }>(metaFile, ['hash', 'kind'], RUN_HPARAMS_HINT);
   const series: Series[] = [];
   const main = summariesIn(dir);
   series.push({ name: meta.kind === 'oneshot' ? 'one-shot' : 'ticket', dir, points: aggregate(main), summaries: main });
-  for (const b of readdirSync(dir).filter((d) => d.startsWith('branch_')).sort()) {
-    const s = summariesIn(join(dir, b));
-    if (s.length) series.push({ name: b.slice('branch_'.length), dir: join(dir, b), points: aggregate(s), summaries: s });
+  for (const b of branchesIn(dir)) {
+    const s = summariesIn(branchDir(dir, b));
+    if (s.length) series.push({ name: b, dir: branchDir(dir, b), points: aggregate(s), summaries: s });
   }
   return { dir, kind: meta.kind, hash: meta.hash, nonDefault: meta.nonDefault, series };
 }
 
 /** metrics.csv of one trial/level of a series (for accuracy-vs-iteration curves). */
 export function levelMetrics(seriesDir: string, trial: number, level: number): MetricRow[] {
-  const f = join(seriesDir, `trial_${trial}`, `level_${level}`, 'metrics.csv');
+  const f = levelFile(levelDir(seriesDir, trial, level), 'metrics');
   return existsSync(f) ? readMetricsCsv(f) : [];
 }
 

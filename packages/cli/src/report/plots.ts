@@ -1,6 +1,5 @@
 // The report's figures as vega-lite specs, rendered to SVG headless with vega (no browser, no canvas).
-import { join } from 'node:path';
-import { readSafetensors } from '@lth/core';
+import { levelDir, levelFile, readSafetensors } from '@lth/core';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { levelMetrics, type RunReport, type StabilityPoint } from './collect.js';
@@ -90,9 +89,9 @@ export function initHistogramSpec(r: RunReport, levels: number[], bins = 40): To
   const values: Array<Record<string, unknown>> = [];
   const trial = shownTrial(ticket);
   for (const level of levels.filter((l) => levelOfTrial(ticket, trial, l))) {
-    const dir = join(ticket.dir, `trial_${trial}`, `level_${level}`);
-    const init = readSafetensors(join(dir, 'init.safetensors')).tensors;
-    const mask = readSafetensors(join(dir, 'mask.safetensors')).tensors;
+    const dir = levelDir(ticket.dir, trial, level);
+    const init = readSafetensors(levelFile(dir, 'init')).tensors;
+    const mask = readSafetensors(levelFile(dir, 'mask')).tensors;
     const p = ticket.points.find((x) => x.level === level);
     for (const name of Object.keys(mask).sort()) {
       const w = init[name]!.data as Float32Array;
@@ -103,7 +102,7 @@ export function initHistogramSpec(r: RunReport, levels: number[], bins = 40): To
         lo = Math.min(lo, w[i]!);
         hi = Math.max(hi, w[i]!);
       }
-      const full = readSafetensors(join(ticket.dir, `trial_${trial}`, 'level_0', 'init.safetensors')).tensors[name]!.data as Float32Array;
+      const full = readSafetensors(levelFile(levelDir(ticket.dir, trial, 0), 'init')).tensors[name]!.data as Float32Array;
       for (let i = 0; i < full.length; i++) {
         lo = Math.min(lo, full[i]!);
         hi = Math.max(hi, full[i]!);

@@ -1,6 +1,7 @@
 // Hyperparameters, declared once: type, default, validation and help text. The API validates with these
 // schemas; the CLI derives its flags from them (field descriptions are the flag help).
 import { z } from 'zod';
+import { MODEL_NAME_PATTERN, modelLabels } from '../models/names.js';
 
 const steps = z
   .string()
@@ -19,9 +20,9 @@ export const DatasetHparams = z.object({
 export const ModelHparams = z.object({
   model: z
     .string()
-    .regex(/^(lenet-300-100|mlp(-\d+)+|conv2|conv4|conv6|conv2-2018|conv4-2018|resnet20|vgg11|vgg16|vgg19|xor-\d+)$/, 'a model name: lenet-300-100, mlp-<h1>-<h2>-…, conv2, conv4, conv6, conv2-2018, conv4-2018, resnet20, vgg11/16/19, xor-<h>')
+    .regex(MODEL_NAME_PATTERN, `a model name: ${modelLabels()}`)
     .default('lenet-300-100')
-    .describe('network architecture'),
+    .describe(`network architecture: ${modelLabels()}`),
   init: z.enum(['glorot-normal', 'xavier-normal', 'trunc-normal', 'kaiming-normal']).default('glorot-normal')
     .describe('weight initialisation: Gaussian Glorot (paper v5), normal Xavier, N(0, σ) truncated at 2σ, Kaiming normal'),
   initStd: z.number().positive().default(0.1).describe('σ of trunc-normal initialisation'),

@@ -13,21 +13,21 @@
 import { existsSync } from 'node:fs';
 import { RUN_HPARAMS_HINT, readStoreJson } from '../store/read-json.js';
 import { readLevelSummary } from './summary-file.js';
-import { join } from 'node:path';
 import { resolveDevice, shuffleMask, type DeviceRequest } from '@lth/native-sparse';
 import type { PreparedData } from '../data/prepare.js';
 import { parseHparams, toIterations } from '../hparams/schema.js';
 import { initWeights } from '../models/init.js';
 import { createModel } from '../models/registry.js';
 import { isPrunable } from '../models/types.js';
-import { branchDir, isLevelDone, levelDir, trialDir } from '../store/layout.js';
+import { branchDir, isLevelDone, levelDir, levelFile, resetFile, runHparamsFile, trialDir } from '../store/layout.js';
 import { acquireTrialLock } from '../store/lock.js';
 import { readSafetensors } from '../store/safetensors.js';
-import { Optimizer } from '../train/optimizer.js';
 import { residentFor } from '../train/resident.js';
-import { itersPerEpoch } from '../train/trainer.js';
+import { itersPerEpoch } from '../train/loop.js';
 import { Random } from '../util/rng.js';
-import { heartbeatOn, loadPrepared, selectedTrials, trainLevel, type LevelSummary, type LotteryEvent } from './runner.js';
+import { trainLevelGroup } from './level-runner.js';
+import { heartbeatOn, loadPrepared, selectedTrials } from './runner.js';
+import type { LevelSummary, LotteryEvent } from './types.js';
 import { applyMasks, loadMasks, loadWeights, saveMasks } from './weights.js';
 
 export type BranchKind = 'reinit' | 'rearrange' | 'same-sign' | 'data-order';
@@ -67,7 +67,7 @@ export function branchName(kind: BranchKind, seed = 0): string {
 
 export async function runBranch(run: string, kind: BranchKind, opts: BranchOptions = {}): Promise<BranchResult> {
   if (!BRANCH_KINDS.includes(kind)) throw new Error(`unknown control '${kind}' (expected ${BRANCH_KINDS.join(', ')})`);
-  const meta = readStoreJson<{ hparams: unknown; hash: string }>(join(run, 'hparams.json'), ['hparams', 'hash'], RUN_HPARAMS_HINT);
+  const meta = readStoreJson<{ hparams: unknown; hash: string }>(runHparamsFile(run), ['hparams', 'hash'], RUN_HPARAMS_HINT);
   const h = parseHparams(meta.hparams);
   const seedOffset = opts.seed ?? 0;
   const mode = opts.rearrangeMode ?? 'position';
@@ -88,30 +88,31 @@ export async function runBranch(run: string, kind: BranchKind, opts: BranchOptio
       const levels = (opts.levels ?? Array.from({ length: h.lottery.levels }, (_, i) => i + 1)).filter((l) => isLevelDone(levelDir(run, t, l)));
       if (levels.length === 0) continue;
       const seed = h.lottery.seed + t;
-      const resetFile = join(trialDir(run, t), rewindAt === 0 ? 'init.safetensors' : 'rewind.safetensors');
-      if (!existsSync(resetFile)) throw new Error(`${resetFile} is missing: the run's trial ${t} has no reset point`);
-      const lock = acquireTrialLock(join(dir, `trial_${t}`));
+      const reset = resetFile(run, t, rewindAt);
+      if (!existsSync(reset)) throw new Error(`${reset} is missing: the run's trial ${t} has no reset point`);
+      const lock = acquireTrialLock(trialDir(dir, t));
       const onEvent = heartbeatOn(opts.onEvent, () => lock.heartbeat());
       const model = createModel(h.model, data.exampleShape, data.classes, device);
-      const optimizer = new Optimizer(model.params, h.training);
       try {
         for (const level of levels) {
-          const ldir = join(dir, `trial_${t}`, `level_${level}`);
+          const ldir = levelDir(dir, t, level);
           if (isLevelDone(ldir)) {
             summaries.push(readLevelSummary(ldir));
             continue;
           }
-          const maskFile = join(ldir, 'mask.safetensors');
-          loadMasks(existsSync(maskFile) ? maskFile : join(levelDir(run, t, level), 'mask.safetensors'), model);
-          // The rearranged masks are derived once and stored, so a resumed branch uses the same ones.
-          if (kind === 'rearrange' && !existsSync(maskFile)) {
-            model.params.forEach((p, i) => {
-              if (p.mask && isPrunable(p.kind)) shuffleMask(p.mask, seed * 1000003 + level * 7919 + i + seedOffset * 104729, { out: p.mask });
-            });
-          }
-          if (!existsSync(maskFile)) saveMasks(maskFile, model, { control: kind });
+          const maskFile = levelFile(ldir, 'mask');
+          const masks = () => {
+            loadMasks(existsSync(maskFile) ? maskFile : levelFile(levelDir(run, t, level), 'mask'), model);
+            // The rearranged masks are derived once and stored, so a resumed branch uses the same ones.
+            if (kind === 'rearrange' && !existsSync(maskFile)) {
+              model.params.forEach((p, i) => {
+                if (p.mask && isPrunable(p.kind)) shuffleMask(p.mask, seed * 1000003 + level * 7919 + i + seedOffset * 104729, { out: p.mask });
+              });
+            }
+            if (!existsSync(maskFile)) saveMasks(maskFile, model, { control: kind });
+          };
           const fresh = () => {
-            loadWeights(resetFile, model);
+            loadWeights(reset, model);
             if (kind === 'reinit' || kind === 'same-sign') {
               // A stream of its own per trial, level and seed offset: independent of the run's initialisation.
               const rng = new Random(seed, `${kind}-${seedOffset}-level-${level}`);
@@ -127,7 +128,7 @@ export async function runBranch(run: string, kind: BranchKind, opts: BranchOptio
             }
             if (connections) {
               // The ticket's surviving initial values, shuffled, onto the rearranged survivors.
-              const ticketMask = readSafetensors(join(levelDir(run, t, level), 'mask.safetensors')).tensors;
+              const ticketMask = readSafetensors(levelFile(levelDir(run, t, level), 'mask')).tensors;
               const rng = new Random(seed, `rearrange-connections-${seedOffset}-level-${level}`);
               for (const p of model.params) {
                 if (!p.mask || !isPrunable(p.kind)) continue;
@@ -143,19 +144,17 @@ export async function runBranch(run: string, kind: BranchKind, opts: BranchOptio
             }
             applyMasks(model.params);
           };
-          const summary = trainLevel({
-            h, data, model, optimizer, hash: meta.hash, end, ckEvery,
-            dataSeed: kind === 'data-order' ? (h.training.dataOrderSeed || seed) + 7_919_000 + seedOffset : h.training.dataOrderSeed || seed,
+          const dataSeed = kind === 'data-order' ? (h.training.dataOrderSeed || seed) + 7_919_000 + seedOffset : h.training.dataOrderSeed || seed;
+          const done = trainLevelGroup({
+            h, data, hash: meta.hash, level, levelStart: level === 0 ? 0 : rewindAt, end, ckEvery, solo: model, batched: false,
             // Dropout's masks follow the trial seed in every branch (the data-order branch changes data order and augmentation only).
-            dropoutSeed: seed,
-            trial: t, level, ldir, levelStart: level === 0 ? 0 : rewindAt, fresh,
+            trials: [{ trial: t, ldir, dataSeed, dropoutSeed: seed, masks, fresh }],
             onEvent, signal: opts.signal, resident,
           });
-          if (!summary) return { dir, complete: false, summaries };
-          summaries.push(summary);
+          if (!done) return { dir, complete: false, summaries };
+          summaries.push(...done);
         }
       } finally {
-        optimizer.dispose();
         model.dispose();
         lock.release();
       }

@@ -3,11 +3,11 @@
 // the seed of its masks' stream. One format for the trial-by-trial path and the batched one (which writes one per
 // trial, sliced from its stacked state), so either path resumes the other's.
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { levelFile } from '../store/layout.js';
 import { writeJsonAtomic } from '../store/atomic.js';
 import { readSafetensors, SafetensorsError, writeSafetensors, type NamedArray } from '../store/safetensors.js';
 import type { MetricRow } from '../train/metrics.js';
-import type { TrainAccumulators } from '../train/trainer.js';
+import type { TrainAccumulators } from '../train/loop.js';
 
 export interface Checkpoint {
   iteration: number;
@@ -22,8 +22,8 @@ export interface Checkpoint {
   dropoutSeed?: number;
 }
 
-export const checkpointTensorsFile = (ldir: string) => join(ldir, 'checkpoint.safetensors');
-const metaFile = (ldir: string) => join(ldir, 'checkpoint.json');
+export const checkpointTensorsFile = (ldir: string) => levelFile(ldir, 'checkpoint');
+const metaFile = (ldir: string) => levelFile(ldir, 'checkpointMeta');
 
 /**
  * The checkpoint's metadata, or null when the level has none (both files are needed). A damaged checkpoint

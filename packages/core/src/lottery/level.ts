@@ -1,14 +1,13 @@
 // What every level of an IMP run does the same way, trial by trial or with batched trials: which levels a run
 // trains, the masks a level starts from (pruned from the previous level's final weights), and its summary.
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Hparams } from '../hparams/schema.js';
 import type { Model } from '../models/types.js';
 import { applyPlan, density, oneShotFraction, planLevel } from '../prune/strategy.js';
-import { levelDir } from '../store/layout.js';
+import { levelDir, levelFile } from '../store/layout.js';
 import type { MetricRow } from '../train/metrics.js';
 import { earlyStopDraft, earlyStopMinLoss } from './early-stop.js';
-import type { LevelSummary } from './runner.js';
+import type { LevelSummary } from './types.js';
 import { loadMasks, loadWeights, saveMasks } from './weights.js';
 
 /**
@@ -16,7 +15,7 @@ import { loadMasks, loadWeights, saveMasks } from './weights.js';
  * (first level) or the previous level's mask pruned by its final weights — then stored as the level's mask.
  */
 export function prepareLevelMasks(model: Model, h: Hparams, dir: string, t: number, level: number, prev: number | null, oneShot: boolean): void {
-  const maskFile = join(levelDir(dir, t, level), 'mask.safetensors');
+  const maskFile = levelFile(levelDir(dir, t, level), 'mask');
   if (existsSync(maskFile)) {
     loadMasks(maskFile, model);
   } else if (prev === null) {
@@ -24,8 +23,8 @@ export function prepareLevelMasks(model: Model, h: Hparams, dir: string, t: numb
     saveMasks(maskFile, model);
   } else {
     const pdir = levelDir(dir, t, prev);
-    loadMasks(join(pdir, 'mask.safetensors'), model);
-    loadWeights(join(pdir, 'final.safetensors'), model);
+    loadMasks(levelFile(pdir, 'mask'), model);
+    loadWeights(levelFile(pdir, 'final'), model);
     applyPlan(planLevel(model.params, h.pruning, oneShot ? oneShotFraction(level) : undefined));
     saveMasks(maskFile, model);
   }

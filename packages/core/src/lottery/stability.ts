@@ -7,10 +7,10 @@
 // The paper defines both over the masked weights; the mask covers the prunable weights only (fc, conv and output
 // weights), so biases and batch-norm parameters are not part of either distance. Each is reported raw and relative
 // to the norm of the reference (m ⊙ W_dense, resp. the run's own ticket).
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename } from 'node:path';
 import { readSafetensors, type NamedArray } from '../store/safetensors.js';
-import { branchDir, isLevelDone, levelDir } from '../store/layout.js';
+import { branchDir, isLevelDone, levelDir, levelFile, levelsIn, runHparamsFile, trialDir, trialsIn, type LevelFile } from '../store/layout.js';
 import { StoreError } from '../store/errors.js';
 import { RECOMPUTE_LEVEL_HINT } from '../store/read-json.js';
 import { readLevelSummary } from './summary-file.js';
@@ -50,23 +50,23 @@ export function l2Distance(a: Record<string, NamedArray>, b: Record<string, Name
 }
 
 // Only finished levels are compared: a mask or final file missing there is a damaged store, not an unfinished level.
-function tensorsIn(dir: string, file: string): Record<string, NamedArray> {
-  const path = join(dir, file);
+function tensorsIn(dir: string, file: LevelFile): Record<string, NamedArray> {
+  const path = levelFile(dir, file);
   if (!existsSync(path)) throw new StoreError(`missing from a finished level; ${RECOMPUTE_LEVEL_HINT}`, path);
   return readSafetensors(path).tensors;
 }
 
-const maskOf = (run: string, trial: number, level: number) => tensorsIn(levelDir(run, trial, level), 'mask.safetensors');
+const maskOf = (run: string, trial: number, level: number) => tensorsIn(levelDir(run, trial, level), 'mask');
 
 /** Stability to pruning: ‖W_ticket(level) − m ⊙ W_dense‖, the dense network being level 0 of the same trial. */
 export function distanceToDense(run: string, trial: number, level: number): Distance {
-  return namingFiles(levelDir(run, trial, level), () => l2Distance(tensorsIn(levelDir(run, trial, level), 'final.safetensors'), tensorsIn(levelDir(run, trial, 0), 'final.safetensors'), maskOf(run, trial, level)));
+  return namingFiles(levelDir(run, trial, level), () => l2Distance(tensorsIn(levelDir(run, trial, level), 'final'), tensorsIn(levelDir(run, trial, 0), 'final'), maskOf(run, trial, level)));
 }
 
 /** Stability to data order: ‖W'_ticket − W_ticket‖ between the data-order branch (seed offset `seed`) and the run. */
 export function dataOrderDistance(run: string, trial: number, level: number, seed = 0): Distance {
-  const other = join(branchDir(run, branchName('data-order', seed)), `trial_${trial}`, `level_${level}`);
-  return namingFiles(levelDir(run, trial, level), () => l2Distance(tensorsIn(other, 'final.safetensors'), tensorsIn(levelDir(run, trial, level), 'final.safetensors'), maskOf(run, trial, level)));
+  const other = levelDir(branchDir(run, branchName('data-order', seed)), trial, level);
+  return namingFiles(levelDir(run, trial, level), () => l2Distance(tensorsIn(other, 'final'), tensorsIn(levelDir(run, trial, level), 'final'), maskOf(run, trial, level)));
 }
 
 /**
@@ -77,7 +77,7 @@ function namingFiles(dir: string, f: () => Distance): Distance {
   try {
     return f();
   } catch (e) {
-    if (e instanceof StabilityError) throw new StoreError(`does not match final.safetensors: ${e.message}; ${RECOMPUTE_LEVEL_HINT}`, join(dir, 'mask.safetensors'));
+    if (e instanceof StabilityError) throw new StoreError(`does not match ${basename(levelFile(dir, 'final'))}: ${e.message}; ${RECOMPUTE_LEVEL_HINT}`, levelFile(dir, 'mask'));
     throw e;
   }
 }
@@ -97,17 +97,16 @@ export interface StabilityRow {
  * the data-order distance where the branch with seed offset `seed` finished the level.
  */
 export function stabilityOf(run: string, seed = 0): StabilityRow[] {
-  if (!existsSync(join(run, 'hparams.json'))) throw new StabilityError(`${run} is not a run directory (no hparams.json)`);
+  if (!existsSync(runHparamsFile(run))) throw new StabilityError(`${run} is not a run directory (no hparams.json)`);
   const rows: StabilityRow[] = [];
-  const trials = readdirSync(run).map((d) => /^trial_(\d+)$/.exec(d)).filter((m) => m !== null).map((m) => Number(m[1])).sort((a, b) => a - b);
+  const trials = trialsIn(run);
   const branch = branchDir(run, branchName('data-order', seed));
   for (const trial of trials) {
     if (!isLevelDone(levelDir(run, trial, 0))) continue;
-    const levels = readdirSync(join(run, `trial_${trial}`)).map((d) => /^level_(\d+)$/.exec(d)).filter((m) => m !== null)
-      .map((m) => Number(m[1])).filter((l) => l > 0 && isLevelDone(levelDir(run, trial, l))).sort((a, b) => a - b);
+    const levels = levelsIn(trialDir(run, trial)).filter((l) => l > 0 && isLevelDone(levelDir(run, trial, l)));
     for (const level of levels) {
       const summary = readLevelSummary(levelDir(run, trial, level));
-      const branched = isLevelDone(join(branch, `trial_${trial}`, `level_${level}`));
+      const branched = isLevelDone(levelDir(branch, trial, level));
       rows.push({
         trial, level, density: summary.density.density,
         toDense: distanceToDense(run, trial, level),

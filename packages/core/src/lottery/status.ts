@@ -2,10 +2,9 @@
 // per series (the run, each branch_*), trial and level: done (summary.json), running (a live lock: its job),
 // failed (a stale lock, or a checkpoint no live job holds: a killed or stopped job; rerunning resumes it), or
 // pending (nothing started).
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { parseHparams, type Hparams } from '../hparams/schema.js';
-import { isLevelDone, levelDir } from '../store/layout.js';
+import { branchDir, branchesIn, isLevelDone, levelDir, levelsIn, runHparamsFile, trialDir, trialsIn } from '../store/layout.js';
 import { readLock, type LockOwner } from '../store/lock.js';
 import { StoreError } from '../store/errors.js';
 import { readStoreJson, RUN_HPARAMS_HINT } from '../store/read-json.js';
@@ -40,7 +39,7 @@ export interface RunStatus {
 function seriesStatus(name: string, dir: string, trials: number, levels: number[], staleAfterMs?: number): LevelStatus[] {
   const out: LevelStatus[] = [];
   for (let t = 0; t < trials; t++) {
-    const lock = readLock(join(dir, `trial_${t}`), staleAfterMs);
+    const lock = readLock(trialDir(dir, t), staleAfterMs);
     let active = true; // the first unfinished level is the one a job works on; later ones wait
     for (const level of levels) {
       const ldir = levelDir(dir, t, level);
@@ -66,25 +65,20 @@ function seriesStatus(name: string, dir: string, trials: number, levels: number[
  */
 function oneShotLevels(run: string, h: Hparams): number[] {
   const found = new Set(runLevels(h, true));
-  for (const t of readdirSync(run).filter((d) => /^trial_\d+$/.test(d))) {
-    for (const l of readdirSync(join(run, t))) {
-      const m = /^level_(\d+)$/.exec(l);
-      if (m) found.add(Number(m[1]));
-    }
-  }
+  for (const t of trialsIn(run)) for (const l of levelsIn(trialDir(run, t))) found.add(l);
   return [...found].sort((a, b) => a - b);
 }
 
 /** The status of every level of a run directory and of its controls. */
 export function runStatus(run: string, opts: { staleAfterMs?: number } = {}): RunStatus {
-  const metaFile = join(run, 'hparams.json');
+  const metaFile = runHparamsFile(run);
   if (!existsSync(metaFile)) throw new StoreError(`not a run directory (no hparams.json)`, run);
   const meta = readStoreJson<{ hparams: unknown; hash: string; kind: string }>(metaFile, ['hparams', 'hash', 'kind'], RUN_HPARAMS_HINT);
   const h = parseHparams(meta.hparams);
   const levels = meta.kind === 'oneshot' ? oneShotLevels(run, h) : runLevels(h, false);
   const rows = seriesStatus('run', run, h.lottery.trials, levels, opts.staleAfterMs);
-  for (const b of readdirSync(run).filter((d) => d.startsWith('branch_')).sort()) {
-    rows.push(...seriesStatus(b.slice('branch_'.length), join(run, b), h.lottery.trials, levels.filter((l) => l > 0), opts.staleAfterMs));
+  for (const b of branchesIn(run)) {
+    rows.push(...seriesStatus(b, branchDir(run, b), h.lottery.trials, levels.filter((l) => l > 0), opts.staleAfterMs));
   }
   const counts: Record<LevelState, number> = { done: 0, running: 0, failed: 0, pending: 0 };
   for (const r of rows) counts[r.state]++;

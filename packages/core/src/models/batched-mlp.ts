@@ -5,23 +5,17 @@
 import { maskedDenseBackwardBatched, maskedDenseForwardBatched, reluBackward, zeros, type Device } from '@lth/native-sparse';
 import type { Hparams } from '../hparams/schema.js';
 import { BufferCache } from './buffers.js';
+import { mlpHidden, modelLabels } from './names.js';
 import type { F32, Model, Param } from './types.js';
 
 export class BatchError extends Error {
   readonly code = 'ERR_BATCH';
 }
 
-/** Hidden sizes of a fully connected model name, or null for a model that cannot be batched. */
-export function mlpHidden(model: string): number[] | null {
-  if (model === 'lenet-300-100') return [300, 100];
-  const m = /^mlp((?:-\d+)+)$/.exec(model);
-  return m ? m[1]!.slice(1).split('-').map(Number) : null;
-}
-
 /** Why `h` cannot train its trials batched, or null when it can. */
 export function batchUnsupported(h: Hparams): string | null {
   if (!mlpHidden(h.model.model)) {
-    return `model '${h.model.model}' cannot train its trials batched: only fully connected models (lenet-300-100, mlp-<h1>-…) are batched, convolutional models are not yet — run without batched trials`;
+    return `model '${h.model.model}' cannot train its trials batched: only fully connected models (${modelLabels(['mlp'])}) are batched, convolutional models are not yet — run without batched trials`;
   }
   if (h.model.dropout > 0) return `dropout (${h.model.dropout}) is not batched yet (its seeded masks are per trial) — run without batched trials`;
   return null;

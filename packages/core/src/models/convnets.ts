@@ -87,8 +87,6 @@ function resnet20(input: number[], classes: number, device: Device): LayeredMode
   return new LayeredModel('resnet20', input, classes, new Sequence(layers));
 }
 
-export const CONV_NETS = ['conv2', 'conv4', 'conv6', 'conv2-2018', 'conv4-2018', 'vgg11', 'vgg16', 'vgg19', 'resnet20'];
-
 export function createConvNet(name: string, input: number[], classes: number, dropout: number, device: Device): LayeredModel | null {
   switch (name) {
     case 'conv2': return plainConvNet(name, input, classes, [64, 64, 'M'], 3, [256, 256], dropout, device);

@@ -1,10 +1,11 @@
-// Model names → constructed, initialised models.
+// Model names (models/names.ts) → constructed, initialised models.
 import type { Device } from '@lth/native-sparse';
 import type { Hparams } from '../hparams/schema.js';
 import { Random } from '../util/rng.js';
 import { initWeights } from './init.js';
-import { CONV_NETS, createConvNet } from './convnets.js';
+import { createConvNet } from './convnets.js';
 import { mlp } from './mlp.js';
+import { mlpHidden, modelFamily, modelLabels } from './names.js';
 import type { Model } from './types.js';
 
 export class ModelError extends Error {
@@ -14,15 +15,14 @@ export class ModelError extends Error {
 /** Build the network named in hparams for inputs of `inputShape`. Weights are zero until `initialize`. */
 export function createModel(h: Hparams['model'], inputShape: number[], classes: number, device: Device): Model {
   const name = h.model;
-  if (name === 'lenet-300-100') return mlp(name, inputShape, [300, 100], classes, h.dropout, device);
-  const m = /^mlp((?:-\d+)+)$/.exec(name);
-  if (m) return mlp(name, inputShape, m[1]!.slice(1).split('-').map(Number), classes, h.dropout, device);
-  if (CONV_NETS.includes(name) && inputShape.length !== 3) {
-    throw new ModelError(`model '${name}' needs image inputs [C,H,W], got [${inputShape}]`);
+  const kind = modelFamily(name)?.kind;
+  if (kind === 'mlp') return mlp(name, inputShape, mlpHidden(name)!, classes, h.dropout, device);
+  if (kind === 'conv') {
+    if (inputShape.length !== 3) throw new ModelError(`model '${name}' needs image inputs [C,H,W], got [${inputShape}]`);
+    const conv = createConvNet(name, inputShape, classes, h.dropout, device);
+    if (conv) return conv;
   }
-  const conv = createConvNet(name, inputShape, classes, h.dropout, device);
-  if (conv) return conv;
-  throw new ModelError(`unknown model '${name}' (available: lenet-300-100, mlp-<h1>-<h2>-…, conv2, conv4, conv6, conv2-2018, conv4-2018, vgg11, vgg16, vgg19, resnet20)`);
+  throw new ModelError(`unknown model '${name}' (available: ${modelLabels(['mlp', 'conv'])})`);
 }
 
 /** Seeded initialisation: weights from `h.init`, biases 0; the same seed gives the same network everywhere. */

@@ -1,6 +1,5 @@
 // Export a stored ticket (one level of one trial of a run) and verify it in onnxruntime-node.
 import { RUN_HPARAMS_HINT, readStoreJson } from '../store/read-json.js';
-import { join } from 'node:path';
 import { fromArray } from '@lth/native-sparse';
 import * as ort from 'onnxruntime-node';
 import type { ImageSet } from '../data/idx.js';
@@ -13,7 +12,7 @@ import { applyMasks, loadMasks, loadWeights } from '../lottery/weights.js';
 import { density } from '../prune/strategy.js';
 import { createModel } from '../models/registry.js';
 import type { Model } from '../models/types.js';
-import { levelDir } from '../store/layout.js';
+import { levelDir, levelFile, runHparamsFile } from '../store/layout.js';
 import { OnnxExportError } from './errors.js';
 import { exportOnnx, type ExportResult } from './export.js';
 import type { InputFormat } from './input.js';
@@ -44,13 +43,13 @@ export function exampleShape(h: Hparams): number[] {
 
 /** Build the level's model with its masks and weights (pruned weights exactly 0). The caller disposes it. */
 export function loadTicket(run: string, opts: LevelExportOptions): { model: Model; h: Hparams; hash: string } {
-  const meta = readStoreJson<{ hparams: unknown; hash: string }>(join(run, 'hparams.json'), ['hparams', 'hash'], RUN_HPARAMS_HINT);
+  const meta = readStoreJson<{ hparams: unknown; hash: string }>(runHparamsFile(run), ['hparams', 'hash'], RUN_HPARAMS_HINT);
   const h = parseHparams(meta.hparams);
   const dir = levelDir(run, opts.trial ?? 0, opts.level);
   const model = createModel(h.model, exampleShape(h), 10, 'cpu');
   try {
-    loadMasks(join(dir, 'mask.safetensors'), model);
-    loadWeights(join(dir, `${opts.weights ?? 'final'}.safetensors`), model);
+    loadMasks(levelFile(dir, 'mask'), model);
+    loadWeights(levelFile(dir, opts.weights ?? 'final'), model);
     applyMasks(model.params);
   } catch (e) {
     model.dispose();

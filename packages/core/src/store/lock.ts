@@ -5,7 +5,7 @@
 // on another host, or a hung one); a stale lock is taken over.
 import { existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeSync, closeSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { trialLockFile } from './layout.js';
 
 export interface LockOwner {
   host: string;
@@ -32,7 +32,7 @@ export class LockError extends Error {
 export const STALE_AFTER_MS = 10 * 60_000;
 const HEARTBEAT_MS = 15_000;
 
-export const lockFile = (trialDir: string) => join(trialDir, 'lock.json');
+export const lockFile = trialLockFile;
 
 export function currentOwner(): LockOwner {
   const env = process.env;
