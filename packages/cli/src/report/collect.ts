@@ -18,7 +18,7 @@ export interface LevelPoint {
   percent: number;
   earlyStopAccuracy: Stat;
   earlyStopIteration: Stat;
-  /** The 2018 draft's rule (moving average of test loss settles; DESIGN.md §4). */
+  /** The 2018 draft's rule (moving average of test loss settles; docs/design.md §4). */
   draftEarlyStopAccuracy: Stat;
   draftEarlyStopIteration: Stat;
   finalAccuracy: Stat;

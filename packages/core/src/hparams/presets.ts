@@ -1,4 +1,4 @@
-// Published setups (DESIGN.md §4), each with its source. A preset is a partial hparams object; flags and
+// Published setups (docs/design.md §4), each with its source. A preset is a partial hparams object; flags and
 // API overrides are merged on top. Every preset keeps the default 5,000-example validation split, so its early
 // stop is chosen on validation loss, never on the test set (open_lth's own runs have no validation split).
 import { parseHparams, type Hparams, type HparamsInput } from './schema.js';

@@ -1,4 +1,4 @@
-// Early-stop criteria (DESIGN.md §4).
+// Early-stop criteria (docs/design.md §4).
 import type { MetricRow } from '../train/metrics.js';
 
 export interface EarlyStop {

@@ -1,4 +1,4 @@
-// Which weights a pruning level removes (DESIGN.md §4): layerwise magnitude pruning with a rate per kind of
+// Which weights a pruning level removes (docs/design.md §4): layerwise magnitude pruning with a rate per kind of
 // layer (fc, conv, output; 0 leaves that kind alone), or global magnitude pruning over all prunable weights.
 // A rate p prunes round(p · alive) of the alive weights of a layer (layerwise) or of the group (global),
 // smallest |w| first, ties by the addon's documented rule (lower layer index, then lower flat index). Masks

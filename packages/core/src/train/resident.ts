@@ -1,4 +1,4 @@
-// Datasets kept on the training device for a whole run (DESIGN.md §8): every split is uploaded once, and a
+// Datasets kept on the training device for a whole run (docs/design.md §8): every split is uploaded once, and a
 // step's batch is gathered on the device from its shuffled indices (only the B indices travel per step).
 // On the CPU this is the same copy the host path does; on CUDA it removes the per-step upload of the batch.
 import { fromArray, gatherRows, type Device, type Tensor } from '@lth/native-sparse';
