@@ -3,8 +3,7 @@
 // that density, reset the survivors to their initialisation and retrain — one run per density. Printed beside the
 // IMP run of the same budget when the store has it (`lth reproduce lenet`), and the paper's one-shot claims.
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { hparamsHash, loadPrepared, runDir } from '@lth/core';
+import { hparamsHash, loadPrepared, runDir, runHparamsFile } from '@lth/core';
 import { collectRun, type LevelPoint, type RunReport } from '../report/collect.js';
 import { textTable } from '../table.js';
 import { estimateImp, estimateLine, pct2 as pct, runImp, runTargets, type ImpRunPlan } from './imp.js';
@@ -41,7 +40,7 @@ export async function reproduceLenetOneShot(o: Omit<LenetOptions, 'experiment'>)
   o.io.say(estimateLine(estimateImp([plan], data), h.dataset.batchSize));
   const report = await runImp(plan, data, o.out, o.io);
   const impDir = runDir(o.out, 'lottery', hparamsHash(h));
-  const imp = existsSync(join(impDir, 'hparams.json')) ? collectRun(impDir) : null;
+  const imp = existsSync(runHparamsFile(impDir)) ? collectRun(impDir) : null;
   const oneShot = report.series[0]!.points;
   const impPoints = imp?.series[0]?.points ?? [];
   const rows = oneShot.map((p) => {
