@@ -36,7 +36,10 @@ if (a.device === 'cuda' && capabilities().cuda.devices.length === 0) {
   console.error('lenet_level: no CUDA device visible');
   process.exit(2);
 }
-const h = resolveHparams('lenet', { training: { steps: `${iterations}it`, evalEvery: Number(a['eval-every']) }, lottery: { levels: 0, trials } });
+const h = resolveHparams('lenet', {
+  training: { steps: `${iterations}it`, evalEvery: Number(a['eval-every']) },
+  lottery: { levels: 0, trials },
+});
 const data = await loadPrepared(h, a.data);
 const root = mkdtempSync(join(tmpdir(), 'lth-gpu-level-'));
 const residentData = a.resident === 'auto' ? undefined : a.resident === 'on';
@@ -46,7 +49,11 @@ try {
   let t0 = performance.now();
   let last = t0;
   const r = await runLottery(h, {
-    root, data, device: a.device, ...(residentData === undefined ? {} : { residentData }), batchTrials,
+    root,
+    data,
+    device: a.device,
+    ...(residentData === undefined ? {} : { residentData }),
+    batchTrials,
     onEvent: (e) => {
       if (e.type !== 'level-end') return;
       const now = performance.now();
@@ -54,13 +61,28 @@ try {
       last = now;
       rows.push(row);
       if (batchTrials) console.log(`trial ${row.trial}: test accuracy ${(100 * row.testAccuracy).toFixed(2)}% (batched)`);
-      else console.log(`trial ${row.trial}: ${iterations} iterations in ${row.seconds.toFixed(2)} s (${(iterations / row.seconds).toFixed(0)} it/s), test accuracy ${(100 * row.testAccuracy).toFixed(2)}%`);
+      else
+        console.log(
+          `trial ${row.trial}: ${iterations} iterations in ${row.seconds.toFixed(2)} s (${(iterations / row.seconds).toFixed(0)} it/s), test accuracy ${(100 * row.testAccuracy).toFixed(2)}%`,
+        );
     },
   });
   if (!r.complete) throw new Error('the run did not complete');
   const total = (performance.now() - t0) / 1000;
-  const out = { impl: 'lth', device: a.device, iterations, batch: h.dataset.batchSize, trials, batchTrials, totalSeconds: total, trialsRun: rows, caps: capabilities() };
-  console.log(`lth ${a.device}: ${trials} trial(s)${batchTrials ? ' batched' : ''} × 1 level of ${iterations} iterations in ${total.toFixed(2)} s (incl. validation + test evaluation every ${a['eval-every']} iterations, as torch_lenet_level.py)`);
+  const out = {
+    impl: 'lth',
+    device: a.device,
+    iterations,
+    batch: h.dataset.batchSize,
+    trials,
+    batchTrials,
+    totalSeconds: total,
+    trialsRun: rows,
+    caps: capabilities(),
+  };
+  console.log(
+    `lth ${a.device}: ${trials} trial(s)${batchTrials ? ' batched' : ''} × 1 level of ${iterations} iterations in ${total.toFixed(2)} s (incl. validation + test evaluation every ${a['eval-every']} iterations, as torch_lenet_level.py)`,
+  );
   if (a.json) writeFileSync(a.json, `${JSON.stringify(out, null, 2)}\n`);
 } finally {
   rmSync(root, { recursive: true, force: true });

@@ -38,15 +38,23 @@ execFileSync(process.execPath, ['scripts/build-native.mjs'], {
   cwd: join(root, 'packages/native-sparse'),
   stdio: 'inherit',
   env: {
-    ...process.env, LTH_CUDA: 'ON', LTH_CUDA_ARCHS: archs, LTH_NATIVE_BUILD_DIR: buildDir,
+    ...process.env,
+    LTH_CUDA: 'ON',
+    LTH_CUDA_ARCHS: archs,
+    LTH_NATIVE_BUILD_DIR: buildDir,
     PATH: `/usr/local/cuda/bin:${process.env.PATH ?? ''}`,
   },
 });
 const buildSeconds = (performance.now() - tBuild) / 1000;
 const addon = join(buildDir, 'Release', 'lth_native.node');
 // The addon must load here and report CUDA kernels for the archs asked for (no device needed for that).
-const caps = JSON.parse(sh(process.execPath, ['--input-type=module', '-e',
-  "import { capabilities } from '@lth/native-sparse'; console.log(JSON.stringify(capabilities()));"], { env: { ...process.env, LTH_NATIVE_PATH: addon } }));
+const caps = JSON.parse(
+  sh(
+    process.execPath,
+    ['--input-type=module', '-e', "import { capabilities } from '@lth/native-sparse'; console.log(JSON.stringify(capabilities()));"],
+    { env: { ...process.env, LTH_NATIVE_PATH: addon } },
+  ),
+);
 if (!caps.cuda.compiled || !caps.cuda.kernels) throw new Error(`pack: ${addon} has no CUDA kernels: ${JSON.stringify(caps.cuda)}`);
 
 const out = join(root, 'gpu-bundle');
@@ -59,9 +67,11 @@ const newest = (prefix) => {
   const v = [...new Set(sh('objdump', ['-T', addon]).match(new RegExp(`${prefix}_[0-9.]+`, 'g')) ?? [])];
   return v.sort((a, b) => a.localeCompare(b, 'en', { numeric: true })).at(-1) ?? 'none';
 };
-writeFileSync(join(out, 'addon', 'requires.txt'),
+writeFileSync(
+  join(out, 'addon', 'requires.txt'),
   `built for sm_${archs} with ${sh('/usr/local/cuda/bin/nvcc', ['--version']).trim().split('\n').at(-1)}; node ${process.version}\n` +
-  `newest symbol versions: ${newest('GLIBC')} ${newest('GLIBCXX')} ${newest('CXXABI')}\n${ldd}`);
+    `newest symbol versions: ${newest('GLIBC')} ${newest('GLIBCXX')} ${newest('CXXABI')}\n${ldd}`,
+);
 const libstdcxx = /libstdc\+\+\.so\.6 => (\S+)/.exec(ldd)?.[1];
 if (libstdcxx) copyFileSync(libstdcxx, join(out, 'lib', 'libstdc++.so.6'));
 
@@ -84,7 +94,8 @@ const paths = [...seen].sort().map((n) => `node_modules/${n}`);
 paths.push('packages/native-sparse/dist', 'packages/core/dist');
 writeFileSync(join(out, 'modules.txt'), `${paths.join('\n')}\n`);
 execFileSync('tar', ['-cJf', join(out, 'modules.tar.xz'), '-C', root, '--exclude=*.map', '-T', join(out, 'modules.txt')], {
-  stdio: 'inherit', env: { ...process.env, XZ_OPT: '-6 -T2' },
+  stdio: 'inherit',
+  env: { ...process.env, XZ_OPT: '-6 -T2' },
 });
 // The node binary changes only with node itself: its compressed copy is kept beside the addon build (xz of
 // ~100 MB is most of a re-pack's time).
@@ -105,17 +116,35 @@ if (existsSync(mnist)) {
 // ---- size check and manifest --------------------------------------------------------------------------------------
 const sizeOf = (p) => (statSync(p).isDirectory() ? readdirSync(p).reduce((s, f) => s + sizeOf(join(p, f)), 0) : statSync(p).size);
 const mib = (bytes) => Number((bytes / 2 ** 20).toFixed(1));
-const parts = Object.fromEntries(['node.xz', 'modules.tar.xz', 'addon', 'lib', 'data'].filter((f) => existsSync(join(out, f))).map((f) => [f, mib(sizeOf(join(out, f)))]));
+const parts = Object.fromEntries(
+  ['node.xz', 'modules.tar.xz', 'addon', 'lib', 'data'].filter((f) => existsSync(join(out, f))).map((f) => [f, mib(sizeOf(join(out, f)))]),
+);
 const total = sizeOf(out);
 let commit = 'unknown';
-try { commit = sh('git', ['rev-parse', 'HEAD']).trim(); } catch { /* not a git checkout */ }
+try {
+  commit = sh('git', ['rev-parse', 'HEAD']).trim();
+} catch {
+  /* not a git checkout */
+}
 const manifest = {
-  commit, node: process.version, cudaArchs: archs, packages: seen.size, mib: parts, totalMiB: mib(total),
-  addonBuildSeconds: Number(buildSeconds.toFixed(1)), packSeconds: Number(((performance.now() - started) / 1000).toFixed(1)),
+  commit,
+  node: process.version,
+  cudaArchs: archs,
+  packages: seen.size,
+  mib: parts,
+  totalMiB: mib(total),
+  addonBuildSeconds: Number(buildSeconds.toFixed(1)),
+  packSeconds: Number(((performance.now() - started) / 1000).toFixed(1)),
   packedAt: new Date().toISOString(),
 };
 writeFileSync(join(out, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-console.log(`gpu-bundle: ${manifest.totalMiB} MiB (${Object.entries(parts).map(([k, v]) => `${k} ${v}`).join(', ')}); ${seen.size} packages; node ${process.version}; addon sm_${archs}; pack ${manifest.packSeconds} s (addon build ${manifest.addonBuildSeconds} s)`);
+console.log(
+  `gpu-bundle: ${manifest.totalMiB} MiB (${Object.entries(parts)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(
+      ', ',
+    )}); ${seen.size} packages; node ${process.version}; addon sm_${archs}; pack ${manifest.packSeconds} s (addon build ${manifest.addonBuildSeconds} s)`,
+);
 if (total > CARRY_LIMIT_MIB * 2 ** 20) {
   console.error(`pack: gpu-bundle is ${manifest.totalMiB} MiB, over the device tool's ${CARRY_LIMIT_MIB} MiB carry limit`);
   process.exit(1);

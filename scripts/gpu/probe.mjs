@@ -21,9 +21,12 @@ try {
 }
 const caps = ns.capabilities();
 writeFileSync(file, `${JSON.stringify({ addon: process.env.LTH_NATIVE_PATH ?? 'default', ...caps }, null, 2)}\n`);
-const reason = !caps.cuda.compiled ? 'CUDA backend not compiled in this addon'
-  : !caps.cuda.kernels ? 'this addon has no CUDA kernels'
-    : caps.cuda.devices.length === 0 ? 'no CUDA device visible to the addon (no GPU, or a driver older than its runtime)'
+const reason = !caps.cuda.compiled
+  ? 'CUDA backend not compiled in this addon'
+  : !caps.cuda.kernels
+    ? 'this addon has no CUDA kernels'
+    : caps.cuda.devices.length === 0
+      ? 'no CUDA device visible to the addon (no GPU, or a driver older than its runtime)'
       : null;
 if (reason) {
   console.error(`probe: ${reason}`);

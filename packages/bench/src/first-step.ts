@@ -73,10 +73,14 @@ export function compareFirstStep(
     if (!(rel <= 1e-2)) throw new Error(`${label}: ${p.name} gradient differs by ${rel.toExponential(2)} (L2, relative)`);
     gradL2 = Math.max(gradL2, rel);
   });
-  if (kinks > 1e-3 * total) throw new Error(`${label}: ${kinks} of ${total} gradient entries differ by more than 1e-3 of their tensor's largest`);
+  if (kinks > 1e-3 * total)
+    throw new Error(`${label}: ${kinks} of ${total} gradient entries differ by more than 1e-3 of their tensor's largest`);
   if (compared < 0.9 * total) throw new Error(`${label}: gradients agree to 1e-3 of their size at only ${compared} of ${total} entries`);
   return {
-    kinks, compared, total, gradL2,
-    summary: `first step: loss ${ours.loss.toFixed(5)} vs ${theirs.loss.toFixed(5)}; gradients within ${gradL2.toExponential(1)} (L2), ${kinks} of ${total} entries at ReLU/max-pool kinks; updated weights within 1e-3 at the ${(100 * compared / total).toFixed(1)}% of entries whose gradients agree to 1e-3 of their size`,
+    kinks,
+    compared,
+    total,
+    gradL2,
+    summary: `first step: loss ${ours.loss.toFixed(5)} vs ${theirs.loss.toFixed(5)}; gradients within ${gradL2.toExponential(1)} (L2), ${kinks} of ${total} entries at ReLU/max-pool kinks; updated weights within 1e-3 at the ${((100 * compared) / total).toFixed(1)}% of entries whose gradients agree to 1e-3 of their size`,
   };
 }

@@ -10,7 +10,16 @@
 // --run/--level a trained ticket is used and accuracies are reported. With --device cuda the lth paths run on the
 // GPU (onnxruntime-node stays on its CPU execution provider: the baseline).
 import {
-  applyPlan, createModel, exportOnnx, initialize, loadDataset, loadTicket, oneShotFraction, parseHparams, planLevel, prepare,
+  applyPlan,
+  createModel,
+  exportOnnx,
+  initialize,
+  loadDataset,
+  loadTicket,
+  oneShotFraction,
+  parseHparams,
+  planLevel,
+  prepare,
   type Model,
 } from '@lth/core';
 import { csrSpmm, denseToCsr, fromArray, zeros, type CsrMatrix, type Device, type Tensor } from '@lth/native-sparse';
@@ -33,7 +42,11 @@ function layersOf(model: Model): DenseLayerView[] {
 class SparseMlp {
   private readonly csr: CsrMatrix[];
   private readonly outs: Array<Tensor<'f32'>>;
-  constructor(private readonly layers: DenseLayerView[], n: number, device: Device) {
+  constructor(
+    private readonly layers: DenseLayerView[],
+    n: number,
+    device: Device,
+  ) {
     this.csr = layers.map((l) => denseToCsr(l.W));
     this.outs = layers.map((l) => zeros([l.W.shape[0]!, n], { device }));
   }
@@ -110,13 +123,16 @@ export async function run(opts: { quick: boolean; device?: Device; run?: string;
       }
     }
     const sparse = new SparseMlp(layersOf(model), n, device);
-    const session = await ort.InferenceSession.create(exportOnnx(model, { dataset: 'mnist', input: 'normalized' }).bytes, { executionProviders: ['cpu'] });
+    const session = await ort.InferenceSession.create(exportOnnx(model, { dataset: 'mnist', input: 'normalized' }).bytes, {
+      executionProviders: ['cpu'],
+    });
     try {
       const total = model.params.filter((p) => p.mask).reduce((s, p) => s + p.value.numel, 0);
       const pct = (100 * sparse.nnz) / total;
       const dense = model.forward(X, false).download();
       const sp = sparse.forward(XT).download();
-      const ortOut = (await session.run({ normalized_pixels: new ort.Tensor('float32', test.x, [n, 1, 28, 28]) })).logits!.data as Float32Array;
+      const ortOut = (await session.run({ normalized_pixels: new ort.Tensor('float32', test.x, [n, 1, 28, 28]) })).logits!
+        .data as Float32Array;
       const spRowMajor = new Float32Array(n * 10);
       for (let c = 0; c < 10; c++) for (let i = 0; i < n; i++) spRowMajor[i * 10 + c] = sp[c * n + i]!;
       validate(`level ${level} sparse vs dense`, spRowMajor, dense, 1e-4);
@@ -127,9 +143,29 @@ export async function run(opts: { quick: boolean; device?: Device; run?: string;
       const tDense = await time(() => model.forward(X, false), timing);
       const tSparse = await time(() => sparse.forward(XT), timing);
       const note = opts.run ? `test accuracy ${(100 * acc).toFixed(2)}%` : 'untrained weights (timing only)';
-      rows.push({ group: 'MNIST test-set inference (10,000)', case: c, impl: 'onnxruntime-node dense', medianMs: tOrt.medianMs, speedup: 1, note });
-      rows.push({ group: 'MNIST test-set inference (10,000)', case: c, impl: 'lth dense', medianMs: tDense.medianMs, speedup: tOrt.medianMs / tDense.medianMs });
-      rows.push({ group: 'MNIST test-set inference (10,000)', case: c, impl: 'lth sparse (CSR)', medianMs: tSparse.medianMs, speedup: tOrt.medianMs / tSparse.medianMs, note: `nnz ${sparse.nnz}` });
+      rows.push({
+        group: 'MNIST test-set inference (10,000)',
+        case: c,
+        impl: 'onnxruntime-node dense',
+        medianMs: tOrt.medianMs,
+        speedup: 1,
+        note,
+      });
+      rows.push({
+        group: 'MNIST test-set inference (10,000)',
+        case: c,
+        impl: 'lth dense',
+        medianMs: tDense.medianMs,
+        speedup: tOrt.medianMs / tDense.medianMs,
+      });
+      rows.push({
+        group: 'MNIST test-set inference (10,000)',
+        case: c,
+        impl: 'lth sparse (CSR)',
+        medianMs: tSparse.medianMs,
+        speedup: tOrt.medianMs / tSparse.medianMs,
+        note: `nnz ${sparse.nnz}`,
+      });
     } finally {
       await session.release();
       sparse.dispose();

@@ -17,7 +17,10 @@ import { run as trainingStep } from './training-step.js';
 
 /** The rows' notes (validation results, accuracies) as a list under a table. */
 function notes(rows: BenchRow[]): string {
-  return rows.filter((r) => r.note).map((r) => `- ${r.case}, ${r.impl}: ${r.note}`).join('\n');
+  return rows
+    .filter((r) => r.note)
+    .map((r) => `- ${r.case}, ${r.impl}: ${r.note}`)
+    .join('\n');
 }
 
 function arg(name: string): string | undefined {
@@ -32,7 +35,9 @@ async function speedupSvg(rows: BenchRow[]): Promise<string> {
   const spec: TopLevelSpec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: 'MNIST test-set inference: speed-up over onnxruntime-node dense',
-    width: 480, height: 300, data: { values },
+    width: 480,
+    height: 300,
+    data: { values },
     layer: [
       {
         mark: { type: 'line', point: true },

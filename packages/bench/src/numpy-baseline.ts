@@ -66,10 +66,18 @@ export async function run(opts: { quick: boolean }): Promise<BenchRow[]> {
     writeFileSync(join(dir, 'x.f32'), xs);
     writeFileSync(join(dir, 'y.i32'), ys);
     const timing = opts.quick ? { warmup: 3, min_time_ms: 500, min_runs: 10 } : { warmup: 20, min_time_ms: 3000, min_runs: 50 };
-    writeFileSync(join(dir, 'manifest.json'), JSON.stringify({
-      batch: B, lr: LR, beta1: 0.9, beta2: 0.999, eps: 1e-8, ...timing,
-      layers: layers.map((l) => ({ name: l.name, out: l.w.shape[0], in: l.w.shape[1] })),
-    }));
+    writeFileSync(
+      join(dir, 'manifest.json'),
+      JSON.stringify({
+        batch: B,
+        lr: LR,
+        beta1: 0.9,
+        beta2: 0.999,
+        eps: 1e-8,
+        ...timing,
+        layers: layers.map((l) => ({ name: l.name, out: l.w.shape[0], in: l.w.shape[1] })),
+      }),
+    );
 
     const step = (): number => {
       const r = softmaxCrossEntropy(model.forward(X, true), Y, { dlogits: D });
@@ -90,11 +98,15 @@ export async function run(opts: { quick: boolean }): Promise<BenchRow[]> {
     }
     let worst = 0;
     for (const l of layers) {
-      for (const [p, file] of [[l.w, `after_${l.name}.w.f32`], [l.b, `after_${l.name}.b.f32`]] as const) {
+      for (const [p, file] of [
+        [l.w, `after_${l.name}.w.f32`],
+        [l.b, `after_${l.name}.b.f32`],
+      ] as const) {
         const ours = p.value.download();
         const buf = readFileSync(join(dir, file)); // a small file's Buffer sits inside a shared pool: copy it out
         const theirs = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
-        let scale = 0, diff = 0;
+        let scale = 0,
+          diff = 0;
         for (let i = 0; i < ours.length; i++) {
           scale = Math.max(scale, Math.abs(ours[i]!));
           diff = Math.max(diff, Math.abs(ours[i]! - theirs[i]!));
@@ -107,18 +119,31 @@ export async function run(opts: { quick: boolean }): Promise<BenchRow[]> {
     const c = `${net.name} batch ${B}, 50% density, ${threads} thread${threads > 1 ? 's' : ''}`;
     return [
       {
-        group: 'training step vs numpy', case: c, impl: `numpy ${res.numpy} loop (${res.blas}, core ${res.coretype})`,
-        medianMs: res.median_ms, minMs: res.min_ms, speedup: 1,
+        group: 'training step vs numpy',
+        case: c,
+        impl: `numpy ${res.numpy} loop (${res.blas}, core ${res.coretype})`,
+        medianMs: res.median_ms,
+        minMs: res.min_ms,
+        speedup: 1,
         note: `first step agrees with lth: loss ${res.loss.toFixed(6)} vs ${loss0.toFixed(6)}, updated weights within ${worst.toExponential(1)} of each tensor's largest`,
       },
       {
-        group: 'training step vs numpy', case: c, impl: 'lth', medianMs: ours.medianMs, minMs: ours.minMs, speedup: res.median_ms / ours.medianMs,
+        group: 'training step vs numpy',
+        case: c,
+        impl: 'lth',
+        medianMs: ours.medianMs,
+        minMs: ours.minMs,
+        speedup: res.median_ms / ours.medianMs,
         note: `fastest step: lth ${ours.minMs.toFixed(3)} ms, numpy ${res.min_ms.toFixed(3)} ms (${(res.min_ms / ours.minMs).toFixed(2)}×); runs: lth ${ours.runs}, numpy ${res.runs}`,
       },
     ];
   } finally {
     rmSync(dir, { recursive: true, force: true });
-    X.dispose(); Y.dispose(); D.dispose(); optimizer.dispose(); model.dispose();
+    X.dispose();
+    Y.dispose();
+    D.dispose();
+    optimizer.dispose();
+    model.dispose();
   }
 }
 
@@ -128,5 +153,11 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const at = process.argv.indexOf('--threads');
   if (at > 0) setThreads(Number(process.argv[at + 1]));
   const rows = await run({ quick: process.argv.includes('--quick') });
-  if (rows.length) console.log(`${markdownTable(rows)}\n\n${rows.filter((r) => r.note).map((r) => `- ${r.impl}: ${r.note}`).join('\n')}`);
+  if (rows.length)
+    console.log(
+      `${markdownTable(rows)}\n\n${rows
+        .filter((r) => r.note)
+        .map((r) => `- ${r.impl}: ${r.note}`)
+        .join('\n')}`,
+    );
 }

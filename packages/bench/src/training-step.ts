@@ -49,7 +49,9 @@ function toTfjsLayout(p: Param, a: Float32Array, flat: [number, number] | null):
   if (p.kind === 'conv') {
     const [K, C, R, S] = p.shape as [number, number, number, number];
     const o = new Float32Array(a.length);
-    for (let k = 0; k < K; k++) for (let c = 0; c < C; c++) for (let r = 0; r < R; r++) for (let s = 0; s < S; s++) o[((r * S + s) * C + c) * K + k] = a[((k * C + c) * R + r) * S + s]!;
+    for (let k = 0; k < K; k++)
+      for (let c = 0; c < C; c++)
+        for (let r = 0; r < R; r++) for (let s = 0; s < S; s++) o[((r * S + s) * C + c) * K + k] = a[((k * C + c) * R + r) * S + s]!;
     return { data: o, shape: [R, S, C, K] };
   }
   if (p.kind === 'fc' || p.kind === 'output') {
@@ -90,7 +92,9 @@ function tfjsMirror(tfb: TfjsBaseline, net: Net, model: Model, xs: Float32Array,
   }
   const [C, H, W] = net.input;
   const nhwc = new Float32Array(xs.length);
-  for (let n = 0; n < B; n++) for (let c = 0; c < C; c++) for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) nhwc[((n * H + y) * W + x) * C + c] = xs[((n * C + c) * H + y) * W + x]!;
+  for (let n = 0; n < B; n++)
+    for (let c = 0; c < C; c++)
+      for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) nhwc[((n * H + y) * W + x) * C + c] = xs[((n * C + c) * H + y) * W + x]!;
   const x0 = tf.tensor4d(nhwc, [B, H, W, C]);
   const onehot = tf.oneHot(tf.tensor1d(ys, 'int32'), 10);
   const opt = tf.train.adam(LR, 0.9, 0.999, 1e-8);
@@ -109,12 +113,13 @@ function tfjsMirror(tfb: TfjsBaseline, net: Net, model: Model, xs: Float32Array,
     }
     return tf.losses.softmaxCrossEntropy(onehot, h) as tfTypes.Scalar;
   };
-  const run = (keep: boolean) => tf.tidy(() => {
-    const { value, grads } = tf.variableGrads(forward);
-    const kept = keep ? vars.map((e) => grads[e.v.name]!.dataSync() as Float32Array) : [];
-    opt.applyGradients(grads as unknown as Record<string, tfTypes.Variable>);
-    return { loss: value.dataSync()[0]!, grads: kept }; // dataSync also waits for an asynchronous (GPU) backend
-  });
+  const run = (keep: boolean) =>
+    tf.tidy(() => {
+      const { value, grads } = tf.variableGrads(forward);
+      const kept = keep ? vars.map((e) => grads[e.v.name]!.dataSync() as Float32Array) : [];
+      opt.applyGradients(grads as unknown as Record<string, tfTypes.Variable>);
+      return { loss: value.dataSync()[0]!, grads: kept }; // dataSync also waits for an asynchronous (GPU) backend
+    });
   return {
     step: () => run(false).loss,
     stepWithGrads: () => run(true),
@@ -161,20 +166,37 @@ export async function run(opts: { quick: boolean; device?: Device }): Promise<Be
       }
       const first = flatOf(net, model);
       const layout = (p: Param, a: Float32Array) => toTfjsLayout(p, a, p === first.param ? first.flat : null).data;
-      const check = compareFirstStep(`${net.name} vs ${tfb.backend}`, { loss: ours0, params: model.params.map((p) => ({
-        name: p.name, grad: layout(p, p.grad.download()), value: layout(p, p.value.download()),
-      })) }, { loss: theirs.loss, grads: theirs.grads, values: mirror.values() });
+      const check = compareFirstStep(
+        `${net.name} vs ${tfb.backend}`,
+        {
+          loss: ours0,
+          params: model.params.map((p) => ({
+            name: p.name,
+            grad: layout(p, p.grad.download()),
+            value: layout(p, p.value.download()),
+          })),
+        },
+        { loss: theirs.loss, grads: theirs.grads, values: mirror.values() },
+      );
       const timing = opts.quick ? { warmup: 1, minTimeMs: 300, minRuns: 3 } : { warmup: 5, minTimeMs: 3000, minRuns: 10 };
       const tT = await time(() => mirror.step(), timing);
       const tO = await time(step, timing);
       rows.push({ group: 'training step', case: c, impl: tfb.backend, medianMs: tT.medianMs, speedup: 1 });
       rows.push({
-        group: 'training step', case: c, impl: device === 'cpu' ? 'lth' : 'lth (cuda)', medianMs: tO.medianMs, speedup: tT.medianMs / tO.medianMs,
+        group: 'training step',
+        case: c,
+        impl: device === 'cpu' ? 'lth' : 'lth (cuda)',
+        medianMs: tO.medianMs,
+        speedup: tT.medianMs / tO.medianMs,
         note: check.summary,
       });
     } finally {
       mirror.dispose();
-      X.dispose(); Y.dispose(); D.dispose(); optimizer.dispose(); model.dispose();
+      X.dispose();
+      Y.dispose();
+      D.dispose();
+      optimizer.dispose();
+      model.dispose();
     }
   }
   return rows;

@@ -29,8 +29,13 @@ export function hparamFields(): FieldInfo[] {
       const base = schema.def.type === 'default' ? schema.def.innerType! : schema;
       const choices = base.options ? [...base.options] : undefined;
       out.push({
-        section, field, flag: `--${kebab(field)}`, description: schema.description ?? field,
-        type: base.def.type, defaultValue: schema.def.defaultValue, ...(choices ? { choices } : {}),
+        section,
+        field,
+        flag: `--${kebab(field)}`,
+        description: schema.description ?? field,
+        type: base.def.type,
+        defaultValue: schema.def.defaultValue,
+        ...(choices ? { choices } : {}),
       });
     }
   }
@@ -44,7 +49,11 @@ function parser(f: FieldInfo): (value: string) => unknown {
       if (value.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError(`expected a number, got '${value}'`);
       return n;
     }
-    if (f.type === 'array') return value.split(',').map((s) => s.trim()).filter(Boolean);
+    if (f.type === 'array')
+      return value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
     return value;
   };
 }

@@ -56,9 +56,13 @@ async function main(): Promise<void> {
     }
     const err = e as Error & { code?: string };
     // Hyperparameter errors name schema paths (training.lr); say which flag that is.
-    const message = err.code === 'ERR_HPARAMS'
-      ? err.message.replace(/^ {2}(\w+)\.(\w+):/gm, (_m, _s: string, f: string) => `  --${f.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}:`)
-      : err.message;
+    const message =
+      err.code === 'ERR_HPARAMS'
+        ? err.message.replace(
+            /^ {2}(\w+)\.(\w+):/gm,
+            (_m, _s: string, f: string) => `  --${f.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}:`,
+          )
+        : err.message;
     process.stderr.write(`lth: ${message}${err.code ? ` [${err.code}]` : ''}\n`);
     const hint = err.code ? HINTS[err.code] : undefined;
     if (hint) process.stderr.write(`hint: ${hint}\n`);

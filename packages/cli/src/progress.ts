@@ -24,17 +24,25 @@ export function lotteryReporter(mode: OutputMode, label = 'lottery'): (e: Lotter
         log(`${label}: ${e.dir}${e.resumed ? ' (resuming)' : ''}`);
         break;
       case 'level-skip':
-        log(`trial ${e.trial} level ${e.level}: done already (${pct(e.summary.density.density)} weights, test acc ${pct(e.summary.final.testAccuracy)})`);
+        log(
+          `trial ${e.trial} level ${e.level}: done already (${pct(e.summary.density.density)} weights, test acc ${pct(e.summary.final.testAccuracy)})`,
+        );
         break;
       case 'level-start':
-        bar?.stop();  // batched trials start every trial's level at once: one bar, for the batch
-        log(`trial ${e.trial} level ${e.level}: ${pct(e.density)} of weights left${e.resumeFrom > 0 ? `, resuming at iteration ${e.resumeFrom}` : ''}`);
+        bar?.stop(); // batched trials start every trial's level at once: one bar, for the batch
+        log(
+          `trial ${e.trial} level ${e.level}: ${pct(e.density)} of weights left${e.resumeFrom > 0 ? `, resuming at iteration ${e.resumeFrom}` : ''}`,
+        );
         if (e.discardedCheckpoint) log(`  its checkpoint was not resumed: ${e.discardedCheckpoint}; the level restarts from its beginning`);
         if (tty) {
-          bar = new SingleBar({
-            format: '  {bar} {value}/{total} it | {speed} ex/s | val {val} | test {test} | ETA {eta_formatted}',
-            hideCursor: true, clearOnComplete: true,
-          }, Presets.shades_classic);
+          bar = new SingleBar(
+            {
+              format: '  {bar} {value}/{total} it | {speed} ex/s | val {val} | test {test} | ETA {eta_formatted}',
+              hideCursor: true,
+              clearOnComplete: true,
+            },
+            Presets.shades_classic,
+          );
           bar.start(1, e.resumeFrom, { speed: '-', val: '-', test: '-' });
         }
         break;
@@ -52,16 +60,20 @@ export function lotteryReporter(mode: OutputMode, label = 'lottery'): (e: Lotter
         bar?.stop();
         bar = null;
         const s = e.summary;
-        const es = s.earlyStop ? `early stop at ${s.earlyStop.iteration} (test acc ${pct(s.earlyStop.testAccuracy)})` : 'no early-stop point';
+        const es = s.earlyStop
+          ? `early stop at ${s.earlyStop.iteration} (test acc ${pct(s.earlyStop.testAccuracy)})`
+          : 'no early-stop point';
         log(`  → test acc ${pct(s.final.testAccuracy)} at the end, ${es}`);
         break;
       }
       case 'stopped':
         bar?.stop();
         bar = null;
-        log(e.checkpointed === false
-          ? `stopped at trial ${e.trial} level ${e.level} iteration ${e.iteration}, before training anything to checkpoint — run the same command to resume`
-          : `stopped at trial ${e.trial} level ${e.level} iteration ${e.iteration}; checkpoint written — run the same command to resume`);
+        log(
+          e.checkpointed === false
+            ? `stopped at trial ${e.trial} level ${e.level} iteration ${e.iteration}, before training anything to checkpoint — run the same command to resume`
+            : `stopped at trial ${e.trial} level ${e.level} iteration ${e.iteration}; checkpoint written — run the same command to resume`,
+        );
         break;
       default:
         break;

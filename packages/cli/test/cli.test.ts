@@ -11,7 +11,25 @@ const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'lth.js')
 const tmp = mkdtempSync(join(tmpdir(), 'lth-cli-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-const tiny = ['--model', 'mlp-32', '--subset', '1200', '--validation-size', '300', '--batch-size', '30', '--steps', '80it', '--eval-every', '20', '--levels', '2', '--quiet', '--threads', '1'];
+const tiny = [
+  '--model',
+  'mlp-32',
+  '--subset',
+  '1200',
+  '--validation-size',
+  '300',
+  '--batch-size',
+  '30',
+  '--steps',
+  '80it',
+  '--eval-every',
+  '20',
+  '--levels',
+  '2',
+  '--quiet',
+  '--threads',
+  '1',
+];
 
 function lth(args: string[], cwd = tmp) {
   return spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, LTH_OFFLINE: '1' } });
@@ -31,7 +49,9 @@ describe('lth', () => {
     const h = lth(['lottery', '--help']);
     expect(h.stdout.replace(/\s+/g, ' ')).toMatch(/--fc-rate <value> fraction of remaining fc weights pruned per level \(default: 0\.2\)/);
     expect(lth(['presets']).stdout).toMatch(/lenet .*ICLR 2019/);
-    expect(h.stdout.replace(/\s+/g, ' ')).toMatch(/--batch-trials train all --trials of a level together .*convolutional models are not batched yet/);
+    expect(h.stdout.replace(/\s+/g, ' ')).toMatch(
+      /--batch-trials train all --trials of a level together .*convolutional models are not batched yet/,
+    );
   });
 
   it('--batch-trials gives the trial-by-trial table and store; a convolutional model is a clear error', () => {
@@ -43,7 +63,9 @@ describe('lth', () => {
     const table = (out: string) => out.split('\nrun: ')[0];
     expect(table(b.stdout)).toBe(table(a.stdout));
     for (const f of ['trial_1/level_2/summary.json', 'trial_1/level_2/final.safetensors', 'trial_0/level_1/metrics.csv']) {
-      expect(readFileSync(join(runDirIn(join(tmp, 'batched2')), f)).equals(readFileSync(join(runDirIn(join(tmp, 'seq2')), f))), f).toBe(true);
+      expect(readFileSync(join(runDirIn(join(tmp, 'batched2')), f)).equals(readFileSync(join(runDirIn(join(tmp, 'seq2')), f))), f).toBe(
+        true,
+      );
     }
     const conv = lth(['lottery', '--model', 'conv2', '--batch-trials', '--out', join(tmp, 'conv-batched')]);
     expect(conv.status).toBe(1);
@@ -76,7 +98,9 @@ describe('lth', () => {
 
   it('missing data offline: names the files and where to put them', () => {
     const r = spawnSync(process.execPath, [bin, 'lottery', '--dataset', 'fashion-mnist', '--out', join(tmp, 'nodata'), '--quiet'], {
-      cwd: tmp, encoding: 'utf8', env: { ...process.env, LTH_OFFLINE: '1', LTH_CACHE_DIR: join(tmp, 'empty-cache'), LTH_DATA_DIR: join(tmp, 'no-such-dir') },
+      cwd: tmp,
+      encoding: 'utf8',
+      env: { ...process.env, LTH_OFFLINE: '1', LTH_CACHE_DIR: join(tmp, 'empty-cache'), LTH_DATA_DIR: join(tmp, 'no-such-dir') },
     });
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/fashion-mnist not found \(offline\)\. Put train-images-idx3-ubyte\.gz.*in .*empty-cache.*--data-dir/s);
@@ -97,25 +121,47 @@ describe('lth', () => {
     expect(existsSync(join(run, 'branch_data-order', 'trial_0', 'level_2', 'summary.json'))).toBe(true);
     expect(st.stdout).toMatch(/0\/1\s+80\.\d+\s+\d+\.\d{4} \(\d+\.\d+%\)\s+\d+\.\d{4} \(\d+\.\d+%\)/);
     expect(st.stdout).toMatch(/0\/2\s+64\.\d+/);
-    const again = spawnSync(process.execPath, [bin, 'lottery', ...tiny.filter((x) => x !== '--quiet'), '--out', out], { cwd: tmp, encoding: 'utf8' });
+    const again = spawnSync(process.execPath, [bin, 'lottery', ...tiny.filter((x) => x !== '--quiet'), '--out', out], {
+      cwd: tmp,
+      encoding: 'utf8',
+    });
     expect(again.stderr).toMatch(/level 2: done already/);
     const onnxFile = join(tmp, 'ticket.onnx');
     const ex = lth(['export', run, '--level', '2', '-o', onnxFile, '--verify']);
     expect(ex.status, ex.stderr).toBe(0);
     expect(ex.stdout).toMatch(/predictions agree on 100\.00%/);
-    expect(ex.stdout).toMatch(/sizes: dense initializers [\d.]+ KiB \([\d.]+ KiB gzipped\), sparse initializers [\d.]+ KiB \([\d.]+ KiB gzipped\)/);
+    expect(ex.stdout).toMatch(
+      /sizes: dense initializers [\d.]+ KiB \([\d.]+ KiB gzipped\), sparse initializers [\d.]+ KiB \([\d.]+ KiB gzipped\)/,
+    );
     // The file takes raw pixels and says so; --verify fed it raw pixels (the accuracy line is the run's test accuracy).
-    expect(ex.stdout).toMatch(/input 'pixels': raw pixel values 0\.\.255 as uint8, NCHW Nx1x28x28 \(grayscale\), divided by 255 inside the graph/);
+    expect(ex.stdout).toMatch(
+      /input 'pixels': raw pixel values 0\.\.255 as uint8, NCHW Nx1x28x28 \(grayscale\), divided by 255 inside the graph/,
+    );
     expect(ex.stdout).toMatch(/output 'logits': float32 Nx10, logits over 10 classes: 0, 1, 2, 3, 4, 5, 6, 7, 8, 9/);
     const sig = readOnnxSignature(readFileSync(onnxFile));
     expect(sig.input).toMatchObject({ name: 'pixels', dtype: 'uint8', dims: ['N', 1, 28, 28] });
     expect(JSON.parse(sig.metadata.labels!)).toHaveLength(10);
     expect(JSON.parse(sig.metadata.preprocessing!)).toMatchObject({ inGraph: true, divisor: 255 });
-    const normalized = lth(['export', run, '--level', '2', '--input', 'normalized', '--sparse', '-o', join(tmp, 'normalized.onnx'), '--verify']);
+    const normalized = lth([
+      'export',
+      run,
+      '--level',
+      '2',
+      '--input',
+      'normalized',
+      '--sparse',
+      '-o',
+      join(tmp, 'normalized.onnx'),
+      '--verify',
+    ]);
     expect(normalized.status, normalized.stderr).toBe(0);
-    expect(normalized.stdout).toMatch(/input 'normalized_pixels': float32 .*already divided by 255 by the caller[\s\S]*predictions agree on 100\.00%/);
+    expect(normalized.stdout).toMatch(
+      /input 'normalized_pixels': float32 .*already divided by 255 by the caller[\s\S]*predictions agree on 100\.00%/,
+    );
     expect(readOnnxSignature(readFileSync(join(tmp, 'normalized.onnx'))).input.dtype).toBe('float32');
-    expect(lth(['export', run, '--level', '2', '--input', 'float']).stderr).toMatch(/--input <format>' argument 'float' is invalid.*pixels, normalized/);
+    expect(lth(['export', run, '--level', '2', '--input', 'float']).stderr).toMatch(
+      /--input <format>' argument 'float' is invalid.*pixels, normalized/,
+    );
     expect(existsSync(onnxFile)).toBe(true);
     expect(lth(['export', run, '--level', '9']).status).toBe(1); // no such level: a clear error
   });
@@ -165,22 +211,40 @@ describe('lth', () => {
     expect(b.status, b.stderr).toBe(0);
     expect(b.stdout).toMatch(/training step \| LeNet-300-100 batch 60, 50% density \| lth/);
     expect(b.stdout).toMatch(/3\.6% weights \(level 15\) \| lth sparse \(CSR\)/);
-    const json = JSON.parse(readFileSync(join(dir, 'bench-results', 'bench.json'), 'utf8')) as { rows: Array<{ impl: string; medianMs: number }> };
+    const json = JSON.parse(readFileSync(join(dir, 'bench-results', 'bench.json'), 'utf8')) as {
+      rows: Array<{ impl: string; medianMs: number }>;
+    };
     expect(json.rows.length).toBeGreaterThanOrEqual(10);
     expect(json.rows.every((row) => row.medianMs > 0)).toBe(true);
     expect(readFileSync(join(dir, 'bench-results', 'inference-speedup.svg'), 'utf8')).toMatch(/^<svg/);
   });
 
   const caps = native.capabilities();
-  it.runIf(!(caps.cuda.compiled && caps.cuda.kernels && caps.cuda.devices.length > 0))('bench --device cuda without a usable CUDA device exits 2 with one line', () => {
-    const b = lth(['bench', '--quick', '--device', 'cuda'], join(tmp));
-    expect(b.status).toBe(2);
-    expect(b.stderr.trim().split('\n')).toHaveLength(1);
-    expect(b.stderr).toMatch(/^lth bench: --device cuda cannot run here: /);
-  });
+  it.runIf(!(caps.cuda.compiled && caps.cuda.kernels && caps.cuda.devices.length > 0))(
+    'bench --device cuda without a usable CUDA device exits 2 with one line',
+    () => {
+      const b = lth(['bench', '--quick', '--device', 'cuda'], join(tmp));
+      expect(b.status).toBe(2);
+      expect(b.stderr.trim().split('\n')).toHaveLength(1);
+      expect(b.stderr).toMatch(/^lth bench: --device cuda cannot run here: /);
+    },
+  );
 
-  it('reproduce lenet (tiny budget) prints ticket and control accuracies and the paper\'s claims beside ours', () => {
-    const r = lth(['reproduce', 'lenet', '--budget', 'quick', '--trials', '1', '--levels', '2', '--steps', '60it', '--out', join(tmp, 'repro')]);
+  it("reproduce lenet (tiny budget) prints ticket and control accuracies and the paper's claims beside ours", () => {
+    const r = lth([
+      'reproduce',
+      'lenet',
+      '--budget',
+      'quick',
+      '--trials',
+      '1',
+      '--levels',
+      '2',
+      '--steps',
+      '60it',
+      '--out',
+      join(tmp, 'repro'),
+    ]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/REDUCED from the paper's 5 trials × 50000it/);
     expect(r.stdout).toMatch(/ticket acc @ early stop %\s+early-stop it\s+reinit acc %\s+rearrange acc %/);

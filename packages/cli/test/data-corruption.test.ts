@@ -37,15 +37,35 @@ describe('damaged dataset files through lth', () => {
     const ok = lth(['data', 'verify', 'mnist', '--data-dir', good]);
     expect(ok.status, ok.stderr).toBe(0);
     expect(ok.stdout).toMatch(/mnist: OK — 40 training, 20 test examples of shape \[1,28,28\]/);
-    const r = lth(['lottery', '--model', 'mlp-32', '--validation-size', '10', '--steps', '2it', '--levels', '1', '--quiet', '--data-dir', bad, '--out', join(tmp, 'runs')]);
-    expectOneLine(r, join(bad, 't10k-labels-idx1-ubyte'), /IDX dims \[20\] need 20 data bytes but the file has 15 \(truncated download\?\)/);
+    const r = lth([
+      'lottery',
+      '--model',
+      'mlp-32',
+      '--validation-size',
+      '10',
+      '--steps',
+      '2it',
+      '--levels',
+      '1',
+      '--quiet',
+      '--data-dir',
+      bad,
+      '--out',
+      join(tmp, 'runs'),
+    ]);
+    expectOneLine(
+      r,
+      join(bad, 't10k-labels-idx1-ubyte'),
+      /IDX dims \[20\] need 20 data bytes but the file has 15 \(truncated download\?\)/,
+    );
   });
 
   it('a missing CIFAR-10 batch: `lth data verify cifar10` names the file and the directory', () => {
     const batches = join(tmp, 'cifar', 'cifar-10-batches-bin');
     mkdirSync(batches, { recursive: true });
     writeFileSync(join(tmp, 'batch.bin'), cifarBatch(10000));
-    for (const f of ['data_batch_1.bin', 'data_batch_2.bin', 'data_batch_3.bin', 'data_batch_5.bin', 'test_batch.bin']) symlinkSync(join(tmp, 'batch.bin'), join(batches, f));
+    for (const f of ['data_batch_1.bin', 'data_batch_2.bin', 'data_batch_3.bin', 'data_batch_5.bin', 'test_batch.bin'])
+      symlinkSync(join(tmp, 'batch.bin'), join(batches, f));
     const r = lth(['data', 'verify', 'cifar10', '--data-dir', join(tmp, 'cifar')]);
     expectOneLine(r, batches, /incomplete data set: data_batch_4\.bin missing beside/);
   });

@@ -10,7 +10,9 @@ import { stat } from '../src/report/collect.js';
 function summary(level: number, criterion: EarlyStop['criterion'], draft: EarlyStop | null): LevelSummary {
   const d = 0.8 ** level;
   return {
-    trial: 0, level, density: { layers: { 'fc1.weight': { alive: 8 * d, total: 8, density: d } }, alive: 8 * d, total: 8, density: d },
+    trial: 0,
+    level,
+    density: { layers: { 'fc1.weight': { alive: 8 * d, total: 8, density: d } }, alive: 8 * d, total: 8, density: d },
     iterations: { start: 0, end: 5000 },
     earlyStop: { iteration: 1200, testAccuracy: 0.9712, criterion },
     draftEarlyStop: draft,
@@ -35,14 +37,29 @@ describe('early-stop columns', () => {
   it('the report table shows the draft rule and names the criterion', () => {
     const ss = [summary(0, 'min-test-loss', draft)];
     const r: RunReport = {
-      dir: 'd', kind: 'lottery', hash: 'h', nonDefault: {},
-      series: [{
-        name: 'ticket', dir: 'd', summaries: ss,
-        points: [{
-          level: 0, percent: 100, layers: {}, earlyStopAccuracy: stat([0.9712]), earlyStopIteration: stat([1200]),
-          draftEarlyStopAccuracy: stat([0.9655]), draftEarlyStopIteration: stat([3300]), finalAccuracy: stat([0.97]),
-        }],
-      }],
+      dir: 'd',
+      kind: 'lottery',
+      hash: 'h',
+      nonDefault: {},
+      series: [
+        {
+          name: 'ticket',
+          dir: 'd',
+          summaries: ss,
+          points: [
+            {
+              level: 0,
+              percent: 100,
+              layers: {},
+              earlyStopAccuracy: stat([0.9712]),
+              earlyStopIteration: stat([1200]),
+              draftEarlyStopAccuracy: stat([0.9655]),
+              draftEarlyStopIteration: stat([3300]),
+              finalAccuracy: stat([0.97]),
+            },
+          ],
+        },
+      ],
     };
     const t = levelTable(r);
     expect(t).toContain('early-stop it (min test loss)');

@@ -36,14 +36,18 @@ function points(svg: string, role = 'point'): Array<Record<string, string>> {
   const re = new RegExp(`<path[^>]*aria-roledescription="${role}"[^>]*aria-label="([^"]*)"`, 'g');
   const alt = new RegExp(`<path[^>]*aria-label="([^"]*)"[^>]*aria-roledescription="${role}"`, 'g');
   const labels = [...svg.matchAll(re), ...svg.matchAll(alt)].map((m) => m[1]!);
-  return labels.map((l) => Object.fromEntries(l.split('; ').map((kv) => {
-    const i = kv.lastIndexOf(': ');
-    return [kv.slice(0, i), kv.slice(i + 2)];
-  })));
+  return labels.map((l) =>
+    Object.fromEntries(
+      l.split('; ').map((kv) => {
+        const i = kv.lastIndexOf(': ');
+        return [kv.slice(0, i), kv.slice(i + 2)];
+      }),
+    ),
+  );
 }
 
 describe('lth report', () => {
-  it('plots accuracy at early stop vs % weights for the ticket and its control, with the summaries\' numbers', async () => {
+  it("plots accuracy at early stop vs % weights for the ticket and its control, with the summaries' numbers", async () => {
     const r = await writeReport([run, oneshot], join(tmp, 'report'));
     const svg = readFileSync(join(r.dir, 'accuracy-vs-weights.svg'), 'utf8');
     const pts = points(svg);
@@ -53,7 +57,9 @@ describe('lth report', () => {
     expect(bySeries('one-shot')).toHaveLength(2); // level 0 and the one-shot level
     // Each ticket point is the mean over the two trials of the stored summaries.
     for (const level of [0, 1, 2]) {
-      const accs = [0, 1].map((t) => JSON.parse(readFileSync(join(run, `trial_${t}`, `level_${level}`, 'summary.json'), 'utf8')).earlyStop.testAccuracy as number);
+      const accs = [0, 1].map(
+        (t) => JSON.parse(readFileSync(join(run, `trial_${t}`, `level_${level}`, 'summary.json'), 'utf8')).earlyStop.testAccuracy as number,
+      );
       const mean = (100 * (accs[0]! + accs[1]!)) / 2;
       const p = bySeries('ticket').find((x) => Math.abs(Number(x['% of weights remaining (log scale)']) - [100, 50.1, 25.2][level]!) < 1.5);
       expect(p, `level ${level}`).toBeDefined();
@@ -84,10 +90,17 @@ describe('lth report', () => {
     const dataOrder = pts.filter((p) => p.series === 'data order');
     expect(toDense).toHaveLength(2); // levels 1 and 2
     expect(dataOrder).toHaveLength(1); // the branch trained level 1 only
-    const mean = (level: number, f: (x: (typeof rows)[number]) => number) => rows.filter((x) => x.level === level).reduce((a, x) => a + f(x), 0) / 2;
-    expect(Number(dataOrder[0]![y])).toBeCloseTo(mean(1, (x) => x.dataOrder!.relative), 3);
+    const mean = (level: number, f: (x: (typeof rows)[number]) => number) =>
+      rows.filter((x) => x.level === level).reduce((a, x) => a + f(x), 0) / 2;
+    expect(Number(dataOrder[0]![y])).toBeCloseTo(
+      mean(1, (x) => x.dataOrder!.relative),
+      3,
+    );
     const l1 = toDense.find((p) => Math.abs(Number(p['% of weights remaining (log scale)']) - 50.1) < 1.5)!;
-    expect(Number(l1[y])).toBeCloseTo(mean(1, (x) => x.toDense.relative), 3);
+    expect(Number(l1[y])).toBeCloseTo(
+      mean(1, (x) => x.toDense.relative),
+      3,
+    );
     const md = readFileSync(r.markdown, 'utf8');
     expect(md).toContain('## Stability (Stabilizing the LTH)');
     expect(md).toMatch(new RegExp(`\\| 2 \\| 25\\.\\d+ \\| ${mean(2, (x) => x.toDense.l2).toFixed(4)} .* \\| - \\| - \\| 2 \\|`));

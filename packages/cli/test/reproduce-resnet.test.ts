@@ -14,7 +14,22 @@ const tmp = mkdtempSync(join(tmpdir(), 'lth-resnet-'));
 const dataDir = join(tmp, 'data');
 const env = { ...process.env, LTH_OFFLINE: '1', LTH_CACHE_DIR: join(tmp, 'empty-cache'), LTH_DATA_DIR: join(tmp, 'no-such-dir') };
 const lth = (args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env, cwd: tmp });
-const tiny = ['--budget', 'quick', '--steps', '2it', '--rewind', '1it', '--levels', '1', '--subset', '64', '--test-subset', '32', '--batch-size', '16'];
+const tiny = [
+  '--budget',
+  'quick',
+  '--steps',
+  '2it',
+  '--rewind',
+  '1it',
+  '--levels',
+  '1',
+  '--subset',
+  '64',
+  '--test-subset',
+  '32',
+  '--batch-size',
+  '16',
+];
 
 beforeAll(() => {
   // The reader insists on whole 10,000-record batches; the pixels are a label-dependent colour plus a pattern.
@@ -34,7 +49,14 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-interface Row { level: number; percent: number; rewind: { mean: number }; reset: { mean: number } | null; reinit: { mean: number } | null; published: null }
+interface Row {
+  level: number;
+  percent: number;
+  rewind: { mean: number };
+  reset: { mean: number } | null;
+  reinit: { mean: number } | null;
+  published: null;
+}
 
 describe('lth reproduce resnet20-rewind', () => {
   it('prints the plan with a measured estimate, then rewind, reset and reinit beside the published column', () => {
@@ -42,7 +64,9 @@ describe('lth reproduce resnet20-rewind', () => {
     expect(r.status, r.stderr).toBe(0);
     const out = r.stdout;
     expect(out).toContain('arXiv 1903.01611 v3');
-    expect(out).toMatch(/budget quick: 1 trial\(s\) × 2 iterations per level \(2it of 64 training examples, batch 16\), 1 levels, test set 32 examples — REDUCED/);
+    expect(out).toMatch(
+      /budget quick: 1 trial\(s\) × 2 iterations per level \(2it of 64 training examples, batch 16\), 1 levels, test set 32 examples — REDUCED/,
+    );
     expect(out).toMatch(/rewind to iteration 1 \(50\.00% of training; the preset: 500 of 56160 = 0\.89%\)/);
     expect(out).toMatch(/estimated time here: .* 5 level trainings, 8 iterations at [\d.]+ m?s\/step \(measured now, batch 16/);
     expect(out).toMatch(/% weights\s+rewind \(it 1\) acc %\s+reset \(it 0\) acc %\s+reinit acc %\s+published/);
@@ -58,7 +82,11 @@ describe('lth reproduce resnet20-rewind', () => {
     const before = Date.now();
     const r = lth(['reproduce', 'resnet20-rewind', ...tiny, '--data-dir', dataDir, '--out', join(tmp, 'runs'), '--json']);
     expect(r.status, r.stderr).toBe(0);
-    const j = JSON.parse(r.stdout) as { settings: { rewind: number; iterations: number }; runs: { rewind: string; reset: string }; rows: Row[] };
+    const j = JSON.parse(r.stdout) as {
+      settings: { rewind: number; iterations: number };
+      runs: { rewind: string; reset: string };
+      rows: Row[];
+    };
     expect(j.settings).toMatchObject({ rewind: 1, iterations: 2 });
     expect(j.runs.rewind).not.toBe(j.runs.reset);
     for (const dir of [j.runs.rewind, j.runs.reset]) {
@@ -80,14 +108,25 @@ describe('lth reproduce resnet20-rewind', () => {
     const r = lth(['reproduce', 'resnet20-rewind', '--budget', 'quick', '--out', join(tmp, 'nodata')]);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/cifar10 not found \(offline\)\. Put cifar-10-binary\.tar\.gz .* in .*empty-cache.*--data-dir/s);
-    expect(r.stderr).toMatch(/lth data fetch cifar10.* on a machine with network access .*https:\/\/www\.cs\.toronto\.edu\/~kriz\/cifar-10-binary\.tar\.gz/);
+    expect(r.stderr).toMatch(
+      /lth data fetch cifar10.* on a machine with network access .*https:\/\/www\.cs\.toronto\.edu\/~kriz\/cifar-10-binary\.tar\.gz/,
+    );
     expect(existsSync(join(tmp, 'nodata'))).toBe(false);
   });
 
   it('rejects a rewind point at 0 or past the end, and resnet-only flags elsewhere', () => {
-    const withRewind = (at: string) => lth([
-      'reproduce', 'resnet20-rewind', ...tiny.filter((x, i, a) => x !== '--rewind' && a[i - 1] !== '--rewind'), '--rewind', at, '--data-dir', dataDir, '--out', join(tmp, 'bad'),
-    ]);
+    const withRewind = (at: string) =>
+      lth([
+        'reproduce',
+        'resnet20-rewind',
+        ...tiny.filter((x, i, a) => x !== '--rewind' && a[i - 1] !== '--rewind'),
+        '--rewind',
+        at,
+        '--data-dir',
+        dataDir,
+        '--out',
+        join(tmp, 'bad'),
+      ]);
     const at0 = withRewind('0it');
     expect(at0.status).toBe(1);
     expect(at0.stderr).toMatch(/--rewind must be after iteration 0/);

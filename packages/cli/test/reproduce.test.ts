@@ -12,7 +12,8 @@ import { XOR_DRAFT_ROW_OF } from '../src/reproduce/xor.js';
 import { XOR_DRAFT, xorPublishedValues } from '../src/reproduce/xor-published.js';
 
 const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'main.js');
-const lth = (args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, LTH_OFFLINE: '1' } });
+const lth = (args: string[]) =>
+  spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, LTH_OFFLINE: '1' } });
 
 describe('lth reproduce xor', () => {
   const escape = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -25,10 +26,14 @@ describe('lth reproduce xor', () => {
     const ours = String.raw`\d+\.\d \(\d/4\)`;
     const values = xorPublishedValues();
     expect(values.length).toBe(34); // Figure 9: 5 sizes; Figure 10: 4 rows × 3 columns; DB and ZL each
-    const cell = (row: string, units: number, m: 'DB' | 'ZL') => values.find((v) => v.row === row && v.units === units && v.metric === m)!.value.toFixed(1);
+    const cell = (row: string, units: number, m: 'DB' | 'ZL') =>
+      values.find((v) => v.row === row && v.units === units && v.metric === m)!.value.toFixed(1);
     for (const v of values.filter((x) => x.metric === 'DB')) {
-      const label = v.row === 'random' ? '' : `${xor.HEURISTIC_LABELS[XOR_DRAFT_ROW_OF[v.row].heuristic]}\\s+${XOR_DRAFT_ROW_OF[v.row].mode}\\s+`;
-      const line = new RegExp(`\\n${label}${v.units}\\s+${ours}\\s+${escape(cell(v.row, v.units, 'DB'))}\\s+${ours}\\s+${escape(cell(v.row, v.units, 'ZL'))}\\n`);
+      const label =
+        v.row === 'random' ? '' : `${xor.HEURISTIC_LABELS[XOR_DRAFT_ROW_OF[v.row].heuristic]}\\s+${XOR_DRAFT_ROW_OF[v.row].mode}\\s+`;
+      const line = new RegExp(
+        `\\n${label}${v.units}\\s+${ours}\\s+${escape(cell(v.row, v.units, 'DB'))}\\s+${ours}\\s+${escape(cell(v.row, v.units, 'ZL'))}\\n`,
+      );
       expect(r.stdout, `${v.row} ${v.units}`).toMatch(line);
     }
   });
@@ -39,17 +44,37 @@ describe('lth reproduce xor', () => {
     const j = JSON.parse(r.stdout) as {
       settings: { trials: number; iterations: number };
       randomInit: Array<{ hidden: number; db: number; zl: number; published: { DB: number; ZL: number } | null }>;
-      pruned: Array<{ heuristic: string; mode: string; units: number; db: number; zl: number; published: { DB: number; ZL: number } | null }>;
+      pruned: Array<{
+        heuristic: string;
+        mode: string;
+        units: number;
+        db: number;
+        zl: number;
+        published: { DB: number; ZL: number } | null;
+      }>;
     };
     expect(j.settings).toMatchObject({ trials: 2, iterations: 300 });
     expect(j.randomInit.map((x) => x.hidden)).toEqual([10, 8, 6, 4, 2]);
     expect(j.randomInit.find((x) => x.hidden === 2)!.published).toEqual({ DB: 49.1, ZL: 17.6 });
     expect(j.pruned.length).toBe(3 * 2 * 3);
     expect(j.pruned.filter((x) => x.published).map((x) => `${x.heuristic}/${x.mode}/${x.units}`)).toEqual([
-      'product/oneshot/10', 'product/oneshot/4', 'product/oneshot/2', 'input/iterative/10', 'input/iterative/4', 'input/iterative/2',
-      'output/iterative/10', 'output/iterative/4', 'output/iterative/2', 'product/iterative/10', 'product/iterative/4', 'product/iterative/2',
+      'product/oneshot/10',
+      'product/oneshot/4',
+      'product/oneshot/2',
+      'input/iterative/10',
+      'input/iterative/4',
+      'input/iterative/2',
+      'output/iterative/10',
+      'output/iterative/4',
+      'output/iterative/2',
+      'product/iterative/10',
+      'product/iterative/4',
+      'product/iterative/2',
     ]);
-    expect(j.pruned.find((x) => x.heuristic === 'product' && x.mode === 'iterative' && x.units === 2)!.published).toEqual({ DB: 91.5, ZL: 79.4 });
+    expect(j.pruned.find((x) => x.heuristic === 'product' && x.mode === 'iterative' && x.units === 2)!.published).toEqual({
+      DB: 91.5,
+      ZL: 79.4,
+    });
     for (const row of j.pruned) expect(row.zl).toBeLessThanOrEqual(row.db); // ZL implies DB
   });
 
@@ -95,7 +120,10 @@ describe('lth reproduce lenet-oneshot', () => {
       let minKept = Infinity;
       let maxPruned = 0;
       for (let i = 0; i < mask.length; i++) {
-        if (mask[i]) { kept++; minKept = Math.min(minKept, Math.abs(dense[i]!)); } else maxPruned = Math.max(maxPruned, Math.abs(dense[i]!));
+        if (mask[i]) {
+          kept++;
+          minKept = Math.min(minKept, Math.abs(dense[i]!));
+        } else maxPruned = Math.max(maxPruned, Math.abs(dense[i]!));
       }
       expect(kept, `level ${k}: fc1 keeps round(0.8^${k} · 235200)`).toBe(235200 - Math.round((1 - 0.8 ** k) * 235200));
       expect(minKept, `level ${k}: pruned once from the dense network's final weights`).toBeGreaterThanOrEqual(maxPruned);
@@ -121,14 +149,19 @@ describe('lth reproduce lenet-oneshot', () => {
     expect(imp.status, imp.stderr).toBe(0);
     const r = lth(['reproduce', 'lenet-oneshot', ...small, '--json']);
     expect(r.status, r.stderr).toBe(0);
-    const j = JSON.parse(r.stdout) as { dir: string; series: Array<{ name: string; points: Array<{ level: number }> }>; imp: { dir: string; series: Array<{ name: string; points: Array<{ level: number }> }> } | null };
+    const j = JSON.parse(r.stdout) as {
+      dir: string;
+      series: Array<{ name: string; points: Array<{ level: number }> }>;
+      imp: { dir: string; series: Array<{ name: string; points: Array<{ level: number }> }> } | null;
+    };
     expect(j.series[0]!.points.map((p) => p.level)).toEqual([0, 1, 2, 3]);
     expect(j.imp?.dir).toMatch(/lottery_[0-9a-f]{10}$/);
     expect(j.imp!.series[0]!.points.map((p) => p.level)).toEqual([0, 1, 2, 3]);
     // References: the dense level and the first pruned level (one prune by the level-1 rates from the dense network)
     // are the same computation in IMP and one-shot, so the same bytes; from level 2 on IMP prunes retrained weights.
     const file = (d: string, k: number, f: string) => readFileSync(join(d, 'trial_0', `level_${k}`, f));
-    for (const k of [0, 1]) expect(file(j.dir, k, 'final.safetensors').equals(file(j.imp!.dir, k, 'final.safetensors')), `level ${k}`).toBe(true);
+    for (const k of [0, 1])
+      expect(file(j.dir, k, 'final.safetensors').equals(file(j.imp!.dir, k, 'final.safetensors')), `level ${k}`).toBe(true);
     expect(file(j.dir, 2, 'mask.safetensors').equals(file(j.imp!.dir, 2, 'mask.safetensors'))).toBe(false);
     const text = lth(['reproduce', 'lenet-oneshot', ...small]);
     expect(text.stdout).toMatch(/IMP run of the same budget: \S+lottery_[0-9a-f]{10}/);

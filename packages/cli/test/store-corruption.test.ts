@@ -4,7 +4,19 @@
 // `lth: <file>: … [ERR_STORE]` line plus the hint, or success without reading the file / having recomputed it —
 // never a stack trace, never a result built on the damaged file.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, truncateSync, statSync, unlinkSync, writeFileSync, appendFileSync } from 'node:fs';
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  truncateSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+  appendFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,12 +26,34 @@ const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'lth.js')
 const tmp = mkdtempSync(join(tmpdir(), 'lth-corrupt-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-const tiny = ['--model', 'mlp-32', '--subset', '1200', '--validation-size', '300', '--batch-size', '30', '--steps', '80it', '--eval-every', '20', '--levels', '2', '--quiet', '--threads', '1'];
+const tiny = [
+  '--model',
+  'mlp-32',
+  '--subset',
+  '1200',
+  '--validation-size',
+  '300',
+  '--batch-size',
+  '30',
+  '--steps',
+  '80it',
+  '--eval-every',
+  '20',
+  '--levels',
+  '2',
+  '--quiet',
+  '--threads',
+  '1',
+];
 
 function lth(args: string[]) {
   return spawnSync(process.execPath, [bin, ...args], { cwd: tmp, encoding: 'utf8', env: { ...process.env, LTH_OFFLINE: '1' } });
 }
-const runIn = (root: string) => join(root, readdirSync(root).find((n) => n.startsWith('lottery_'))!);
+const runIn = (root: string) =>
+  join(
+    root,
+    readdirSync(root).find((n) => n.startsWith('lottery_'))!,
+  );
 
 /** A failed command's stderr: `lth: <path>: … [ERR_STORE]` on one line, then the store hint; no stack trace. */
 function expectStoreError(r: ReturnType<typeof lth>, path: string): void {
@@ -59,16 +93,69 @@ type Outcome = 'fail' | 'ok';
 type Damage = { name: string; file: string; damage: (path: string) => void; lottery: Outcome; report: Outcome; export: Outcome };
 const truncateHalf = (p: string) => truncateSync(p, Math.floor(statSync(p).size / 2));
 /** Overwrite bytes of the safetensors JSON header (it starts at byte 8, after its u64 length). */
-const editHeader = (text: string) => (p: string) => { const b = readFileSync(p); b.write(text, 8); writeFileSync(p, b); };
+const editHeader = (text: string) => (p: string) => {
+  const b = readFileSync(p);
+  b.write(text, 8);
+  writeFileSync(p, b);
+};
 const cases: Damage[] = [
-  { name: 'truncated final tensors', file: 'trial_0/level_1/final.safetensors', damage: truncateHalf, lottery: 'ok', report: 'fail', export: 'fail' },
-  { name: 'broken JSON header in the mask', file: 'trial_0/level_1/mask.safetensors', damage: editHeader('!!!'), lottery: 'ok', report: 'fail', export: 'fail' },
-  { name: 'a mask whose tensor was renamed', file: 'trial_0/level_1/mask.safetensors', damage: editHeader('{"x'), lottery: 'ok', report: 'fail', export: 'fail' },
+  {
+    name: 'truncated final tensors',
+    file: 'trial_0/level_1/final.safetensors',
+    damage: truncateHalf,
+    lottery: 'ok',
+    report: 'fail',
+    export: 'fail',
+  },
+  {
+    name: 'broken JSON header in the mask',
+    file: 'trial_0/level_1/mask.safetensors',
+    damage: editHeader('!!!'),
+    lottery: 'ok',
+    report: 'fail',
+    export: 'fail',
+  },
+  {
+    name: 'a mask whose tensor was renamed',
+    file: 'trial_0/level_1/mask.safetensors',
+    damage: editHeader('{"x'),
+    lottery: 'ok',
+    report: 'fail',
+    export: 'fail',
+  },
   { name: 'deleted mask', file: 'trial_0/level_1/mask.safetensors', damage: unlinkSync, lottery: 'ok', report: 'fail', export: 'fail' },
-  { name: 'broken summary.json', file: 'trial_0/level_1/summary.json', damage: (p) => writeFileSync(p, '{"trial": 0, "lev'), lottery: 'fail', report: 'fail', export: 'ok' },
-  { name: 'summary.json with wrong fields', file: 'trial_0/level_0/summary.json', damage: (p) => writeFileSync(p, '{"trial":0,"level":0,"density":1,"iterations":{},"final":{},"hash":"x"}'), lottery: 'fail', report: 'fail', export: 'ok' },
-  { name: 'broken run hparams.json', file: 'hparams.json', damage: (p) => writeFileSync(p, 'not\njson'), lottery: 'ok', report: 'fail', export: 'fail' },
-  { name: 'metrics.csv with a garbage line', file: 'trial_0/level_0/metrics.csv', damage: (p) => appendFileSync(p, 'test_loss,garbage\n'), lottery: 'ok', report: 'fail', export: 'ok' },
+  {
+    name: 'broken summary.json',
+    file: 'trial_0/level_1/summary.json',
+    damage: (p) => writeFileSync(p, '{"trial": 0, "lev'),
+    lottery: 'fail',
+    report: 'fail',
+    export: 'ok',
+  },
+  {
+    name: 'summary.json with wrong fields',
+    file: 'trial_0/level_0/summary.json',
+    damage: (p) => writeFileSync(p, '{"trial":0,"level":0,"density":1,"iterations":{},"final":{},"hash":"x"}'),
+    lottery: 'fail',
+    report: 'fail',
+    export: 'ok',
+  },
+  {
+    name: 'broken run hparams.json',
+    file: 'hparams.json',
+    damage: (p) => writeFileSync(p, 'not\njson'),
+    lottery: 'ok',
+    report: 'fail',
+    export: 'fail',
+  },
+  {
+    name: 'metrics.csv with a garbage line',
+    file: 'trial_0/level_0/metrics.csv',
+    damage: (p) => appendFileSync(p, 'test_loss,garbage\n'),
+    lottery: 'ok',
+    report: 'fail',
+    export: 'ok',
+  },
 ];
 
 describe('damaged store files', () => {
@@ -107,8 +194,11 @@ describe('damaged store files', () => {
     });
   }
 
-  it('resuming an unfinished level reads the previous level\'s mask and final: damaged, ERR_STORE naming it', () => {
-    for (const [file, damage] of [['mask.safetensors', unlinkSync], ['final.safetensors', truncateHalf]] as const) {
+  it("resuming an unfinished level reads the previous level's mask and final: damaged, ERR_STORE naming it", () => {
+    for (const [file, damage] of [
+      ['mask.safetensors', unlinkSync],
+      ['final.safetensors', truncateHalf],
+    ] as const) {
       const [root, run] = copy();
       rmSync(join(run, 'trial_0', 'level_2'), { recursive: true }); // level 2 unfinished: it prunes level 1's weights
       damage(join(run, 'trial_0', 'level_1', file));

@@ -11,8 +11,26 @@ const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'lth.js')
 const tmp = mkdtempSync(join(tmpdir(), 'lth-submit-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-const tiny = ['--model', 'mlp-32', '--subset', '1200', '--validation-size', '300', '--batch-size', '30', '--steps', '80it', '--eval-every', '20', '--levels', '2', '--threads', '1'];
-const lth = (args: string[]) => spawnSync(process.execPath, [bin, ...args], { cwd: tmp, encoding: 'utf8', env: { ...process.env, LTH_OFFLINE: '1' } });
+const tiny = [
+  '--model',
+  'mlp-32',
+  '--subset',
+  '1200',
+  '--validation-size',
+  '300',
+  '--batch-size',
+  '30',
+  '--steps',
+  '80it',
+  '--eval-every',
+  '20',
+  '--levels',
+  '2',
+  '--threads',
+  '1',
+];
+const lth = (args: string[]) =>
+  spawnSync(process.execPath, [bin, ...args], { cwd: tmp, encoding: 'utf8', env: { ...process.env, LTH_OFFLINE: '1' } });
 
 /** The scripts of a dry run, by job name. */
 function scripts(out: string): Map<string, { sbatch: string; body: string }> {
@@ -26,23 +44,68 @@ function scripts(out: string): Map<string, { sbatch: string; body: string }> {
 
 describe('lth submit --dry-run', () => {
   it('one array job over the trials, each control after it (aftercorr), resources and extra flags in the script', () => {
-    const r = lth(['submit', '--dry-run', '--controls', 'reinit,rearrange', '--partition', 'gpu', '--gres', 'gpu:2', '--time', '04:00:00',
-      '--account', 'lab', '--sbatch=--mem=16G', '--sbatch=--cpus-per-task=4', 'lottery', '--preset', 'lenet', '--trials', '3', '--device', 'cuda']);
+    const r = lth([
+      'submit',
+      '--dry-run',
+      '--controls',
+      'reinit,rearrange',
+      '--partition',
+      'gpu',
+      '--gres',
+      'gpu:2',
+      '--time',
+      '04:00:00',
+      '--account',
+      'lab',
+      '--sbatch=--mem=16G',
+      '--sbatch=--cpus-per-task=4',
+      'lottery',
+      '--preset',
+      'lenet',
+      '--trials',
+      '3',
+      '--device',
+      'cuda',
+    ]);
     expect(r.status, r.stderr).toBe(0);
     const s = scripts(r.stdout);
     expect([...s.keys()]).toEqual(['run', 'reinit', 'rearrange']);
     const run = s.get('run')!.body;
-    for (const line of ['#SBATCH --array=0-2', '#SBATCH --partition=gpu', '#SBATCH --gres=gpu:2', '#SBATCH --time=04:00:00', '#SBATCH --account=lab',
-      '#SBATCH --mem=16G', '#SBATCH --cpus-per-task=4', `#SBATCH --chdir=${tmp}`]) expect(run).toContain(line);
+    for (const line of [
+      '#SBATCH --array=0-2',
+      '#SBATCH --partition=gpu',
+      '#SBATCH --gres=gpu:2',
+      '#SBATCH --time=04:00:00',
+      '#SBATCH --account=lab',
+      '#SBATCH --mem=16G',
+      '#SBATCH --cpus-per-task=4',
+      `#SBATCH --chdir=${tmp}`,
+    ])
+      expect(run).toContain(line);
     expect(run).toContain(`exec ${process.execPath} ${bin} lottery --preset lenet --trials 3 --device cuda --trial "$SLURM_ARRAY_TASK_ID"`);
     expect(s.get('run')!.sbatch).not.toContain('--dependency');
     expect(s.get('reinit')!.sbatch).toContain('--dependency=aftercorr:<job id of lth-');
-    expect(s.get('reinit')!.body).toMatch(new RegExp(`lth\\.js branch reinit ${tmp}/lth-runs/lottery_[0-9a-f]+ --device cuda --trial "\\$SLURM_ARRAY_TASK_ID"`));
+    expect(s.get('reinit')!.body).toMatch(
+      new RegExp(`lth\\.js branch reinit ${tmp}/lth-runs/lottery_[0-9a-f]+ --device cuda --trial "\\$SLURM_ARRAY_TASK_ID"`),
+    );
     expect(readdirSync(tmp)).not.toContain('lth-runs'); // a dry run writes nothing
   });
 
   it('--split level: one job per level after the previous one, controls per level; --trial picks the array', () => {
-    const r = lth(['submit', '--dry-run', '--split', 'level', '--controls', 'reinit', 'lottery', ...tiny, '--trials', '4', '--trial', '1,3']);
+    const r = lth([
+      'submit',
+      '--dry-run',
+      '--split',
+      'level',
+      '--controls',
+      'reinit',
+      'lottery',
+      ...tiny,
+      '--trials',
+      '4',
+      '--trial',
+      '1,3',
+    ]);
     expect(r.status, r.stderr).toBe(0);
     const s = scripts(r.stdout);
     expect([...s.keys()]).toEqual(['run-level0', 'run-level1', 'reinit-level1', 'run-level2', 'reinit-level2']);
@@ -59,7 +122,9 @@ describe('lth submit --dry-run', () => {
     expect(lth(['submit', '--dry-run', '--controls', 'shuffle', 'lottery']).stderr).toMatch(/unknown control 'shuffle'.*\[ERR_SLURM\]/);
     expect(lth(['submit', '--dry-run', 'lottery', '--batch-trials']).stderr).toMatch(/--batch-trials.*\[ERR_SLURM\]/);
     expect(lth(['submit', '--dry-run', 'report', 'x']).stderr).toMatch(/value 'report' is invalid for argument 'command'/);
-    expect(lth(['submit', '--dry-run', 'lottery', '--trials', '2', '--trial', 'x']).stderr).toMatch(/--trial.*expected comma-separated numbers/);
+    expect(lth(['submit', '--dry-run', 'lottery', '--trials', '2', '--trial', 'x']).stderr).toMatch(
+      /--trial.*expected comma-separated numbers/,
+    );
   });
 });
 
@@ -77,6 +142,8 @@ describe('a partial run', () => {
     expect(st.stdout).toMatch(/run\s+1\s+2\s+done/);
     const rep = lth(['report', run]);
     expect(rep.status, rep.stderr).toBe(0);
-    expect(lth(['lottery', ...tiny, '--trials', '2', '--trial', '2', '--out', 'part']).stderr).toMatch(/trial 2 does not exist: the run has trials 0\.\.1 \[ERR_TRIAL\]/);
+    expect(lth(['lottery', ...tiny, '--trials', '2', '--trial', '2', '--out', 'part']).stderr).toMatch(
+      /trial 2 does not exist: the run has trials 0\.\.1 \[ERR_TRIAL\]/,
+    );
   });
 });

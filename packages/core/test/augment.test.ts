@@ -26,12 +26,19 @@ describe('CIFAR augmentation', () => {
         for (let dy = -4; dy <= 4 && !found; dy++) {
           for (let dx = -4; dx <= 4 && !found; dx++) {
             let ok = true;
-            for (let c = 0; c < 2 && ok; c++) for (let y = 0; y < 6 && ok; y++) for (let x = 0; x < 6 && ok; x++) {
-              const sy = y + dy, sxr = x + dx, sx = flip ? 5 - sxr : sxr;
-              const want = sy >= 0 && sy < 6 && sxr >= 0 && sxr < 6 ? src[e * 72 + c * 36 + sy * 6 + sx]! : 0;
-              ok = out[e * 72 + c * 36 + y * 6 + x] === want;
+            for (let c = 0; c < 2 && ok; c++)
+              for (let y = 0; y < 6 && ok; y++)
+                for (let x = 0; x < 6 && ok; x++) {
+                  const sy = y + dy,
+                    sxr = x + dx,
+                    sx = flip ? 5 - sxr : sxr;
+                  const want = sy >= 0 && sy < 6 && sxr >= 0 && sxr < 6 ? src[e * 72 + c * 36 + sy * 6 + sx]! : 0;
+                  ok = out[e * 72 + c * 36 + y * 6 + x] === want;
+                }
+            if (ok) {
+              found = true;
+              if (flip) flips++;
             }
-            if (ok) { found = true; if (flip) flips++; }
           }
         }
       }

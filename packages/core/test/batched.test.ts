@@ -70,7 +70,13 @@ describe('batched trials give the trial-by-trial results', () => {
     expect(batched.complete).toBe(true);
     expect(batched.dir.replace(join(tmp, 'batched'), '')).toBe(sequential5.dir.replace(join(tmp, 'seq'), ''));
     expect(batched.summaries).toEqual(sequential5.summaries);
-    expect(batched.summaries.map((s) => [s.trial, s.level])).toEqual([0, 1, 2, 3, 4].flatMap((t) => [[t, 0], [t, 1], [t, 2]]));
+    expect(batched.summaries.map((s) => [s.trial, s.level])).toEqual(
+      [0, 1, 2, 3, 4].flatMap((t) => [
+        [t, 0],
+        [t, 1],
+        [t, 2],
+      ]),
+    );
     expectSameStore(sequential5.dir, batched.dir);
     // The trials differ from each other (own seeds and data orders), and every trial and level reports.
     const finals = [0, 1, 2, 3, 4].map((t) => tensors(join(batched.dir, `trial_${t}`, 'level_2', 'final.safetensors'))['fc1.weight']!.data);
@@ -94,7 +100,10 @@ describe('batched trials give the trial-by-trial results', () => {
             const ta = tensors(join(a, `${f}.safetensors`));
             const tb = tensors(join(b, `${f}.safetensors`));
             expect(Object.keys(tb)).toEqual(Object.keys(ta));
-            for (const k of Object.keys(ta)) expect(Buffer.from(tb[k]!.data.buffer).equals(Buffer.from(ta[k]!.data.buffer)), `trial ${t} level ${level} ${f} ${k}`).toBe(true);
+            for (const k of Object.keys(ta))
+              expect(Buffer.from(tb[k]!.data.buffer).equals(Buffer.from(ta[k]!.data.buffer)), `trial ${t} level ${level} ${f} ${k}`).toBe(
+                true,
+              );
           }
         }
       }
@@ -118,7 +127,8 @@ describe('batched trials give the trial-by-trial results', () => {
 describe('batched trials resume from mid-level checkpoints', () => {
   const h = parseHparams(base(3));
   const ck = (dir: string, t: number, level: number) => join(dir, `trial_${t}`, `level_${level}`, 'checkpoint.json');
-  const ckIteration = (dir: string, t: number, level: number) => (JSON.parse(readFileSync(ck(dir, t, level), 'utf8')) as { iteration: number }).iteration;
+  const ckIteration = (dir: string, t: number, level: number) =>
+    (JSON.parse(readFileSync(ck(dir, t, level), 'utf8')) as { iteration: number }).iteration;
   const resumeFroms = (events: LotteryEvent[], level: number) =>
     events.flatMap((e) => (e.type === 'level-start' && e.level === level ? [[e.trial, e.resumeFrom]] : []));
   /** Trial 1's level 1 checkpoint files as the batched stop wrote them. */
@@ -139,12 +149,16 @@ describe('batched trials resume from mid-level checkpoints', () => {
     let periodic: number[] = [];
     const events: LotteryEvent[] = [];
     const stopped = await runLottery(h, {
-      root, data, batchTrials: true, checkpointEvery: 20, signal: ac.signal,
+      root,
+      data,
+      batchTrials: true,
+      checkpointEvery: 20,
+      signal: ac.signal,
       onEvent: (e) => {
         events.push(e);
         if (e.type === 'run') dir = e.dir;
         if (e.type === 'metrics' && e.level === 1 && e.trial === 2 && e.rows[0]!.iteration === 40) {
-          periodic = [0, 1, 2].map((t) => ckIteration(dir, t, 1));  // the interval's checkpoint, before the stop
+          periodic = [0, 1, 2].map((t) => ckIteration(dir, t, 1)); // the interval's checkpoint, before the stop
           ac.abort();
         }
       },
@@ -152,10 +166,14 @@ describe('batched trials resume from mid-level checkpoints', () => {
     expect(stopped.complete).toBe(false);
     expect(stopped.summaries.map((s) => s.level)).toEqual([0, 0, 0]);
     expect(periodic).toEqual([20, 20, 20]);
-    expect(events.filter((e) => e.type === 'stopped').map((e) => e.type === 'stopped' && [e.trial, e.iteration, e.checkpointed]))
-      .toEqual([[0, 40, true], [1, 40, true], [2, 40, true]]);
+    expect(events.filter((e) => e.type === 'stopped').map((e) => e.type === 'stopped' && [e.trial, e.iteration, e.checkpointed])).toEqual([
+      [0, 40, true],
+      [1, 40, true],
+      [2, 40, true],
+    ]);
     for (const t of [0, 1, 2]) expect(ckIteration(stopped.dir, t, 1)).toBe(40);
-    for (const f of ['checkpoint.json', 'checkpoint.safetensors']) batchedCk.set(f, readFileSync(join(stopped.dir, 'trial_1', 'level_1', f)));
+    for (const f of ['checkpoint.json', 'checkpoint.safetensors'])
+      batchedCk.set(f, readFileSync(join(stopped.dir, 'trial_1', 'level_1', f)));
     cpSync(root, join(tmp, 'resume-batched-copy'), { recursive: true });
   });
 
@@ -164,7 +182,11 @@ describe('batched trials resume from mid-level checkpoints', () => {
     const resumed = await runLottery(h, { root: join(tmp, 'resume-batched'), data, batchTrials: true, onEvent: (e) => events.push(e) });
     expect(resumed.complete).toBe(true);
     expect(events.filter((e) => e.type === 'level-skip')).toHaveLength(3);
-    expect(resumeFroms(events, 1)).toEqual([[0, 40], [1, 40], [2, 40]]);
+    expect(resumeFroms(events, 1)).toEqual([
+      [0, 40],
+      [1, 40],
+      [2, 40],
+    ]);
     expect(resumed.summaries).toEqual(straight);
     expectSameStore(straightDir, resumed.dir);
   });
@@ -173,7 +195,11 @@ describe('batched trials resume from mid-level checkpoints', () => {
     const events: LotteryEvent[] = [];
     const resumed = await runLottery(h, { root: join(tmp, 'resume-batched-copy'), data, onEvent: (e) => events.push(e) });
     expect(resumed.complete).toBe(true);
-    expect(resumeFroms(events, 1)).toEqual([[0, 40], [1, 40], [2, 40]]);
+    expect(resumeFroms(events, 1)).toEqual([
+      [0, 40],
+      [1, 40],
+      [2, 40],
+    ]);
     expect(resumed.summaries).toEqual(straight);
     expectSameStore(straightDir, resumed.dir);
   });
@@ -182,8 +208,13 @@ describe('batched trials resume from mid-level checkpoints', () => {
     const root = join(tmp, 'resume-mixed');
     const ac = new AbortController();
     const stopped = await runLottery(h, {
-      root, data, checkpointEvery: 20, signal: ac.signal,
-      onEvent: (e) => { if (e.type === 'metrics' && e.trial === 1 && e.level === 1 && e.rows[0]!.iteration === 40) ac.abort(); },
+      root,
+      data,
+      checkpointEvery: 20,
+      signal: ac.signal,
+      onEvent: (e) => {
+        if (e.type === 'metrics' && e.trial === 1 && e.level === 1 && e.rows[0]!.iteration === 40) ac.abort();
+      },
     });
     expect(stopped.complete).toBe(false);
     // The same state written by either path: trial 1's checkpoint at 40 equals the batched run's, byte for byte.
@@ -192,9 +223,17 @@ describe('batched trials resume from mid-level checkpoints', () => {
     const events: LotteryEvent[] = [];
     const finished = await runLottery(h, { root, data, batchTrials: true, onEvent: (e) => events.push(e) });
     expect(finished.complete).toBe(true);
-    expect(events.filter((e) => e.type === 'level-skip').map((e) => e.type === 'level-skip' && [e.trial, e.level])).toEqual([[0, 0], [1, 0], [0, 1], [0, 2]]);
+    expect(events.filter((e) => e.type === 'level-skip').map((e) => e.type === 'level-skip' && [e.trial, e.level])).toEqual([
+      [0, 0],
+      [1, 0],
+      [0, 1],
+      [0, 2],
+    ]);
     // Trial 1 resumes level 1 from its checkpoint (a batch of its own), trial 2 starts it.
-    expect(resumeFroms(events, 1)).toEqual([[1, 40], [2, 0]]);
+    expect(resumeFroms(events, 1)).toEqual([
+      [1, 40],
+      [2, 0],
+    ]);
     const sequential = await runLottery(h, { root: join(tmp, 'mixed-straight'), data });
     expect(finished.summaries).toEqual(sequential.summaries);
     expectSameStore(sequential.dir, finished.dir);
@@ -204,7 +243,10 @@ describe('batched trials resume from mid-level checkpoints', () => {
 
 describe('models that cannot be batched', () => {
   it('a convolutional model or dropout is a clear ERR_BATCH before anything is written', async () => {
-    for (const [model, dropout, msg] of [['conv2', 0, /conv2.*only fully connected models/], ['mlp-40-20', 0.5, /dropout/]] as const) {
+    for (const [model, dropout, msg] of [
+      ['conv2', 0, /conv2.*only fully connected models/],
+      ['mlp-40-20', 0.5, /dropout/],
+    ] as const) {
       const h = parseHparams({ ...base(2), model: { model, dropout } });
       const root = join(tmp, `unbatchable-${model}`);
       const err = await runLottery(h, { root, data, batchTrials: true }).catch((e: unknown) => e as { code?: string; message: string });

@@ -78,7 +78,10 @@ describe('controls', () => {
         const ticketInit = get(join(ld, 'init.safetensors'), name);
         const mask = get(join(bd, 'mask.safetensors'), name);
         const init = get(join(bd, 'init.safetensors'), name);
-        const alive = (w: ArrayLike<number>, m: ArrayLike<number>) => Array.from(w).filter((_, i) => m[i] === 1).sort((x, y) => x - y);
+        const alive = (w: ArrayLike<number>, m: ArrayLike<number>) =>
+          Array.from(w)
+            .filter((_, i) => m[i] === 1)
+            .sort((x, y) => x - y);
         // The same multiset of starting values as the ticket's survivors, at the rearranged positions, zeros elsewhere.
         expect(alive(init, mask)).toEqual(alive(ticketInit, ticketMask));
         expect(Array.from(init).every((v, i) => mask[i] === 1 || v === 0)).toBe(true);
@@ -137,7 +140,11 @@ describe('stability (Stabilizing the LTH)', () => {
     const dense = distanceToDense(run.dir, 0, 1);
     expect(dense.relative).toBeGreaterThan(0);
     expect(dense.relative).toBeLessThan(2);
-    const same = l2Distance({ w: { shape: [2], data: Float32Array.of(3, 4) } }, { w: { shape: [2], data: Float32Array.of(0, 0) } }, { w: { shape: [2], data: Uint8Array.of(1, 1) } });
+    const same = l2Distance(
+      { w: { shape: [2], data: Float32Array.of(3, 4) } },
+      { w: { shape: [2], data: Float32Array.of(0, 0) } },
+      { w: { shape: [2], data: Uint8Array.of(1, 1) } },
+    );
     expect(same.l2).toBe(5);
   });
 });

@@ -45,8 +45,12 @@ describe('IDX reader', () => {
     expect(errorOf(() => parseIdx(idxBytes([1], Uint8Array.of(1, 2)), 'f', 1)).message).toMatch(/trailing/);
     const gz = gzipSync(idxBytes([3], labels));
     expect(errorOf(() => parseIdx(gz.subarray(0, gz.length - 5), 'f.gz', 1)).message).toMatch(/corrupt gzip/);
-    expect(errorOf(() => parseIdxPair(idxBytes([3, 2, 2], pixels), 'i', idxBytes([2], labels.subarray(0, 2)), 'l')).message).toMatch(/2 labels for 3 images/);
-    expect(errorOf(() => parseIdxPair(idxBytes([3, 2, 2], pixels), 'i', idxBytes([3], Uint8Array.of(1, 10, 2)), 'l')).message).toMatch(/label 10 at index 1/);
+    expect(errorOf(() => parseIdxPair(idxBytes([3, 2, 2], pixels), 'i', idxBytes([2], labels.subarray(0, 2)), 'l')).message).toMatch(
+      /2 labels for 3 images/,
+    );
+    expect(errorOf(() => parseIdxPair(idxBytes([3, 2, 2], pixels), 'i', idxBytes([3], Uint8Array.of(1, 10, 2)), 'l')).message).toMatch(
+      /label 10 at index 1/,
+    );
   });
 });
 
@@ -61,7 +65,13 @@ describe('CIFAR-10 reader', () => {
   }
 
   it('parses records: label byte then 3×32×32 channel-major pixels', () => {
-    const set = parseCifarBatches([{ name: 'a', bytes: batch(4, (r) => r) }, { name: 'b', bytes: batch(2, () => 9) }], 0);
+    const set = parseCifarBatches(
+      [
+        { name: 'a', bytes: batch(4, (r) => r) },
+        { name: 'b', bytes: batch(2, () => 9) },
+      ],
+      0,
+    );
     expect(set.count).toBe(6);
     expect(set.shape).toEqual([3, 32, 32]);
     expect(Array.from(set.labels)).toEqual([0, 1, 2, 3, 9, 9]);
@@ -78,7 +88,11 @@ describe('CIFAR-10 reader', () => {
   it('loads a generated cifar-10-batches-bin directory through loadDataset', async () => {
     const dir = join(tmp, 'cifar', 'cifar10', 'cifar-10-batches-bin');
     mkdirSync(dir, { recursive: true });
-    for (const f of [...CIFAR_TRAIN_FILES, ...CIFAR_TEST_FILES]) writeFileSync(join(dir, f), batch(10000, (r) => r % 10));
+    for (const f of [...CIFAR_TRAIN_FILES, ...CIFAR_TEST_FILES])
+      writeFileSync(
+        join(dir, f),
+        batch(10000, (r) => r % 10),
+      );
     const ds = await loadDataset('cifar10', { dataDir: join(tmp, 'cifar'), cacheDir: join(tmp, 'cache'), offline: true });
     expect(ds.train.count).toBe(50000);
     expect(ds.test.count).toBe(10000);
@@ -89,7 +103,9 @@ describe('prepare', () => {
   const set = (n: number, offset: number): ImageSet => ({
     images: Uint8Array.from({ length: n * 4 }, (_, i) => (i + offset) & 255),
     labels: Uint8Array.from({ length: n }, (_, i) => (i + offset) % 10),
-    count: n, shape: [1, 2, 2], classes: 10,
+    count: n,
+    shape: [1, 2, 2],
+    classes: 10,
   });
 
   it('testSubset keeps the first N test examples in file order; 0 keeps all', () => {
@@ -118,18 +134,27 @@ describe('dataset sources', () => {
   it('checks MD5 of published files and says what to do', async () => {
     const dir = join(tmp, 'bad');
     mkdirSync(dir, { recursive: true });
-    for (const f of ['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz', 't10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz']) {
+    for (const f of [
+      'train-images-idx3-ubyte.gz',
+      'train-labels-idx1-ubyte.gz',
+      't10k-images-idx3-ubyte.gz',
+      't10k-labels-idx1-ubyte.gz',
+    ]) {
       writeFileSync(join(dir, f), gzipSync(Uint8Array.of(1, 2, 3)));
     }
-    await expect(loadDataset('fashion-mnist', { dataDir: dir, cacheDir: join(tmp, 'c2'), offline: true })).rejects.toThrow(/MD5 .* does not match/);
+    await expect(loadDataset('fashion-mnist', { dataDir: dir, cacheDir: join(tmp, 'c2'), offline: true })).rejects.toThrow(
+      /MD5 .* does not match/,
+    );
   });
 
   it('offline with nothing found names the files and where to put them', async () => {
-    await expect(loadDataset('fashion-mnist', { dataDir: join(tmp, 'none'), cacheDir: join(tmp, 'c3'), offline: true }))
-      .rejects.toThrow(/train-images-idx3-ubyte\.gz.*t10k-labels-idx1-ubyte\.gz in .*c3.*--data-dir/s);
+    await expect(loadDataset('fashion-mnist', { dataDir: join(tmp, 'none'), cacheDir: join(tmp, 'c3'), offline: true })).rejects.toThrow(
+      /train-images-idx3-ubyte\.gz.*t10k-labels-idx1-ubyte\.gz in .*c3.*--data-dir/s,
+    );
     // ... and how to get them on a networked machine.
-    await expect(loadDataset('cifar10', { dataDir: join(tmp, 'none'), cacheDir: join(tmp, 'c3'), offline: true }))
-      .rejects.toThrow(/cifar-10-binary\.tar\.gz .* in .*c3.*run `lth data fetch cifar10` on a machine with network access .*https:\/\/www\.cs\.toronto\.edu\/~kriz\/cifar-10-binary\.tar\.gz/s);
+    await expect(loadDataset('cifar10', { dataDir: join(tmp, 'none'), cacheDir: join(tmp, 'c3'), offline: true })).rejects.toThrow(
+      /cifar-10-binary\.tar\.gz .* in .*c3.*run `lth data fetch cifar10` on a machine with network access .*https:\/\/www\.cs\.toronto\.edu\/~kriz\/cifar-10-binary\.tar\.gz/s,
+    );
   });
 
   it('downloads from a mirror with MD5 check (served from loopback)', async () => {
@@ -149,9 +174,14 @@ describe('dataset sources', () => {
     const port = (server.address() as { port: number }).port;
     try {
       // The registry's MD5s are for the real files: a mirror serving other bytes must be refused.
-      await expect(loadDataset('fashion-mnist', {
-        dataDir: join(tmp, 'none'), cacheDir: join(tmp, 'c4'), offline: false, mirrors: [`http://127.0.0.1:${port}/`],
-      })).rejects.toThrow(/MD5 .* != /);
+      await expect(
+        loadDataset('fashion-mnist', {
+          dataDir: join(tmp, 'none'),
+          cacheDir: join(tmp, 'c4'),
+          offline: false,
+          mirrors: [`http://127.0.0.1:${port}/`],
+        }),
+      ).rejects.toThrow(/MD5 .* != /);
       expect(md5(files['t10k-labels-idx1-ubyte.gz']!)).toMatch(/^[0-9a-f]{32}$/);
     } finally {
       server.close();

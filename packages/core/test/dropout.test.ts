@@ -59,7 +59,12 @@ function recordMasks(): { masks: Map<string, string[]>; onEvent: (e: LotteryEven
     }
     return y;
   });
-  return { masks, onEvent: (e) => { if (e.type === 'level-start') where = `${e.trial}/${e.level}`; } };
+  return {
+    masks,
+    onEvent: (e) => {
+      if (e.type === 'level-start') where = `${e.trial}/${e.level}`;
+    },
+  };
 }
 
 function tensors(path: string) {
@@ -73,8 +78,12 @@ function expectSameStore(a: string, b: string, levels: number[]) {
     const fa = tensors(join(ldir(a), 'final.safetensors'));
     const fb = tensors(join(ldir(b), 'final.safetensors'));
     for (const k of Object.keys(fa)) expect(Array.from(fb[k]!.data), `level ${level} ${k}`).toEqual(Array.from(fa[k]!.data));
-    expect(readFileSync(join(ldir(b), 'metrics.csv'), 'utf8'), `level ${level} metrics`).toBe(readFileSync(join(ldir(a), 'metrics.csv'), 'utf8'));
-    expect(readFileSync(join(ldir(b), 'summary.json'), 'utf8'), `level ${level} summary`).toBe(readFileSync(join(ldir(a), 'summary.json'), 'utf8'));
+    expect(readFileSync(join(ldir(b), 'metrics.csv'), 'utf8'), `level ${level} metrics`).toBe(
+      readFileSync(join(ldir(a), 'metrics.csv'), 'utf8'),
+    );
+    expect(readFileSync(join(ldir(b), 'summary.json'), 'utf8'), `level ${level} summary`).toBe(
+      readFileSync(join(ldir(a), 'summary.json'), 'utf8'),
+    );
   }
 }
 
@@ -125,17 +134,30 @@ describe(`dropout's random stream [${device}]`, () => {
     // A clean stop in level 0 at iteration 40 (checkpoint written at the stop).
     const ac = new AbortController();
     const stopped = await runLottery(h, {
-      device, root, data, checkpointEvery: 20, signal: ac.signal,
-      onEvent: (e) => { if (e.type === 'metrics' && e.level === 0 && e.rows[0]!.iteration === 40) ac.abort(); },
+      device,
+      root,
+      data,
+      checkpointEvery: 20,
+      signal: ac.signal,
+      onEvent: (e) => {
+        if (e.type === 'metrics' && e.level === 0 && e.rows[0]!.iteration === 40) ac.abort();
+      },
     });
     expect(stopped.complete).toBe(false);
 
     // A crash in level 1 at iteration 40, before its checkpoint there: the level's last checkpoint is at 20.
     const crash = new Error('killed');
-    await expect(runLottery(h, {
-      device, root, data, checkpointEvery: 20,
-      onEvent: (e) => { if (e.type === 'metrics' && e.level === 1 && e.rows[0]!.iteration === 40) throw crash; },
-    })).rejects.toBe(crash);
+    await expect(
+      runLottery(h, {
+        device,
+        root,
+        data,
+        checkpointEvery: 20,
+        onEvent: (e) => {
+          if (e.type === 'metrics' && e.level === 1 && e.rows[0]!.iteration === 40) throw crash;
+        },
+      }),
+    ).rejects.toBe(crash);
 
     const events: LotteryEvent[] = [];
     const resumed = await runLottery(h, { device, root, data, checkpointEvery: 20, onEvent: (e) => events.push(e) });
@@ -152,8 +174,14 @@ describe(`dropout's random stream [${device}]`, () => {
     const root = join(tmp, 'old');
     const ac = new AbortController();
     const stopped = await runLottery(h, {
-      device, root, data, checkpointEvery: 20, signal: ac.signal,
-      onEvent: (e) => { if (e.type === 'metrics' && e.level === 1 && e.rows[0]!.iteration === 40) ac.abort(); },
+      device,
+      root,
+      data,
+      checkpointEvery: 20,
+      signal: ac.signal,
+      onEvent: (e) => {
+        if (e.type === 'metrics' && e.level === 1 && e.rows[0]!.iteration === 40) ac.abort();
+      },
     });
     expect(stopped.complete).toBe(false);
     // What an older version wrote: the same checkpoint without the dropout stream's seed.

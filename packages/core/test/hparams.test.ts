@@ -65,7 +65,11 @@ describe('presets', () => {
     expect(resolveHparams('conv2').training.lr).toBe(2e-4);
     expect(resolveHparams('conv4').training).toMatchObject({ lr: 3e-4, steps: '25000it' });
     expect(resolveHparams('conv6').pruning.convRate).toBe(0.15);
-    expect(resolveHparams('resnet20').training).toMatchObject({ optimizer: 'momentum', milestones: ['20000it', '25000it'], steps: '30000it' });
+    expect(resolveHparams('resnet20').training).toMatchObject({
+      optimizer: 'momentum',
+      milestones: ['20000it', '25000it'],
+      steps: '30000it',
+    });
     expect(resolveHparams('cifar_resnet_20').lottery.rewind).toBe('500it');
   });
 

@@ -29,7 +29,9 @@ describe('trial lock', () => {
     const lock = acquireTrialLock(dir);
     expect(JSON.parse(readFileSync(lockFile(dir), 'utf8'))).toMatchObject({ host: hostname(), pid: process.pid });
     expect(readLock(dir)?.stale).toBe(false);
-    expect(() => acquireTrialLock(dir)).toThrow(expect.objectContaining({ code: 'ERR_LOCKED', message: expect.stringMatching(/being trained by pid \d+ on /) }));
+    expect(() => acquireTrialLock(dir)).toThrow(
+      expect.objectContaining({ code: 'ERR_LOCKED', message: expect.stringMatching(/being trained by pid \d+ on /) }),
+    );
     lock.release();
     expect(existsSync(lockFile(dir))).toBe(false);
     acquireTrialLock(dir).release();

@@ -89,8 +89,13 @@ describe(`IMP lottery run [${device}]`, () => {
     const straight = await runLottery(h, { device, root: join(tmp, 'straight'), data });
     const ac = new AbortController();
     const stopped = await runLottery(h, {
-      device, root: join(tmp, 'resumed'), data, checkpointEvery: 20,
-      onEvent: (e) => { if (e.type === 'metrics' && e.level === 1 && e.rows[0]!.iteration === 40) ac.abort(); },
+      device,
+      root: join(tmp, 'resumed'),
+      data,
+      checkpointEvery: 20,
+      onEvent: (e) => {
+        if (e.type === 'metrics' && e.level === 1 && e.rows[0]!.iteration === 40) ac.abort();
+      },
       signal: ac.signal,
     });
     expect(stopped.complete).toBe(false);

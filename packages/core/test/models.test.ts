@@ -39,8 +39,14 @@ describe.each(cases)('$model', ({ model: name, input, batch, derivative }) => {
         p.mask.upload(m);
       }
       const n = input.reduce((a, b) => a * b, 1);
-      const x = fromArray(Float32Array.from({ length: batch * n }, () => rng.normal()), [batch, ...input]);
-      const y = fromArray(Int32Array.from({ length: batch }, () => rng.below(10)), [batch]);
+      const x = fromArray(
+        Float32Array.from({ length: batch * n }, () => rng.normal()),
+        [batch, ...input],
+      );
+      const y = fromArray(
+        Int32Array.from({ length: batch }, () => rng.below(10)),
+        [batch],
+      );
       const logits = model.forward(x, true);
       expect(logits.shape).toEqual([batch, 10]);
       const r = softmaxCrossEntropy(logits, y);
@@ -60,12 +66,16 @@ describe.each(cases)('$model', ({ model: name, input, batch, derivative }) => {
       if (!derivative) return;
       // Directional derivative: (L(w + εd) − L(w − εd)) / 2ε ≈ Σ ⟨∇L, d⟩ over all parameters.
       const values = model.params.map((p) => p.value.download());
-      const dirs = model.params.map((p, i) => Float32Array.from({ length: p.value.numel }, (_, j) => (masks[i] && !masks[i]![j] ? 0 : rng.normal())));
+      const dirs = model.params.map((p, i) =>
+        Float32Array.from({ length: p.value.numel }, (_, j) => (masks[i] && !masks[i]![j] ? 0 : rng.normal())),
+      );
       // A unit-norm direction: the step must stay small for ReLU/max-pool switching to be negligible.
       const norm = Math.sqrt(dirs.reduce((a, d) => a + d.reduce((b, v) => b + v * v, 0), 0));
       dirs.forEach((d) => d.forEach((v, j) => (d[j] = v / norm)));
       let predicted = 0;
-      grads.forEach((g, i) => { for (let j = 0; j < g.length; j++) predicted += g[j]! * dirs[i]![j]!; });
+      grads.forEach((g, i) => {
+        for (let j = 0; j < g.length; j++) predicted += g[j]! * dirs[i]![j]!;
+      });
       const eps = 3e-3;
       const shift = (s: number) => model.params.forEach((p, i) => p.value.upload(values[i]!.map((v, j) => v + s * eps * dirs[i]![j]!)));
       shift(1);

@@ -34,7 +34,9 @@ function randomImages(shape: [number, number, number], count: number, rng: Rando
   return {
     images: Uint8Array.from({ length: count * size }, () => rng.below(256)),
     labels: Uint8Array.from({ length: count }, () => rng.below(10)),
-    count, shape, classes: 10,
+    count,
+    shape,
+    classes: 10,
   };
 }
 
@@ -49,7 +51,9 @@ function prunedModel(name: string, input: number[], rng: Random): Model {
     if (p.kind === 'bias') p.value.upload(Float32Array.from({ length: p.value.numel }, () => 0.1 * rng.normal()));
   }
   for (const b of model.buffers()) {
-    b.value.upload(Float32Array.from({ length: b.value.numel }, () => (b.name.endsWith('running_var') ? 0.5 + rng.uniform() : 0.2 * rng.normal())));
+    b.value.upload(
+      Float32Array.from({ length: b.value.numel }, () => (b.name.endsWith('running_var') ? 0.5 + rng.uniform() : 0.2 * rng.normal())),
+    );
   }
   applyMasks(model.params);
   return model;
@@ -66,7 +70,12 @@ describe.each(cases)('$model', ({ model: name, dataset, input }) => {
         { sparse: false, fold: false, input: 'pixels' as const },
         { sparse: true, fold: false, input: 'pixels' as const },
         { sparse: false, fold: false, input: 'normalized' as const },
-        ...(hasBn ? [{ sparse: false, fold: true, input: 'pixels' as const }, { sparse: true, fold: true, input: 'pixels' as const }] : []),
+        ...(hasBn
+          ? [
+              { sparse: false, fold: true, input: 'pixels' as const },
+              { sparse: true, fold: true, input: 'pixels' as const },
+            ]
+          : []),
       ];
       for (const { sparse, fold, input: format } of variants) {
         const r = exportOnnx(model, { dataset, input: format, sparse, foldBatchNorm: fold, metadata: { 'lth.level': '3' } });
@@ -74,7 +83,9 @@ describe.each(cases)('$model', ({ model: name, dataset, input }) => {
         expect(Number(m.opsetImport[0]!.version)).toBe(17);
         expect(m.metadataProps.find((p) => p.key === 'lth.level')?.value).toBe('3');
         const sig = readOnnxSignature(r.bytes);
-        expect(sig.input).toMatchObject(format === 'pixels' ? { name: 'pixels', dtype: 'uint8' } : { name: 'normalized_pixels', dtype: 'float32' });
+        expect(sig.input).toMatchObject(
+          format === 'pixels' ? { name: 'pixels', dtype: 'uint8' } : { name: 'normalized_pixels', dtype: 'float32' },
+        );
         expect(sig.input.dims).toEqual(['N', ...input]);
         expect(sig.output).toMatchObject({ name: 'logits', dtype: 'float32', dims: ['N', 10] });
         const bnNodes = m.graph!.node!.filter((n) => n.opType === 'BatchNormalization').length;
@@ -121,7 +132,9 @@ describe('the input contract', () => {
       const maxDiff = Math.max(...native.map((a, i) => Math.abs(a - out[i]!)));
       expect(maxDiff / scale).toBeLessThanOrEqual(1e-4);
       // A float32 0..255 tensor is refused: the type itself says raw 8-bit pixels.
-      await expect(session.run({ pixels: new ort.Tensor('float32', Float32Array.from(test.images), [n, ...input]) })).rejects.toThrow(/type|tensor\(float\)/i);
+      await expect(session.run({ pixels: new ort.Tensor('float32', Float32Array.from(test.images), [n, ...input]) })).rejects.toThrow(
+        /type|tensor\(float\)/i,
+      );
     } finally {
       await session.release();
       model.dispose();
@@ -134,27 +147,74 @@ describe('the input contract', () => {
     const conv = prunedModel('conv2', [3, 32, 32], rng);
     try {
       const mnist = readOnnxSignature(exportOnnx(lenet, { dataset: 'mnist' }).bytes);
-      expect(mnist.docString).toContain("input 'pixels': raw pixel values 0..255 as uint8, NCHW Nx1x28x28 (grayscale), divided by 255 inside the graph");
+      expect(mnist.docString).toContain(
+        "input 'pixels': raw pixel values 0..255 as uint8, NCHW Nx1x28x28 (grayscale), divided by 255 inside the graph",
+      );
       expect(mnist.docString).toContain("output 'logits': float32 Nx10, logits over 10 classes: 0, 1, 2, 3, 4, 5, 6, 7, 8, 9");
       expect(mnist.input.docString).toContain('raw pixel values 0..255');
       expect(JSON.parse(mnist.metadata.labels!)).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
-      expect(JSON.parse(mnist.metadata.preprocessing!)).toMatchObject({ input: 'pixels', dtype: 'uint8', layout: 'NCHW', shape: ['N', 1, 28, 28], inGraph: true, divisor: 255, mean: [0], std: [1] });
+      expect(JSON.parse(mnist.metadata.preprocessing!)).toMatchObject({
+        input: 'pixels',
+        dtype: 'uint8',
+        layout: 'NCHW',
+        shape: ['N', 1, 28, 28],
+        inGraph: true,
+        divisor: 255,
+        mean: [0],
+        std: [1],
+      });
       expect(mnist.metadata).toMatchObject({ 'Image.BitmapPixelFormat': 'Gray8', 'Image.NominalPixelRange': 'NominalRange_0_255' });
 
       const fashion = readOnnxSignature(exportOnnx(lenet, { dataset: 'fashion-mnist' }).bytes);
-      expect(JSON.parse(fashion.metadata.labels!)).toEqual(['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot']);
+      expect(JSON.parse(fashion.metadata.labels!)).toEqual([
+        'T-shirt/top',
+        'Trouser',
+        'Pullover',
+        'Dress',
+        'Coat',
+        'Sandal',
+        'Shirt',
+        'Sneaker',
+        'Bag',
+        'Ankle boot',
+      ]);
 
       const cifar = readOnnxSignature(exportOnnx(conv, { dataset: 'cifar10' }).bytes);
-      expect(cifar.docString).toContain('NCHW Nx3x32x32 (RGB planes), divided by 255, then per channel minus mean [0.4914, 0.4822, 0.4465] and divided by std [0.247, 0.2435, 0.2616] inside the graph');
-      expect(JSON.parse(cifar.metadata.labels!)).toEqual(['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck']);
-      expect(JSON.parse(cifar.metadata.preprocessing!)).toMatchObject({ divisor: 255, mean: [0.4914, 0.4822, 0.4465], std: [0.247, 0.2435, 0.2616] });
+      expect(cifar.docString).toContain(
+        'NCHW Nx3x32x32 (RGB planes), divided by 255, then per channel minus mean [0.4914, 0.4822, 0.4465] and divided by std [0.247, 0.2435, 0.2616] inside the graph',
+      );
+      expect(JSON.parse(cifar.metadata.labels!)).toEqual([
+        'airplane',
+        'automobile',
+        'bird',
+        'cat',
+        'deer',
+        'dog',
+        'frog',
+        'horse',
+        'ship',
+        'truck',
+      ]);
+      expect(JSON.parse(cifar.metadata.preprocessing!)).toMatchObject({
+        divisor: 255,
+        mean: [0.4914, 0.4822, 0.4465],
+        std: [0.247, 0.2435, 0.2616],
+      });
       expect(cifar.metadata['Image.BitmapPixelFormat']).toBe('Rgb8');
 
       const normalized = readOnnxSignature(exportOnnx(conv, { dataset: 'cifar10', input: 'normalized' }).bytes);
-      expect(normalized.docString).toContain("input 'normalized_pixels': float32 NCHW Nx3x32x32 (RGB planes), pixel values already divided by 255, then per channel minus mean");
-      expect(JSON.parse(normalized.metadata.preprocessing!)).toMatchObject({ input: 'normalized_pixels', dtype: 'float32', inGraph: false });
+      expect(normalized.docString).toContain(
+        "input 'normalized_pixels': float32 NCHW Nx3x32x32 (RGB planes), pixel values already divided by 255, then per channel minus mean",
+      );
+      expect(JSON.parse(normalized.metadata.preprocessing!)).toMatchObject({
+        input: 'normalized_pixels',
+        dtype: 'float32',
+        inGraph: false,
+      });
       expect(normalized.metadata['Image.NominalPixelRange']).toBeUndefined(); // mean/std-normalised: no ONNX value fits
-      expect(readOnnxSignature(exportOnnx(lenet, { dataset: 'mnist', input: 'normalized' }).bytes).metadata['Image.NominalPixelRange']).toBe('Normalized_0_1');
+      expect(
+        readOnnxSignature(exportOnnx(lenet, { dataset: 'mnist', input: 'normalized' }).bytes).metadata['Image.NominalPixelRange'],
+      ).toBe('Normalized_0_1');
     } finally {
       lenet.dispose();
       conv.dispose();
@@ -164,8 +224,20 @@ describe('the input contract', () => {
   it('verify fails a file whose preprocessing differs from training (a planted missing 1/255, a wrong mean)', async () => {
     const rng = new Random(6);
     for (const { name, dataset, input, tensor, value } of [
-      { name: 'lenet-300-100', dataset: 'mnist' as const, input: [1, 28, 28] as [number, number, number], tensor: 'preprocess.divisor', value: Float32Array.of(1) },
-      { name: 'conv2', dataset: 'cifar10' as const, input: [3, 32, 32] as [number, number, number], tensor: 'preprocess.mean', value: Float32Array.of(0.5, 0.5, 0.5) },
+      {
+        name: 'lenet-300-100',
+        dataset: 'mnist' as const,
+        input: [1, 28, 28] as [number, number, number],
+        tensor: 'preprocess.divisor',
+        value: Float32Array.of(1),
+      },
+      {
+        name: 'conv2',
+        dataset: 'cifar10' as const,
+        input: [3, 32, 32] as [number, number, number],
+        tensor: 'preprocess.mean',
+        value: Float32Array.of(0.5, 0.5, 0.5),
+      },
     ]) {
       const model = prunedModel(name, input, rng);
       try {
@@ -184,8 +256,12 @@ describe('the input contract', () => {
     const rng = new Random(7);
     const lenet = prunedModel('lenet-300-100', [1, 28, 28], rng);
     try {
-      expect(() => exportOnnx(lenet, { dataset: 'cifar10' })).toThrow(expect.objectContaining({ code: 'ERR_EXPORT', message: expect.stringMatching(/1x28x28 inputs, cifar10 examples are 3x32x32/) }));
-      expect(() => exportOnnx(lenet, { dataset: 'mnist', input: 'float' as never })).toThrow(expect.objectContaining({ code: 'ERR_EXPORT' }));
+      expect(() => exportOnnx(lenet, { dataset: 'cifar10' })).toThrow(
+        expect.objectContaining({ code: 'ERR_EXPORT', message: expect.stringMatching(/1x28x28 inputs, cifar10 examples are 3x32x32/) }),
+      );
+      expect(() => exportOnnx(lenet, { dataset: 'mnist', input: 'float' as never })).toThrow(
+        expect.objectContaining({ code: 'ERR_EXPORT' }),
+      );
       const bytes = exportOnnx(lenet, { dataset: 'mnist' }).bytes;
       await expect(verifyOnnx(bytes, lenet, randomImages([3, 32, 32], 2, rng))).rejects.toMatchObject({ code: 'ERR_EXPORT' });
     } finally {

@@ -97,11 +97,22 @@ describe.each(devices)('resident data on %s', (device) => {
 
   it('with augmentation, the device gathers and augments (flipTranslate) to the same training as the host path', () => {
     // CIFAR-shaped (3×8×8) synthetic data: the host path augments with augmentBatch, the resident one on the device.
-    const rng = (() => { let s = 99; return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32); })();
+    const rng = (() => {
+      let s = 99;
+      return () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
+    })();
     const shape = [3, 8, 8];
-    const split = (count: number) => ({ x: Float32Array.from({ length: count * 192 }, () => rng() * 2 - 1), y: Int32Array.from({ length: count }, () => Math.floor(rng() * 10)), count });
+    const split = (count: number) => ({
+      x: Float32Array.from({ length: count * 192 }, () => rng() * 2 - 1),
+      y: Int32Array.from({ length: count }, () => Math.floor(rng() * 10)),
+      count,
+    });
     const small: PreparedData = { train: split(200), validation: split(50), test: split(80), exampleShape: shape, classes: 10 };
-    const ha = parseHparams({ dataset: { batchSize: 20, augment: true }, model: { model: 'mlp-24-12' }, training: { steps: '30it', evalEvery: 10, optimizer: 'adam', lr: 0.003 } });
+    const ha = parseHparams({
+      dataset: { batchSize: 20, augment: true },
+      model: { model: 'mlp-24-12' },
+      training: { steps: '30it', evalEvery: 10, optimizer: 'adam', lr: 0.003 },
+    });
     const once = (residentData: boolean) => {
       const model = createModel(ha.model, shape, 10, device);
       const opt = new Optimizer(model.params, ha.training);

@@ -44,7 +44,11 @@ function synthetic(count: number, salt: number): Split {
 describe(`RSS over 10,000 training steps [${device}]`, () => {
   it('stays flat after warm-up (growth < 32 MiB)', async () => {
     const data: PreparedData = {
-      train: synthetic(2048, 0), validation: synthetic(256, 1), test: synthetic(256, 2), exampleShape: [1, 28, 28], classes: 10,
+      train: synthetic(2048, 0),
+      validation: synthetic(256, 1),
+      test: synthetic(256, 2),
+      exampleShape: [1, 28, 28],
+      classes: 10,
     };
     const h = parseHparams({
       dataset: { batchSize: 128, validationSize: 256 },
@@ -54,7 +58,9 @@ describe(`RSS over 10,000 training steps [${device}]`, () => {
     });
     const samples: Array<{ step: number; rss: number }> = [];
     const r = await runLottery(h, {
-      device, root: tmp, data,
+      device,
+      root: tmp,
+      data,
       onEvent: (e) => {
         if (e.type === 'progress') samples.push({ step: e.level * STEPS_PER_LEVEL + e.progress.iteration, rss: process.memoryUsage.rss() });
       },

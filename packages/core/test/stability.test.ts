@@ -19,8 +19,14 @@ function level(dir: string, final: Record<string, NamedArray>, mask: Record<stri
   writeSafetensors(join(dir, 'mask.safetensors'), mask);
   // A whole summary: stabilityOf reads it through the checked reader (readLevelSummary).
   const summary = {
-    trial: 0, level: Number(/level_(\d+)$/.exec(dir)![1]), density: { density, layers: {} }, iterations: { start: 0, end: 10 },
-    earlyStop: null, draftEarlyStop: null, final: { testAccuracy: 0.5, testLoss: 1, valAccuracy: null, valLoss: null }, hash: 'x',
+    trial: 0,
+    level: Number(/level_(\d+)$/.exec(dir)![1]),
+    density: { density, layers: {} },
+    iterations: { start: 0, end: 10 },
+    earlyStop: null,
+    draftEarlyStop: null,
+    final: { testAccuracy: 0.5, testLoss: 1, valAccuracy: null, valLoss: null },
+    hash: 'x',
   };
   writeFileSync(join(dir, 'summary.json'), JSON.stringify(summary));
 }
@@ -32,7 +38,12 @@ writeFileSync(join(run, 'hparams.json'), '{}');
 level(join(run, 'trial_0', 'level_0'), { 'fc1.weight': f32(1, -2, 3, 10), 'bn1.weight': f32(1.5) }, { 'fc1.weight': u8(1, 1, 1, 1) }, 1);
 // The ticket: alive at positions 0 and 2 (its pruned positions hold 0).
 level(join(run, 'trial_0', 'level_1'), { 'fc1.weight': f32(4, 0, 7, 0), 'bn1.weight': f32(0.2) }, { 'fc1.weight': u8(1, 0, 1, 0) }, 0.5);
-level(join(run, 'branch_data-order', 'trial_0', 'level_1'), { 'fc1.weight': f32(4, 0, 4, 0), 'bn1.weight': f32(9) }, { 'fc1.weight': u8(1, 0, 1, 0) }, 0.5);
+level(
+  join(run, 'branch_data-order', 'trial_0', 'level_1'),
+  { 'fc1.weight': f32(4, 0, 4, 0), 'bn1.weight': f32(9) },
+  { 'fc1.weight': u8(1, 0, 1, 0) },
+  0.5,
+);
 
 describe('stability on the subnetwork', () => {
   it('to pruning: ‖W_ticket − m ⊙ W_dense‖, without the dense weights at pruned positions or batch norm', () => {

@@ -11,7 +11,12 @@ import { trainXor } from '../src/xor/train.js';
 
 describe('xor data', () => {
   it('is the four points of {0,1}² labelled by XOR', () => {
-    expect(XOR_INPUTS).toEqual([[0, 0], [0, 1], [1, 0], [1, 1]]);
+    expect(XOR_INPUTS).toEqual([
+      [0, 0],
+      [0, 1],
+      [1, 0],
+      [1, 1],
+    ]);
     expect(XOR_LABELS).toEqual([0, 1, 1, 0]);
     const { x, y } = xorData();
     expect(Array.from(x)).toEqual([0, 0, 0, 1, 1, 0, 1, 1]);
@@ -125,7 +130,8 @@ describe('xor training and experiments', { timeout: 20 * 60_000 }, () => {
       let db = 0;
       let zl = 0;
       for (const { dense, results } of trials) {
-        const r = row.units === 10 ? dense : results.find((x) => x.heuristic === row.heuristic && x.mode === row.mode && x.units === row.units)!;
+        const r =
+          row.units === 10 ? dense : results.find((x) => x.heuristic === row.heuristic && x.mode === row.mode && x.units === row.units)!;
         if (dense.success && r.success) db++;
         if (dense.zeroLoss && r.zeroLoss) zl++;
       }
@@ -213,7 +219,10 @@ describe('xor batched trials', { timeout: 20 * 60_000 }, () => {
     }
   };
 
-  for (const [hidden, trials] of [[2, 5], [10, 7]] as const) {
+  for (const [hidden, trials] of [
+    [2, 5],
+    [10, 7],
+  ] as const) {
     it(`${trials} trials of 2-${hidden}-1 train as if alone`, () => {
       const inits = Array.from({ length: trials }, (_, t) => xorInit(hidden, 100 + t));
       const alive = inits.map((_, t) => Array.from({ length: hidden }, (_, j) => hidden === 2 || (j + t) % 3 !== 0));
@@ -235,7 +244,9 @@ describe('xor batched trials', { timeout: 20 * 60_000 }, () => {
           expect(got[t]).toEqual(want.r);
           for (const k of ['w1', 'b1', 'w2', 'b2'] as const) expect(weights[t]![k]).toEqual(want.w[k]);
           // pruned units stay exactly 0
-          alive[t]!.forEach((a, j) => { if (hidden > 2 && !a) expect([weights[t]!.w1[2 * j], weights[t]!.b1[j], weights[t]!.w2[j]]).toEqual([0, 0, 0]); });
+          alive[t]!.forEach((a, j) => {
+            if (hidden > 2 && !a) expect([weights[t]!.w1[2 * j], weights[t]!.b1[j], weights[t]!.w2[j]]).toEqual([0, 0, 0]);
+          });
         });
       } finally {
         batch.dispose();

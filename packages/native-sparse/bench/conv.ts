@@ -3,8 +3,16 @@
 // ours (on the chosen device) against the CPU C++ reference loops (on a slice of the batch, to keep that
 // affordable), and ORT's forward against ours.
 import {
-  capabilities, conv2dBackwardData, conv2dBackwardFilter, conv2dForward, fromArray, getThreads, setKernelVariant, setThreads,
-  type Device, type Tensor,
+  capabilities,
+  conv2dBackwardData,
+  conv2dBackwardFilter,
+  conv2dForward,
+  fromArray,
+  getThreads,
+  setKernelVariant,
+  setThreads,
+  type Device,
+  type Tensor,
 } from '../lib/index.js';
 import { benchDeviceOrExit } from './device.js';
 import { addSpeedups, markdownTable, time, timed, validate, type BenchRow, type Timing } from './harness.js';
@@ -39,14 +47,18 @@ export async function run(opts: { quick: boolean; device?: Device; names?: strin
   const rows: BenchRow[] = [];
   const threads = getThreads();
   const timing = opts.quick ? { minTimeMs: 150, minRuns: 3, warmup: 1 } : { minTimeMs: 800, minRuns: 5, warmup: 2 };
-  const list = opts.names ? cases.filter((c) => opts.names!.includes(c.name)) : opts.quick ? cases.filter((_, i) => i === 1 || i === 4) : cases;
+  const list = opts.names
+    ? cases.filter((c) => opts.names!.includes(c.name))
+    : opts.quick
+      ? cases.filter((_, i) => i === 1 || i === 4)
+      : cases;
   for (const c of list) {
     const P = Math.floor((c.H + 2 * c.pad[0] - c.R) / c.stride[0]) + 1;
     const Q = Math.floor((c.W + 2 * c.pad[1] - c.S) / c.stride[1]) + 1;
     const flops = 2 * c.N * c.K * c.C * c.R * c.S * P * Q;
     const x = randn(c.N * c.C * c.H * c.W, 1);
     const w = randn(c.K * c.C * c.R * c.S, 2, 1 / Math.sqrt(c.C * c.R * c.S));
-    const mask = Uint8Array.from(w, (_, i) => ((i * 2654435761) >>> 0) % 10 < 8 ? 1 : 0); // 80% dense
+    const mask = Uint8Array.from(w, (_, i) => (((i * 2654435761) >>> 0) % 10 < 8 ? 1 : 0)); // 80% dense
     const bias = randn(c.K, 3, 0.1);
     const dy = randn(c.N * c.K * P * Q, 4);
     const X = fromArray(x, [c.N, c.C, c.H, c.W], on);
@@ -64,8 +76,11 @@ export async function run(opts: { quick: boolean; device?: Device; names?: strin
         setKernelVariant(variant);
         const d = { device };
         const live = [
-          fromArray(x.subarray(0, n * c.C * c.H * c.W), [n, c.C, c.H, c.W], d), fromArray(dy.subarray(0, n * c.K * P * Q), [n, c.K, P, Q], d),
-          fromArray(w, Wt.shape, d), fromArray(mask, M.shape, d), fromArray(bias, B.shape, d),
+          fromArray(x.subarray(0, n * c.C * c.H * c.W), [n, c.C, c.H, c.W], d),
+          fromArray(dy.subarray(0, n * c.K * P * Q), [n, c.K, P, Q], d),
+          fromArray(w, Wt.shape, d),
+          fromArray(mask, M.shape, d),
+          fromArray(bias, B.shape, d),
         ] as const;
         const [xs, dys, ws, ms, bs] = live;
         try {
@@ -96,11 +111,17 @@ export async function run(opts: { quick: boolean; device?: Device; names?: strin
 
     const push = (impl: string, group: string, t: Timing | number) =>
       rows.push({ group, case: `${c.name} N${c.N}`, impl, ...timed(t), rate: flops / timed(t).medianMs / 1e6, unit: 'GFLOP/s' });
-    push('lth', 'conv2d forward', (await time(() => conv2dForward(X, Wt, { ...geo, bias: B, out: Y }), timing)));
-    push('lth masked', 'conv2d forward', (await time(() => conv2dForward(X, Wt, { ...geo, mask: M, bias: B, out: Y }), timing)));
-    if (!opts.forwardOnly) push('lth', 'conv2d backward data', (await time(() => conv2dBackwardData(DY, Wt, X.shape, { ...geo, mask: M, out: DX }), timing)));
-    if (!opts.forwardOnly) push('lth', 'conv2d backward filter', (await time(() => conv2dBackwardFilter(X, DY, Wt.shape, { ...geo, mask: M, dw: G.dw, db: G.db! }), timing)));
-    push('onnxruntime Conv', 'conv2d forward', (await time(() => ort.run(x, c.N), timing)));
+    push('lth', 'conv2d forward', await time(() => conv2dForward(X, Wt, { ...geo, bias: B, out: Y }), timing));
+    push('lth masked', 'conv2d forward', await time(() => conv2dForward(X, Wt, { ...geo, mask: M, bias: B, out: Y }), timing));
+    if (!opts.forwardOnly)
+      push('lth', 'conv2d backward data', await time(() => conv2dBackwardData(DY, Wt, X.shape, { ...geo, mask: M, out: DX }), timing));
+    if (!opts.forwardOnly)
+      push(
+        'lth',
+        'conv2d backward filter',
+        await time(() => conv2dBackwardFilter(X, DY, Wt.shape, { ...geo, mask: M, dw: G.dw, db: G.db! }), timing),
+      );
+    push('onnxruntime Conv', 'conv2d forward', await time(() => ort.run(x, c.N), timing));
     await ort.release();
     owned.forEach((t) => t.dispose());
   }

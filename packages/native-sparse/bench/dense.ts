@@ -116,7 +116,8 @@ export async function run(opts: DenseOptions): Promise<BenchRow[]> {
             const tOrt = await time(() => fwd.run(x, B), timing);
             add(group, shape, 'onnxruntime MatMul', tOrt);
             add(group, shape, 'lth masked (bias+relu)', tOurs);
-            if (withTfjs) add(group, shape, `${tfb.backend} matMul (bias+relu)`, await tfjsForward(tfb, x, wmT, b, B, In, Out, want, shape, tfTiming));
+            if (withTfjs)
+              add(group, shape, `${tfb.backend} matMul (bias+relu)`, await tfjsForward(tfb, x, wmT, b, B, In, Out, want, shape, tfTiming));
           } finally {
             await fwd.release();
           }
@@ -140,7 +141,9 @@ export async function run(opts: DenseOptions): Promise<BenchRow[]> {
             const tDxOrt = await time(() => bdx.run(dy, B), timing);
             const tDw = await time(() => maskedDenseBackward(X, W, DY, { mask: M, dx: false, dW: DW, db: false }), timing);
             const tDwOrt = await time(() => bdw.run(dyT, Out), timing);
-            const tTf = withTfjs ? await tfjsBackward(tfb, { x, dy, wmT, m, B, In, Out, dxWant: dxOrt, dwWant: dwOrt, shape }, tfTiming) : null;
+            const tTf = withTfjs
+              ? await tfjsBackward(tfb, { x, dy, wmT, m, B, In, Out, dxWant: dxOrt, dwWant: dwOrt, shape }, tfTiming)
+              : null;
             add(group, `dx ${shape}`, 'onnxruntime MatMul', tDxOrt);
             add(group, `dx ${shape}`, 'lth masked', tDx);
             if (tTf) add(group, `dx ${shape}`, `${tfb!.backend} matMul`, tTf.dx);
@@ -170,8 +173,16 @@ function settle(tfb: TfjsBaseline, t: { dataSync(): unknown; dispose(): void }):
 
 /** tfjs fused y = relu(x·B + b), validated against `want`; returns the median ms. */
 async function tfjsForward(
-  tfb: TfjsBaseline, x: Float32Array, wmT: Float32Array, b: Float32Array, B: number, In: number, Out: number,
-  want: Float32Array, shape: string, timing: TimeOptions,
+  tfb: TfjsBaseline,
+  x: Float32Array,
+  wmT: Float32Array,
+  b: Float32Array,
+  B: number,
+  In: number,
+  Out: number,
+  want: Float32Array,
+  shape: string,
+  timing: TimeOptions,
 ): Promise<number> {
   const { tf } = tfb;
   const [X, Wt, Bias] = [tf.tensor2d(x, [B, In]), tf.tensor2d(wmT, [In, Out]), tf.tensor1d(b)];
@@ -191,7 +202,18 @@ async function tfjsForward(
 /** tfjs's dense-layer gradients dx = dy·Bᵀ and dW = xᵀ·dy ([In, Out]), validated; returns median ms of each. */
 async function tfjsBackward(
   tfb: TfjsBaseline,
-  c: { x: Float32Array; dy: Float32Array; wmT: Float32Array; m: Uint8Array; B: number; In: number; Out: number; dxWant: Float32Array; dwWant: Float32Array; shape: string },
+  c: {
+    x: Float32Array;
+    dy: Float32Array;
+    wmT: Float32Array;
+    m: Uint8Array;
+    B: number;
+    In: number;
+    Out: number;
+    dxWant: Float32Array;
+    dwWant: Float32Array;
+    shape: string;
+  },
   timing: TimeOptions,
 ): Promise<{ dx: number; dw: number }> {
   const { tf } = tfb;

@@ -70,8 +70,9 @@ export function simdCaption(): string {
 /** The rows as a markdown table, captioned with the SIMD path lth ran. */
 export function markdownTable(rows: BenchRow[]): string {
   const head = `${simdCaption()}\n\n| group | case | impl | median ms | rate | vs baseline |\n|---|---|---|---:|---:|---:|`;
-  const body = rows.map((r) =>
-    `| ${r.group} | ${r.case} | ${r.impl} | ${r.medianMs.toFixed(4)} | ${r.rate !== undefined ? `${r.rate.toFixed(1)} ${r.unit ?? ''}` : ''} | ${r.speedup !== undefined ? `${r.speedup.toFixed(2)}×` : ''} |`,
+  const body = rows.map(
+    (r) =>
+      `| ${r.group} | ${r.case} | ${r.impl} | ${r.medianMs.toFixed(4)} | ${r.rate !== undefined ? `${r.rate.toFixed(1)} ${r.unit ?? ''}` : ''} | ${r.speedup !== undefined ? `${r.speedup.toFixed(2)}×` : ''} |`,
   );
   return [head, ...body].join('\n');
 }

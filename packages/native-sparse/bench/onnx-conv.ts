@@ -9,7 +9,10 @@ const ATTR_INTS = 7;
 function initializer(name: string, dims: number[], data: Float32Array): ProtoWriter {
   const t = new ProtoWriter();
   for (const d of dims) t.int(1, d);
-  return t.int(2, FLOAT).str(8, name).bytesField(9, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+  return t
+    .int(2, FLOAT)
+    .str(8, name)
+    .bytesField(9, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
 }
 
 function intsAttr(name: string, values: number[]): ProtoWriter {
@@ -32,7 +35,12 @@ export interface ConvSpec {
 /** ModelProto bytes for Y = Conv(X [N(dynamic),C,H,W], W [K,C,R,S], B [K]). */
 export function convModel(s: ConvSpec, w: Float32Array, bias: Float32Array): Uint8Array {
   const node = new ProtoWriter()
-    .str(1, 'X').str(1, 'W').str(1, 'B').str(2, 'Y').str(3, 'conv').str(4, 'Conv')
+    .str(1, 'X')
+    .str(1, 'W')
+    .str(1, 'B')
+    .str(2, 'Y')
+    .str(3, 'conv')
+    .str(4, 'Conv')
     .msg(5, intsAttr('kernel_shape', [s.R, s.S]))
     .msg(5, intsAttr('strides', s.stride))
     .msg(5, intsAttr('pads', [s.pad[0], s.pad[1], s.pad[0], s.pad[1]]));
@@ -45,12 +53,7 @@ export function convModel(s: ConvSpec, w: Float32Array, bias: Float32Array): Uin
     .msg(5, initializer('B', [s.K], bias))
     .msg(11, new ProtoWriter().str(1, 'X').msg(2, tensorType(['N', s.C, s.H, s.W])))
     .msg(12, new ProtoWriter().str(1, 'Y').msg(2, tensorType(['N', s.K, P, Q])));
-  return new ProtoWriter()
-    .int(1, 8)
-    .str(2, 'lth-bench')
-    .msg(7, graph)
-    .msg(8, new ProtoWriter().str(1, '').int(2, 17))
-    .finish();
+  return new ProtoWriter().int(1, 8).str(2, 'lth-bench').msg(7, graph).msg(8, new ProtoWriter().str(1, '').int(2, 17)).finish();
 }
 
 export interface ConvSession {

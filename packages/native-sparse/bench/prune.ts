@@ -95,10 +95,21 @@ export async function run(opts: { quick: boolean; device?: Device }): Promise<Be
     const big = total > 1e6;
     const timing = { minTimeMs: opts.quick ? 100 : big ? 1500 : 500, minRuns: big ? 3 : 5, warmup: big ? 1 : 3 };
     const add = (impl: string, ms: number) =>
-      rows.push({ group: 'global magnitude prune, 3 tensors', case: `${name}`, impl, medianMs: ms, rate: (ms * 1e6) / total, unit: 'ns/weight' });
+      rows.push({
+        group: 'global magnitude prune, 3 tensors',
+        case: `${name}`,
+        impl,
+        medianMs: ms,
+        rate: (ms * 1e6) / total,
+        unit: 'ns/weight',
+      });
     const native = (label: string) => {
       magnitudePrune(W, M, count, { out });
-      sameMasks(out.map((t: Tensor<'u8'>) => t.download()), want, label);
+      sameMasks(
+        out.map((t: Tensor<'u8'>) => t.download()),
+        want,
+        label,
+      );
       return () => magnitudePrune(W, M, count, { out });
     };
     add('js-sort', (await time(() => jsSortPrune(w, m, count), { ...timing, minRuns: big ? 2 : 3, warmup: 1 })).medianMs);

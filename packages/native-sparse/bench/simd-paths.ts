@@ -15,7 +15,12 @@ import { fileURLToPath } from 'node:url';
 import { capabilities, getThreads, setThreads } from '../lib/index.js';
 import { simdCaption, type BenchRow } from './harness.js';
 
-const denseShapes: Array<[number, number]> = [[784, 300], [300, 100], [8192, 256], [256, 256]];
+const denseShapes: Array<[number, number]> = [
+  [784, 300],
+  [300, 100],
+  [8192, 256],
+  [256, 256],
+];
 const convNames = ['conv4 L1 3→64 32²', 'conv4 L2 64→64 32²', 'conv4 L4 128→128 16²', 'resnet20 16→16 32²', 'resnet20 32→64 s2 16²'];
 
 interface ChildResult {
@@ -33,8 +38,10 @@ async function child(out: string, quick: boolean): Promise<void> {
   const saved = getThreads();
   for (const t of [1, 2]) {
     setThreads(t);
-    for (const r of await sparse.run({ quick: true, tfjs: false })) if (r.group.endsWith('B512')) rows.push({ ...r, group: `csr ${r.group} ${t}T` });
-    for (const r of await conv.run({ quick, names: convNames, forwardOnly: true })) if (r.group === 'conv2d forward') rows.push({ ...r, group: `conv2d forward ${t}T` });
+    for (const r of await sparse.run({ quick: true, tfjs: false }))
+      if (r.group.endsWith('B512')) rows.push({ ...r, group: `csr ${r.group} ${t}T` });
+    for (const r of await conv.run({ quick, names: convNames, forwardOnly: true }))
+      if (r.group === 'conv2d forward') rows.push({ ...r, group: `conv2d forward ${t}T` });
   }
   setThreads(saved);
   const result: ChildResult = { simd: capabilities().cpu.simd, caption: simdCaption(), rows };
@@ -57,12 +64,25 @@ async function main(): Promise<void> {
     const out = join(tmpdir(), `lth-simd-paths-${process.pid}-${asked}.json`);
     const t0 = Date.now();
     const env = { ...process.env, LTH_SIMD: asked };
-    const r = spawnSync(process.execPath, ['--import', 'tsx', self, '--child', out, ...(quick ? ['--quick'] : [])], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', self, '--child', out, ...(quick ? ['--quick'] : [])], {
+      env,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
     if (r.status !== 0) throw new Error(`LTH_SIMD=${asked}: the child run failed (exit ${r.status})`);
     results.push({ asked, res: JSON.parse(readFileSync(out, 'utf8')) as ChildResult, ms: Date.now() - t0 });
   }
   // One line per (group, case, lth impl): the baseline and lth per path, each ratio within its own process.
-  const head = ['group', 'case', 'lth impl', ...results.flatMap(({ res }) => [`ort ms (${res.simd} run)`, `lth ${res.simd} ms`, `${res.simd} ratio`, `${res.simd} ratio of fastest`])];
+  const head = [
+    'group',
+    'case',
+    'lth impl',
+    ...results.flatMap(({ res }) => [
+      `ort ms (${res.simd} run)`,
+      `lth ${res.simd} ms`,
+      `${res.simd} ratio`,
+      `${res.simd} ratio of fastest`,
+    ]),
+  ];
   const lines = [`| ${head.join(' | ')} |`, `|${head.map((_, i) => (i < 3 ? '---' : '---:')).join('|')}|`];
   const first = results[0]!.res.rows.filter(isOurs);
   for (const r of first) {
@@ -71,7 +91,12 @@ async function main(): Promise<void> {
       const ours = res.rows.find((x) => x.group === r.group && x.case === r.case && x.impl === r.impl);
       const base = res.rows.find((x) => x.group === r.group && x.case === r.case && baselineOf(x));
       const ratio = (a?: number, b?: number) => (a !== undefined && b !== undefined ? `${(a / b).toFixed(2)}×` : '');
-      cells.push(base ? base.medianMs.toFixed(4) : '', ours ? ours.medianMs.toFixed(4) : '', ratio(base?.medianMs, ours?.medianMs), ratio(base?.minMs, ours?.minMs));
+      cells.push(
+        base ? base.medianMs.toFixed(4) : '',
+        ours ? ours.medianMs.toFixed(4) : '',
+        ratio(base?.medianMs, ours?.medianMs),
+        ratio(base?.minMs, ours?.minMs),
+      );
     }
     lines.push(`| ${cells.join(' | ')} |`);
   }

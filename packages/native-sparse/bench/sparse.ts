@@ -28,7 +28,12 @@ export async function run(opts: { quick: boolean; device?: Device; tfjs?: boolea
   const on = { device: opts.device ?? 'cpu' };
   const tfb = opts.tfjs === false ? null : await loadTfjs({ preferGpu: on.device === 'cuda' });
   const threads = getThreads();
-  const shapes: Array<[number, number]> = opts.quick ? [[784, 300]] : [[784, 300], [300, 100]];
+  const shapes: Array<[number, number]> = opts.quick
+    ? [[784, 300]]
+    : [
+        [784, 300],
+        [300, 100],
+      ];
   const batches = opts.quick ? [60, 512] : [1, 60, 512];
   const densities = opts.quick ? [1, 0.1, 0.02] : [1, 0.5, 0.2, 0.1, 0.05, 0.02, 0.01];
   const timing = opts.quick ? { minTimeMs: 100 } : { minTimeMs: 400 };
@@ -67,9 +72,9 @@ export async function run(opts: { quick: boolean; device?: Device; tfjs?: boolea
         const kase = `${(density * 100).toFixed(0)}% (nnz ${A.nnz})`;
         const add = (impl: string, t: Timing | number) =>
           rows.push({ group, case: kase, impl, ...timed(t), rate: flops / timed(t).medianMs / 1e6, unit: 'GFLOP/s dense-eq' });
-        add('ort-dense', (await time(() => session.run(x, B), timing)));
-        add('lth-gemm', (await time(() => gemm(X, W, { transB: true, out: Y }), timing)));
-        add('lth-csr', (await time(() => csrSpmm(A, XT, { out: YT }), timing)));
+        add('ort-dense', await time(() => session.run(x, B), timing));
+        add('lth-gemm', await time(() => gemm(X, W, { transB: true, out: Y }), timing));
+        add('lth-csr', await time(() => csrSpmm(A, XT, { out: YT }), timing));
         if (tfb && density === 1) {
           const { tf } = tfb;
           const [tX, tW] = [tf.tensor2d(x, [B, In]), tf.tensor2d(wt, [In, Out])];
@@ -78,7 +83,16 @@ export async function run(opts: { quick: boolean; device?: Device; tfjs?: boolea
             const y0 = op();
             validate(`${tfb.backend} ${In}->${Out} B${B}`, y0.dataSync() as Float32Array, want);
             y0.dispose();
-            add(`${tfb.backend} dense`, (await time(() => { const t = op(); if (tfb.async) t.dataSync(); t.dispose(); }, timing)).medianMs);
+            add(
+              `${tfb.backend} dense`,
+              (
+                await time(() => {
+                  const t = op();
+                  if (tfb.async) t.dataSync();
+                  t.dispose();
+                }, timing)
+              ).medianMs,
+            );
           } catch (e) {
             throw new Error(`${tfb.backend} ${In}->${Out} B${B}: ${shortError(e)}`);
           } finally {

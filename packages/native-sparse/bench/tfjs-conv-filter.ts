@@ -20,7 +20,12 @@ export function registerWasmConv2DBackpropFilter(tf: Tf): void {
 }
 
 /** dW [R,S,C,K] of an NHWC conv2d (dilation 1) with input x and output gradient dy. */
-export function conv2dFilterGrad(tf: Tf, x: tfTypes.Tensor4D, dy: tfTypes.Tensor4D, a: tfTypes.Conv2DBackpropFilterAttrs): tfTypes.Tensor4D {
+export function conv2dFilterGrad(
+  tf: Tf,
+  x: tfTypes.Tensor4D,
+  dy: tfTypes.Tensor4D,
+  a: tfTypes.Conv2DBackpropFilterAttrs,
+): tfTypes.Tensor4D {
   const [R, S, C, K] = a.filterShape;
   const info = tf.backend_util.computeConv2DInfo(x.shape, a.filterShape, a.strides, 1, a.pad, a.dimRoundingMode, false, 'channelsLast');
   const { strideHeight: sh, strideWidth: sw, outHeight: Ho, outWidth: Wo, padInfo } = info;
@@ -37,7 +42,12 @@ export function conv2dFilterGrad(tf: Tf, x: tfTypes.Tensor4D, dy: tfTypes.Tensor
   const xc = usedH < H || usedW < W ? tf.slice(x, [0, 0, 0, 0], [N, usedH, usedW, C]) : x;
   const xT = tf.transpose(xc, [3, 1, 2, 0]); // [C, H', W', N]
   const f = tf.transpose(dy, [1, 2, 0, 3]); // [Ho, Wo, N, K]
-  const pad: [[number, number], [number, number], [number, number], [number, number]] = [[0, 0], [padInfo.top, pb], [padInfo.left, pr], [0, 0]];
+  const pad: [[number, number], [number, number], [number, number], [number, number]] = [
+    [0, 0],
+    [padInfo.top, pb],
+    [padInfo.left, pr],
+    [0, 0],
+  ];
   const out = tf.conv2d(xT, f, 1, pad, 'NHWC', [sh, sw]); // [C, R, S, K]
   return tf.transpose(out, [1, 2, 0, 3]);
 }

@@ -10,7 +10,9 @@ type Tf = typeof tfTypes;
  * The returned Tensor is used as the op's output as is (tfjs engine contract); the tidy frees intermediates.
  */
 export function registerOpsKernel(
-  tf: Tf, name: string, backendName: string,
+  tf: Tf,
+  name: string,
+  backendName: string,
   body: (inputs: Record<string, tfTypes.Tensor>, attrs: tfTypes.NamedAttrMap) => tfTypes.Tensor,
 ): void {
   if (tf.getKernel(name, backendName)) tf.unregisterKernel(name, backendName);

@@ -29,7 +29,9 @@ export function shortError(e: unknown, max = 300): string {
 }
 
 async function load(fallback: 'wasm' | 'cpu', preferGpu: boolean): Promise<TfjsBaseline> {
-  const natives = preferGpu ? ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] : ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'];
+  const natives = preferGpu
+    ? ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']
+    : ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'];
   for (const name of natives) {
     try {
       const mod = (await import(name)) as Tfjs;
@@ -37,7 +39,8 @@ async function load(fallback: 'wasm' | 'cpu', preferGpu: boolean): Promise<TfjsB
     } catch (e) {
       const code = (e as { code?: string }).code;
       // Not installed: the expected case offline. Installed but broken (no libtensorflow): say so, briefly.
-      if (code !== 'ERR_MODULE_NOT_FOUND' && code !== 'MODULE_NOT_FOUND') console.warn(`tfjs: ${name} failed to load (${shortError(e)}); trying the next backend`);
+      if (code !== 'ERR_MODULE_NOT_FOUND' && code !== 'MODULE_NOT_FOUND')
+        console.warn(`tfjs: ${name} failed to load (${shortError(e)}); trying the next backend`);
     }
   }
   if (fallback === 'wasm') {

@@ -8,8 +8,20 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LthError } from './errors.js';
 import type { AddOptions } from './ops/add.js';
-import type { BatchNormBackwardOptions, BatchNormEvalOptions, BatchNormGrads, BatchNormTrainOptions, BatchNormTrainResult } from './ops/batchnorm.js';
-import type { Conv2dBackwardDataOptions, Conv2dBackwardFilterOptions, Conv2dFilterGrads, Conv2dForwardOptions, Conv2dGeometry } from './ops/conv2d.js';
+import type {
+  BatchNormBackwardOptions,
+  BatchNormEvalOptions,
+  BatchNormGrads,
+  BatchNormTrainOptions,
+  BatchNormTrainResult,
+} from './ops/batchnorm.js';
+import type {
+  Conv2dBackwardDataOptions,
+  Conv2dBackwardFilterOptions,
+  Conv2dFilterGrads,
+  Conv2dForwardOptions,
+  Conv2dGeometry,
+} from './ops/conv2d.js';
 import type { CsrMatrixData, DenseToCsrOptions } from './ops/csr_convert.js';
 import type { CsrSpmmOptions } from './ops/csr_spmm.js';
 import type { DropoutOptions, DropoutResult } from './ops/dropout.js';
@@ -59,8 +71,11 @@ export interface Binding {
   Tensor: abstract new (...args: never[]) => Tensor;
   // tensor.cpp
   zeros<D extends DType = 'f32'>(shape: readonly number[], opts?: TensorOptions<D>): Tensor<D>;
-  fromArray<A extends Float32Array | Uint8Array | Int32Array>(data: A, shape: readonly number[], opts?: { device?: DeviceRequest }):
-    Tensor<A extends Float32Array ? 'f32' : A extends Uint8Array ? 'u8' : 'i32'>;
+  fromArray<A extends Float32Array | Uint8Array | Int32Array>(
+    data: A,
+    shape: readonly number[],
+    opts?: { device?: DeviceRequest },
+  ): Tensor<A extends Float32Array ? 'f32' : A extends Uint8Array ? 'u8' : 'i32'>;
   numelOf(shape: readonly number[]): number;
   resolveDevice(request?: DeviceRequest): Device;
   // runtime.cpp
@@ -92,8 +107,14 @@ export interface Binding {
   dropout(x: F32, p: number, seed: number | bigint, opts?: DropoutOptions): DropoutResult;
   dropoutBackward(dy: F32, keep: U8, p: number, opts?: ReluOptions): F32;
   add(a: F32, b: F32, opts?: AddOptions): F32;
-  batchNormTrain(x: F32, gamma: F32 | null, beta: F32 | null, runningMean: F32 | null, runningVar: F32 | null,
-    opts?: BatchNormTrainOptions): BatchNormTrainResult;
+  batchNormTrain(
+    x: F32,
+    gamma: F32 | null,
+    beta: F32 | null,
+    runningMean: F32 | null,
+    runningVar: F32 | null,
+    opts?: BatchNormTrainOptions,
+  ): BatchNormTrainResult;
   batchNormEval(x: F32, gamma: F32 | null, beta: F32 | null, runningMean: F32, runningVar: F32, opts?: BatchNormEvalOptions): F32;
   batchNormBackward(x: F32, gamma: F32 | null, saveMean: F32, saveInvstd: F32, dy: F32, opts?: BatchNormBackwardOptions): BatchNormGrads;
   softmaxCrossEntropy(logits: F32, labels: I32, opts?: LossOptions): SoftmaxCrossEntropyResult;
@@ -118,11 +139,7 @@ const require = createRequire(import.meta.url);
 function candidates(): string[] {
   const fromEnv = process.env.LTH_NATIVE_PATH;
   const pkg = join(here, '..');
-  return [
-    ...(fromEnv ? [fromEnv] : []),
-    join(pkg, 'build', 'Release', 'lth_native.node'),
-    join(pkg, 'build', 'Debug', 'lth_native.node'),
-  ];
+  return [...(fromEnv ? [fromEnv] : []), join(pkg, 'build', 'Release', 'lth_native.node'), join(pkg, 'build', 'Debug', 'lth_native.node')];
 }
 
 let loaded: Binding | undefined;
@@ -161,7 +178,10 @@ function guardTensorMethods(ctor: Binding['Tensor']): void {
   const proto = ctor.prototype as Record<string, unknown>;
   const check = (self: unknown, name: string): void => {
     if (typeof self !== 'object' || self === null || !(self instanceof ctor)) {
-      throw new LthError('ERR_ARG', `Tensor.${name}: called on ${self === null ? 'null' : typeof self}, not a Tensor (call it as tensor.${name}(...))`);
+      throw new LthError(
+        'ERR_ARG',
+        `Tensor.${name}: called on ${self === null ? 'null' : typeof self}, not a Tensor (call it as tensor.${name}(...))`,
+      );
     }
   };
   for (const name of Object.getOwnPropertyNames(proto)) {

@@ -31,18 +31,30 @@ const cached = (key) => {
 // The requested archs are recorded in a cache entry of our own (CMAKE_CUDA_ARCHITECTURES holds the default too),
 // so unsetting LTH_CUDA_ARCHS after a narrowed build is seen as a change.
 const archs = process.env.LTH_CUDA_ARCHS ?? 'default';
-const stale = existsSync(cacheFile) && (
-  (cached('LTH_CUDA') === 'OFF') !== (cuda === 'OFF') || cached('CMAKE_BUILD_TYPE') !== config ||
-  (cached('LTH_REQUESTED_ARCHS') ?? 'default') !== archs ||
-  // A build configured without CUDA (AUTO where nvcc was missing), now asked for CUDA explicitly: configure
-  // again (and fail clearly if nvcc is still missing) rather than silently keep the CPU-only build. The CUDA
-  // language's cache entries exist only where it was enabled.
-  (cuda === 'ON' && cached('CMAKE_CUDA_FLAGS') === null));
+const stale =
+  existsSync(cacheFile) &&
+  ((cached('LTH_CUDA') === 'OFF') !== (cuda === 'OFF') ||
+    cached('CMAKE_BUILD_TYPE') !== config ||
+    (cached('LTH_REQUESTED_ARCHS') ?? 'default') !== archs ||
+    // A build configured without CUDA (AUTO where nvcc was missing), now asked for CUDA explicitly: configure
+    // again (and fail clearly if nvcc is still missing) rather than silently keep the CPU-only build. The CUDA
+    // language's cache entries exist only where it was enabled.
+    (cuda === 'ON' && cached('CMAKE_CUDA_FLAGS') === null));
 if (stale) {
-  console.log(`lth: build settings changed (LTH_CUDA ${cached('LTH_CUDA')} -> ${cuda}, ${cached('CMAKE_BUILD_TYPE')} -> ${config}): reconfiguring`);
+  console.log(
+    `lth: build settings changed (LTH_CUDA ${cached('LTH_CUDA')} -> ${cuda}, ${cached('CMAKE_BUILD_TYPE')} -> ${config}): reconfiguring`,
+  );
   rmSync(buildDir, { recursive: true, force: true });
 }
-const args = [cmakeJs, 'compile', '--config', config, `--CDLTH_CUDA=${cuda}`, `--CDCMAKE_BUILD_TYPE=${config}`, `--CDLTH_REQUESTED_ARCHS=${archs}`];
+const args = [
+  cmakeJs,
+  'compile',
+  '--config',
+  config,
+  `--CDLTH_CUDA=${cuda}`,
+  `--CDCMAKE_BUILD_TYPE=${config}`,
+  `--CDLTH_REQUESTED_ARCHS=${archs}`,
+];
 // LTH_CUDA_ARCHS='90' (cmake list, ';'-separated) narrows the CUDA targets (default 80;90, cmake/Cuda.cmake).
 if (process.env.LTH_CUDA_ARCHS) args.push(`--CDCMAKE_CUDA_ARCHITECTURES=${process.env.LTH_CUDA_ARCHS}`);
 if (process.env.LTH_NATIVE_BUILD_DIR) args.push('--out', process.env.LTH_NATIVE_BUILD_DIR);

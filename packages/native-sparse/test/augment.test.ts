@@ -15,7 +15,8 @@ function flipTranslateRef(src: Float32Array, [n, C, H, W]: number[], params: Int
     for (let c = 0; c < C!; c++) {
       for (let y = 0; y < H!; y++) {
         for (let x = 0; x < W!; x++) {
-          const sy = y + dy, sx = x + dx;
+          const sy = y + dy,
+            sx = x + dx;
           const i = ((k * C! + c) * H! + y) * W! + x;
           out[i] = sy >= 0 && sy < H! && sx >= 0 && sx < W! ? src[((k * C! + c) * H! + sy) * W! + (flip ? W! - 1 - sx : sx)]! : 0;
         }
@@ -27,7 +28,12 @@ function flipTranslateRef(src: Float32Array, [n, C, H, W]: number[], params: Int
 
 describeEachTarget('flipTranslate', (target) => {
   const dev = { device: target.device } as const;
-  const shapes: number[][] = [[16, 3, 32, 32], [5, 1, 7, 9], [3, 2, 1, 1], [0, 3, 4, 4]];
+  const shapes: number[][] = [
+    [16, 3, 32, 32],
+    [5, 1, 7, 9],
+    [3, 2, 1, 1],
+    [0, 3, 4, 4],
+  ];
   for (const shape of shapes) {
     it(`[${shape}]: every shift in [-5, 5] with and without flip, and shifts past the edge`, () => {
       const rng = new Rng(shape.reduce((a, b) => a * 31 + b, 1));

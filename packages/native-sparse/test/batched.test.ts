@@ -4,8 +4,15 @@
 // pruned gradients exactly 0, optional outputs, and the argument errors (shapes, dtypes, devices, labels).
 import { expect, it } from 'vitest';
 import {
-  fromArray, maskedDenseBackward, maskedDenseBackwardBatched, maskedDenseForward, maskedDenseForwardBatched,
-  softmaxCrossEntropy, softmaxCrossEntropyBatched, zeros, type Tensor,
+  fromArray,
+  maskedDenseBackward,
+  maskedDenseBackwardBatched,
+  maskedDenseForward,
+  maskedDenseForwardBatched,
+  softmaxCrossEntropy,
+  softmaxCrossEntropyBatched,
+  zeros,
+  type Tensor,
 } from '../lib/index.js';
 import { binding } from '../lib/binding.js';
 import { denseBackwardRef, denseForwardRef } from './reference/dense.js';
@@ -18,7 +25,15 @@ import { errorCode as code, tensorTracker } from './support/tensors.js';
 const track = tensorTracker();
 type F32 = Tensor<'f32'>;
 
-interface Case { T: number; B: number; In: number; Out: number; shared: boolean; density: number | null; relu: boolean }
+interface Case {
+  T: number;
+  B: number;
+  In: number;
+  Out: number;
+  shared: boolean;
+  density: number | null;
+  relu: boolean;
+}
 const cases: Case[] = [
   { T: 3, B: 60, In: 784, Out: 300, shared: false, density: 0.2, relu: true },
   { T: 5, B: 60, In: 100, Out: 10, shared: false, density: 0.5, relu: false },
@@ -29,7 +44,8 @@ const cases: Case[] = [
 ];
 
 const slice = <A extends Float32Array | Uint8Array | Int32Array>(a: A, t: number, n: number) => a.subarray(t * n, (t + 1) * n) as A;
-const label = (c: Case) => `T ${c.T}, B ${c.B}, ${c.In}→${c.Out}, x ${c.shared ? 'shared (stride 0)' : 'per trial'}, ${c.density === null ? 'no mask' : `density ${c.density}`}${c.relu ? ', relu' : ''}`;
+const label = (c: Case) =>
+  `T ${c.T}, B ${c.B}, ${c.In}→${c.Out}, x ${c.shared ? 'shared (stride 0)' : 'per trial'}, ${c.density === null ? 'no mask' : `density ${c.density}`}${c.relu ? ', relu' : ''}`;
 
 describeEachTarget('batched masked dense and softmax cross-entropy', (target) => {
   const dev = { device: target.device } as const;
@@ -60,9 +76,13 @@ describeEachTarget('batched masked dense and softmax cross-entropy', (target) =>
         const mt = mask ? slice(mask, t, Out * In) : null;
         const ref = denseForwardRef(B, In, Out, xOf(t), wt, mt, slice(bias, t, Out), c.relu);
         expectClose(slice(got, t, B * Out), ref, { rtol: 1e-4, atol: scaledAtol(ref, 1e-5) }, `y trial ${t}`);
-        const solo = track(maskedDenseForward(track(fromArray(xOf(t), [B, In], dev)), track(fromArray(wt, [Out, In], dev)), {
-          mask: mt ? track(fromArray(mt, [Out, In], dev)) : null, bias: track(fromArray(slice(bias, t, Out), [Out], dev)), relu: c.relu,
-        }));
+        const solo = track(
+          maskedDenseForward(track(fromArray(xOf(t), [B, In], dev)), track(fromArray(wt, [Out, In], dev)), {
+            mask: mt ? track(fromArray(mt, [Out, In], dev)) : null,
+            bias: track(fromArray(slice(bias, t, Out), [Out], dev)),
+            relu: c.relu,
+          }),
+        );
         expectEqualArrays(slice(got, t, B * Out), solo.download(), `y trial ${t} vs the unbatched op`);
       }
     });
@@ -78,9 +98,16 @@ describeEachTarget('batched masked dense and softmax cross-entropy', (target) =>
         expectClose(slice(dx, t, B * In), ref.dx, { rtol: 1e-4, atol: scaledAtol(ref.dx, 1e-5) }, `dx trial ${t}`);
         expectClose(slice(dW, t, Out * In), ref.dW, { rtol: 1e-4, atol: scaledAtol(ref.dW, 1e-5) }, `dW trial ${t}`);
         expectClose(slice(db, t, Out), ref.db, { rtol: 1e-4, atol: scaledAtol(ref.db, 1e-5) }, `db trial ${t}`);
-        if (mt) mt.forEach((m, i) => { if (!m && dW[t * Out * In + i] !== 0) expect.fail(`dW trial ${t} at pruned ${i} is ${dW[t * Out * In + i]}`); });
-        const solo = maskedDenseBackward(track(fromArray(xOf(t), [B, In], dev)), track(fromArray(wt, [Out, In], dev)),
-          track(fromArray(slice(dy, t, B * Out), [B, Out], dev)), { mask: mt ? track(fromArray(mt, [Out, In], dev)) : null });
+        if (mt)
+          mt.forEach((m, i) => {
+            if (!m && dW[t * Out * In + i] !== 0) expect.fail(`dW trial ${t} at pruned ${i} is ${dW[t * Out * In + i]}`);
+          });
+        const solo = maskedDenseBackward(
+          track(fromArray(xOf(t), [B, In], dev)),
+          track(fromArray(wt, [Out, In], dev)),
+          track(fromArray(slice(dy, t, B * Out), [B, Out], dev)),
+          { mask: mt ? track(fromArray(mt, [Out, In], dev)) : null },
+        );
         expectEqualArrays(slice(dx, t, B * In), track(solo.dx!).download(), `dx trial ${t} vs the unbatched op`);
         expectEqualArrays(slice(dW, t, Out * In), track(solo.dW!).download(), `dW trial ${t} vs the unbatched op`);
         expectEqualArrays(slice(db, t, Out), track(solo.db!).download(), `db trial ${t} vs the unbatched op`);
@@ -104,7 +131,13 @@ describeEachTarget('batched masked dense and softmax cross-entropy', (target) =>
     [all.dx, all.db].forEach((t) => t && track(t));
   });
 
-  for (const [T, B, C, shared] of [[5, 60, 10, true], [5, 60, 10, false], [3, 1000, 10, true], [2, 7, 33, false], [2, 0, 4, false]] as const) {
+  for (const [T, B, C, shared] of [
+    [5, 60, 10, true],
+    [5, 60, 10, false],
+    [3, 1000, 10, true],
+    [2, 7, 33, false],
+    [2, 0, 4, false],
+  ] as const) {
     it(`softmax cross-entropy [${T},${B},${C}], labels ${shared ? 'shared' : 'per trial'}: reference per trial, bit-identical to the unbatched op`, () => {
       const rng = new Rng(T + B + C);
       const logits = randn(rng, T * B * C, 3);
@@ -131,7 +164,7 @@ describeEachTarget('batched masked dense and softmax cross-entropy', (target) =>
   it('a bad label in any trial is ERR_ARG naming the trial, and nothing is written', () => {
     const [T, B, C] = [3, 4, 5];
     const labels = new Int32Array(T * B).fill(1);
-    labels[2 * B + 3] = C;  // trial 2, row 3
+    labels[2 * B + 3] = C; // trial 2, row 3
     const L = track(fromArray(randn(new Rng(1), T * B * C), [T, B, C], dev));
     const D = track(fromArray(new Float32Array(T * B * C).fill(9), [T, B, C], dev));
     let err: { code?: string; message?: string } = {};
@@ -151,22 +184,32 @@ describeEachTarget('batched masked dense and softmax cross-entropy', (target) =>
     const X = track(zeros([T, B, In], dev));
     const W = track(zeros([T, Out, In], dev));
     const dy = track(zeros([T, B, Out], dev));
-    expect(code(() => maskedDenseForwardBatched(X, track(zeros([Out, In], dev))))).toBe('ERR_SHAPE');  // W not stacked
-    expect(code(() => maskedDenseForwardBatched(track(zeros([T + 1, B, In], dev)), W))).toBe('ERR_SHAPE');  // trial counts differ
-    expect(code(() => maskedDenseForwardBatched(track(zeros([B, In + 1], dev)), W))).toBe('ERR_SHAPE');  // shared x, wrong In
+    expect(code(() => maskedDenseForwardBatched(X, track(zeros([Out, In], dev))))).toBe('ERR_SHAPE'); // W not stacked
+    expect(code(() => maskedDenseForwardBatched(track(zeros([T + 1, B, In], dev)), W))).toBe('ERR_SHAPE'); // trial counts differ
+    expect(code(() => maskedDenseForwardBatched(track(zeros([B, In + 1], dev)), W))).toBe('ERR_SHAPE'); // shared x, wrong In
     expect(code(() => maskedDenseForwardBatched(track(zeros([In], dev)), W))).toBe('ERR_SHAPE');
-    expect(code(() => maskedDenseForwardBatched(X, W, { bias: track(zeros<'f32'>([Out], dev)) }))).toBe('ERR_SHAPE');  // bias not stacked
-    expect(code(() => maskedDenseForwardBatched(X, W, { mask: track(zeros([T, Out, In + 1], { ...dev, dtype: 'u8' })) }))).toBe('ERR_SHAPE');
+    expect(code(() => maskedDenseForwardBatched(X, W, { bias: track(zeros<'f32'>([Out], dev)) }))).toBe('ERR_SHAPE'); // bias not stacked
+    expect(code(() => maskedDenseForwardBatched(X, W, { mask: track(zeros([T, Out, In + 1], { ...dev, dtype: 'u8' })) }))).toBe(
+      'ERR_SHAPE',
+    );
     expect(code(() => maskedDenseForwardBatched(X, W, { out: track(zeros<'f32'>([T, B, Out + 1], dev)) }))).toBe('ERR_SHAPE');
-    expect(code(() => maskedDenseForwardBatched(X, W, { mask: track(zeros([T, Out, In], dev)) as unknown as Tensor<'u8'> }))).toBe('ERR_DTYPE');
-    expect(code(() => maskedDenseForwardBatched(track(zeros([T, B, In], { ...dev, dtype: 'i32' })) as unknown as F32, W))).toBe('ERR_DTYPE');
+    expect(code(() => maskedDenseForwardBatched(X, W, { mask: track(zeros([T, Out, In], dev)) as unknown as Tensor<'u8'> }))).toBe(
+      'ERR_DTYPE',
+    );
+    expect(code(() => maskedDenseForwardBatched(track(zeros([T, B, In], { ...dev, dtype: 'i32' })) as unknown as F32, W))).toBe(
+      'ERR_DTYPE',
+    );
     expect(code(() => maskedDenseBackwardBatched(X, W, track(zeros([T, B, Out + 1], dev))))).toBe('ERR_SHAPE');
     expect(code(() => maskedDenseBackwardBatched(X, W, dy, { db: track(zeros<'f32'>([Out], dev)) }))).toBe('ERR_SHAPE');
-    expect(code(() => maskedDenseBackwardBatched(X, W, dy, { dx: track(zeros([T, B, In], { ...dev, dtype: 'u8' })) as unknown as F32 }))).toBe('ERR_DTYPE');
+    expect(
+      code(() => maskedDenseBackwardBatched(X, W, dy, { dx: track(zeros([T, B, In], { ...dev, dtype: 'u8' })) as unknown as F32 })),
+    ).toBe('ERR_DTYPE');
     const L = track(zeros([T, B, 10], dev));
     expect(code(() => softmaxCrossEntropyBatched(L, track(zeros([T, B + 1], { ...dev, dtype: 'i32' }))))).toBe('ERR_SHAPE');
     expect(code(() => softmaxCrossEntropyBatched(L, track(zeros([T, B], dev)) as unknown as Tensor<'i32'>))).toBe('ERR_DTYPE');
-    expect(code(() => softmaxCrossEntropyBatched(track(zeros([B, 10], dev)), track(zeros([B], { ...dev, dtype: 'i32' }))))).toBe('ERR_SHAPE');
+    expect(code(() => softmaxCrossEntropyBatched(track(zeros([B, 10], dev)), track(zeros([B], { ...dev, dtype: 'i32' }))))).toBe(
+      'ERR_SHAPE',
+    );
     const gone = zeros([T, Out, In], dev);
     gone.dispose();
     expect(code(() => maskedDenseForwardBatched(X, gone))).toBe('ERR_DISPOSED');
@@ -177,17 +220,32 @@ describeEachTarget('batched masked dense and softmax cross-entropy', (target) =>
     const X = track(zeros([2, 3, 4], dev));
     const W = track(zeros([2, 5, 4], dev));
     expect(code(() => raw.maskedDenseForwardBatched!(X, W, { out: track(zeros([2, 3, 4], dev)) }))).toBe('ERR_SHAPE');
-    expect(code(() => raw.maskedDenseForwardBatched!(track(zeros([3, 3, 4], dev)), W, { out: track(zeros([2, 3, 5], dev)) }))).toBe('ERR_SHAPE');
-    expect(code(() => raw.maskedDenseBackwardBatched!(X, W, track(zeros([2, 3, 4], dev)), { dx: false, dW: false, db: false }))).toBe('ERR_SHAPE');
-    expect(code(() => raw.softmaxCrossEntropyBatched!(track(zeros([2, 3, 4], dev)), track(zeros([2, 4], { ...dev, dtype: 'i32' })), { dlogits: false }))).toBe('ERR_SHAPE');
+    expect(code(() => raw.maskedDenseForwardBatched!(track(zeros([3, 3, 4], dev)), W, { out: track(zeros([2, 3, 5], dev)) }))).toBe(
+      'ERR_SHAPE',
+    );
+    expect(code(() => raw.maskedDenseBackwardBatched!(X, W, track(zeros([2, 3, 4], dev)), { dx: false, dW: false, db: false }))).toBe(
+      'ERR_SHAPE',
+    );
+    expect(
+      code(() =>
+        raw.softmaxCrossEntropyBatched!(track(zeros([2, 3, 4], dev)), track(zeros([2, 4], { ...dev, dtype: 'i32' })), { dlogits: false }),
+      ),
+    ).toBe('ERR_SHAPE');
   });
 });
 
 const cuda = kernelTargets().find((t) => t.name === 'cuda')!;
-it.skipIf(cuda.unavailable !== null)(`tensors on different devices are ERR_DEVICE${cuda.unavailable ? ` (skipped: ${cuda.unavailable})` : ''}`, () => {
-  const X = track(zeros([2, 3, 4], { device: 'cpu' }));
-  const W = track(zeros([2, 5, 4], { device: 'cuda' }));
-  expect(code(() => maskedDenseForwardBatched(X, W))).toBe('ERR_DEVICE');
-  expect(code(() => maskedDenseBackwardBatched(X, W, track(zeros([2, 3, 5], { device: 'cuda' }))))).toBe('ERR_DEVICE');
-  expect(code(() => softmaxCrossEntropyBatched(track(zeros([2, 3, 4], { device: 'cuda' })), track(zeros([2, 3], { dtype: 'i32', device: 'cpu' }))))).toBe('ERR_DEVICE');
-});
+it.skipIf(cuda.unavailable !== null)(
+  `tensors on different devices are ERR_DEVICE${cuda.unavailable ? ` (skipped: ${cuda.unavailable})` : ''}`,
+  () => {
+    const X = track(zeros([2, 3, 4], { device: 'cpu' }));
+    const W = track(zeros([2, 5, 4], { device: 'cuda' }));
+    expect(code(() => maskedDenseForwardBatched(X, W))).toBe('ERR_DEVICE');
+    expect(code(() => maskedDenseBackwardBatched(X, W, track(zeros([2, 3, 5], { device: 'cuda' }))))).toBe('ERR_DEVICE');
+    expect(
+      code(() =>
+        softmaxCrossEntropyBatched(track(zeros([2, 3, 4], { device: 'cuda' })), track(zeros([2, 3], { dtype: 'i32', device: 'cpu' }))),
+      ),
+    ).toBe('ERR_DEVICE');
+  },
+);

@@ -32,7 +32,10 @@ describe('bench --device', () => {
 
   it.runIf(!cudaUsable)('the kernel bench with --device cuda exits 2 with one line naming the reason (no CUDA here)', () => {
     const cwd = mkdtempSync(join(tmpdir(), 'lth-bench-device-'));
-    const r = spawnSync(process.execPath, ['--import', tsx, join(pkg, 'bench', 'kernels.ts'), '--quick', '--device', 'cuda'], { cwd, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['--import', tsx, join(pkg, 'bench', 'kernels.ts'), '--quick', '--device', 'cuda'], {
+      cwd,
+      encoding: 'utf8',
+    });
     expect(r.status).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/^kernel bench: --device cuda cannot run here: /);

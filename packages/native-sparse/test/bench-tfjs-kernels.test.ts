@@ -24,17 +24,38 @@ function maxRel(got: ArrayLike<number>, want: ArrayLike<number>): number {
 }
 
 /** dW[r,s,c,k] = Σ x[n, i·st + r − pt, j·st + s − pl, c] · dy[n,i,j,k] (NHWC, float64). */
-function filterGradRef(x: Float32Array, dy: Float32Array, g: { N: number; H: number; W: number; C: number; K: number; R: number; S: number; st: number; pt: number; pl: number; Ho: number; Wo: number }): Float64Array {
+function filterGradRef(
+  x: Float32Array,
+  dy: Float32Array,
+  g: {
+    N: number;
+    H: number;
+    W: number;
+    C: number;
+    K: number;
+    R: number;
+    S: number;
+    st: number;
+    pt: number;
+    pl: number;
+    Ho: number;
+    Wo: number;
+  },
+): Float64Array {
   const o = new Float64Array(g.R * g.S * g.C * g.K);
-  for (let n = 0; n < g.N; n++) for (let i = 0; i < g.Ho; i++) for (let j = 0; j < g.Wo; j++) for (let r = 0; r < g.R; r++) for (let s = 0; s < g.S; s++) {
-    const h = i * g.st + r - g.pt;
-    const w = j * g.st + s - g.pl;
-    if (h < 0 || h >= g.H || w < 0 || w >= g.W) continue;
-    for (let c = 0; c < g.C; c++) {
-      const xv = x[((n * g.H + h) * g.W + w) * g.C + c]!;
-      for (let k = 0; k < g.K; k++) o[((r * g.S + s) * g.C + c) * g.K + k]! += xv * dy[((n * g.Ho + i) * g.Wo + j) * g.K + k]!;
-    }
-  }
+  for (let n = 0; n < g.N; n++)
+    for (let i = 0; i < g.Ho; i++)
+      for (let j = 0; j < g.Wo; j++)
+        for (let r = 0; r < g.R; r++)
+          for (let s = 0; s < g.S; s++) {
+            const h = i * g.st + r - g.pt;
+            const w = j * g.st + s - g.pl;
+            if (h < 0 || h >= g.H || w < 0 || w >= g.W) continue;
+            for (let c = 0; c < g.C; c++) {
+              const xv = x[((n * g.H + h) * g.W + w) * g.C + c]!;
+              for (let k = 0; k < g.K; k++) o[((r * g.S + s) * g.C + c) * g.K + k]! += xv * dy[((n * g.Ho + i) * g.Wo + j) * g.K + k]!;
+            }
+          }
   return o;
 }
 
@@ -55,9 +76,26 @@ describe('Conv2DBackpropFilter for tfjs-wasm', () => {
       const fd = randn(rng, R * S * C * K);
       const info = tf.backend_util.computeConv2DInfo([N, H, W, C], [R, S, C, K], st, 1, pad);
       const dyd = randn(rng, N * info.outHeight * info.outWidth * K);
-      const [x, f, dy] = [tf.tensor4d(xd, [N, H, W, C]), tf.tensor4d(fd, [R, S, C, K]), tf.tensor4d(dyd, [N, info.outHeight, info.outWidth, K])];
+      const [x, f, dy] = [
+        tf.tensor4d(xd, [N, H, W, C]),
+        tf.tensor4d(fd, [R, S, C, K]),
+        tf.tensor4d(dyd, [N, info.outHeight, info.outWidth, K]),
+      ];
       const g = tf.grad((ff: Tensor) => tf.sum(tf.mul(tf.conv2d(x, ff as Tensor4D, st, pad), dy)))(f);
-      const want = filterGradRef(xd, dyd, { N, H, W, C, K, R, S, st, pt: info.padInfo.top, pl: info.padInfo.left, Ho: info.outHeight, Wo: info.outWidth });
+      const want = filterGradRef(xd, dyd, {
+        N,
+        H,
+        W,
+        C,
+        K,
+        R,
+        S,
+        st,
+        pt: info.padInfo.top,
+        pl: info.padInfo.left,
+        Ho: info.outHeight,
+        Wo: info.outWidth,
+      });
       expect(g.shape).toEqual([R, S, C, K]);
       expect(maxRel(g.dataSync(), want)).toBeLessThan(1e-5);
       // The kernel's borrowed inputs are released, the caller's tensors are intact.
@@ -70,7 +108,9 @@ describe('Conv2DBackpropFilter for tfjs-wasm', () => {
   it('NCHW is refused with a clear error', () => {
     const x = tf.zeros([1, 2, 4, 4]) as Tensor4D;
     const dy = tf.zeros([1, 3, 4, 4]) as Tensor4D;
-    expect(() => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: 1, pad: 'same', dataFormat: 'NCHW', filterShape: [3, 3, 2, 3] })).toThrow(/only NHWC/);
+    expect(() =>
+      tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: 1, pad: 'same', dataFormat: 'NCHW', filterShape: [3, 3, 2, 3] }),
+    ).toThrow(/only NHWC/);
     tf.dispose([x, dy]);
   });
 
@@ -86,7 +126,12 @@ describe('Conv2DBackpropFilter for tfjs-wasm', () => {
 });
 
 describe('MaxPoolGrad for tfjs-wasm (the shipped one is wrong from 4 channels)', () => {
-  for (const [N, H, W, C, k] of [[1, 4, 4, 1, 2], [2, 8, 6, 4, 2], [2, 9, 9, 17, 2], [1, 9, 6, 64, 3]] as const) {
+  for (const [N, H, W, C, k] of [
+    [1, 4, 4, 1, 2],
+    [2, 8, 6, 4, 2],
+    [2, 9, 9, 17, 2],
+    [1, 9, 6, 64, 3],
+  ] as const) {
     it(`[${N},${H},${W},${C}] window ${k}: tf.grad of maxPool matches the loops (first maximum wins)`, () => {
       const rng = new Rng(H * 13 + C);
       // Rounded values make ties common: the gradient must go to the first maximum only.
@@ -95,15 +140,19 @@ describe('MaxPoolGrad for tfjs-wasm (the shipped one is wrong from 4 channels)',
       const Wo = Math.floor(W / k);
       const dyd = randn(rng, N * Ho * Wo * C);
       const want = new Float64Array(xd.length);
-      for (let n = 0; n < N; n++) for (let i = 0; i < Ho; i++) for (let j = 0; j < Wo; j++) for (let c = 0; c < C; c++) {
-        let best = -Infinity;
-        let at = -1;
-        for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) {
-          const idx = ((n * H + i * k + a) * W + j * k + b) * C + c;
-          if (xd[idx]! > best) [best, at] = [xd[idx]!, idx];
-        }
-        want[at]! += dyd[((n * Ho + i) * Wo + j) * C + c]!;
-      }
+      for (let n = 0; n < N; n++)
+        for (let i = 0; i < Ho; i++)
+          for (let j = 0; j < Wo; j++)
+            for (let c = 0; c < C; c++) {
+              let best = -Infinity;
+              let at = -1;
+              for (let a = 0; a < k; a++)
+                for (let b = 0; b < k; b++) {
+                  const idx = ((n * H + i * k + a) * W + j * k + b) * C + c;
+                  if (xd[idx]! > best) [best, at] = [xd[idx]!, idx];
+                }
+              want[at]! += dyd[((n * Ho + i) * Wo + j) * C + c]!;
+            }
       const [x, dy] = [tf.tensor4d(xd, [N, H, W, C]), tf.tensor4d(dyd, [N, Ho, Wo, C])];
       const g = tf.grad((xx: Tensor) => tf.sum(tf.mul(tf.maxPool(xx as Tensor4D, k, k, 'valid'), dy)))(x);
       // (+ 0 turns the -0 of 0·(negative dy) into 0.)

@@ -11,17 +11,32 @@ import { binding } from '../lib/binding.js';
 
 const src = join(dirname(fileURLToPath(import.meta.url)), '..', 'src');
 const declared = [...readFileSync(join(src, 'kernel_decls.inc'), 'utf8').matchAll(/^[A-Za-z][\w:<>]*\s+(\w+)\(/gm)].map((m) => m[1]!);
-const bindings = readdirSync(join(src, 'binding')).filter((f) => f.endsWith('.cpp')).map((f) => readFileSync(join(src, 'binding', f), 'utf8')).join('\n');
+const bindings = readdirSync(join(src, 'binding'))
+  .filter((f) => f.endsWith('.cpp'))
+  .map((f) => readFileSync(join(src, 'binding', f), 'utf8'))
+  .join('\n');
 const dispatched = new Set([...bindings.matchAll(/LTH_DISPATCH\([^,]+,\s*(\w+)/g)].map((m) => m[1]!));
 const exported = [...bindings.matchAll(/export_fn\(env, exports, "(\w+)"/g)].map((m) => m[1]!);
 // Ops defined at namespace scope in the CUDA sources (a definition starts a line with its return type).
-const cudaSources = readdirSync(join(src, 'cuda')).filter((f) => f.endsWith('.cu')).map((f) => readFileSync(join(src, 'cuda', f), 'utf8')).join('\n');
+const cudaSources = readdirSync(join(src, 'cuda'))
+  .filter((f) => f.endsWith('.cu'))
+  .map((f) => readFileSync(join(src, 'cuda', f), 'utf8'))
+  .join('\n');
 const cudaDefined = new Set([...cudaSources.matchAll(/^(?:void|int64_t|CeResult)\s+(\w+)\(/gm)].map((m) => m[1]!));
 
 describe('op contract', () => {
   it('declares the ops of DESIGN.md §3', () => {
     expect(declared.length).toBeGreaterThanOrEqual(30);
-    for (const op of ['gemm', 'masked_dense_forward', 'conv2d_backward_filter', 'batchnorm_forward_train', 'adam_step', 'magnitude_prune', 'shuffle_mask', 'csr_spmm']) {
+    for (const op of [
+      'gemm',
+      'masked_dense_forward',
+      'conv2d_backward_filter',
+      'batchnorm_forward_train',
+      'adam_step',
+      'magnitude_prune',
+      'shuffle_mask',
+      'csr_spmm',
+    ]) {
       expect(declared).toContain(op);
     }
   });

@@ -1,13 +1,18 @@
 import { afterAll, afterEach, expect, it } from 'vitest';
 import {
-  conv2dBackwardData, conv2dBackwardFilter, conv2dForward, conv2dOutputShape, fromArray, getThreads, setThreads, zeros,
+  conv2dBackwardData,
+  conv2dBackwardFilter,
+  conv2dForward,
+  conv2dOutputShape,
+  fromArray,
+  getThreads,
+  setThreads,
+  zeros,
   type Tensor,
 } from '../lib/index.js';
 import { binding } from '../lib/binding.js';
 import { convCases, type ConvCase } from './cases/conv2d.js';
-import {
-  conv2dBackwardRef, conv2dDwAt, conv2dDxAt, conv2dForwardAt, conv2dForwardRef, convGeom, type ConvGeom,
-} from './reference/conv.js';
+import { conv2dBackwardRef, conv2dDwAt, conv2dDxAt, conv2dForwardAt, conv2dForwardRef, convGeom, type ConvGeom } from './reference/conv.js';
 import { expectClose, scaledAtol } from './support/compare.js';
 import { describeEachTarget } from './support/devices.js';
 import { dot, numericGradient } from './support/finite-diff.js';
@@ -45,7 +50,11 @@ function data(c: ConvCase): CaseData {
   const dy = randn(rng, c.N * c.K * g.P * g.Q);
   let want: CaseData['want'];
   if (c.sample) {
-    const at = { y: samplePositions(rng, dy.length, c.sample), dx: samplePositions(rng, x.length, c.sample), dw: samplePositions(rng, w.length, c.sample) };
+    const at = {
+      y: samplePositions(rng, dy.length, c.sample),
+      dx: samplePositions(rng, x.length, c.sample),
+      dw: samplePositions(rng, w.length, c.sample),
+    };
     const db = new Float64Array(c.K);
     for (let i = 0; i < dy.length; i++) db[Math.floor(i / (g.P * g.Q)) % c.K]! += dy[i]!;
     want = {
@@ -121,7 +130,12 @@ describeEachTarget('conv2d', (target) => {
   for (const threads of [1, 2, 3]) {
     it(`matches the reference on ${threads} thread(s): tile bands, multi-image tiles, partial weight gradients`, () => {
       setThreads(threads);
-      for (const name of ['tile bands straddle images', 'two images per tile, last tile one image', '3x3 stride 2 pad 1', '1x1 pointwise masked']) {
+      for (const name of [
+        'tile bands straddle images',
+        'two images per tile, last tile one image',
+        '3x3 stride 2 pad 1',
+        '1x1 pointwise masked',
+      ]) {
         const c = convCases.find((k) => k.name === name)!;
         const d = data(c);
         const X = track(fromArray(d.x, [c.N, c.C, c.H, c.W], dev));
@@ -173,9 +187,24 @@ it('conv2d backward reference matches central finite differences (stride 2, padd
   const loss = (xx: Float64Array, ww: Float64Array, bb: Float64Array) => dot(up, conv2dForwardRef(g, xx, ww, m, bb));
   const grads = conv2dBackwardRef(g, x, w, m, up);
   const t = { rtol: 1e-6, atol: 1e-7 };
-  expectClose(grads.dx, numericGradient((v) => loss(v, w, bias), x), t, 'dx');
-  expectClose(grads.dw, numericGradient((v) => loss(x, v, bias), w), t, 'dw');
-  expectClose(grads.db, numericGradient((v) => loss(x, w, v), bias), t, 'db');
+  expectClose(
+    grads.dx,
+    numericGradient((v) => loss(v, w, bias), x),
+    t,
+    'dx',
+  );
+  expectClose(
+    grads.dw,
+    numericGradient((v) => loss(x, v, bias), w),
+    t,
+    'dw',
+  );
+  expectClose(
+    grads.db,
+    numericGradient((v) => loss(x, w, v), bias),
+    t,
+    'db',
+  );
 });
 
 it('the per-element conv references agree with the full ones', () => {
@@ -189,9 +218,24 @@ it('the per-element conv references agree with the full ones', () => {
   const y = conv2dForwardRef(g, x, w, m, bias);
   const grads = conv2dBackwardRef(g, x, w, m, dy);
   const t = { rtol: 1e-12, atol: 1e-12 };
-  expectClose(Float64Array.from(y, (_, i) => conv2dForwardAt(g, x, w, m, bias, i)), y, t, 'y');
-  expectClose(Float64Array.from(grads.dx, (_, i) => conv2dDxAt(g, w, m, dy, i)), grads.dx, t, 'dx');
-  expectClose(Float64Array.from(grads.dw, (_, i) => conv2dDwAt(g, x, dy, m, i)), grads.dw, t, 'dw');
+  expectClose(
+    Float64Array.from(y, (_, i) => conv2dForwardAt(g, x, w, m, bias, i)),
+    y,
+    t,
+    'y',
+  );
+  expectClose(
+    Float64Array.from(grads.dx, (_, i) => conv2dDxAt(g, w, m, dy, i)),
+    grads.dx,
+    t,
+    'dx',
+  );
+  expectClose(
+    Float64Array.from(grads.dw, (_, i) => conv2dDwAt(g, x, dy, m, i)),
+    grads.dw,
+    t,
+    'dw',
+  );
 });
 
 it('conv2dOutputShape follows floor((H + 2·pad − R) / stride) + 1', () => {
@@ -206,7 +250,6 @@ interface ConvNativeRaw {
 }
 
 describeEachTarget('conv2d argument errors', (target) => {
-
   it('rejects bad shapes, stride, padding, masks and dtypes with codes (TypeScript checks)', () => {
     const dev = { device: target.device } as const;
     const f32 = (shape: number[]): Tensor<'f32'> => track(zeros(shape, dev));

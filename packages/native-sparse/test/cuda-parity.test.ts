@@ -35,14 +35,36 @@ describeParity('kernel parity', parityCases);
 const NOT_KERNELS = new Set(['conv2dOutputShape', 'pool2dOutputShape', 'denseKernelInfo', 'validateCsr', 'csrFromArrays', 'csrToArrays']);
 
 it('the parity table covers every kernel op exported by lib/ops', () => {
-  const exported = [add, adamStep, batchnorm, conv2d, csrConvert, csrSpmm, dropout, gemm, globalAvgpool, magnitudePrune, maskOps,
-    maskedDense, maskedDenseBatched, pool2d, relu, sgdStep, sigmoidBinaryCrossEntropy, softmaxCe, softmaxCeBatched]
+  const exported = [
+    add,
+    adamStep,
+    batchnorm,
+    conv2d,
+    csrConvert,
+    csrSpmm,
+    dropout,
+    gemm,
+    globalAvgpool,
+    magnitudePrune,
+    maskOps,
+    maskedDense,
+    maskedDenseBatched,
+    pool2d,
+    relu,
+    sgdStep,
+    sigmoidBinaryCrossEntropy,
+    softmaxCe,
+    softmaxCeBatched,
+  ]
     .flatMap((m) => Object.entries(m))
     .filter(([name, v]) => typeof v === 'function' && !NOT_KERNELS.has(name))
     .map(([name]) => name)
     .sort();
   const covered = new Set(parityCases.map((c) => c.op));
-  expect(exported.filter((name) => !covered.has(name)), 'ops without parity cases').toEqual([]);
+  expect(
+    exported.filter((name) => !covered.has(name)),
+    'ops without parity cases',
+  ).toEqual([]);
   expect(exported.length).toBeGreaterThanOrEqual(30);
 });
 

@@ -2,7 +2,14 @@
 // target), shared by dense.test.ts and the tests of the narrower CPU variants (dense-avx2/-generic.test.ts).
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import {
-  fromArray, gemm, getThreads, maskedDenseBackward, maskedDenseForward, setKernelVariant, setThreads, zeros,
+  fromArray,
+  gemm,
+  getThreads,
+  maskedDenseBackward,
+  maskedDenseForward,
+  setKernelVariant,
+  setThreads,
+  zeros,
   type Tensor,
 } from '../lib/index.js';
 import { gemmCases } from './cases/gemm.js';
@@ -83,7 +90,11 @@ export function denseKernelSuite(opts: DenseSuiteOptions = {}): void {
         const bias = c.bias ? randn(rng, c.Out, 0.1) : null;
         const dev = { device: target.device } as const;
         return {
-          rng, x, w, m, bias,
+          rng,
+          x,
+          w,
+          m,
+          bias,
           X: track(fromArray(x, [c.B, c.In], dev)),
           W: track(fromArray(w, [c.Out, c.In], dev)),
           M: m ? track(fromArray(m, [c.Out, c.In], dev)) : null,

@@ -29,9 +29,24 @@ it('dense backward reference matches central finite differences (with mask, bias
   const up = Float64Array.from(randn(rng, B * Out));
   const loss = (xx: Float64Array, ww: Float64Array, bb: Float64Array) => dot(up, denseForwardRef(B, In, Out, xx, ww, m, bb, false));
   const g = denseBackwardRef(B, In, Out, x, w, m, up);
-  expectClose(g.dx, numericGradient((v) => loss(v, w, bias), x), { rtol: 1e-6, atol: 1e-7 }, 'dx');
-  expectClose(g.dW, numericGradient((v) => loss(x, v, bias), w), { rtol: 1e-6, atol: 1e-7 }, 'dW');
-  expectClose(g.db, numericGradient((v) => loss(x, w, v), bias), { rtol: 1e-6, atol: 1e-7 }, 'db');
+  expectClose(
+    g.dx,
+    numericGradient((v) => loss(v, w, bias), x),
+    { rtol: 1e-6, atol: 1e-7 },
+    'dx',
+  );
+  expectClose(
+    g.dW,
+    numericGradient((v) => loss(x, v, bias), w),
+    { rtol: 1e-6, atol: 1e-7 },
+    'dW',
+  );
+  expectClose(
+    g.db,
+    numericGradient((v) => loss(x, w, v), bias),
+    { rtol: 1e-6, atol: 1e-7 },
+    'db',
+  );
 });
 
 describeEachTarget('dense argument errors', (target) => {

@@ -38,7 +38,10 @@ function fuzz(): FuzzReport {
     const to = Math.min(CALLS, next + PER_CHILD);
     children++;
     const r = spawnSync(process.execPath, ['--import', 'tsx', join('test', 'fuzz', 'worker.ts'), String(SEED), String(next), String(to)], {
-      cwd: pkg, encoding: 'utf8', timeout: CHILD_TIMEOUT_MS, maxBuffer: 256 * 1024 * 1024,
+      cwd: pkg,
+      encoding: 'utf8',
+      timeout: CHILD_TIMEOUT_MS,
+      maxBuffer: 256 * 1024 * 1024,
     });
     let started: FuzzEvent | undefined;
     let last = next - 1;
@@ -67,7 +70,10 @@ function fuzz(): FuzzReport {
 
 describe('fuzz of the JS API (child processes, fixed seed)', () => {
   it('has a generator for every exported function', () => {
-    const exported = Object.entries(api).filter(([, v]) => typeof v === 'function').map(([k]) => k).sort();
+    const exported = Object.entries(api)
+      .filter(([, v]) => typeof v === 'function')
+      .map(([k]) => k)
+      .sort();
     expect(exported.filter((k) => !(k in generators))).toEqual([]);
     expect(Object.keys(generators).filter((k) => !exported.includes(k))).toEqual([]);
   });
@@ -82,7 +88,9 @@ describe('fuzz of the JS API (child processes, fixed seed)', () => {
     const codes = new Set(results.map((e) => e.code));
     for (const c of ['ERR_ARG', 'ERR_SHAPE', 'ERR_DTYPE', 'ERR_DISPOSED', 'ERR_ALIAS']) expect(codes).toContain(c);
     const lth = results.filter((e) => e.kind === 'lth').length;
-    console.info(`fuzz: ${results.length} calls over ${fuzzNames.length} functions/methods in ${children} child processes; ` +
-      `${results.length - lth} returned, ${lth} lth errors, 0 crashes, 0 errors without a code`);
+    console.info(
+      `fuzz: ${results.length} calls over ${fuzzNames.length} functions/methods in ${children} child processes; ` +
+        `${results.length - lth} returned, ${lth} lth errors, 0 crashes, 0 errors without a code`,
+    );
   });
 });

@@ -16,7 +16,12 @@ function gatherRef<A extends Float32Array | Int32Array>(table: A, width: number,
 
 describeEachTarget('gatherRows', (target) => {
   const dev = { device: target.device } as const;
-  const specs: [number, number[], number][] = [[100, [1, 28, 28], 60], [7, [3], 20], [1, [], 5], [9, [2, 2], 0]];
+  const specs: [number, number[], number][] = [
+    [100, [1, 28, 28], 60],
+    [7, [3], 20],
+    [1, [], 5],
+    [9, [2, 2], 0],
+  ];
   for (const [rows, row, n] of specs) {
     it(`[${rows},${row}] by ${n} indices, f32 and i32`, () => {
       const rng = new Rng(rows + n);
@@ -27,10 +32,18 @@ describeEachTarget('gatherRows', (target) => {
       const I = track(fromArray(index, [n], dev));
       const X = track(gatherRows(track(fromArray(table, [rows, ...row], dev)), I));
       expect(X.shape).toEqual([n, ...row]);
-      expectEqualArrays(X.download(), gatherRef(table, width, index, (m) => new Float32Array(m)), 'f32 rows');
+      expectEqualArrays(
+        X.download(),
+        gatherRef(table, width, index, (m) => new Float32Array(m)),
+        'f32 rows',
+      );
       const out = track(zeros([n, ...row], { dtype: 'i32', ...dev }));
       expect(gatherRows(track(fromArray(labels, [rows, ...row], dev)), I, { out })).toBe(out);
-      expectEqualArrays(out.download(), gatherRef(labels, width, index, (m) => new Int32Array(m)), 'i32 rows');
+      expectEqualArrays(
+        out.download(),
+        gatherRef(labels, width, index, (m) => new Int32Array(m)),
+        'i32 rows',
+      );
     });
   }
 
@@ -55,7 +68,9 @@ describeEachTarget('gatherRows', (target) => {
     expect(code(() => gatherRows(table, track(fromArray(new Float32Array([0, 1]), [2], dev)) as never))).toBe('ERR_DTYPE');
     expect(code(() => gatherRows(table, track(fromArray(new Int32Array([0, 1]), [1, 2], dev))))).toBe('ERR_SHAPE');
     expect(code(() => gatherRows(table, I, { out: track(zeros<'f32'>([2, 3], dev)) }))).toBe('ERR_SHAPE');
-    expect(code(() => gatherRows(table, I, { out: track(zeros([2, 2], { dtype: 'i32', ...dev })) as unknown as typeof table }))).toBe('ERR_DTYPE');
+    expect(code(() => gatherRows(table, I, { out: track(zeros([2, 2], { dtype: 'i32', ...dev })) as unknown as typeof table }))).toBe(
+      'ERR_DTYPE',
+    );
     expect(code(() => gatherRows(track(fromArray(new Uint8Array(6), [3, 2], dev)) as never, I))).toBe('ERR_DTYPE');
   });
 });

@@ -1,7 +1,20 @@
 import { afterAll, afterEach, expect, it } from 'vitest';
 import {
-  add, batchNormBackward, batchNormEval, batchNormTrain, dropout, dropoutBackward, fromArray, getThreads, relu,
-  reluBackward, setThreads, sigmoidBinaryCrossEntropy, softmaxCrossEntropy, zeros, type Tensor,
+  add,
+  batchNormBackward,
+  batchNormEval,
+  batchNormTrain,
+  dropout,
+  dropoutBackward,
+  fromArray,
+  getThreads,
+  relu,
+  reluBackward,
+  setThreads,
+  sigmoidBinaryCrossEntropy,
+  softmaxCrossEntropy,
+  zeros,
+  type Tensor,
 } from '../lib/index.js';
 import { binding } from '../lib/binding.js';
 import { batchNormCases } from './cases/batchnorm.js';
@@ -10,8 +23,15 @@ import { elementwiseSizes } from './cases/relu.js';
 import { bceCases } from './cases/sigmoid_binary_cross_entropy.js';
 import { ceCases } from './cases/softmax_cross_entropy.js';
 import {
-  batchNormBackwardRef, batchNormEvalRef, batchNormTrainRef, dropoutMaskRef, dropoutValueRef, reluBackwardRef, reluRef,
-  sigmoidBinaryCrossEntropyRef, softmaxCrossEntropyRef,
+  batchNormBackwardRef,
+  batchNormEvalRef,
+  batchNormTrainRef,
+  dropoutMaskRef,
+  dropoutValueRef,
+  reluBackwardRef,
+  reluRef,
+  sigmoidBinaryCrossEntropyRef,
+  softmaxCrossEntropyRef,
 } from './reference/layers.js';
 import { expectClose, expectEqualArrays, scaledAtol } from './support/compare.js';
 import { describeEachTarget } from './support/devices.js';
@@ -23,7 +43,6 @@ const track = tensorTracker();
 
 const defaultThreads = getThreads();
 afterEach(() => setThreads(defaultThreads));
-
 
 describeEachTarget('relu / add', (target) => {
   const dev = { device: target.device } as const;
@@ -40,7 +59,11 @@ describeEachTarget('relu / add', (target) => {
       const DX = track(reluBackward(Y, track(fromArray(dy, [n], dev))));
       expectEqualArrays(DX.download(), Float32Array.from(reluBackwardRef(Float32Array.from(reluRef(x)), dy)), 'dx');
       const S = track(add(X, track(fromArray(b, [n], dev))));
-      expectEqualArrays(S.download(), Float32Array.from(x, (v, i) => v + b[i]!), 'a + b');
+      expectEqualArrays(
+        S.download(),
+        Float32Array.from(x, (v, i) => v + b[i]!),
+        'a + b',
+      );
     });
   }
 
@@ -52,7 +75,11 @@ describeEachTarget('relu / add', (target) => {
     expectEqualArrays(X.download(), Float32Array.from(reluRef(x)), 'relu in place');
     const B = track(fromArray(x, [2, 3, 4, 5], dev));
     expect(add(X, B, { out: B })).toBe(B);
-    expectEqualArrays(B.download(), Float32Array.from(x, (v) => (v < 0 ? 0 : v) + v), 'add in place');
+    expectEqualArrays(
+      B.download(),
+      Float32Array.from(x, (v) => (v < 0 ? 0 : v) + v),
+      'add in place',
+    );
   });
 });
 
@@ -70,9 +97,17 @@ describeEachTarget('dropout', (target) => {
         track(keep);
         const want = dropoutMaskRef(n, p, BigInt(seed));
         expectEqualArrays(keep.download(), want, 'keep');
-        expectEqualArrays(y.download(), Float32Array.from(x, (v, i) => dropoutValueRef(v, want[i]!, p)), 'y');
+        expectEqualArrays(
+          y.download(),
+          Float32Array.from(x, (v, i) => dropoutValueRef(v, want[i]!, p)),
+          'y',
+        );
         const dx = track(dropoutBackward(track(fromArray(dy, [n], dev)), keep, p));
-        expectEqualArrays(dx.download(), Float32Array.from(dy, (v, i) => dropoutValueRef(v, want[i]!, p)), 'dx');
+        expectEqualArrays(
+          dx.download(),
+          Float32Array.from(dy, (v, i) => dropoutValueRef(v, want[i]!, p)),
+          'dx',
+        );
       });
     }
 
@@ -100,7 +135,8 @@ describeEachTarget('dropout', (target) => {
     const a = dropout(X, 0.5, 1);
     const b = dropout(X, 0.5, 2);
     [a.y, a.keep, b.y, b.keep].forEach((t) => track(t));
-    const ka = a.keep.download(), kb = b.keep.download();
+    const ka = a.keep.download(),
+      kb = b.keep.download();
     expect(ka.some((v, i) => v !== kb[i])).toBe(true);
   });
 });
@@ -285,8 +321,12 @@ describeEachTarget('sigmoidBinaryCrossEntropy', (target) => {
     expect(code(() => raw.sigmoidBinaryCrossEntropy!(f32([4]), f32([3]), { dlogits: false }))).toBe('ERR_SHAPE');
     expect(code(() => raw.sigmoidBinaryCrossEntropy!(f32([4]), i32, { dlogits: false }))).toBe('ERR_DTYPE');
     expect(code(() => raw.sigmoidBinaryCrossEntropy!(f32([4]), f32([4]), { dlogits: f32([2, 2]) }))).toBe('ERR_SHAPE');
-    expect(code(() => raw.sigmoidBinaryCrossEntropy!(f32([2]), track(fromArray(Float32Array.from([0, 2]), [2], dev)), { dlogits: false }))).toBe('ERR_ARG');
-    expect(raw.sigmoidBinaryCrossEntropy!(f32([2]), track(fromArray(Float32Array.from([0, 1]), [2], dev)), { dlogits: false })).toMatchObject({ correct: 1 });
+    expect(
+      code(() => raw.sigmoidBinaryCrossEntropy!(f32([2]), track(fromArray(Float32Array.from([0, 2]), [2], dev)), { dlogits: false })),
+    ).toBe('ERR_ARG');
+    expect(
+      raw.sigmoidBinaryCrossEntropy!(f32([2]), track(fromArray(Float32Array.from([0, 1]), [2], dev)), { dlogits: false }),
+    ).toMatchObject({ correct: 1 });
   });
 });
 
@@ -297,32 +337,63 @@ it('batch norm and softmax cross-entropy backward references match central finit
   const gamma = Float64Array.from(uniform(rng, C, 0.5, 1.5));
   const beta = Float64Array.from(randn(rng, C));
   const up = Float64Array.from(randn(rng, N * C * HW));
-  const ones = [1, 1], zero = [0, 0];
+  const ones = [1, 1],
+    zero = [0, 0];
   const loss = (xx: Float64Array, gg: Float64Array, bb: Float64Array) =>
     dot(up, batchNormTrainRef(N, C, HW, xx, gg, bb, zero, ones, 1e-5, 0.1).y);
   const f = batchNormTrainRef(N, C, HW, x, gamma, beta, zero, ones, 1e-5, 0.1);
   const g = batchNormBackwardRef(N, C, HW, x, gamma, f.mean, f.invstd, up);
   const t = { rtol: 1e-6, atol: 1e-7 };
-  expectClose(g.dx, numericGradient((v) => loss(v, gamma, beta), x), t, 'bn dx');
-  expectClose(g.dgamma, numericGradient((v) => loss(x, v, beta), gamma), t, 'bn dgamma');
-  expectClose(g.dbeta, numericGradient((v) => loss(x, gamma, v), beta), t, 'bn dbeta');
+  expectClose(
+    g.dx,
+    numericGradient((v) => loss(v, gamma, beta), x),
+    t,
+    'bn dx',
+  );
+  expectClose(
+    g.dgamma,
+    numericGradient((v) => loss(x, v, beta), gamma),
+    t,
+    'bn dgamma',
+  );
+  expectClose(
+    g.dbeta,
+    numericGradient((v) => loss(x, gamma, v), beta),
+    t,
+    'bn dbeta',
+  );
 
   const [B, K] = [4, 5];
   const logits = Float64Array.from(randn(rng, B * K, 2));
   const labels = randomLabels(rng, B, K);
   const ce = softmaxCrossEntropyRef(B, K, logits, labels);
-  expectClose(ce.dlogits, numericGradient((v) => softmaxCrossEntropyRef(B, K, v, labels).loss, logits), t, 'ce dlogits');
+  expectClose(
+    ce.dlogits,
+    numericGradient((v) => softmaxCrossEntropyRef(B, K, v, labels).loss, logits),
+    t,
+    'ce dlogits',
+  );
 
   // Sigmoid BCE, hard and soft labels, including moderately large |z|.
   const bz = Float64Array.from([...randn(rng, 6, 2), 8, -9]);
   const by = Float64Array.from([0, 1, 1, 0, 0.3, 0.75, 1, 0]);
   const bce = sigmoidBinaryCrossEntropyRef(bz, by);
-  expectClose(bce.dlogits, numericGradient((v) => sigmoidBinaryCrossEntropyRef(v, by).loss, bz), t, 'bce dlogits');
+  expectClose(
+    bce.dlogits,
+    numericGradient((v) => sigmoidBinaryCrossEntropyRef(v, by).loss, bz),
+    t,
+    'bce dlogits',
+  );
 
   // ReLU away from 0: dx = dy where y > 0.
   const rx = Float64Array.from(randn(rng, 20)).map((v) => (Math.abs(v) < 1e-3 ? 0.5 : v));
   const rup = Float64Array.from(randn(rng, 20));
-  expectClose(reluBackwardRef(reluRef(rx), rup), numericGradient((v) => dot(rup, reluRef(v)), rx), t, 'relu dx');
+  expectClose(
+    reluBackwardRef(reluRef(rx), rup),
+    numericGradient((v) => dot(rup, reluRef(v)), rx),
+    t,
+    'relu dx',
+  );
 });
 
 // The addon called without the typed wrapper.

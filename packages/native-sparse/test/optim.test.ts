@@ -11,7 +11,6 @@ import { tensorTracker, errorCode as code } from './support/tensors.js';
 
 const track = tensorTracker();
 
-
 /** Expect exact +0 at every pruned position. */
 function expectZeroWhere(a: Float32Array, mask: Uint8Array | null, label: string): void {
   if (!mask) return;
@@ -32,7 +31,9 @@ function f32<T extends object>(p: T): T {
 
 // Every size with every mask density (rotated per size); each parameter set takes its share of these plus
 // all the n = 1 cases, so every option meets odd sizes, the parallel grain and every density.
-const cases = optimSizes.flatMap((n, a) => optimDensities.map((_, b) => ({ n, density: optimDensities[(a + b) % optimDensities.length]!, k: b })));
+const cases = optimSizes.flatMap((n, a) =>
+  optimDensities.map((_, b) => ({ n, density: optimDensities[(a + b) % optimDensities.length]!, k: b })),
+);
 const casesFor = (pi: number, sets: number) => cases.filter((c, i) => i % sets === pi || c.n === 1);
 
 describeEachTarget('sgdStep', (target) => {
@@ -157,14 +158,28 @@ it('references match hand-computed PyTorch values', () => {
   expect(wn[0]).toBeCloseTo(0.81, 12);
   // Adam, eps 0: the first step moves every weight by exactly lr·sign(g).
   const wa = Float64Array.of(1, 1);
-  adamStepRef({ lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 0, weightDecay: 0, decoupled: false }, 1, wa, [3, -0.2], null,
-    new Float64Array(2), new Float64Array(2));
+  adamStepRef(
+    { lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 0, weightDecay: 0, decoupled: false },
+    1,
+    wa,
+    [3, -0.2],
+    null,
+    new Float64Array(2),
+    new Float64Array(2),
+  );
   expect(wa[0]).toBeCloseTo(0.99, 12);
   expect(wa[1]).toBeCloseTo(1.01, 12);
   // AdamW decays before the update: w = 1·(1 − 0.01·0.5) − 0.01.
   const ww = Float64Array.of(1);
-  adamStepRef({ lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 0, weightDecay: 0.5, decoupled: true }, 1, ww, [2], null,
-    new Float64Array(1), new Float64Array(1));
+  adamStepRef(
+    { lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 0, weightDecay: 0.5, decoupled: true },
+    1,
+    ww,
+    [2],
+    null,
+    new Float64Array(1),
+    new Float64Array(1),
+  );
   expect(ww[0]).toBeCloseTo(0.995 - 0.01, 12);
 });
 
@@ -172,22 +187,39 @@ it('references match hand-computed PyTorch values', () => {
 // update must not depend on where its elements sit (vectorised body or scalar tail, which chunk).
 describeEachTarget('optimizer steps are position-independent', (target) => {
   const dev = { device: target.device } as const;
-  for (const [n, masked] of [[10, false], [20, false], [40, false], [200, false], [31360, false], [40, true], [31360, true]] as const) {
+  for (const [n, masked] of [
+    [10, false],
+    [20, false],
+    [40, false],
+    [200, false],
+    [31360, false],
+    [40, true],
+    [31360, true],
+  ] as const) {
     it(`n ${n}${masked ? ', masked' : ''}: 3 tensors stacked give each one's update alone, bit for bit (adam, sgd with nesterov momentum)`, () => {
       const T = 3;
       const rng = new Rng(n);
-      const w = randn(rng, T * n), g = randn(rng, T * n, 1e-3), m = randn(rng, T * n, 1e-3);
+      const w = randn(rng, T * n),
+        g = randn(rng, T * n, 1e-3),
+        m = randn(rng, T * n, 1e-3);
       const v = Float32Array.from(randn(rng, T * n, 1e-3), (x) => x * x);
       const mask = randomMask(rng, T * n, 0.8);
       const part = <A extends Float32Array | Uint8Array>(a: A, t: number) => a.slice(t * n, (t + 1) * n) as A;
       const adam = { lr: 1.2e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 1e-4, step: 3, decoupled: false };
       const sgd = { lr: 0.1, momentum: 0.9, dampening: 0, weightDecay: 1e-4, nesterov: true };
       const run = (t: number | null) => {
-        const [len, pick] = t === null ? [T * n, <A extends Float32Array | Uint8Array>(a: A) => a] : [n, <A extends Float32Array | Uint8Array>(a: A) => part(a, t)];
+        const [len, pick] =
+          t === null
+            ? [T * n, <A extends Float32Array | Uint8Array>(a: A) => a]
+            : [n, <A extends Float32Array | Uint8Array>(a: A) => part(a, t)];
         const up = <A extends Float32Array | Uint8Array>(a: A) => track(fromArray(pick(a), [len], dev));
-        const W = up(w), M = up(m), V = up(v), K = masked ? up(mask) : null;
+        const W = up(w),
+          M = up(m),
+          V = up(v),
+          K = masked ? up(mask) : null;
         adamStep(W, up(g), { ...adam, m: M, v: V, mask: K });
-        const W2 = up(w), Vel = up(m);
+        const W2 = up(w),
+          Vel = up(m);
         sgdStep(W2, up(g), { ...sgd, velocity: Vel, mask: K });
         return [W.download(), M.download(), V.download(), W2.download(), Vel.download()];
       };
@@ -195,7 +227,8 @@ describeEachTarget('optimizer steps are position-independent', (target) => {
       for (let t = 0; t < T; t++) {
         run(t).forEach((alone, k) => {
           const s = stacked[k]!.subarray(t * n, (t + 1) * n);
-          for (let i = 0; i < n; i++) if (!Object.is(s[i], alone[i])) expect.fail(`output ${k} of tensor ${t} at ${i}: stacked ${s[i]}, alone ${alone[i]}`);
+          for (let i = 0; i < n; i++)
+            if (!Object.is(s[i], alone[i])) expect.fail(`output ${k} of tensor ${t} at ${i}: stacked ${s[i]}, alone ${alone[i]}`);
         });
       }
     });

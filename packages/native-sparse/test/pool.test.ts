@@ -1,13 +1,29 @@
 import { afterAll, afterEach, expect, it } from 'vitest';
 import {
-  avgPool2d, avgPool2dBackward, fromArray, getThreads, globalAvgPool, globalAvgPoolBackward, maxPool2d,
-  maxPool2dBackward, pool2dOutputShape, setThreads, zeros, type Tensor,
+  avgPool2d,
+  avgPool2dBackward,
+  fromArray,
+  getThreads,
+  globalAvgPool,
+  globalAvgPoolBackward,
+  maxPool2d,
+  maxPool2dBackward,
+  pool2dOutputShape,
+  setThreads,
+  zeros,
+  type Tensor,
 } from '../lib/index.js';
 import { binding } from '../lib/binding.js';
 import { globalPoolCases } from './cases/global_avgpool.js';
 import { poolCases } from './cases/pool2d.js';
 import {
-  avgPoolBackwardRef, avgPoolRef, globalAvgPoolBackwardRef, globalAvgPoolRef, maxPoolBackwardRef, maxPoolRef, poolGeom,
+  avgPoolBackwardRef,
+  avgPoolRef,
+  globalAvgPoolBackwardRef,
+  globalAvgPoolRef,
+  maxPoolBackwardRef,
+  maxPoolRef,
+  poolGeom,
 } from './reference/pool.js';
 import { expectClose, expectEqualArrays, scaledAtol } from './support/compare.js';
 import { describeEachTarget } from './support/devices.js';
@@ -80,7 +96,13 @@ describeEachTarget('maxPool2d / avgPool2d', (target) => {
   });
 
   it('avgPool2d defaults to countIncludePad, and maxPool2d stride defaults to the kernel', () => {
-    const x = track(fromArray(Float32Array.from({ length: 9 }, (_, i) => i + 1), [1, 1, 3, 3], dev));
+    const x = track(
+      fromArray(
+        Float32Array.from({ length: 9 }, (_, i) => i + 1),
+        [1, 1, 3, 3],
+        dev,
+      ),
+    );
     const y = track(avgPool2d(x, { kernelSize: 2, stride: 1, padding: 1 }));
     expect(y.download()[0]).toBeCloseTo(1 / 4, 6); // corner window holds only x[0,0] = 1
     const yx = track(avgPool2d(x, { kernelSize: 2, stride: 1, padding: 1, countIncludePad: false }));
@@ -129,20 +151,34 @@ it('pooling backward references match central finite differences', () => {
   const up = Float64Array.from(randn(rng, g.N * g.C * g.P * g.Q));
   const t = { rtol: 1e-6, atol: 1e-7 };
   const { argmax } = maxPoolRef(g, x);
-  expectClose(maxPoolBackwardRef(g, up, argmax), numericGradient((v) => dot(up, maxPoolRef(g, v).y), x), t, 'max dx');
+  expectClose(
+    maxPoolBackwardRef(g, up, argmax),
+    numericGradient((v) => dot(up, maxPoolRef(g, v).y), x),
+    t,
+    'max dx',
+  );
   for (const includePad of [true, false]) {
-    expectClose(avgPoolBackwardRef(g, includePad, up), numericGradient((v) => dot(up, avgPoolRef(g, includePad, v)), x), t, `avg dx ${includePad}`);
+    expectClose(
+      avgPoolBackwardRef(g, includePad, up),
+      numericGradient((v) => dot(up, avgPoolRef(g, includePad, v)), x),
+      t,
+      `avg dx ${includePad}`,
+    );
   }
   const gup = Float64Array.from(randn(rng, 6));
   const gx = Float64Array.from(randn(rng, 6 * 5));
-  expectClose(globalAvgPoolBackwardRef(2, 3, 5, gup), numericGradient((v) => dot(gup, globalAvgPoolRef(2, 3, 5, v)), gx), t, 'global dx');
+  expectClose(
+    globalAvgPoolBackwardRef(2, 3, 5, gup),
+    numericGradient((v) => dot(gup, globalAvgPoolRef(2, 3, 5, v)), gx),
+    t,
+    'global dx',
+  );
 });
 
 // The addon called without the typed wrapper.
 type PoolNativeRaw = Record<string, (...a: unknown[]) => unknown>;
 
 describeEachTarget('pooling argument errors', (target) => {
-
   it('rejects bad kernels, strides, padding and shapes with codes', () => {
     const dev = { device: target.device } as const;
     const f32 = (shape: number[]): Tensor<'f32'> => track(zeros(shape, dev));

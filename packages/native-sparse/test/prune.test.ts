@@ -1,7 +1,14 @@
 import fc from 'fast-check';
 import { afterAll, expect, it } from 'vitest';
 import {
-  countNonzero, fromArray, getThreads, magnitudePrune, pruneByFraction, setKernelVariant, setThreads, shuffleMask,
+  countNonzero,
+  fromArray,
+  getThreads,
+  magnitudePrune,
+  pruneByFraction,
+  setKernelVariant,
+  setThreads,
+  shuffleMask,
   type Tensor,
 } from '../lib/index.js';
 import { binding } from '../lib/binding.js';
@@ -13,7 +20,6 @@ import { randn, randomMask, Rng } from './support/random.js';
 import { tensorTracker, errorCode as code } from './support/tensors.js';
 
 const track = tensorTracker();
-
 
 const aliveOf = (w: Float32Array[], m: Array<Uint8Array | null>) =>
   w.reduce((s, x, t) => s + (m[t] ? m[t]!.reduce((a, b) => a + (b ? 1 : 0), 0) : x.length), 0);
@@ -45,7 +51,8 @@ const tensorArb = fc.record({
   maskDensity: fc.option(unit, { nil: null }),
   maskSeed: fc.nat(),
 });
-const problemArb = fc.record({ tensors: fc.array(tensorArb, { minLength: 1, maxLength: 4 }), fraction: unit })
+const problemArb = fc
+  .record({ tensors: fc.array(tensorArb, { minLength: 1, maxLength: 4 }), fraction: unit })
   .map(({ tensors, fraction }) => {
     const w = tensors.map((t) => t.w);
     const m = tensors.map((t) => (t.maskDensity === null ? null : randomMask(new Rng(t.maskSeed), t.w.length, t.maskDensity)));
@@ -127,11 +134,18 @@ it('multi-chunk property: large tensors of few levels give the unique result on 
   try {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ n: fc.integer({ min: 0, max: 40_000 }), density: fc.option(unit, { nil: null }) }), { minLength: 1, maxLength: 3 }),
-        fc.integer({ min: 1, max: 6 }), unit, fc.nat(),
+        fc.array(fc.record({ n: fc.integer({ min: 0, max: 40_000 }), density: fc.option(unit, { nil: null }) }), {
+          minLength: 1,
+          maxLength: 3,
+        }),
+        fc.integer({ min: 1, max: 6 }),
+        unit,
+        fc.nat(),
         (specs, levels, fraction, seed) => {
           const rng = new Rng(seed);
-          const w = specs.map(({ n }) => Float32Array.from({ length: n }, () => (rng.next() < 0.5 ? -1 : 1) * Math.floor(rng.next() * levels)));
+          const w = specs.map(({ n }) =>
+            Float32Array.from({ length: n }, () => (rng.next() < 0.5 ? -1 : 1) * Math.floor(rng.next() * levels)),
+          );
           const m = specs.map(({ n, density }) => (density === null ? null : randomMask(rng, n, density)));
           const count = Math.round(fraction * aliveOf(w, m));
           setThreads(1);

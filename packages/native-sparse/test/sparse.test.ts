@@ -1,7 +1,18 @@
 import { afterAll, expect, it } from 'vitest';
 import {
-  csrFromArrays, csrSpmm, csrToArrays, csrToDense, denseNnz, denseToCsr, fromArray, getThreads, setThreads, validateCsr,
-  type CsrArrays, type CsrMatrix, type Tensor,
+  csrFromArrays,
+  csrSpmm,
+  csrToArrays,
+  csrToDense,
+  denseNnz,
+  denseToCsr,
+  fromArray,
+  getThreads,
+  setThreads,
+  validateCsr,
+  type CsrArrays,
+  type CsrMatrix,
+  type Tensor,
 } from '../lib/index.js';
 import { sparseCases, type SparseCase } from './cases/csr_convert.js';
 import { csrSpmmRef, csrToDenseRef, denseToCsrRef } from './reference/sparse.js';
@@ -13,7 +24,6 @@ import { errorCode as code } from './support/tensors.js';
 const live: Array<{ dispose(): void }> = [];
 const track = <T extends { dispose(): void }>(t: T): T => (live.push(t), t);
 afterAll(() => live.forEach((t) => t.dispose()));
-
 
 /** W with the case's structure: W's zeros (no mask) or a mask (W then also has zeros at some alive places). */
 function makeDense(c: SparseCase, seed: number): { W: Float32Array; mask: Uint8Array | null } {
@@ -58,7 +68,12 @@ describeEachTarget('dense ⇄ CSR', (target) => {
       // Back to dense: W where the structure is, +0 elsewhere.
       const D = track(csrToDense(A));
       expectEqualArrays(D.download(), csrToDenseRef(want), 'dense');
-      if (!mask) expectEqualArrays(D.download(), Float32Array.from(W, (x) => (x === 0 ? 0 : x)), 'round trip');
+      if (!mask)
+        expectEqualArrays(
+          D.download(),
+          Float32Array.from(W, (x) => (x === 0 ? 0 : x)),
+          'round trip',
+        );
       // And a validated upload of the reference CSR round-trips to the same arrays.
       const B = track(csrFromArrays(want, dev));
       const D2 = track(fromArray(new Float32Array(c.rows * c.cols).fill(NaN), [c.rows, c.cols], dev));
@@ -127,17 +142,30 @@ describeEachTarget('csrSpmm', (target) => {
   });
 
   it('rejects shapes with ERR_SHAPE and bad CSR contents with ERR_ARG in the addon too', () => {
-    const ok = track(csrFromArrays({ rows: 2, cols: 3, rowptr: Int32Array.of(0, 1, 2), colidx: Int32Array.of(0, 2), values: Float32Array.of(1, 2) }, dev));
+    const ok = track(
+      csrFromArrays({ rows: 2, cols: 3, rowptr: Int32Array.of(0, 1, 2), colidx: Int32Array.of(0, 2), values: Float32Array.of(1, 2) }, dev),
+    );
     expect(code(() => csrSpmm(ok, track(fromArray(new Float32Array(8), [4, 2], dev))))).toBe('ERR_SHAPE');
-    expect(code(() => csrSpmm(ok, track(fromArray(new Float32Array(6), [3, 2], dev)), { bias: track(fromArray(new Float32Array(3), [3], dev)) }))).toBe('ERR_SHAPE');
+    expect(
+      code(() =>
+        csrSpmm(ok, track(fromArray(new Float32Array(6), [3, 2], dev)), { bias: track(fromArray(new Float32Array(3), [3], dev)) }),
+      ),
+    ).toBe('ERR_SHAPE');
     // Hand-built CsrMatrix objects skip validateCsr: the C++ kernels must still refuse them.
     const raw = (rowptr: number[], colidx: number[], rows = 2, cols = 3): CsrMatrix => {
       const t = {
-        rows, cols, nnz: colidx.length, device: target.device,
+        rows,
+        cols,
+        nnz: colidx.length,
+        device: target.device,
         rowptr: fromArray(Int32Array.from(rowptr), [rowptr.length], dev),
         colidx: fromArray(Int32Array.from(colidx), [colidx.length], dev),
         values: fromArray(new Float32Array(colidx.length).fill(1), [colidx.length], dev),
-        dispose() { t.rowptr.dispose(); t.colidx.dispose(); t.values.dispose(); },
+        dispose() {
+          t.rowptr.dispose();
+          t.colidx.dispose();
+          t.values.dispose();
+        },
       };
       return track(t);
     };
@@ -151,9 +179,15 @@ describeEachTarget('csrSpmm', (target) => {
     for (const [i, A] of bad.entries()) {
       for (const N of [1, 5, 40]) {
         const Bt = track(fromArray(new Float32Array(3 * N), [3, N], dev));
-        expect(code(() => csrSpmm(A, Bt)), `bad ${i} N ${N}`).toBe('ERR_ARG');
+        expect(
+          code(() => csrSpmm(A, Bt)),
+          `bad ${i} N ${N}`,
+        ).toBe('ERR_ARG');
       }
-      expect(code(() => csrToDense(A)), `bad ${i} csrToDense`).toBe('ERR_ARG');
+      expect(
+        code(() => csrToDense(A)),
+        `bad ${i} csrToDense`,
+      ).toBe('ERR_ARG');
     }
   });
 });
@@ -172,7 +206,11 @@ it('validateCsr names what is wrong (ERR_ARG)', () => {
     { colidx: Int32Array.of(1, 1, 1) },
     { colidx: Int32Array.of(0, 2) },
   ];
-  for (const v of variants) expect(code(() => validateCsr({ ...base, ...v })), JSON.stringify(v)).toBe('ERR_ARG');
+  for (const v of variants)
+    expect(
+      code(() => validateCsr({ ...base, ...v })),
+      JSON.stringify(v),
+    ).toBe('ERR_ARG');
 });
 
 it('denseToCsr rejects a mask of another shape', () => {

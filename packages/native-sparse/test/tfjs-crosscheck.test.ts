@@ -5,9 +5,7 @@ import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  fromArray, maskedDenseBackward, maskedDenseForward, reluBackward, softmaxCrossEntropy, type Tensor,
-} from '../lib/index.js';
+import { fromArray, maskedDenseBackward, maskedDenseForward, reluBackward, softmaxCrossEntropy, type Tensor } from '../lib/index.js';
 import { randn, randomLabels, randomMask, Rng } from './support/random.js';
 
 const require = createRequire(import.meta.url);
@@ -37,7 +35,8 @@ describe('LeNet-300-100 forward/backward vs @tensorflow/tfjs autograd (wasm)', (
   const layers = sizes.slice(1).map((out, l) => {
     const inp = sizes[l]!;
     return {
-      inp, out,
+      inp,
+      out,
       w: randn(rng, out * inp, Math.sqrt(2 / (inp + out))),
       b: randn(rng, out, 0.05),
       m: randomMask(rng, out * inp, [0.2, 0.36, 0.6][l]!),

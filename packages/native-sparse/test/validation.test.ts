@@ -3,9 +3,31 @@
 // where the op is documented in place. Each case is one the JS API fuzz found.
 import { expect, it } from 'vitest';
 import {
-  add, avgPool2dBackward, batchNormBackward, conv2dForward, conv2dOutputShape, denseToCsr, dropout, dropoutBackward,
-  flipTranslate, fromArray, gemm, magnitudePrune, maskedDenseBackward, maskedDenseForward, maxPool2d, numelOf,
-  pool2dOutputShape, relu, reluBackward, resolveDevice, sgdStep, adamStep, shuffleMask, zeros, type Tensor,
+  add,
+  avgPool2dBackward,
+  batchNormBackward,
+  conv2dForward,
+  conv2dOutputShape,
+  denseToCsr,
+  dropout,
+  dropoutBackward,
+  flipTranslate,
+  fromArray,
+  gemm,
+  magnitudePrune,
+  maskedDenseBackward,
+  maskedDenseForward,
+  maxPool2d,
+  numelOf,
+  pool2dOutputShape,
+  relu,
+  reluBackward,
+  resolveDevice,
+  sgdStep,
+  adamStep,
+  shuffleMask,
+  zeros,
+  type Tensor,
 } from '../lib/index.js';
 import { binding } from '../lib/binding.js';
 import { describeEachTarget } from './support/devices.js';
@@ -16,15 +38,27 @@ const f32 = (xs: number[], shape: number[], device: 'cpu' | 'cuda' = 'cpu') => t
 
 it('element counts that overflow or pass 2^40 are ERR_SHAPE, in TS and in the addon', () => {
   for (const s of [[4294967296, 3, 4294967296], [2 ** 32, 2 ** 32], [2 ** 53, 2], [2 ** 40 + 1], [0, 2 ** 60], [2 ** 21, 0, 2 ** 20]]) {
-    expect(code(() => zeros(s)), `zeros ${s}`).toBe('ERR_SHAPE');
-    expect(code(() => numelOf(s)), `numelOf ${s}`).toBe('ERR_SHAPE');
-    expect(code(() => (binding() as unknown as { zeros(...a: unknown[]): Tensor }).zeros(s, {})), `native zeros ${s}`).toBe('ERR_SHAPE');
+    expect(
+      code(() => zeros(s)),
+      `zeros ${s}`,
+    ).toBe('ERR_SHAPE');
+    expect(
+      code(() => numelOf(s)),
+      `numelOf ${s}`,
+    ).toBe('ERR_SHAPE');
+    expect(
+      code(() => (binding() as unknown as { zeros(...a: unknown[]): Tensor }).zeros(s, {})),
+      `native zeros ${s}`,
+    ).toBe('ERR_SHAPE');
   }
   const t = track(zeros([2, 3]));
   expect(code(() => t.reshape([4294967296, 3, 4294967296]))).toBe('ERR_SHAPE');
   expect(code(() => t.reshape([6, 2 ** 60, 0]))).toBe('ERR_SHAPE');
   for (const bad of [5, 'x', undefined, null, {}, ['a'], [1.5], [-1], [NaN]]) {
-    expect(code(() => zeros(bad as never)), `zeros(${String(bad)})`).toBe('ERR_SHAPE');
+    expect(
+      code(() => zeros(bad as never)),
+      `zeros(${String(bad)})`,
+    ).toBe('ERR_SHAPE');
     expect(code(() => numelOf(bad as never))).toBe('ERR_SHAPE');
   }
   expect(numelOf([2 ** 20, 2 ** 20])).toBe(2 ** 40);
@@ -36,8 +70,14 @@ it('conv2dOutputShape / pool2dOutputShape reject huge, negative, fractional or m
   const w = [1, 1, 3, 3];
   expect(conv2dOutputShape(x, w, { stride: 2, padding: 1 })).toEqual([1, 1, 4, 4]);
   for (const stride of [0, -1, 1.5, 2 ** 31, 1e300, NaN, [1], [1, undefined], 'x', {}, null]) {
-    expect(code(() => conv2dOutputShape(x, w, { stride: stride as never })), `stride ${String(stride)}`).toBe('ERR_ARG');
-    expect(code(() => pool2dOutputShape(x, { kernelSize: 2, stride: stride as never })), `pool stride ${String(stride)}`).toBe('ERR_ARG');
+    expect(
+      code(() => conv2dOutputShape(x, w, { stride: stride as never })),
+      `stride ${String(stride)}`,
+    ).toBe('ERR_ARG');
+    expect(
+      code(() => pool2dOutputShape(x, { kernelSize: 2, stride: stride as never })),
+      `pool stride ${String(stride)}`,
+    ).toBe('ERR_ARG');
   }
   for (const padding of [-1, 0.5, 2 ** 31, [0, undefined]]) {
     expect(code(() => conv2dOutputShape(x, w, { padding: padding as never }))).toBe('ERR_ARG');
@@ -73,7 +113,10 @@ it('resolveDevice accepts exactly cpu, cuda and auto', () => {
   expect(resolveDevice()).toBe('cpu');
   expect(['cpu', 'cuda']).toContain(resolveDevice('auto'));
   for (const d of [null, 5, {}, 'gpu', 'CUDA', 'Cpu', '', ' cpu', ['cpu']]) {
-    expect(code(() => resolveDevice(d as never)), `device ${JSON.stringify(d)}`).toBe('ERR_DEVICE');
+    expect(
+      code(() => resolveDevice(d as never)),
+      `device ${JSON.stringify(d)}`,
+    ).toBe('ERR_DEVICE');
     expect(code(() => zeros([1], { device: d as never }))).toBe('ERR_DEVICE');
   }
 });
@@ -83,12 +126,18 @@ it('Tensor methods called detached or on another object are ERR_ARG', () => {
   const proto = Object.getPrototypeOf(t) as Record<string, (...a: unknown[]) => unknown>;
   for (const m of ['download', 'upload', 'dispose', 'reshape', 'zero', 'toString']) {
     const f = proto[m]!;
-    expect(code(() => f()), `detached ${m}`).toBe('ERR_ARG');
-    expect(code(() => f.call({})), `${m} on {}`).toBe('ERR_ARG');
+    expect(
+      code(() => f()),
+      `detached ${m}`,
+    ).toBe('ERR_ARG');
+    expect(
+      code(() => f.call({})),
+      `${m} on {}`,
+    ).toBe('ERR_ARG');
   }
   const disposed = Object.getOwnPropertyDescriptor(proto, 'disposed')!.get!;
   expect(code(() => disposed.call(undefined))).toBe('ERR_ARG');
-  expect(Array.from(t.download())).toEqual([1, 2]);  // bound calls still work
+  expect(Array.from(t.download())).toEqual([1, 2]); // bound calls still work
   expect(t.disposed).toBe(false);
 });
 
@@ -135,7 +184,11 @@ describeEachTarget('aliasing', (target) => {
   it('documented in-place ops give the same values in place as out of place', () => {
     const xs = [1, -2, 3, -4, 0.5, -0.5];
     const same = (inPlace: Tensor, ref: Tensor) => expect(Array.from(inPlace.download())).toEqual(Array.from(ref.download()));
-    { const x = t(xs, [2, 3]); const ref = track(relu(t(xs, [2, 3]))); same(relu(x, { out: x }), ref); }
+    {
+      const x = t(xs, [2, 3]);
+      const ref = track(relu(t(xs, [2, 3])));
+      same(relu(x, { out: x }), ref);
+    }
     {
       const y = t([1, 0, 2, 0, 3, 0], [2, 3]);
       const dy = t(xs, [2, 3]);
@@ -145,14 +198,19 @@ describeEachTarget('aliasing', (target) => {
     {
       const x = t(xs, [2, 3]);
       const ref = dropout(t(xs, [2, 3]), 0.5, 7);
-      track(ref.y); track(ref.keep);
+      track(ref.y);
+      track(ref.keep);
       const r = dropout(x, 0.5, 7, { out: x });
       track(r.keep);
       same(r.y, ref.y);
       const dy = t(xs, [2, 3]);
       same(dropoutBackward(dy, r.keep, 0.5, { out: dy }), track(dropoutBackward(t(xs, [2, 3]), r.keep, 0.5)));
     }
-    { const a = t(xs, [2, 3]); const b = t(xs, [2, 3]); same(add(a, b, { out: b }), track(add(t(xs, [2, 3]), t(xs, [2, 3])))); }
+    {
+      const a = t(xs, [2, 3]);
+      const b = t(xs, [2, 3]);
+      same(add(a, b, { out: b }), track(add(t(xs, [2, 3]), t(xs, [2, 3]))));
+    }
     {
       const m = track(fromArray(Uint8Array.from([1, 1, 0, 1, 0, 1]), [2, 3], dev));
       same(shuffleMask(m, 3, { out: m }), track(shuffleMask(track(fromArray(Uint8Array.from([1, 1, 0, 1, 0, 1]), [2, 3], dev)), 3)));

@@ -7,9 +7,15 @@ import { Command, Option } from 'commander';
 
 export function benchCommand(): Command {
   return new Command('bench')
-    .description('benchmarks on this machine: training steps (lth vs tfjs) and ticket inference (lth dense / CSR vs onnxruntime-node); kernel benchmarks: npm run bench -w @lth/native-sparse')
+    .description(
+      'benchmarks on this machine: training steps (lth vs tfjs) and ticket inference (lth dense / CSR vs onnxruntime-node); kernel benchmarks: npm run bench -w @lth/native-sparse',
+    )
     .addOption(new Option('--quick', 'a short run (about a minute)'))
-    .addOption(new Option('--device <device>', 'where lth computes (cuda: exit code 2 when the addon has no usable CUDA device)').choices(['cpu', 'cuda']).default('cpu'))
+    .addOption(
+      new Option('--device <device>', 'where lth computes (cuda: exit code 2 when the addon has no usable CUDA device)')
+        .choices(['cpu', 'cuda'])
+        .default('cpu'),
+    )
     .addOption(new Option('--run <dir>', 'use a trained ticket from this run for the inference benchmark'))
     .addOption(new Option('--level <k>', 'level of --run to use'))
     .action((opts: { quick?: boolean; device: 'cpu' | 'cuda'; run?: string; level?: string }) => {

@@ -8,23 +8,46 @@ import { addCommonOptions, applyThreads, indexList, interruptSignal, positiveInt
 export function branchCommand(): Command {
   return addCommonOptions(
     new Command('branch')
-      .description('control experiments reusing a run\'s masks: reinit (fresh init), rearrange (masks shuffled within each layer), same-sign, data-order (stability)')
+      .description(
+        "control experiments reusing a run's masks: reinit (fresh init), rearrange (masks shuffled within each layer), same-sign, data-order (stability)",
+      )
       .addArgument(new Argument('<kind>', 'control').choices(BRANCH_KINDS))
       .addArgument(new Argument('<run-dir>', 'a run directory written by `lth lottery`'))
-      .addOption(new Option('--seed <n>', 'seed offset of the control (different offsets give independent controls)').argParser(positiveInt))
+      .addOption(
+        new Option('--seed <n>', 'seed offset of the control (different offsets give independent controls)').argParser(positiveInt),
+      )
       .addOption(new Option('--levels <list>', 'comma-separated levels (default: all finished levels except 0)').argParser(indexList))
       .addOption(trialOption())
-      .addOption(new Option('--mode <mode>', "rearrange: 'position' (open_lth: survivors take the init value at their new position) or 'connections' (2018 draft: the ticket's own init values move with the shuffled connections; branch_rearrange-connections)").choices(REARRANGE_MODES).default('position')),
-  ).action(async (kind: BranchKind, runDir: string, opts: CommonOptions & { seed?: number; levels?: number[]; trial?: number[]; mode: RearrangeMode }) => {
-    applyThreads(opts);
-    const levels = opts.levels;
-    const { signal } = interruptSignal();
-    const mode = outputMode(opts);
-    const r = await runBranch(runDir, kind, {
-      device: opts.device, rearrangeMode: opts.mode, ...(opts.seed ? { seed: opts.seed } : {}), ...(levels ? { levels } : {}), ...(opts.trial ? { trials: opts.trial } : {}),
-      ...(opts.dataDir ? { dataDir: opts.dataDir } : {}), onEvent: lotteryReporter(mode, `branch ${kind}`), signal,
-    });
-    if (!r.complete) process.exitCode = 130;
-    if (mode !== 'json') process.stdout.write(`${summaryTable(r.summaries)}\nbranch: ${r.dir}\n`);
-  });
+      .addOption(
+        new Option(
+          '--mode <mode>',
+          "rearrange: 'position' (open_lth: survivors take the init value at their new position) or 'connections' (2018 draft: the ticket's own init values move with the shuffled connections; branch_rearrange-connections)",
+        )
+          .choices(REARRANGE_MODES)
+          .default('position'),
+      ),
+  ).action(
+    async (
+      kind: BranchKind,
+      runDir: string,
+      opts: CommonOptions & { seed?: number; levels?: number[]; trial?: number[]; mode: RearrangeMode },
+    ) => {
+      applyThreads(opts);
+      const levels = opts.levels;
+      const { signal } = interruptSignal();
+      const mode = outputMode(opts);
+      const r = await runBranch(runDir, kind, {
+        device: opts.device,
+        rearrangeMode: opts.mode,
+        ...(opts.seed ? { seed: opts.seed } : {}),
+        ...(levels ? { levels } : {}),
+        ...(opts.trial ? { trials: opts.trial } : {}),
+        ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
+        onEvent: lotteryReporter(mode, `branch ${kind}`),
+        signal,
+      });
+      if (!r.complete) process.exitCode = 130;
+      if (mode !== 'json') process.stdout.write(`${summaryTable(r.summaries)}\nbranch: ${r.dir}\n`);
+    },
+  );
 }

@@ -31,7 +31,11 @@ export function positiveInt(v: string): number {
 
 /** '0,2,3' → [0, 2, 3]: trial or level numbers (integers >= 0). */
 export function indexList(v: string): number[] {
-  const out = v.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
+  const out = v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map(Number);
   if (out.length === 0 || out.some((n) => !Number.isInteger(n) || n < 0)) {
     throw new InvalidArgumentError(`expected comma-separated numbers >= 0, got '${v}'`);
   }
@@ -45,9 +49,12 @@ export function nonNegativeInt(v: string): number {
 }
 
 /** --trial <list>: the part of a run one (cluster) job does; the run and its store are the whole run's. */
-export const trialOption = () => new Option('--trial <list>',
-  'run only these trials (comma-separated, e.g. 0 or 1,3) of the run; the run directory is the whole run\'s, so jobs '
-  + 'running different trials share it (what `lth submit` jobs do)').argParser(indexList);
+export const trialOption = () =>
+  new Option(
+    '--trial <list>',
+    "run only these trials (comma-separated, e.g. 0 or 1,3) of the run; the run directory is the whole run's, so jobs " +
+      'running different trials share it (what `lth submit` jobs do)',
+  ).argParser(indexList);
 
 /** --levels '1,3,5' → [1, 3, 5] (undefined when the flag is absent). */
 export function parseLevels(list: string | undefined): number[] | undefined {

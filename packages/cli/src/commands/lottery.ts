@@ -9,7 +9,11 @@ import { addCommonOptions, applyThreads, interruptSignal, nonNegativeInt, positi
 export type Mode = 'lottery' | 'oneshot' | 'train';
 
 export type LotteryFlags = CommonOptions & {
-  preset?: string; checkpointEvery?: number; batchTrials?: boolean; trial?: number[]; untilLevel?: number;
+  preset?: string;
+  checkpointEvery?: number;
+  batchTrials?: boolean;
+  trial?: number[];
+  untilLevel?: number;
 } & Record<string, unknown>;
 
 /** The hyperparameters a lottery/oneshot/train command line means: preset, then flags. */
@@ -28,14 +32,24 @@ const about: Record<Mode, string> = {
 export function lotteryCommand(mode: Mode): Command {
   const cmd = new Command(mode).description(about[mode]);
   cmd.addOption(new Option('--preset <name>', 'a published setup (see `lth presets`); flags override it'));
-  cmd.addOption(new Option('--checkpoint-every <n>', 'checkpoint interval in iterations (default: ~1000, at evaluation points)').argParser(positiveInt));
-  cmd.addOption(new Option('--batch-trials',
-    'train all --trials of a level together in one batched pass (weights stacked along a trial axis): the same per-trial '
-    + 'results and store as trial by trial, far fewer kernel calls (the GPU speed-up). Fully connected models only '
-    + `(${modelLabels(['mlp'])}; convolutional models are not batched yet), no dropout. Checkpoints are per trial in the `
-    + 'trial-by-trial format: either mode resumes the other\'s interrupted runs'));
+  cmd.addOption(
+    new Option('--checkpoint-every <n>', 'checkpoint interval in iterations (default: ~1000, at evaluation points)').argParser(positiveInt),
+  );
+  cmd.addOption(
+    new Option(
+      '--batch-trials',
+      'train all --trials of a level together in one batched pass (weights stacked along a trial axis): the same per-trial ' +
+        'results and store as trial by trial, far fewer kernel calls (the GPU speed-up). Fully connected models only ' +
+        `(${modelLabels(['mlp'])}; convolutional models are not batched yet), no dropout. Checkpoints are per trial in the ` +
+        "trial-by-trial format: either mode resumes the other's interrupted runs",
+    ),
+  );
   cmd.addOption(trialOption());
-  cmd.addOption(new Option('--until-level <k>', 'stop after level k (earlier levels are skipped when done): one cluster job per level').argParser(nonNegativeInt));
+  cmd.addOption(
+    new Option('--until-level <k>', 'stop after level k (earlier levels are skipped when done): one cluster job per level').argParser(
+      nonNegativeInt,
+    ),
+  );
   addCommonOptions(cmd);
   addHparamOptions(cmd);
   cmd.action(async (opts: LotteryFlags) => {
@@ -44,10 +58,16 @@ export function lotteryCommand(mode: Mode): Command {
     const { signal } = interruptSignal();
     const mode_ = outputMode(opts);
     const r = await runLottery(h, {
-      root: opts.out, device: opts.device, ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
-      oneShot: mode === 'oneshot', ...(opts.checkpointEvery ? { checkpointEvery: opts.checkpointEvery } : {}),
-      ...(opts.batchTrials ? { batchTrials: true } : {}), ...(opts.trial ? { trials: opts.trial } : {}),
-      ...(opts.untilLevel !== undefined ? { untilLevel: opts.untilLevel } : {}), onEvent: lotteryReporter(mode_, mode), signal,
+      root: opts.out,
+      device: opts.device,
+      ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
+      oneShot: mode === 'oneshot',
+      ...(opts.checkpointEvery ? { checkpointEvery: opts.checkpointEvery } : {}),
+      ...(opts.batchTrials ? { batchTrials: true } : {}),
+      ...(opts.trial ? { trials: opts.trial } : {}),
+      ...(opts.untilLevel !== undefined ? { untilLevel: opts.untilLevel } : {}),
+      onEvent: lotteryReporter(mode_, mode),
+      signal,
     });
     if (!r.complete) process.exitCode = 130;
     if (mode_ !== 'json') process.stdout.write(`${summaryTable(r.summaries as LevelSummary[])}\nrun: ${r.dir}\n`);

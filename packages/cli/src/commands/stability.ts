@@ -9,10 +9,16 @@ import { addCommonOptions, applyThreads, interruptSignal, parseLevels, positiveI
 export function stabilityCommand(): Command {
   return addCommonOptions(
     new Command('stability')
-      .description('stability to pruning (‖W_ticket − m ⊙ W_dense‖) and to data order (‖W_ticket − W′_ticket‖, trains the data-order branch where missing) for every pruned level')
+      .description(
+        'stability to pruning (‖W_ticket − m ⊙ W_dense‖) and to data order (‖W_ticket − W′_ticket‖, trains the data-order branch where missing) for every pruned level',
+      )
       .addArgument(new Argument('<run-dir>', 'a run directory written by `lth lottery`'))
-      .addOption(new Option('--seed <n>', 'seed offset of the data-order branch (as `lth branch data-order --seed`)').argParser(positiveInt))
-      .addOption(new Option('--levels <list>', 'comma-separated levels to train the data-order branch on (default: all finished levels except 0)'))
+      .addOption(
+        new Option('--seed <n>', 'seed offset of the data-order branch (as `lth branch data-order --seed`)').argParser(positiveInt),
+      )
+      .addOption(
+        new Option('--levels <list>', 'comma-separated levels to train the data-order branch on (default: all finished levels except 0)'),
+      )
       .addOption(new Option('--no-train', 'only measure: use the data-order levels already trained')),
   ).action(async (runDir: string, opts: CommonOptions & { seed?: number; levels?: string; train: boolean }) => {
     applyThreads(opts);
@@ -21,8 +27,12 @@ export function stabilityCommand(): Command {
       const levels = parseLevels(opts.levels);
       const { signal } = interruptSignal();
       const r = await runBranch(runDir, 'data-order', {
-        device: opts.device, ...(opts.seed ? { seed: opts.seed } : {}), ...(levels ? { levels } : {}),
-        ...(opts.dataDir ? { dataDir: opts.dataDir } : {}), onEvent: lotteryReporter(mode, 'branch data-order'), signal,
+        device: opts.device,
+        ...(opts.seed ? { seed: opts.seed } : {}),
+        ...(levels ? { levels } : {}),
+        ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
+        onEvent: lotteryReporter(mode, 'branch data-order'),
+        signal,
       });
       if (!r.complete) {
         process.exitCode = 130;

@@ -34,7 +34,13 @@ export function statusCommand(): Command {
       ];
       if (jobs.length) {
         out.push('', 'submitted Slurm jobs (squeue -j <id> for their queue state):');
-        out.push(textTable(['job', 'name', 'trials', 'after', 'submitted'], jobs.map((j) => [j.jobId, j.name, j.trials.join(','), j.after ?? '-', j.submittedAt]), 5));
+        out.push(
+          textTable(
+            ['job', 'name', 'trials', 'after', 'submitted'],
+            jobs.map((j) => [j.jobId, j.name, j.trials.join(','), j.after ?? '-', j.submittedAt]),
+            5,
+          ),
+        );
       }
       process.stdout.write(`${out.join('\n')}\n`);
     });

@@ -6,8 +6,21 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  BRANCH_KINDS, hparamsHash, parseHparams, readStoreJson, readStoreJsonValue, RUN_HPARAMS_HINT, runDir as runDirOf, runHparamsFile, runLevels, slurmDir,
-  slurmJobsFile, SLURM_JOBS_HINT, StoreError, writeFileAtomic, writeJsonAtomic,
+  BRANCH_KINDS,
+  hparamsHash,
+  parseHparams,
+  readStoreJson,
+  readStoreJsonValue,
+  RUN_HPARAMS_HINT,
+  runDir as runDirOf,
+  runHparamsFile,
+  runLevels,
+  slurmDir,
+  slurmJobsFile,
+  SLURM_JOBS_HINT,
+  StoreError,
+  writeFileAtomic,
+  writeJsonAtomic,
 } from '@lth/core';
 import { Argument, Command, Option } from 'commander';
 import { planSweep, type PlannedJob, type Split, type SweepSpec } from '../slurm/plan.js';
@@ -73,15 +86,25 @@ async function parseInner<T extends unknown[]>(cmd: Command, args: string[]): Pr
 
 function controlArgs(o: CommonOptions): string[] {
   return [
-    '--device', o.device, ...(o.threads ? ['--threads', String(o.threads)] : []),
-    ...(o.dataDir ? ['--data-dir', resolve(o.dataDir)] : []), ...(o.json ? ['--json'] : []), ...(o.quiet ? ['--quiet'] : []),
+    '--device',
+    o.device,
+    ...(o.threads ? ['--threads', String(o.threads)] : []),
+    ...(o.dataDir ? ['--data-dir', resolve(o.dataDir)] : []),
+    ...(o.json ? ['--json'] : []),
+    ...(o.quiet ? ['--quiet'] : []),
   ];
 }
 
 async function sweepSpec(command: string, args: string[], f: SubmitFlags): Promise<SweepSpec> {
-  const controls = f.controls ? f.controls.split(',').map((s) => s.trim()).filter(Boolean) : [];
+  const controls = f.controls
+    ? f.controls
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : [];
   for (const c of controls) {
-    if (!(BRANCH_KINDS as string[]).includes(c)) throw new SlurmError(`--controls: unknown control '${c}' (expected ${BRANCH_KINDS.join(', ')})`);
+    if (!(BRANCH_KINDS as string[]).includes(c))
+      throw new SlurmError(`--controls: unknown control '${c}' (expected ${BRANCH_KINDS.join(', ')})`);
   }
   if (command === 'lottery' || command === 'oneshot') {
     const [opts] = await parseInner<[LotteryFlags]>(lotteryCommand(command), args);
@@ -90,9 +113,14 @@ async function sweepSpec(command: string, args: string[], f: SubmitFlags): Promi
     const h = lotteryHparams(command, opts);
     const all = Array.from({ length: h.lottery.trials }, (_, t) => t);
     return {
-      command, args: withoutTrial(args), runDir: resolve(runDirOf(opts.out, command, hparamsHash(h))),
-      trials: opts.trial ? [...new Set(opts.trial)].sort((a, b) => a - b) : all, levels: runLevels(h, command === 'oneshot'),
-      controls, controlArgs: controlArgs(opts), split: f.split,
+      command,
+      args: withoutTrial(args),
+      runDir: resolve(runDirOf(opts.out, command, hparamsHash(h))),
+      trials: opts.trial ? [...new Set(opts.trial)].sort((a, b) => a - b) : all,
+      levels: runLevels(h, command === 'oneshot'),
+      controls,
+      controlArgs: controlArgs(opts),
+      split: f.split,
     };
   }
   if (command === 'branch') {
@@ -104,8 +132,14 @@ async function sweepSpec(command: string, args: string[], f: SubmitFlags): Promi
     const rest = withoutTrial(args);
     rest[rest.indexOf(run)] = resolve(run);
     return {
-      command, args: rest, runDir: resolve(run), trials: opts.trial ?? Array.from({ length: h.lottery.trials }, (_, t) => t),
-      levels: [], controls: [kind], controlArgs: [], split: 'trial',
+      command,
+      args: rest,
+      runDir: resolve(run),
+      trials: opts.trial ?? Array.from({ length: h.lottery.trials }, (_, t) => t),
+      levels: [],
+      controls: [kind],
+      controlArgs: [],
+      split: 'trial',
     };
   }
   throw new SlurmError(`lth submit runs lottery, oneshot or branch, not '${command}'`);
@@ -123,34 +157,54 @@ function sbatch(script: string, dependency: string | null): string {
 
 export function submitCommand(): Command {
   return new Command('submit')
-    .description('run a command\'s work as Slurm jobs: one array job over the trials (task i trains trial i, levels in order), '
-      + 'controls as array jobs whose task i starts when trial i is done; every job runs the same `lth` command for its trial, '
-      + 'so a job that dies is resubmitted and resumes from its checkpoint')
+    .description(
+      "run a command's work as Slurm jobs: one array job over the trials (task i trains trial i, levels in order), " +
+        'controls as array jobs whose task i starts when trial i is done; every job runs the same `lth` command for its trial, ' +
+        'so a job that dies is resubmitted and resumes from its checkpoint',
+    )
     .addArgument(new Argument('<command>', 'lottery, oneshot or branch').choices(['lottery', 'oneshot', 'branch']))
-    .addArgument(new Argument('[args...]', 'the command\'s own arguments, as you would run it by hand'))
+    .addArgument(new Argument('[args...]', "the command's own arguments, as you would run it by hand"))
     .addOption(new Option('--controls <list>', `controls to run after the run, comma-separated (${BRANCH_KINDS.join(', ')})`))
-    .addOption(new Option('--split <how>', 'trial: one job per trial; level: one job per level and trial, each after the previous level (for long levels)').choices(['trial', 'level']).default('trial'))
+    .addOption(
+      new Option(
+        '--split <how>',
+        'trial: one job per trial; level: one job per level and trial, each after the previous level (for long levels)',
+      )
+        .choices(['trial', 'level'])
+        .default('trial'),
+    )
     .addOption(new Option('--partition <name>', 'Slurm partition (sbatch --partition)'))
     .addOption(new Option('--gres <spec>', 'generic resources per job, e.g. gpu:1 (then pass --device cuda to the command)'))
     .addOption(new Option('--time <limit>', 'time limit per job, e.g. 12:00:00 (a job past it is killed; resubmit to resume)'))
     .addOption(new Option('--account <name>', 'account to charge (sbatch --account)'))
-    .addOption(new Option('--sbatch <flag>', 'a further sbatch flag, e.g. --sbatch=--mem=16G (repeatable)').argParser((v: string, prev: string[]) => [...prev, v]).default([]))
+    .addOption(
+      new Option('--sbatch <flag>', 'a further sbatch flag, e.g. --sbatch=--mem=16G (repeatable)')
+        .argParser((v: string, prev: string[]) => [...prev, v])
+        .default([]),
+    )
     .addOption(new Option('--dry-run', 'print the sbatch scripts and commands, submit nothing'))
     .addOption(new Option('--json', 'print the submitted jobs as JSON'))
     .passThroughOptions()
     .action(async (command: string, args: string[], f: SubmitFlags) => {
       const spec = await sweepSpec(command, args, f);
       const resources: SlurmResources = {
-        ...(f.partition ? { partition: f.partition } : {}), ...(f.gres ? { gres: f.gres } : {}),
-        ...(f.time ? { time: f.time } : {}), ...(f.account ? { account: f.account } : {}), extra: f.sbatch,
+        ...(f.partition ? { partition: f.partition } : {}),
+        ...(f.gres ? { gres: f.gres } : {}),
+        ...(f.time ? { time: f.time } : {}),
+        ...(f.account ? { account: f.account } : {}),
+        extra: f.sbatch,
       };
       if (f.gres?.startsWith('gpu') && !/--device(=|\s+)(cuda|auto)/.test(args.join(' '))) {
         process.stderr.write('lth submit: --gres gpu:… without --device cuda (or auto): the jobs will train on the CPU\n');
       }
       const logDir = slurmDir(spec.runDir);
       const ctx: ScriptContext = {
-        prefix: `lth-${basename(spec.runDir).split('_').pop()!.slice(0, 8)}`, node: process.execPath, lth: lthBin(),
-        cwd: process.cwd(), logDir, resources,
+        prefix: `lth-${basename(spec.runDir).split('_').pop()!.slice(0, 8)}`,
+        node: process.execPath,
+        lth: lthBin(),
+        cwd: process.cwd(),
+        logDir,
+        resources,
       };
       const jobs = planSweep(spec);
       if (f.dryRun) {
@@ -175,7 +229,9 @@ export function submitCommand(): Command {
         return;
       }
       for (const s of submitted) {
-        process.stdout.write(`job ${s.jobId}  ${ctx.prefix}-${s.name}  trials ${arraySpec(s.trials)}${s.after ? `  after ${ids.get(s.after)} (per trial)` : ''}\n`);
+        process.stdout.write(
+          `job ${s.jobId}  ${ctx.prefix}-${s.name}  trials ${arraySpec(s.trials)}${s.after ? `  after ${ids.get(s.after)} (per trial)` : ''}\n`,
+        );
       }
       process.stdout.write(`run: ${spec.runDir}\nlogs: ${logDir}\nprogress: lth status ${spec.runDir}\n`);
     });
@@ -185,4 +241,3 @@ function printDryRun(job: PlannedJob, ctx: ScriptContext): void {
   const dep = job.after ? ` --dependency=aftercorr:<job id of ${ctx.prefix}-${job.after}>` : '';
   process.stdout.write(`# sbatch --parsable${dep} ${join(ctx.logDir, `${ctx.prefix}-${job.name}.sbatch`)}\n${sbatchScript(job, ctx)}\n`);
 }
-

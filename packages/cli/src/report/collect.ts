@@ -1,8 +1,22 @@
 // Reads a run directory (and its control branches) into per-level aggregates over trials: mean, min, max.
 import { existsSync } from 'node:fs';
 import {
-  branchDir, branchesIn, isLevelDone, levelDir, levelFile, levelsIn, readLevelSummary, readMetricsCsv, readStoreJson, RUN_HPARAMS_HINT, runHparamsFile,
-  stabilityOf, trialDir, trialsIn, type LevelSummary, type MetricRow,
+  branchDir,
+  branchesIn,
+  isLevelDone,
+  levelDir,
+  levelFile,
+  levelsIn,
+  readLevelSummary,
+  readMetricsCsv,
+  readStoreJson,
+  RUN_HPARAMS_HINT,
+  runHparamsFile,
+  stabilityOf,
+  trialDir,
+  trialsIn,
+  type LevelSummary,
+  type MetricRow,
 } from '@lth/core';
 
 export interface Stat {

@@ -13,21 +13,44 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
 
 const base = { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', width: 520, height: 320 } as const;
 const percentAxis = {
-  field: 'percent', type: 'quantitative', title: '% of weights remaining (log scale)',
-  scale: { type: 'log', reverse: true, nice: false }, axis: { values: [100, 51.3, 21.1, 7, 3.6, 1.9, 1, 0.5, 0.3] },
+  field: 'percent',
+  type: 'quantitative',
+  title: '% of weights remaining (log scale)',
+  scale: { type: 'log', reverse: true, nice: false },
+  axis: { values: [100, 51.3, 21.1, 7, 3.6, 1.9, 1, 0.5, 0.3] },
 } as const;
 
 /** Mean with min/max bars over trials vs % weights remaining, one colour per series (Figures 3–5). */
-export function versusDensitySpec(r: RunReport, metric: 'earlyStopAccuracy' | 'earlyStopIteration' | 'draftEarlyStopIteration' | 'finalAccuracy', title: string, yTitle: string): TopLevelSpec {
+export function versusDensitySpec(
+  r: RunReport,
+  metric: 'earlyStopAccuracy' | 'earlyStopIteration' | 'draftEarlyStopIteration' | 'finalAccuracy',
+  title: string,
+  yTitle: string,
+): TopLevelSpec {
   const scale = metric === 'earlyStopIteration' || metric === 'draftEarlyStopIteration' ? 1 : 100;
-  const values = r.series.flatMap((s) => s.points.filter((p) => p[metric].n > 0).map((p) => ({
-    series: s.name, percent: p.percent, level: p.level, mean: p[metric].mean * scale, min: p[metric].min * scale, max: p[metric].max * scale, trials: p[metric].n,
-  })));
+  const values = r.series.flatMap((s) =>
+    s.points
+      .filter((p) => p[metric].n > 0)
+      .map((p) => ({
+        series: s.name,
+        percent: p.percent,
+        level: p.level,
+        mean: p[metric].mean * scale,
+        min: p[metric].min * scale,
+        max: p[metric].max * scale,
+        trials: p[metric].n,
+      })),
+  );
   return {
-    ...base, title, data: { values },
+    ...base,
+    title,
+    data: { values },
     encoding: { x: percentAxis, color: { field: 'series', type: 'nominal', title: null } },
     layer: [
-      { mark: { type: 'line', point: true }, encoding: { y: { field: 'mean', type: 'quantitative', title: yTitle, scale: { zero: false } } } },
+      {
+        mark: { type: 'line', point: true },
+        encoding: { y: { field: 'mean', type: 'quantitative', title: yTitle, scale: { zero: false } } },
+      },
       { mark: { type: 'rule' }, encoding: { y: { field: 'min', type: 'quantitative' }, y2: { field: 'max' } } },
     ],
   } as TopLevelSpec;
@@ -47,14 +70,28 @@ const levelOfTrial = (ticket: RunReport['series'][number], trial: number, level:
 
 /** Both stability distances (relative to the reference's norm; mean, min/max over trials) vs % weights remaining. */
 export function stabilitySpec(points: StabilityPoint[]): TopLevelSpec {
-  const values = points.flatMap((p) => ([
-    ['to dense (pruning)', p.toDenseRelative],
-    ['data order', p.dataOrderRelative],
-  ] as const).filter(([, s]) => s.n > 0).map(([series, s]) => ({
-    series, percent: p.percent, level: p.level, mean: s.mean, min: s.min, max: s.max, trials: s.n,
-  })));
+  const values = points.flatMap((p) =>
+    (
+      [
+        ['to dense (pruning)', p.toDenseRelative],
+        ['data order', p.dataOrderRelative],
+      ] as const
+    )
+      .filter(([, s]) => s.n > 0)
+      .map(([series, s]) => ({
+        series,
+        percent: p.percent,
+        level: p.level,
+        mean: s.mean,
+        min: s.min,
+        max: s.max,
+        trials: s.n,
+      })),
+  );
   return {
-    ...base, title: 'Stability (Stabilizing the LTH): relative L2 distance on the subnetwork', data: { values },
+    ...base,
+    title: 'Stability (Stabilizing the LTH): relative L2 distance on the subnetwork',
+    data: { values },
     encoding: { x: percentAxis, color: { field: 'series', type: 'nominal', title: null } },
     layer: [
       { mark: { type: 'line', point: true }, encoding: { y: { field: 'mean', type: 'quantitative', title: 'relative L2 distance' } } },
@@ -70,10 +107,14 @@ export function curvesSpec(r: RunReport, levels: number[]): TopLevelSpec {
   const values = levels.flatMap((level) => {
     const p = ticket.points.find((x) => x.level === level);
     const label = `${p ? p.percent.toFixed(1) : '?'}% (level ${level})`;
-    return levelMetrics(ticket.dir, trial, level).filter((m) => m.name === 'test_accuracy').map((m) => ({ iteration: m.iteration, accuracy: 100 * m.value, level: label }));
+    return levelMetrics(ticket.dir, trial, level)
+      .filter((m) => m.name === 'test_accuracy')
+      .map((m) => ({ iteration: m.iteration, accuracy: 100 * m.value, level: label }));
   });
   return {
-    ...base, title: `Test accuracy during training (trial ${trial})`, data: { values },
+    ...base,
+    title: `Test accuracy during training (trial ${trial})`,
+    data: { values },
     mark: { type: 'line' },
     encoding: {
       x: { field: 'iteration', type: 'quantitative', title: 'training iteration' },
@@ -115,21 +156,31 @@ export function initHistogramSpec(r: RunReport, levels: number[], bins = 40): To
         alive++;
         counts[Math.min(bins - 1, Math.floor((w[i]! - lo) / width))]!++;
       }
-      counts.forEach((c, b) => values.push({
-        layer: name.replace(/\.weight$/, ''), level: `${p ? p.percent.toFixed(1) : '?'}%`, x0: lo + b * width, x1: lo + (b + 1) * width, fraction: alive ? c / alive : 0,
-      }));
+      counts.forEach((c, b) =>
+        values.push({
+          layer: name.replace(/\.weight$/, ''),
+          level: `${p ? p.percent.toFixed(1) : '?'}%`,
+          x0: lo + b * width,
+          x1: lo + (b + 1) * width,
+          fraction: alive ? c / alive : 0,
+        }),
+      );
     }
   }
   return {
-    $schema: base.$schema, title: `Initial values of the surviving weights (trial ${trial})`, data: { values },
+    $schema: base.$schema,
+    title: `Initial values of the surviving weights (trial ${trial})`,
+    data: { values },
     mark: { type: 'bar', opacity: 0.7 },
     encoding: {
-      x: { field: 'x0', type: 'quantitative', title: 'initial weight', bin: 'binned' }, x2: { field: 'x1' },
+      x: { field: 'x0', type: 'quantitative', title: 'initial weight', bin: 'binned' },
+      x2: { field: 'x1' },
       y: { field: 'fraction', type: 'quantitative', title: 'fraction of surviving weights', stack: null },
       color: { field: 'level', type: 'nominal', title: 'weights remaining', sort: null },
       column: { field: 'layer', type: 'nominal', title: null },
     },
-    width: 220, height: 180,
+    width: 220,
+    height: 180,
   } as TopLevelSpec;
 }
 

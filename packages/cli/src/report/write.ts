@@ -22,25 +22,46 @@ export function combine(dirs: string[]): RunReport {
   const runs = dirs.map(collectRun);
   const first = runs[0]!;
   const seen = new Set<string>();
-  const series = runs.flatMap((r, i) => r.series.map((s) => {
-    let name = s.name;
-    if (seen.has(name)) name = `${name} (${i + 1})`;
-    seen.add(name);
-    return { ...s, name };
-  }));
+  const series = runs.flatMap((r, i) =>
+    r.series.map((s) => {
+      let name = s.name;
+      if (seen.has(name)) name = `${name} (${i + 1})`;
+      seen.add(name);
+      return { ...s, name };
+    }),
+  );
   return { ...first, series };
 }
 
 export function levelTable(r: RunReport): string {
-  const rows = r.series.flatMap((s) => s.points.map((p) => [
-    s.name, String(p.level), p.percent.toFixed(2), pct(p.earlyStopAccuracy), its(p.earlyStopIteration),
-    pct(p.draftEarlyStopAccuracy), its(p.draftEarlyStopIteration), pct(p.finalAccuracy), String(p.finalAccuracy.n),
-  ]));
+  const rows = r.series.flatMap((s) =>
+    s.points.map((p) => [
+      s.name,
+      String(p.level),
+      p.percent.toFixed(2),
+      pct(p.earlyStopAccuracy),
+      its(p.earlyStopIteration),
+      pct(p.draftEarlyStopAccuracy),
+      its(p.draftEarlyStopIteration),
+      pct(p.finalAccuracy),
+      String(p.finalAccuracy.n),
+    ]),
+  );
   const criterion = earlyStopCriterion(r.series.flatMap((s) => s.summaries));
-  return textTable([
-    'series', 'level', '% weights', 'acc @ early stop % [min, max]', `early-stop it (${criterion}) [min, max]`,
-    'acc @ draft stop % [min, max]', 'draft early-stop it [min, max]', 'final acc %', 'trials',
-  ], rows);
+  return textTable(
+    [
+      'series',
+      'level',
+      '% weights',
+      'acc @ early stop % [min, max]',
+      `early-stop it (${criterion}) [min, max]`,
+      'acc @ draft stop % [min, max]',
+      'draft early-stop it [min, max]',
+      'final acc %',
+      'trials',
+    ],
+    rows,
+  );
 }
 
 /** Stability to pruning and to data order per pruned level (markdown). */
@@ -48,7 +69,10 @@ export function stabilityMarkdown(points: StabilityPoint[]): string {
   return [
     '| level | % weights | to dense ‖W − m⊙W_dense‖ | relative | data order ‖W − W′‖ | relative | trials |',
     '|---|---|---|---|---|---|---|',
-    ...points.map((p) => `| ${p.level} | ${p.percent.toFixed(2)} | ${num(p.toDense)} | ${num(p.toDenseRelative)} | ${num(p.dataOrder)} | ${num(p.dataOrderRelative)} | ${p.toDense.n} |`),
+    ...points.map(
+      (p) =>
+        `| ${p.level} | ${p.percent.toFixed(2)} | ${num(p.toDense)} | ${num(p.toDenseRelative)} | ${num(p.dataOrder)} | ${num(p.dataOrderRelative)} | ${p.toDense.n} |`,
+    ),
   ].join('\n');
 }
 
@@ -58,16 +82,44 @@ export async function writeReport(dirs: string[], outDir: string): Promise<Repor
   const levels = landmarkLevels(r);
   const criterion = earlyStopCriterion(r.series.flatMap((s) => s.summaries));
   const figures: Array<[string, string, Promise<string>]> = [
-    ['accuracy-vs-weights.svg', 'Test accuracy at early stop vs % of weights remaining (mean, min/max over trials)', renderSvg(versusDensitySpec(r, 'earlyStopAccuracy', 'Test accuracy at early stop', 'test accuracy at early stop (%)'))],
-    ['early-stop-vs-weights.svg', `Early-stop iteration (${criterion}) vs % of weights remaining`, renderSvg(versusDensitySpec(r, 'earlyStopIteration', 'Early-stop iteration', 'early-stop iteration'))],
-    ['draft-early-stop-vs-weights.svg', 'Early-stop iteration by the 2018 draft\'s rule (1000-iteration moving average of test loss settles) vs % of weights remaining', renderSvg(versusDensitySpec(r, 'draftEarlyStopIteration', 'Early-stop iteration (draft rule)', 'draft early-stop iteration'))],
-    ['final-accuracy-vs-weights.svg', 'Test accuracy at the end of training vs % of weights remaining', renderSvg(versusDensitySpec(r, 'finalAccuracy', 'Test accuracy at the end of training', 'final test accuracy (%)'))],
-    ['accuracy-curves.svg', `Test accuracy during training at levels ${levels.join(', ')} (trial ${shownTrial(r.series[0]!)})`, renderSvg(curvesSpec(r, levels))],
-    ['init-histograms.svg', `Initial values of the surviving weights per layer at levels ${levels.join(', ')}`, renderSvg(initHistogramSpec(r, levels))],
+    [
+      'accuracy-vs-weights.svg',
+      'Test accuracy at early stop vs % of weights remaining (mean, min/max over trials)',
+      renderSvg(versusDensitySpec(r, 'earlyStopAccuracy', 'Test accuracy at early stop', 'test accuracy at early stop (%)')),
+    ],
+    [
+      'early-stop-vs-weights.svg',
+      `Early-stop iteration (${criterion}) vs % of weights remaining`,
+      renderSvg(versusDensitySpec(r, 'earlyStopIteration', 'Early-stop iteration', 'early-stop iteration')),
+    ],
+    [
+      'draft-early-stop-vs-weights.svg',
+      "Early-stop iteration by the 2018 draft's rule (1000-iteration moving average of test loss settles) vs % of weights remaining",
+      renderSvg(versusDensitySpec(r, 'draftEarlyStopIteration', 'Early-stop iteration (draft rule)', 'draft early-stop iteration')),
+    ],
+    [
+      'final-accuracy-vs-weights.svg',
+      'Test accuracy at the end of training vs % of weights remaining',
+      renderSvg(versusDensitySpec(r, 'finalAccuracy', 'Test accuracy at the end of training', 'final test accuracy (%)')),
+    ],
+    [
+      'accuracy-curves.svg',
+      `Test accuracy during training at levels ${levels.join(', ')} (trial ${shownTrial(r.series[0]!)})`,
+      renderSvg(curvesSpec(r, levels)),
+    ],
+    [
+      'init-histograms.svg',
+      `Initial values of the surviving weights per layer at levels ${levels.join(', ')}`,
+      renderSvg(initHistogramSpec(r, levels)),
+    ],
   ];
   const stability = collectStability(r.dir);
   if (stability.length) {
-    figures.push(['stability-vs-weights.svg', 'Stability to pruning and to data order (relative L2 distance on the subnetwork) vs % of weights remaining', renderSvg(stabilitySpec(stability))]);
+    figures.push([
+      'stability-vs-weights.svg',
+      'Stability to pruning and to data order (relative L2 distance on the subnetwork) vs % of weights remaining',
+      renderSvg(stabilitySpec(stability)),
+    ]);
   }
   const names: string[] = [];
   for (const [file, , svg] of figures) {
@@ -79,7 +131,9 @@ export async function writeReport(dirs: string[], outDir: string): Promise<Repor
   const layerTable = [
     `| level | % weights | ${layerNames.join(' | ')} |`,
     `|---|---|${layerNames.map(() => '---').join('|')}|`,
-    ...ticket.points.map((p) => `| ${p.level} | ${p.percent.toFixed(2)} | ${layerNames.map((n) => (100 * (p.layers[n] ?? NaN)).toFixed(2)).join(' | ')} |`),
+    ...ticket.points.map(
+      (p) => `| ${p.level} | ${p.percent.toFixed(2)} | ${layerNames.map((n) => (100 * (p.layers[n] ?? NaN)).toFixed(2)).join(' | ')} |`,
+    ),
   ].join('\n');
   const table = levelTable(r);
   const md = [
@@ -96,14 +150,16 @@ export async function writeReport(dirs: string[], outDir: string): Promise<Repor
     '```',
     '',
     ...figures.flatMap(([file, caption]) => [`## ${caption}`, '', `![${caption}](${file})`, '']),
-    ...(stability.length ? [
-      '## Stability (Stabilizing the LTH)',
-      '',
-      'Distances over the ticket\'s mask m (prunable weights; biases and batch norm excluded), mean [min, max] over trials. To dense: the ticket trained in isolation vs the dense network (level 0) trained in full, masked; relative to ‖m⊙W_dense‖. Data order: two trainings of the ticket under different data orders (`lth stability` / `lth branch data-order`); relative to ‖W‖ of the run\'s ticket; \'-\' where that branch has not trained the level.',
-      '',
-      stabilityMarkdown(stability),
-      '',
-    ] : []),
+    ...(stability.length
+      ? [
+          '## Stability (Stabilizing the LTH)',
+          '',
+          "Distances over the ticket's mask m (prunable weights; biases and batch norm excluded), mean [min, max] over trials. To dense: the ticket trained in isolation vs the dense network (level 0) trained in full, masked; relative to ‖m⊙W_dense‖. Data order: two trainings of the ticket under different data orders (`lth stability` / `lth branch data-order`); relative to ‖W‖ of the run's ticket; '-' where that branch has not trained the level.",
+          '',
+          stabilityMarkdown(stability),
+          '',
+        ]
+      : []),
     '## Density per layer (% of weights remaining)',
     '',
     layerTable,

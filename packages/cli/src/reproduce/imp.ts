@@ -1,8 +1,18 @@
 // What the IMP reproductions (lenet, conv2/4/6, resnet20-rewind) share: running an IMP run with its control
 // branches and collecting it, the time estimate from a step measured on this machine, and table helpers.
 import {
-  createModel, evaluate, initialize, itersPerEpoch, Optimizer, runBranch, runLottery, toIterations, train,
-  type BranchKind, type Hparams, type PreparedData,
+  createModel,
+  evaluate,
+  initialize,
+  itersPerEpoch,
+  Optimizer,
+  runBranch,
+  runLottery,
+  toIterations,
+  train,
+  type BranchKind,
+  type Hparams,
+  type PreparedData,
 } from '@lth/core';
 import { collectRun, type LevelPoint, type RunReport } from '../report/collect.js';
 
@@ -46,13 +56,22 @@ export async function runImp(plan: ImpRunPlan, data: PreparedData, out: string, 
   for (const levels of runTargets(plan)) {
     const h = { ...plan.h, lottery: { ...plan.h.lottery, levels } };
     const run = await runLottery(h, {
-      root: out, data, oneShot: plan.oneShot ?? false,
-      onEvent: (e) => { if (e.type === 'level-end') io.progress(`${plan.label} trial ${e.trial} level ${e.level}: ${density(e.summary.density.density)}`); },
+      root: out,
+      data,
+      oneShot: plan.oneShot ?? false,
+      onEvent: (e) => {
+        if (e.type === 'level-end') io.progress(`${plan.label} trial ${e.trial} level ${e.level}: ${density(e.summary.density.density)}`);
+      },
     });
     dir = run.dir;
   }
   for (const kind of plan.controls) {
-    await runBranch(dir, kind, { data, onEvent: (e) => { if (e.type === 'level-end') io.progress(`${plan.label} ${kind} trial ${e.trial} level ${e.level}`); } });
+    await runBranch(dir, kind, {
+      data,
+      onEvent: (e) => {
+        if (e.type === 'level-end') io.progress(`${plan.label} ${kind} trial ${e.trial} level ${e.level}`);
+      },
+    });
   }
   return collectRun(dir);
 }
@@ -64,7 +83,10 @@ export function seriesPoints(report: RunReport, name: string): LevelPoint[] {
 
 /** The point whose % of weights is nearest `percent` (on a log scale, as densities shrink geometrically). */
 export function nearest(pts: LevelPoint[], percent: number): LevelPoint {
-  return pts.reduce((best, p) => (Math.abs(Math.log(p.percent / percent)) < Math.abs(Math.log(best.percent / percent)) ? p : best), pts[0]!);
+  return pts.reduce(
+    (best, p) => (Math.abs(Math.log(p.percent / percent)) < Math.abs(Math.log(best.percent / percent)) ? p : best),
+    pts[0]!,
+  );
 }
 
 /** A fraction as a percentage with two decimals, '-' when missing. */
@@ -108,7 +130,8 @@ export function estimateImp(plans: ImpRunPlan[], data: PreparedData, steps = 3):
   try {
     initialize(model, h.model, h.lottery.seed);
     // From iteration 1: no evaluation at iteration 0 (the sets are empty here anyway).
-    const run = (from: number, n: number) => train(model, optimizer, trainOnly, h, { startIteration: from, endIteration: from + n, dataSeed: 1 });
+    const run = (from: number, n: number) =>
+      train(model, optimizer, trainOnly, h, { startIteration: from, endIteration: from + n, dataSeed: 1 });
     run(1, 1); // warm-up: first-touch allocations
     let t = performance.now();
     run(2, steps);
@@ -126,7 +149,12 @@ export function estimateImp(plans: ImpRunPlan[], data: PreparedData, steps = 3):
     const evalSplit = data.test.count > 0 ? data.test : data.validation;
     const n = Math.min(evalSplit.count, 1000); // one evaluation batch
     t = performance.now();
-    if (n > 0) evaluate(model, { x: evalSplit.x.subarray(0, n * (evalSplit.x.length / evalSplit.count)), y: evalSplit.y.subarray(0, n), count: n }, data.exampleShape);
+    if (n > 0)
+      evaluate(
+        model,
+        { x: evalSplit.x.subarray(0, n * (evalSplit.x.length / evalSplit.count)), y: evalSplit.y.subarray(0, n), count: n },
+        data.exampleShape,
+      );
     const evalSecondsPerExample = n > 0 ? (performance.now() - t) / 1000 / n : 0;
     let trainings = 0;
     let iterations = 0;
@@ -136,7 +164,8 @@ export function estimateImp(plans: ImpRunPlan[], data: PreparedData, steps = 3):
       for (const s of trainingSpans(plan, data.train.count)) {
         trainings++;
         iterations += s.end - s.start;
-        seconds += (s.end - s.start) * stepSeconds + evaluations(s.start, s.end, plan.h.training.evalEvery) * examples * evalSecondsPerExample;
+        seconds +=
+          (s.end - s.start) * stepSeconds + evaluations(s.start, s.end, plan.h.training.evalEvery) * examples * evalSecondsPerExample;
       }
     }
     return { stepSeconds, evalSecondsPerExample, trainings, iterations, seconds };
@@ -156,6 +185,8 @@ export function humanDuration(seconds: number): string {
 
 /** The estimate as one line of a reproduction's plan. */
 export function estimateLine(e: ImpEstimate, batch: number): string {
-  return `estimated time here: ${humanDuration(e.seconds)} — ${e.trainings} level trainings, ${e.iterations.toLocaleString('en-US')} iterations ` +
-    `at ${e.stepSeconds < 1 ? `${(1000 * e.stepSeconds).toPrecision(3)} ms` : `${e.stepSeconds.toFixed(2)} s`}/step (measured now, batch ${batch}, dense network) + evaluation at ${(1000 * e.evalSecondsPerExample).toFixed(2)} ms/example`;
+  return (
+    `estimated time here: ${humanDuration(e.seconds)} — ${e.trainings} level trainings, ${e.iterations.toLocaleString('en-US')} iterations ` +
+    `at ${e.stepSeconds < 1 ? `${(1000 * e.stepSeconds).toPrecision(3)} ms` : `${e.stepSeconds.toFixed(2)} s`}/step (measured now, batch ${batch}, dense network) + evaluation at ${(1000 * e.evalSecondsPerExample).toFixed(2)} ms/example`
+  );
 }

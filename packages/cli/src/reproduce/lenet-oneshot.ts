@@ -27,7 +27,10 @@ function densitiesWhere(points: LevelPoint[], holds: (p: LevelPoint, dense: Leve
   if (!ok.length) return 'none';
   const first = pruned.indexOf(ok[0]!);
   const consecutive = ok.every((p, i) => pruned[first + i] === p);
-  const list = consecutive && ok.length > 2 ? `${ok[0]!.percent.toFixed(1)}% … ${ok[ok.length - 1]!.percent.toFixed(1)}%` : ok.map((p) => `${p.percent.toFixed(1)}%`).join(', ');
+  const list =
+    consecutive && ok.length > 2
+      ? `${ok[0]!.percent.toFixed(1)}% … ${ok[ok.length - 1]!.percent.toFixed(1)}%`
+      : ok.map((p) => `${p.percent.toFixed(1)}%`).join(', ');
   return `${list} (${ok.length} of ${pruned.length} densities)`;
 }
 
@@ -35,7 +38,9 @@ export async function reproduceLenetOneShot(o: Omit<LenetOptions, 'experiment'>)
   const h = announceImp(o, ', one-shot pruning');
   const plan: ImpRunPlan = { label: 'one-shot', h, oneShot: true, controls: [] };
   const targets = runTargets(plan);
-  o.io.say(`one separate one-shot run per target density of the ${h.lottery.levels} IMP levels (${targets.length} runs: prune once from the dense network to level k's density, reset, retrain); the runs share the dense training, level_0`);
+  o.io.say(
+    `one separate one-shot run per target density of the ${h.lottery.levels} IMP levels (${targets.length} runs: prune once from the dense network to level k's density, reset, retrain); the runs share the dense training, level_0`,
+  );
   const data = await loadPrepared(h, o.dataDir);
   o.io.say(estimateLine(estimateImp([plan], data), h.dataset.batchSize));
   const report = await runImp(plan, data, o.out, o.io);
@@ -45,18 +50,35 @@ export async function reproduceLenetOneShot(o: Omit<LenetOptions, 'experiment'>)
   const impPoints = imp?.series[0]?.points ?? [];
   const rows = oneShot.map((p) => {
     const i = impPoints.find((x) => x.level === p.level);
-    return [p.percent.toFixed(1), pct(p.earlyStopAccuracy.mean), String(Math.round(p.earlyStopIteration.mean)), pct(p.finalAccuracy.mean), i ? pct(i.earlyStopAccuracy.mean) : '-'];
+    return [
+      p.percent.toFixed(1),
+      pct(p.earlyStopAccuracy.mean),
+      String(Math.round(p.earlyStopIteration.mean)),
+      pct(p.finalAccuracy.mean),
+      i ? pct(i.earlyStopAccuracy.mean) : '-',
+    ];
   });
   const last = oneShot[oneShot.length - 1]!;
   const impLast = impPoints.find((x) => x.level === last.level);
   const C = PUBLISHED_LENET_ONESHOT.claims;
   const claims = [
-    ['one-shot tickets ≥ dense accuracy at', `${C.findsTickets} (Figure 4c; its ranges not recorded)`, densitiesWhere(oneShot, (p, d) => p.earlyStopAccuracy.mean >= d.earlyStopAccuracy.mean)],
-    ['one-shot tickets stop earlier than dense at', 'not recorded (Figure 4c)', densitiesWhere(oneShot, (p, d) => p.earlyStopIteration.mean < d.earlyStopIteration.mean)],
-    ['iterative vs one-shot at the smallest size', C.iterativeBetterWhenSmall,
+    [
+      'one-shot tickets ≥ dense accuracy at',
+      `${C.findsTickets} (Figure 4c; its ranges not recorded)`,
+      densitiesWhere(oneShot, (p, d) => p.earlyStopAccuracy.mean >= d.earlyStopAccuracy.mean),
+    ],
+    [
+      'one-shot tickets stop earlier than dense at',
+      'not recorded (Figure 4c)',
+      densitiesWhere(oneShot, (p, d) => p.earlyStopIteration.mean < d.earlyStopIteration.mean),
+    ],
+    [
+      'iterative vs one-shot at the smallest size',
+      C.iterativeBetterWhenSmall,
       impLast
         ? `IMP ${pct(impLast.earlyStopAccuracy.mean)}% vs one-shot ${pct(last.earlyStopAccuracy.mean)}% at ${last.percent.toFixed(1)}%`
-        : `no IMP run of this budget in ${o.out} (lth reproduce lenet with the same flags makes it)`],
+        : `no IMP run of this budget in ${o.out} (lth reproduce lenet with the same flags makes it)`,
+    ],
   ];
   const text = [
     `runs: ${report.dir} (level_k = the one-shot run to level k's density)`,

@@ -4,7 +4,17 @@
 import { loadPrepared, resolveHparams, type Hparams, type HparamsInput } from '@lth/core';
 import type { RunReport } from '../report/collect.js';
 import { textTable } from '../table.js';
-import { estimateImp, estimateLine, nearest, pct2 as pct, runImp, seriesPoints, type ImpBudget, type ImpIo, type ImpRunPlan } from './imp.js';
+import {
+  estimateImp,
+  estimateLine,
+  nearest,
+  pct2 as pct,
+  runImp,
+  seriesPoints,
+  type ImpBudget,
+  type ImpIo,
+  type ImpRunPlan,
+} from './imp.js';
 import { PUBLISHED_CONV, PUBLISHED_LENET } from './published.js';
 
 export type LenetBudget = ImpBudget;
@@ -45,7 +55,9 @@ export function announceImp(o: LenetOptions, what = ''): Hparams {
   const steps = h.training.steps;
   const reduced = trials < 5 || steps !== paperSteps;
   o.io.say(`${title}${what} (${P.source.version}${experiment === 'lenet' ? `, ${P.source.where}` : ', Figure 5 and its text'})`);
-  o.io.say(`budget ${o.budget}: ${trials} trial(s) × ${steps} per level, ${levels} levels${reduced ? ` — REDUCED from the paper's 5 trials × ${paperSteps}: numbers are noisier and accuracies lower` : ''}`);
+  o.io.say(
+    `budget ${o.budget}: ${trials} trial(s) × ${steps} per level, ${levels} levels${reduced ? ` — REDUCED from the paper's 5 trials × ${paperSteps}: numbers are noisier and accuracies lower` : ''}`,
+  );
   return h;
 }
 
@@ -64,7 +76,13 @@ export async function reproduceLenet(o: LenetOptions): Promise<{ report: RunRepo
   const rows = ticket.map((p) => {
     const r = reinit.find((x) => x.level === p.level);
     const a = rearr.find((x) => x.level === p.level);
-    return [p.percent.toFixed(1), pct(p.earlyStopAccuracy.mean), String(Math.round(p.earlyStopIteration.mean)), r ? pct(r.earlyStopAccuracy.mean) : '-', a ? pct(a.earlyStopAccuracy.mean) : '-'];
+    return [
+      p.percent.toFixed(1),
+      pct(p.earlyStopAccuracy.mean),
+      String(Math.round(p.earlyStopIteration.mean)),
+      r ? pct(r.earlyStopAccuracy.mean) : '-',
+      a ? pct(a.earlyStopAccuracy.mean) : '-',
+    ];
   });
   const d = dense.earlyStopAccuracy.mean;
   const beats = ticket.filter((p) => p.level > 0 && p.earlyStopAccuracy.mean >= d).map((p) => p.percent);
@@ -73,16 +91,52 @@ export async function reproduceLenet(o: LenetOptions): Promise<{ report: RunRepo
   const firstBelow = ticket.find((p) => p.level > 0 && p.earlyStopAccuracy.mean < d && p.percent < 21.1);
   const reinitBelow = reinit.find((p) => p.earlyStopAccuracy.mean < d);
   const conv = experiment === 'lenet' ? null : PUBLISHED_CONV[experiment];
-  const claims = conv ? [
-    ['early stop faster than dense', `${conv.earlyStopFaster}× at ${conv.at}%`, (() => { const p = nearest(ticket, conv.at); return `${(dense.earlyStopIteration.mean / p.earlyStopIteration.mean).toFixed(2)}× at ${p.percent.toFixed(1)}%`; })()],
-    ['accuracy gain over dense', `+${conv.gainPp} pp at ${conv.gainAt}%`, (() => { const p = nearest(ticket, conv.gainAt); return `${(100 * (p.earlyStopAccuracy.mean - d)).toFixed(2)} pp at ${p.percent.toFixed(1)}%`; })()],
-  ] : [
-    ['tickets ≥ dense accuracy between', `${P.beatsDenseBetween[0]}% and ${P.beatsDenseBetween[1]}%`, beats.length ? `${Math.max(...beats).toFixed(1)}% … ${Math.min(...beats).toFixed(1)}% (all levels with acc ≥ dense)` : 'none'],
-    ['early stop earlier than dense at 21.1%', `~${100 * P.earlierStopAt21}%`, `${(100 * (1 - p21.earlyStopIteration.mean / dense.earlyStopIteration.mean)).toFixed(0)}% (at ${p21.percent.toFixed(1)}%)`],
-    ['accuracy gain at 13.5%', `> ${P.gainAt13_5} pp`, `${(100 * (p13.earlyStopAccuracy.mean - d)).toFixed(2)} pp (at ${p13.percent.toFixed(1)}%)`],
-    ['tickets fall back to dense accuracy at', `${P.backToDenseAt}%`, firstBelow ? `${firstBelow.percent.toFixed(1)}%` : `not within ${ticket[ticket.length - 1]!.percent.toFixed(1)}%`],
-    ['random reinit below dense accuracy at', `${P.reinitBelowDenseAt}%`, reinitBelow ? `${reinitBelow.percent.toFixed(1)}%` : 'not within the levels run'],
-  ];
+  const claims = conv
+    ? [
+        [
+          'early stop faster than dense',
+          `${conv.earlyStopFaster}× at ${conv.at}%`,
+          (() => {
+            const p = nearest(ticket, conv.at);
+            return `${(dense.earlyStopIteration.mean / p.earlyStopIteration.mean).toFixed(2)}× at ${p.percent.toFixed(1)}%`;
+          })(),
+        ],
+        [
+          'accuracy gain over dense',
+          `+${conv.gainPp} pp at ${conv.gainAt}%`,
+          (() => {
+            const p = nearest(ticket, conv.gainAt);
+            return `${(100 * (p.earlyStopAccuracy.mean - d)).toFixed(2)} pp at ${p.percent.toFixed(1)}%`;
+          })(),
+        ],
+      ]
+    : [
+        [
+          'tickets ≥ dense accuracy between',
+          `${P.beatsDenseBetween[0]}% and ${P.beatsDenseBetween[1]}%`,
+          beats.length ? `${Math.max(...beats).toFixed(1)}% … ${Math.min(...beats).toFixed(1)}% (all levels with acc ≥ dense)` : 'none',
+        ],
+        [
+          'early stop earlier than dense at 21.1%',
+          `~${100 * P.earlierStopAt21}%`,
+          `${(100 * (1 - p21.earlyStopIteration.mean / dense.earlyStopIteration.mean)).toFixed(0)}% (at ${p21.percent.toFixed(1)}%)`,
+        ],
+        [
+          'accuracy gain at 13.5%',
+          `> ${P.gainAt13_5} pp`,
+          `${(100 * (p13.earlyStopAccuracy.mean - d)).toFixed(2)} pp (at ${p13.percent.toFixed(1)}%)`,
+        ],
+        [
+          'tickets fall back to dense accuracy at',
+          `${P.backToDenseAt}%`,
+          firstBelow ? `${firstBelow.percent.toFixed(1)}%` : `not within ${ticket[ticket.length - 1]!.percent.toFixed(1)}%`,
+        ],
+        [
+          'random reinit below dense accuracy at',
+          `${P.reinitBelowDenseAt}%`,
+          reinitBelow ? `${reinitBelow.percent.toFixed(1)}%` : 'not within the levels run',
+        ],
+      ];
   const text = [
     `run: ${report.dir}`,
     '',

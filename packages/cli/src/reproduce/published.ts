@@ -37,11 +37,12 @@ export const PUBLISHED_LENET_ONESHOT = {
 };
 
 /** ICLR 2019 (v5) claims for the Conv-2/4/6 experiments on CIFAR-10 (Figure 5 and its text). */
-export const PUBLISHED_CONV: Record<'conv2' | 'conv4' | 'conv6', { earlyStopFaster: number; at: number; gainPp: number; gainAt: number }> = {
-  conv2: { earlyStopFaster: 3.5, at: 8.8, gainPp: 3.4, gainAt: 4.6 },
-  conv4: { earlyStopFaster: 3.5, at: 9.2, gainPp: 3.5, gainAt: 11.1 },
-  conv6: { earlyStopFaster: 2.5, at: 15.1, gainPp: 3.3, gainAt: 26.4 },
-};
+export const PUBLISHED_CONV: Record<'conv2' | 'conv4' | 'conv6', { earlyStopFaster: number; at: number; gainPp: number; gainAt: number }> =
+  {
+    conv2: { earlyStopFaster: 3.5, at: 8.8, gainPp: 3.4, gainAt: 4.6 },
+    conv4: { earlyStopFaster: 3.5, at: 9.2, gainPp: 3.5, gainAt: 11.1 },
+    conv6: { earlyStopFaster: 2.5, at: 15.1, gainPp: 3.3, gainAt: 26.4 },
+  };
 
 /**
  * "Stabilizing the Lottery Ticket Hypothesis" (rewinding). Only the claims of the v3 abstract are recorded,

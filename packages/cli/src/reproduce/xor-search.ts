@@ -22,7 +22,14 @@ export interface XorSetup {
 
 export const STATED_SETUP: XorSetup = {
   name: 'stated (SGD 0.05, mean, zero bias, ReLU, trunc N(0,0.1))',
-  optimizer: 'sgd', lr: 0.05, reduction: 'mean', bias: 'zero', activation: 'relu', std: 0.1, truncate: true, iterations: 10_000,
+  optimizer: 'sgd',
+  lr: 0.05,
+  reduction: 'mean',
+  bias: 'zero',
+  activation: 'relu',
+  std: 0.1,
+  truncate: true,
+  iterations: 10_000,
 };
 
 /** How "reached zero loss" is read from the final logits (the draft: "outputs a hard 0 or 1"). */
@@ -40,14 +47,16 @@ export function zeroLoss(test: ZeroLossTest, z: readonly number[]): boolean {
     const out = f32(sigmoid(v));
     if (test === 'hard-output') return out === y; // fround(σ) is 0 or 1 exactly
     if (test === 'symmetric-rounding') return y === 1 ? out === 1 : f32(1 - out) === 1; // −log(p), −log(1−p) both 0 in f32
-    return f32(Math.exp(-Math.abs(v))) === 0 && (v > 0) === (y === 1); // the logits form max(z,0)−zy+log1p(e^−|z|) is 0
+    return f32(Math.exp(-Math.abs(v))) === 0 && v > 0 === (y === 1); // the logits form max(z,0)−zy+log1p(e^−|z|) is 0
   });
 }
 
 /** A seeded PRNG (mulberry32) with normal draws: independent of core's Random on purpose. */
 class Rng {
   private s: number;
-  constructor(seed: number) { this.s = (seed * 0x9e3779b1 + 0x6d2b79f5) >>> 0; }
+  constructor(seed: number) {
+    this.s = (seed * 0x9e3779b1 + 0x6d2b79f5) >>> 0;
+  }
   uniform(): number {
     let t = (this.s = (this.s + 0x6d2b79f5) >>> 0);
     t = Math.imul(t ^ (t >>> 15), t | 1);
@@ -59,7 +68,13 @@ class Rng {
   }
 }
 
-interface Net { h: number; w1: Float64Array; b1: Float64Array; w2: Float64Array; b2: number }
+interface Net {
+  h: number;
+  w1: Float64Array;
+  b1: Float64Array;
+  w2: Float64Array;
+  b2: number;
+}
 
 function initNet(h: number, s: XorSetup, rng: Rng): Net {
   const draw = () => {
@@ -81,47 +96,73 @@ const clone = (n: Net): Net => ({ h: n.h, w1: n.w1.slice(), b1: n.b1.slice(), w2
 function train(init: Net, alive: readonly boolean[], s: XorSetup): { net: Net; z: number[] } {
   const n = clone(init);
   const { h } = n;
-  for (let j = 0; j < h; j++) if (!alive[j]) { n.w1[2 * j] = n.w1[2 * j + 1] = n.b1[j] = n.w2[j] = 0; }
+  for (let j = 0; j < h; j++)
+    if (!alive[j]) {
+      n.w1[2 * j] = n.w1[2 * j + 1] = n.b1[j] = n.w2[j] = 0;
+    }
   const units = Int32Array.from(alive.flatMap((a, j) => (a ? [j] : [])));
   const U = units.length;
   // Parameters flat: [w1 (2h) | b1 (h) | w2 (h) | b2]; the trainable indices are the alive units' and b2.
   const P = 4 * h + 1;
   const w = new Float64Array(P);
-  w.set(n.w1, 0); w.set(n.b1, 2 * h); w.set(n.w2, 3 * h); w[4 * h] = n.b2;
+  w.set(n.w1, 0);
+  w.set(n.b1, 2 * h);
+  w.set(n.w2, 3 * h);
+  w[4 * h] = n.b2;
   const idx = Int32Array.from([...units].flatMap((j) => [2 * j, 2 * j + 1, 2 * h + j, 3 * h + j]).concat([4 * h]));
   const g = new Float64Array(P);
   const m = new Float64Array(P);
   const v = new Float64Array(P);
   const act = new Float64Array(4 * h);
   const z = new Float64Array(4);
-  const x0 = [0, 0, 1, 1], x1 = [0, 1, 0, 1], ys = [0, 1, 1, 0];
+  const x0 = [0, 0, 1, 1],
+    x1 = [0, 1, 0, 1],
+    ys = [0, 1, 1, 0];
   const scale = s.reduction === 'mean' ? 0.25 : 1;
-  const b1o = 2 * h, w2o = 3 * h, b2o = 4 * h;
+  const b1o = 2 * h,
+    w2o = 3 * h,
+    b2o = 4 * h;
   const kind = s.activation === 'relu' ? 0 : s.activation === 'leaky-relu' ? 1 : s.activation === 'tanh' ? 2 : 3;
   const opt = s.optimizer === 'sgd' ? 0 : s.optimizer === 'momentum' ? 1 : 2;
   const lr = s.lr;
   const forward = () => {
     for (let p = 0; p < 4; p++) {
       let out = w[b2o]!;
-      const a0 = x0[p]!, a1 = x1[p]!;
+      const a0 = x0[p]!,
+        a1 = x1[p]!;
       for (let u = 0; u < U; u++) {
         const j = units[u]!;
         const pre = w[2 * j]! * a0 + w[2 * j + 1]! * a1 + w[b1o + j]!;
-        const a = kind === 0 ? (pre > 0 ? pre : 0) : kind === 1 ? (pre > 0 ? pre : 0.01 * pre) : kind === 2 ? Math.tanh(pre) : 1 / (1 + Math.exp(-pre));
+        const a =
+          kind === 0
+            ? pre > 0
+              ? pre
+              : 0
+            : kind === 1
+              ? pre > 0
+                ? pre
+                : 0.01 * pre
+              : kind === 2
+                ? Math.tanh(pre)
+                : 1 / (1 + Math.exp(-pre));
         act[p * h + j] = a;
         out += w[w2o + j]! * a;
       }
       z[p] = out;
     }
   };
-  const b1a = 0.9, b2a = 0.999, eps = 1e-8;
-  let pb1 = 1, pb2 = 1;
+  const b1a = 0.9,
+    b2a = 0.999,
+    eps = 1e-8;
+  let pb1 = 1,
+    pb2 = 1;
   for (let it = 0; it < s.iterations; it++) {
     forward();
     g.fill(0);
     for (let p = 0; p < 4; p++) {
       const dz = (1 / (1 + Math.exp(-z[p]!)) - ys[p]!) * scale;
-      const a0 = x0[p]!, a1 = x1[p]!;
+      const a0 = x0[p]!,
+        a1 = x1[p]!;
       g[b2o] = g[b2o]! + dz;
       for (let u = 0; u < U; u++) {
         const j = units[u]!;
@@ -135,11 +176,19 @@ function train(init: Net, alive: readonly boolean[], s: XorSetup): { net: Net; z
       }
     }
     if (opt === 0) {
-      for (let k = 0; k < idx.length; k++) { const i = idx[k]!; w[i] = w[i]! - lr * g[i]!; }
+      for (let k = 0; k < idx.length; k++) {
+        const i = idx[k]!;
+        w[i] = w[i]! - lr * g[i]!;
+      }
     } else if (opt === 1) {
-      for (let k = 0; k < idx.length; k++) { const i = idx[k]!; m[i] = 0.9 * m[i]! + g[i]!; w[i] = w[i]! - lr * m[i]!; }
+      for (let k = 0; k < idx.length; k++) {
+        const i = idx[k]!;
+        m[i] = 0.9 * m[i]! + g[i]!;
+        w[i] = w[i]! - lr * m[i]!;
+      }
     } else {
-      pb1 *= b1a; pb2 *= b2a;
+      pb1 *= b1a;
+      pb2 *= b2a;
       const step = (lr * Math.sqrt(1 - pb2)) / (1 - pb1); // TF's Adam form
       for (let k = 0; k < idx.length; k++) {
         const i = idx[k]!;
@@ -170,7 +219,7 @@ function prune(alive: readonly boolean[], sc: readonly number[], count: number):
   return out;
 }
 
-const db = (z: readonly number[]) => z.every((v, p) => (v > 0) === (Y[p] === 1));
+const db = (z: readonly number[]) => z.every((v, p) => v > 0 === (Y[p] === 1));
 
 /** Key of one of our measured numbers, matching a published one: `${row}/${units}/${metric}`. */
 type Counts = Map<string, number>;
@@ -181,7 +230,8 @@ function trial(seed: number, s: XorSetup, counts: Counts): void {
     for (const [k, v] of Object.entries(ok)) if (v) counts.set(`${row}/${units}/${k}`, (counts.get(`${row}/${units}/${k}`) ?? 0) + 1);
   };
   const outcome = (z: number[]) => ({ DB: db(z), ...Object.fromEntries(ZERO_LOSS_TESTS.map((t) => [`ZL:${t}`, zeroLoss(t, z)])) });
-  const joint = (a: Record<string, boolean>, b: Record<string, boolean>) => Object.fromEntries(Object.keys(a).map((k) => [k, a[k]! && b[k]!]));
+  const joint = (a: Record<string, boolean>, b: Record<string, boolean>) =>
+    Object.fromEntries(Object.keys(a).map((k) => [k, a[k]! && b[k]!]));
   const rng = new Rng(seed);
   for (const h of [10, 8, 6, 4, 2]) {
     const init = initNet(h, s, rng);
@@ -194,7 +244,11 @@ function trial(seed: number, s: XorSetup, counts: Counts): void {
   for (const row of ['one_shot_product', 'input_magnitude', 'output_magnitude', 'magnitude_product'] as const) add(row, 10, d);
   const sc = scores('product', dense.net);
   for (const k of [4, 2]) add('one_shot_product', k, joint(d, outcome(train(init, prune(all, sc, 10 - k), s).z)));
-  for (const [row, hr] of [['input_magnitude', 'input'], ['output_magnitude', 'output'], ['magnitude_product', 'product']] as const) {
+  for (const [row, hr] of [
+    ['input_magnitude', 'input'],
+    ['output_magnitude', 'output'],
+    ['magnitude_product', 'product'],
+  ] as const) {
     let alive = all;
     let net = dense.net;
     for (let units = 8; units >= 2; units -= 2) {
@@ -227,7 +281,8 @@ export function scoreSetup(s: XorSetup, trials: number, seed = 0): SearchScore[]
   const published = xorPublishedValues();
   return ZERO_LOSS_TESTS.map((zl) => {
     const ours = new Map<string, number>();
-    let err = 0, errDB = 0;
+    let err = 0,
+      errDB = 0;
     for (const p of published) {
       const key = `${p.row}/${p.units}/${p.metric}`;
       const v = (100 * (counts.get(p.metric === 'DB' ? `${p.row}/${p.units}/DB` : `${p.row}/${p.units}/ZL:${zl}`) ?? 0)) / trials;
@@ -236,7 +291,16 @@ export function scoreSetup(s: XorSetup, trials: number, seed = 0): SearchScore[]
       if (p.metric === 'DB') errDB += Math.abs(v - p.value);
     }
     const nDB = published.filter((p) => p.metric === 'DB').length;
-    return { setup: s, trials, zeroLoss: zl, mae: err / published.length, maeDB: errDB / nDB, db2: ours.get('random/2/DB')!, ours, seconds };
+    return {
+      setup: s,
+      trials,
+      zeroLoss: zl,
+      mae: err / published.length,
+      maeDB: errDB / nDB,
+      db2: ours.get('random/2/DB')!,
+      ours,
+      seconds,
+    };
   });
 }
 
@@ -271,13 +335,19 @@ export const CANDIDATES: readonly XorSetup[] = [
 ];
 
 function main(argv: string[]): void {
-  const arg = (name: string, d: string) => { const i = argv.indexOf(name); return i >= 0 ? argv[i + 1]! : d; };
+  const arg = (name: string, d: string) => {
+    const i = argv.indexOf(name);
+    return i >= 0 ? argv[i + 1]! : d;
+  };
   const trials = Number(arg('--trials', '100'));
   const confirm = Number(arg('--confirm', '0'));
   const only = arg('--only', '');
   const cands = only ? CANDIDATES.filter((c) => only.split(';').includes(c.name)) : CANDIDATES;
-  const fmt = (r: SearchScore) => `| ${r.setup.name} | ${r.zeroLoss} | ${r.trials} | ${r.mae.toFixed(1)} | ${r.maeDB.toFixed(1)} | ${r.db2.toFixed(1)} | ${r.seconds.toFixed(0)} s |`;
-  process.stdout.write('| candidate | ZL reading | trials | MAE all (pp) | MAE DB (pp) | 2-unit DB % | time |\n|---|---|---|---|---|---|---|\n');
+  const fmt = (r: SearchScore) =>
+    `| ${r.setup.name} | ${r.zeroLoss} | ${r.trials} | ${r.mae.toFixed(1)} | ${r.maeDB.toFixed(1)} | ${r.db2.toFixed(1)} | ${r.seconds.toFixed(0)} s |`;
+  process.stdout.write(
+    '| candidate | ZL reading | trials | MAE all (pp) | MAE DB (pp) | 2-unit DB % | time |\n|---|---|---|---|---|---|---|\n',
+  );
   const results: SearchScore[] = [];
   for (const c of cands) {
     const rs = scoreSetup(c, trials);

@@ -59,7 +59,11 @@ export function reproduceXor(opts: XorReproduceOptions): XorReproduction {
   const started = Date.now();
   const common = { trials, iterations, lr: opts.lr, seed: opts.seed };
   const random = xor.randomInitSuccess({ ...common, onTrial: (d, t) => opts.onTrial?.('random init', d, t) });
-  const pruned = xor.unitPruningSuccess({ ...common, targets: XOR_FIGURE10_TARGETS, onTrial: (d, t) => opts.onTrial?.('unit pruning', d, t) });
+  const pruned = xor.unitPruningSuccess({
+    ...common,
+    targets: XOR_FIGURE10_TARGETS,
+    onTrial: (d, t) => opts.onTrial?.('unit pruning', d, t),
+  });
   const seconds = (Date.now() - started) / 1000;
   const fig9 = XOR_DRAFT.figure9_random_init_1000_trials;
   const fig10 = XOR_DRAFT.figure10_pruning_1000_trials;
@@ -67,7 +71,7 @@ export function reproduceXor(opts: XorReproduceOptions): XorReproduction {
   const prunedRows = pruned
     .map((r) => {
       const row = draftRowOf(r.heuristic, r.mode);
-      return { ...r, published: row ? fig10[row][String(r.units)] ?? null : null };
+      return { ...r, published: row ? (fig10[row][String(r.units)] ?? null) : null };
     })
     // the draft's rows first, in its order; then ours that the draft does not have
     .sort((a, b) => rank(a) - rank(b) || b.units - a.units);
@@ -77,23 +81,38 @@ export function reproduceXor(opts: XorReproduceOptions): XorReproduction {
   const draft = trials === 1000 && iterations === xor.XOR_ITERATIONS;
   out.push(
     `budget ${opts.budget}: ${trials} trials × ${iterations} iterations, SGD lr ${opts.lr} full batch, seeds ${opts.seed}..${opts.seed + trials - 1}` +
-      (draft ? " (the draft's 1000 trials × 10,000 iterations)" : " — REDUCED from the draft's 1000 trials × 10,000 iterations; rates are noisier"),
+      (draft
+        ? " (the draft's 1000 trials × 10,000 iterations)"
+        : " — REDUCED from the draft's 1000 trials × 10,000 iterations; rates are noisier"),
   );
   out.push(`DB: ${XOR_DRAFT.definitions.DB}.`, `ZL: ${XOR_DRAFT.definitions.ZL}; ours: every float32 sigmoid output exactly 0 or 1.`);
   out.push('All numbers in percent of trials; "draft" = arXiv 1803.03635 v1 (1000 trials each); the lr is ours (the draft states none).');
   const cells = (r: xor.XorCounts, p: XorCell | null) => [
-    `${pct(r.dbRate)} (${r.db}/${r.trials})`, pub(p, 'DB'), `${pct(r.zlRate)} (${r.zl}/${r.trials})`, pub(p, 'ZL'),
+    `${pct(r.dbRate)} (${r.db}/${r.trials})`,
+    pub(p, 'DB'),
+    `${pct(r.zlRate)} (${r.zl}/${r.trials})`,
+    pub(p, 'ZL'),
   ];
   out.push('', 'Figure 9 — random initialisation, 2-h-1 network');
-  out.push(textTable(['hidden units', 'DB ours', 'DB draft', 'ZL ours', 'ZL draft'], randomInit.map((r) => [String(r.hidden), ...cells(r, r.published)])));
+  out.push(
+    textTable(
+      ['hidden units', 'DB ours', 'DB draft', 'ZL ours', 'ZL draft'],
+      randomInit.map((r) => [String(r.hidden), ...cells(r, r.published)]),
+    ),
+  );
   out.push('', 'Figure 10 — hidden units pruned from 10 on the trained net, survivors reset to their init and retrained');
   out.push(`(${XOR_DRAFT.definitions.pruned_columns}; units 10 = the dense network; rows marked — are ours only)`);
-  out.push(textTable(
-    ['heuristic', 'mode', 'units', 'DB ours', 'DB draft', 'ZL ours', 'ZL draft'],
-    prunedRows.map((r) => [xor.HEURISTIC_LABELS[r.heuristic], r.mode, String(r.units), ...cells(r, r.published)]),
-    2,
-  ));
-  out.push('', "input magnitude = mean |w| of the unit's incoming weights; output magnitude = |outgoing weight|; product = |outgoing| × sum |incoming|");
+  out.push(
+    textTable(
+      ['heuristic', 'mode', 'units', 'DB ours', 'DB draft', 'ZL ours', 'ZL draft'],
+      prunedRows.map((r) => [xor.HEURISTIC_LABELS[r.heuristic], r.mode, String(r.units), ...cells(r, r.published)]),
+      2,
+    ),
+  );
+  out.push(
+    '',
+    "input magnitude = mean |w| of the unit's incoming weights; output magnitude = |outgoing weight|; product = |outgoing| × sum |incoming|",
+  );
   out.push(`${seconds.toFixed(1)} s`);
   return { settings, seconds, randomInit, pruned: prunedRows, text: out.join('\n') };
 }

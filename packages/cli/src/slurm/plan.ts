@@ -38,7 +38,8 @@ export const TASK_TRIAL = '$SLURM_ARRAY_TASK_ID';
 
 export function planSweep(s: SweepSpec): PlannedJob[] {
   const trial = ['--trial', TASK_TRIAL];
-  if (s.command === 'branch') return [{ name: s.controls[0] ?? 'branch', trials: s.trials, args: ['branch', ...s.args, ...trial], after: null }];
+  if (s.command === 'branch')
+    return [{ name: s.controls[0] ?? 'branch', trials: s.trials, args: ['branch', ...s.args, ...trial], after: null }];
   const control = (kind: string, extra: string[]) => ['branch', kind, s.runDir, ...s.controlArgs, ...extra, ...trial];
   if (s.split === 'trial') {
     return [
@@ -53,7 +54,8 @@ export function planSweep(s: SweepSpec): PlannedJob[] {
     jobs.push({ name, trials: s.trials, args: [s.command, ...s.args, '--until-level', String(level), ...trial], after: prev });
     prev = name;
     if (level === 0) continue; // controls reuse pruned masks: none at the dense level
-    for (const kind of s.controls) jobs.push({ name: `${kind}-level${level}`, trials: s.trials, args: control(kind, ['--levels', String(level)]), after: name });
+    for (const kind of s.controls)
+      jobs.push({ name: `${kind}-level${level}`, trials: s.trials, args: control(kind, ['--levels', String(level)]), after: name });
   }
   return jobs;
 }

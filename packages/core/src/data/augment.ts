@@ -21,7 +21,15 @@ export function augmentParams(count: number, seed: number, iteration: number, pa
  * Augment `count` examples of shape [C,H,W] in `dst` (written from `src`, same layout).
  * Zero in the normalised space is the channel mean, as with padding after normalisation in torchvision.
  */
-export function augmentBatch(src: Float32Array, dst: Float32Array, count: number, shape: number[], seed: number, iteration: number, pad = 4): void {
+export function augmentBatch(
+  src: Float32Array,
+  dst: Float32Array,
+  count: number,
+  shape: number[],
+  seed: number,
+  iteration: number,
+  pad = 4,
+): void {
   const [C, H, W] = shape as [number, number, number];
   const params = augmentParams(count, seed, iteration, pad);
   const plane = H * W;

@@ -11,7 +11,7 @@ export interface PixelNormalization {
 }
 
 const CIFAR_MEAN = [0.4914, 0.4822, 0.4465];
-const CIFAR_STD = [0.2470, 0.2435, 0.2616];
+const CIFAR_STD = [0.247, 0.2435, 0.2616];
 
 export function pixelNormalization(channels: number): PixelNormalization {
   if (channels === 3) return { divisor: 255, mean: CIFAR_MEAN, std: CIFAR_STD };

@@ -70,7 +70,10 @@ function readFileIn(dir: string, f: DataFile): { bytes: Uint8Array; path: string
   if (p === join(dir, f.name)) {
     const sum = md5(bytes);
     if (sum !== f.md5) {
-      throw new DataError(`MD5 ${sum} does not match the published ${f.md5}: the file is corrupt or a different version; delete it and fetch it again (lth data fetch)`, p);
+      throw new DataError(
+        `MD5 ${sum} does not match the published ${f.md5}: the file is corrupt or a different version; delete it and fetch it again (lth data fetch)`,
+        p,
+      );
     }
   }
   return { bytes, path: p };
@@ -92,18 +95,31 @@ type IdxFiles = { trainImages: DataFile; trainLabels: DataFile; testImages: Data
 /** "name (or alternative)": what a user may put in place of `f`. */
 const fileNames = (f: DataFile): string => [f.name, ...(f.alternatives ?? [])].join(' or ');
 
-function loadIdxFrom(dir: string, files: IdxFiles, shape: [number, number, number], given: boolean): { train: ImageSet; test: ImageSet } | null {
+function loadIdxFrom(
+  dir: string,
+  files: IdxFiles,
+  shape: [number, number, number],
+  given: boolean,
+): { train: ImageSet; test: ImageSet } | null {
   const list = [files.trainImages, files.trainLabels, files.testImages, files.testLabels];
   const where = list.map((f) => findFileIn(dir, f));
   if (where.some((p) => p === null)) {
     const present = where.filter((p): p is string => p !== null);
-    if (given && present.length > 0) throw incompleteSet(dir, list.filter((_, i) => where[i] === null).map(fileNames), present.map((p) => basename(p)));
+    if (given && present.length > 0)
+      throw incompleteSet(
+        dir,
+        list.filter((_, i) => where[i] === null).map(fileNames),
+        present.map((p) => basename(p)),
+      );
     return null;
   }
   const [ti, tl, vi, vl] = list.map((f) => readFileIn(dir, f)!);
   const train = parseIdxPair(ti!.bytes, ti!.path, tl!.bytes, tl!.path);
   const test = parseIdxPair(vi!.bytes, vi!.path, vl!.bytes, vl!.path);
-  for (const [set, path] of [[train, ti!.path], [test, vi!.path]] as const) {
+  for (const [set, path] of [
+    [train, ti!.path],
+    [test, vi!.path],
+  ] as const) {
     if (set.shape.some((d, i) => d !== shape[i])) {
       throw new DataError(`images are ${set.shape.slice(1).join('×')}, this data set's are ${shape.slice(1).join('×')}`, path);
     }
@@ -143,15 +159,17 @@ async function download(f: DataFile, destDir: string, opts: SourceOptions, mirro
 
 function missingMessage(name: DatasetName, opts: SourceOptions, reason: string): string {
   const spec = DATASETS[name];
-  const names = 'archive' in spec.files
-    ? [`${spec.files.archive.name} (or its extracted ${[...CIFAR_TRAIN_FILES, ...CIFAR_TEST_FILES].join(', ')})`]
-    : Object.values(spec.files).map((f: DataFile) => f.name);
+  const names =
+    'archive' in spec.files
+      ? [`${spec.files.archive.name} (or its extracted ${[...CIFAR_TRAIN_FILES, ...CIFAR_TEST_FILES].join(', ')})`]
+      : Object.values(spec.files).map((f: DataFile) => f.name);
   const cache = join(opts.cacheDir ?? defaultCacheDir(), spec.dir);
   const published = 'archive' in spec.files ? [spec.files.archive] : Object.values(spec.files);
   // Offline the user needs to know where the files come from, not only where they go.
-  const how = reason === 'offline'
-    ? ` To get them, run \`lth data fetch ${name}\` on a machine with network access (it downloads ${published.map((f: DataFile) => spec.mirrors[0] + f.name).join(', ')} with an MD5 check into its ~/.cache/lth/${spec.dir}) and copy the files here.`
-    : '';
+  const how =
+    reason === 'offline'
+      ? ` To get them, run \`lth data fetch ${name}\` on a machine with network access (it downloads ${published.map((f: DataFile) => spec.mirrors[0] + f.name).join(', ')} with an MD5 check into its ~/.cache/lth/${spec.dir}) and copy the files here.`
+      : '';
   return `${name} not found (${reason}). Put ${names.join(', ')} in ${cache}, or in a directory given by --data-dir / LTH_DATA_DIR.${how}`;
 }
 
@@ -161,7 +179,12 @@ function loadCifarFrom(dir: string, partialIsError = false): { train: ImageSet; 
   for (const d of [join(dir, 'cifar-10-batches-bin'), dir]) {
     const present = all.filter((f) => existsSync(join(d, f)));
     if (present.length < all.length) {
-      if (partialIsError && present.length > 0) throw incompleteSet(d, all.filter((f) => !present.includes(f)), present);
+      if (partialIsError && present.length > 0)
+        throw incompleteSet(
+          d,
+          all.filter((f) => !present.includes(f)),
+          present,
+        );
       continue;
     }
     // Sizes first: a truncated batch is reported before reading 180 MB.

@@ -34,7 +34,10 @@ const DROPOUT_STREAM = 'trial-seed, iteration';
  * one run, so asking for more levels or trials extends the run instead of starting a new one.
  */
 export function hparamsHash(h: HparamsT): string {
-  const named: Record<string, Record<string, unknown>> = nonDefault({ ...h, lottery: { ...h.lottery, levels: DEFAULTS.lottery.levels, trials: DEFAULTS.lottery.trials } });
+  const named: Record<string, Record<string, unknown>> = nonDefault({
+    ...h,
+    lottery: { ...h.lottery, levels: DEFAULTS.lottery.levels, trials: DEFAULTS.lottery.trials },
+  });
   if (h.model.dropout > 0) named.model = { ...named.model, dropoutStream: DROPOUT_STREAM };
   return createHash('sha256').update(JSON.stringify(named)).digest('hex').slice(0, 10);
 }

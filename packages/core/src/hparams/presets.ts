@@ -40,25 +40,41 @@ export const PRESETS: Record<string, Preset> = {
     hparams: { ...lenetV5, lottery: { levels: 20 } },
   },
   conv2: {
-    name: 'conv2', source: 'ICLR 2019 v5, Figure 2', summary: 'Conv-2 on CIFAR-10, Adam 2e-4, 20K iterations',
+    name: 'conv2',
+    source: 'ICLR 2019 v5, Figure 2',
+    summary: 'Conv-2 on CIFAR-10, Adam 2e-4, 20K iterations',
     hparams: { ...convV5('conv2', 2e-4, '20000it', 0.1), lottery: { levels: 20 } },
   },
   conv4: {
-    name: 'conv4', source: 'ICLR 2019 v5, Figure 2', summary: 'Conv-4 on CIFAR-10, Adam 3e-4, 25K iterations',
+    name: 'conv4',
+    source: 'ICLR 2019 v5, Figure 2',
+    summary: 'Conv-4 on CIFAR-10, Adam 3e-4, 25K iterations',
     hparams: { ...convV5('conv4', 3e-4, '25000it', 0.1), lottery: { levels: 20 } },
   },
   conv6: {
-    name: 'conv6', source: 'ICLR 2019 v5, Figure 2', summary: 'Conv-6 on CIFAR-10, Adam 3e-4, 30K iterations, conv 15%',
+    name: 'conv6',
+    source: 'ICLR 2019 v5, Figure 2',
+    summary: 'Conv-6 on CIFAR-10, Adam 3e-4, 30K iterations, conv 15%',
     hparams: { ...convV5('conv6', 3e-4, '30000it', 0.15), lottery: { levels: 20 } },
   },
   resnet20: {
     name: 'resnet20',
     source: 'ICLR 2019 v5, Section 4 ("Resnet-18"), Figure 2',
-    summary: 'ResNet-20 on CIFAR-10, SGD momentum 0.9, weight decay 1e-4, lr 0.1 → 0.01 → 0.001 at 20K/25K, 30K iterations, batch 128, global conv 20%',
+    summary:
+      'ResNet-20 on CIFAR-10, SGD momentum 0.9, weight decay 1e-4, lr 0.1 → 0.01 → 0.001 at 20K/25K, 30K iterations, batch 128, global conv 20%',
     hparams: {
       dataset: { dataset: 'cifar10', batchSize: 128, augment: true },
       model: { model: 'resnet20', init: 'glorot-normal' },
-      training: { optimizer: 'momentum', lr: 0.1, momentum: 0.9, weightDecay: 1e-4, steps: '30000it', lrSchedule: 'step', milestones: ['20000it', '25000it'], gamma: 0.1 },
+      training: {
+        optimizer: 'momentum',
+        lr: 0.1,
+        momentum: 0.9,
+        weightDecay: 1e-4,
+        steps: '30000it',
+        lrSchedule: 'step',
+        milestones: ['20000it', '25000it'],
+        gamma: 0.1,
+      },
       pruning: { strategy: 'global', globalRate: 0.2, ignore: ['fc'] },
       lottery: { levels: 20 },
     },
@@ -67,11 +83,22 @@ export const PRESETS: Record<string, Preset> = {
   vgg19: {
     name: 'vgg19',
     source: 'ICLR 2019 v5, Section 4, Figure 2',
-    summary: 'VGG-19 on CIFAR-10, SGD momentum 0.9, weight decay 1e-4, lr 0.1 ×0.1 at epochs 80/120, 10K warm-up, 160 epochs, batch 64, global conv 20%',
+    summary:
+      'VGG-19 on CIFAR-10, SGD momentum 0.9, weight decay 1e-4, lr 0.1 ×0.1 at epochs 80/120, 10K warm-up, 160 epochs, batch 64, global conv 20%',
     hparams: {
       dataset: { dataset: 'cifar10', batchSize: 64, augment: true },
       model: { model: 'vgg19', init: 'glorot-normal' },
-      training: { optimizer: 'momentum', lr: 0.1, momentum: 0.9, weightDecay: 1e-4, steps: '160ep', lrSchedule: 'step', milestones: ['80ep', '120ep'], gamma: 0.1, warmup: '10000it' },
+      training: {
+        optimizer: 'momentum',
+        lr: 0.1,
+        momentum: 0.9,
+        weightDecay: 1e-4,
+        steps: '160ep',
+        lrSchedule: 'step',
+        milestones: ['80ep', '120ep'],
+        gamma: 0.1,
+        warmup: '10000it',
+      },
       pruning: { strategy: 'global', globalRate: 0.2, ignore: ['fc'] },
       lottery: { levels: 20 },
     },
@@ -90,7 +117,9 @@ export const PRESETS: Record<string, Preset> = {
     notes: 'batch size is not stated in the draft; 60 is assumed',
   },
   'conv2-2018': {
-    name: 'conv2-2018', source: 'arXiv 1803.03635 v1', summary: 'draft Conv-2 (5×5, FC 384/192) on CIFAR-10, SGD 0.01, 30 epochs, batch 50',
+    name: 'conv2-2018',
+    source: 'arXiv 1803.03635 v1',
+    summary: 'draft Conv-2 (5×5, FC 384/192) on CIFAR-10, SGD 0.01, 30 epochs, batch 50',
     hparams: {
       dataset: { dataset: 'cifar10', batchSize: 50 },
       model: { model: 'conv2-2018', init: 'trunc-normal', initStd: 0.1 },
@@ -100,7 +129,9 @@ export const PRESETS: Record<string, Preset> = {
     },
   },
   'conv4-2018': {
-    name: 'conv4-2018', source: 'arXiv 1803.03635 v1', summary: 'draft Conv-4 on CIFAR-10, SGD 0.003, 20 epochs, batch 50, normal Xavier',
+    name: 'conv4-2018',
+    source: 'arXiv 1803.03635 v1',
+    summary: 'draft Conv-4 on CIFAR-10, SGD 0.003, 20 epochs, batch 50, normal Xavier',
     hparams: {
       dataset: { dataset: 'cifar10', batchSize: 50 },
       model: { model: 'conv4-2018', init: 'xavier-normal' },
@@ -110,7 +141,8 @@ export const PRESETS: Record<string, Preset> = {
     },
   },
   mnist_lenet_300_100: {
-    name: 'mnist_lenet_300_100', source: 'open_lth default for mnist_lenet_300_100',
+    name: 'mnist_lenet_300_100',
+    source: 'open_lth default for mnist_lenet_300_100',
     summary: 'LeNet-300-100, SGD 0.1, 40 epochs, batch 128, global 20% (output layer ignored), Kaiming normal',
     hparams: {
       dataset: { dataset: 'mnist', batchSize: 128 },
@@ -121,12 +153,23 @@ export const PRESETS: Record<string, Preset> = {
     },
   },
   cifar_resnet_20: {
-    name: 'cifar_resnet_20', source: 'open_lth default for cifar_resnet_20 (with rewinding, Stabilizing the LTH)',
-    summary: 'ResNet-20, SGD 0.1 momentum 0.9 wd 1e-4, ×0.1 at epochs 80/120, 160 epochs, batch 128, global 20% (fc included), rewind 500 iterations',
+    name: 'cifar_resnet_20',
+    source: 'open_lth default for cifar_resnet_20 (with rewinding, Stabilizing the LTH)',
+    summary:
+      'ResNet-20, SGD 0.1 momentum 0.9 wd 1e-4, ×0.1 at epochs 80/120, 160 epochs, batch 128, global 20% (fc included), rewind 500 iterations',
     hparams: {
       dataset: { dataset: 'cifar10', batchSize: 128, augment: true },
       model: { model: 'resnet20', init: 'kaiming-normal' },
-      training: { optimizer: 'momentum', lr: 0.1, momentum: 0.9, weightDecay: 1e-4, steps: '160ep', lrSchedule: 'step', milestones: ['80ep', '120ep'], gamma: 0.1 },
+      training: {
+        optimizer: 'momentum',
+        lr: 0.1,
+        momentum: 0.9,
+        weightDecay: 1e-4,
+        steps: '160ep',
+        lrSchedule: 'step',
+        milestones: ['80ep', '120ep'],
+        gamma: 0.1,
+      },
       // open_lth's sparse_global prunes every prunable layer, fc included, unless prune_layers_to_ignore says otherwise.
       pruning: { strategy: 'global', globalRate: 0.2 },
       lottery: { levels: 20, rewind: '500it' },

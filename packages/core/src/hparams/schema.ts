@@ -3,9 +3,7 @@
 import { z } from 'zod';
 import { MODEL_NAME_PATTERN, modelLabels } from '../models/names.js';
 
-const steps = z
-  .string()
-  .regex(/^\d+(it|ep)$/, "a length like '50000it' (iterations) or '40ep' (epochs)");
+const steps = z.string().regex(/^\d+(it|ep)$/, "a length like '50000it' (iterations) or '40ep' (epochs)");
 
 export const DatasetHparams = z.object({
   dataset: z.enum(['mnist', 'fashion-mnist', 'cifar10', 'xor']).default('mnist').describe('data set'),
@@ -13,8 +11,14 @@ export const DatasetHparams = z.object({
   validationSize: z.number().int().min(0).default(5000).describe('training examples held out for validation (seeded draw)'),
   augment: z.boolean().default(false).describe('CIFAR augmentation: random flips and 4-pixel translations (seeded)'),
   subset: z.number().int().min(0).default(0).describe('use only the first N training examples (0 = all); for quick runs'),
-  testSubset: z.number().int().min(0).default(0)
-    .describe('evaluate on only the first N test examples (0 = all); for quick runs: test accuracy is then noisier (standard error up to 0.5/sqrt(N))'),
+  testSubset: z
+    .number()
+    .int()
+    .min(0)
+    .default(0)
+    .describe(
+      'evaluate on only the first N test examples (0 = all); for quick runs: test accuracy is then noisier (standard error up to 0.5/sqrt(N))',
+    ),
 });
 
 export const ModelHparams = z.object({
@@ -23,7 +27,9 @@ export const ModelHparams = z.object({
     .regex(MODEL_NAME_PATTERN, `a model name: ${modelLabels()}`)
     .default('lenet-300-100')
     .describe(`network architecture: ${modelLabels()}`),
-  init: z.enum(['glorot-normal', 'xavier-normal', 'trunc-normal', 'kaiming-normal']).default('glorot-normal')
+  init: z
+    .enum(['glorot-normal', 'xavier-normal', 'trunc-normal', 'kaiming-normal'])
+    .default('glorot-normal')
     .describe('weight initialisation: Gaussian Glorot (paper v5), normal Xavier, N(0, σ) truncated at 2σ, Kaiming normal'),
   initStd: z.number().positive().default(0.1).describe('σ of trunc-normal initialisation'),
   dropout: z.number().min(0).max(0.95).default(0).describe('dropout rate on hidden fully connected layers'),

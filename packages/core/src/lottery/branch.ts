@@ -73,7 +73,10 @@ export async function runBranch(run: string, kind: BranchKind, opts: BranchOptio
   const mode = opts.rearrangeMode ?? 'position';
   if (!REARRANGE_MODES.includes(mode)) throw new Error(`unknown rearrange mode '${mode}' (expected ${REARRANGE_MODES.join(', ')})`);
   const connections = kind === 'rearrange' && mode === 'connections';
-  const dir = branchDir(run, connections ? branchName(kind, seedOffset).replace(/^rearrange/, 'rearrange-connections') : branchName(kind, seedOffset));
+  const dir = branchDir(
+    run,
+    connections ? branchName(kind, seedOffset).replace(/^rearrange/, 'rearrange-connections') : branchName(kind, seedOffset),
+  );
   const data = opts.data ?? (await loadPrepared(h, opts.dataDir));
   const device = resolveDevice(opts.device ?? 'cpu');
   const perEpoch = itersPerEpoch(h, data.train.count);
@@ -85,7 +88,9 @@ export async function runBranch(run: string, kind: BranchKind, opts: BranchOptio
   const resident = residentFor(data, device, opts.residentData);
   try {
     for (const t of selectedTrials(h.lottery.trials, opts.trials)) {
-      const levels = (opts.levels ?? Array.from({ length: h.lottery.levels }, (_, i) => i + 1)).filter((l) => isLevelDone(levelDir(run, t, l)));
+      const levels = (opts.levels ?? Array.from({ length: h.lottery.levels }, (_, i) => i + 1)).filter((l) =>
+        isLevelDone(levelDir(run, t, l)),
+      );
       if (levels.length === 0) continue;
       const seed = h.lottery.seed + t;
       const reset = resetFile(run, t, rewindAt);
@@ -106,7 +111,8 @@ export async function runBranch(run: string, kind: BranchKind, opts: BranchOptio
             // The rearranged masks are derived once and stored, so a resumed branch uses the same ones.
             if (kind === 'rearrange' && !existsSync(maskFile)) {
               model.params.forEach((p, i) => {
-                if (p.mask && isPrunable(p.kind)) shuffleMask(p.mask, seed * 1000003 + level * 7919 + i + seedOffset * 104729, { out: p.mask });
+                if (p.mask && isPrunable(p.kind))
+                  shuffleMask(p.mask, seed * 1000003 + level * 7919 + i + seedOffset * 104729, { out: p.mask });
               });
             }
             if (!existsSync(maskFile)) saveMasks(maskFile, model, { control: kind });
@@ -144,12 +150,23 @@ export async function runBranch(run: string, kind: BranchKind, opts: BranchOptio
             }
             applyMasks(model.params);
           };
-          const dataSeed = kind === 'data-order' ? (h.training.dataOrderSeed || seed) + 7_919_000 + seedOffset : h.training.dataOrderSeed || seed;
+          const dataSeed =
+            kind === 'data-order' ? (h.training.dataOrderSeed || seed) + 7_919_000 + seedOffset : h.training.dataOrderSeed || seed;
           const done = trainLevelGroup({
-            h, data, hash: meta.hash, level, levelStart: level === 0 ? 0 : rewindAt, end, ckEvery, solo: model, batched: false,
+            h,
+            data,
+            hash: meta.hash,
+            level,
+            levelStart: level === 0 ? 0 : rewindAt,
+            end,
+            ckEvery,
+            solo: model,
+            batched: false,
             // Dropout's masks follow the trial seed in every branch (the data-order branch changes data order and augmentation only).
             trials: [{ trial: t, ldir, dataSeed, dropoutSeed: seed, masks, fresh }],
-            onEvent, signal: opts.signal, resident,
+            onEvent,
+            signal: opts.signal,
+            resident,
           });
           if (!done) return { dir, complete: false, summaries };
           summaries.push(...done);
@@ -164,4 +181,3 @@ export async function runBranch(run: string, kind: BranchKind, opts: BranchOptio
   }
   return { dir, complete: true, summaries };
 }
-

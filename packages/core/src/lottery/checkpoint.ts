@@ -34,7 +34,14 @@ export function readCheckpointMeta(ldir: string): Checkpoint | null {
   if (!existsSync(checkpointTensorsFile(ldir)) || !existsSync(metaFile(ldir))) return null;
   try {
     const meta = JSON.parse(readFileSync(metaFile(ldir), 'utf8')) as Checkpoint;
-    if (Number.isInteger(meta?.iteration) && Number.isInteger(meta.step) && Array.isArray(meta.rows) && typeof meta.accum === 'object' && meta.accum !== null) return meta;
+    if (
+      Number.isInteger(meta?.iteration) &&
+      Number.isInteger(meta.step) &&
+      Array.isArray(meta.rows) &&
+      typeof meta.accum === 'object' &&
+      meta.accum !== null
+    )
+      return meta;
   } catch {
     // fall through: damaged
   }

@@ -9,7 +9,10 @@ export interface EarlyStop {
 }
 
 function series(rows: MetricRow[], name: string): Array<[number, number]> {
-  return rows.filter((r) => r.name === name).map((r) => [r.iteration, r.value] as [number, number]).sort((a, b) => a[0] - b[0]);
+  return rows
+    .filter((r) => r.name === name)
+    .map((r) => [r.iteration, r.value] as [number, number])
+    .sort((a, b) => a[0] - b[0]);
 }
 
 /**

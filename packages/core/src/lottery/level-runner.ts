@@ -80,9 +80,13 @@ interface TrialStack {
 /** The solo model as a stack of one: trained in place (its owner disposes it). */
 function soloStack(model: Model): TrialStack {
   return {
-    trainee: soloTrainee(model), params: model.params,
+    trainee: soloTrainee(model),
+    params: model.params,
     state: () => [...model.params, ...model.buffers()].map((p) => ({ name: p.name, value: p.value })),
-    trialShape: (shape) => shape, loadTrial: () => {}, storeTrial: () => {}, dispose: () => {},
+    trialShape: (shape) => shape,
+    loadTrial: () => {},
+    storeTrial: () => {},
+    dispose: () => {},
   };
 }
 
@@ -90,7 +94,8 @@ function soloStack(model: Model): TrialStack {
 function batchedStack(g: LevelGroup): TrialStack {
   const model = createBatchedModel(g.h, g.data.exampleShape, g.data.classes, g.trials.length, g.solo.params[0]!.value.device);
   return {
-    trainee: batchedTrainee(model), params: model.params,
+    trainee: batchedTrainee(model),
+    params: model.params,
     state: () => model.params.map((p) => ({ name: p.name, value: p.value })),
     trialShape: (shape) => shape.slice(1),
     loadTrial: (i, solo) => model.copyTrialFrom(i, solo),
@@ -111,9 +116,10 @@ export function trainLevelGroup(g: LevelGroup): LevelSummary[] | null {
     if (!ck || !withDropout || ck.meta.dropoutSeed === tr.dropoutSeed) return ck;
     // Written before dropout masks followed the trial seed (or by another stream): resuming it would switch streams
     // mid-level. Retraining the level from its start gives what an uninterrupted run of this version gives.
-    discarded[i] = ck.meta.dropoutSeed === undefined
-      ? 'it was written before dropout masks followed the trial seed'
-      : `its dropout stream (seed ${ck.meta.dropoutSeed}) is not this level's (seed ${tr.dropoutSeed})`;
+    discarded[i] =
+      ck.meta.dropoutSeed === undefined
+        ? 'it was written before dropout masks followed the trial seed'
+        : `its dropout stream (seed ${ck.meta.dropoutSeed}) is not this level's (seed ${tr.dropoutSeed})`;
     removeCheckpoint(tr.ldir);
     return null;
   });
@@ -133,29 +139,57 @@ export function trainLevelGroup(g: LevelGroup): LevelSummary[] | null {
       }
       stack.loadTrial(i, solo);
       const why = discarded[i];
-      emit?.({ type: 'level-start', trial: tr.trial, level, density: density(solo.params).density, resumeFrom: start, ...(why ? { discardedCheckpoint: why } : {}) });
+      emit?.({
+        type: 'level-start',
+        trial: tr.trial,
+        level,
+        density: density(solo.params).density,
+        resumeFrom: start,
+        ...(why ? { discardedCheckpoint: why } : {}),
+      });
     });
-    if (first) optimizer.load(first.meta.step, stackSlots(optimizer, stack, cks.map((c) => c!.tensors), trials));
+    if (first)
+      optimizer.load(
+        first.meta.step,
+        stackSlots(
+          optimizer,
+          stack,
+          cks.map((c) => c!.tensors),
+          trials,
+        ),
+      );
     const rows: MetricRow[][] = cks.map((c) => (c ? [...c.meta.rows] : []));
     const opt = optimizer;
     // Each trial's checkpoint: its slice of the stacked state and optimizer state, named and shaped as the solo
     // model's, with its accumulators and rows.
     const checkpoint = (iteration: number, accums: TrainAccumulators[]) => {
       const o = opt.state();
-      const stacked = [...stack.state(), ...Object.entries(o.tensors).map(([name, value]) => ({ name, value }))]
-        .map(({ name, value }) => ({ name, shape: stack.trialShape(value.shape), data: value.download() }));
+      const stacked = [...stack.state(), ...Object.entries(o.tensors).map(([name, value]) => ({ name, value }))].map(({ name, value }) => ({
+        name,
+        shape: stack.trialShape(value.shape),
+        data: value.download(),
+      }));
       trials.forEach((tr, i) => {
         const tensors: Record<string, NamedArray> = {};
         for (const s of stacked) {
           const n = s.data.length / trials.length;
           tensors[s.name] = { shape: s.shape, data: s.data.slice(i * n, (i + 1) * n) };
         }
-        writeCheckpoint(tr.ldir, tensors, { iteration, step: o.step, accum: accums[i]!, rows: rows[i]!, ...(withDropout ? { dropoutSeed: tr.dropoutSeed } : {}) });
+        writeCheckpoint(tr.ldir, tensors, {
+          iteration,
+          step: o.step,
+          accum: accums[i]!,
+          rows: rows[i]!,
+          ...(withDropout ? { dropoutSeed: tr.dropoutSeed } : {}),
+        });
       });
     };
     const rewind = level === 0 ? g.rewind : undefined;
     const { stoppedAt } = trainLoop(stack.trainee, optimizer, g.data, h, {
-      startIteration: start, endIteration: g.end, dataSeeds: trials.map((tr) => tr.dataSeed), dropoutSeeds: trials.map((tr) => tr.dropoutSeed),
+      startIteration: start,
+      endIteration: g.end,
+      dataSeeds: trials.map((tr) => tr.dataSeed),
+      dropoutSeeds: trials.map((tr) => tr.dropoutSeed),
       accums: first ? cks.map((c) => c!.meta.accum) : undefined,
       checkpointEvery: g.ckEvery,
       onCheckpoint: checkpoint,
@@ -163,22 +197,26 @@ export function trainLevelGroup(g: LevelGroup): LevelSummary[] | null {
         rows[i]!.push(...rs);
         emit?.({ type: 'metrics', trial: trials[i]!.trial, level, rows: rs });
       },
-      onIteration: rewind && rewind.at > 0 ? (it) => {
-        if (it !== rewind.at) return;
-        trials.forEach((tr, i) => {
-          const file = rewind.file(tr.trial);
-          if (existsSync(file)) return;
-          stack.storeTrial(i, solo);
-          saveWeights(file, solo, { hash, iteration: String(it) });
-        });
-      } : undefined,
+      onIteration:
+        rewind && rewind.at > 0
+          ? (it) => {
+              if (it !== rewind.at) return;
+              trials.forEach((tr, i) => {
+                const file = rewind.file(tr.trial);
+                if (existsSync(file)) return;
+                stack.storeTrial(i, solo);
+                saveWeights(file, solo, { hash, iteration: String(it) });
+              });
+            }
+          : undefined,
       onProgress: (progress) => emit?.({ type: 'progress', trial: trials[0]!.trial, level, progress }),
       signal: g.signal,
       ...(g.resident ? { resident: g.resident } : { residentData: false }),
     });
     if (stoppedAt < g.end) {
       // A checkpoint exists when the level got past its start (written now, or the one it resumed from).
-      for (const tr of trials) emit?.({ type: 'stopped', trial: tr.trial, level, iteration: stoppedAt, checkpointed: stoppedAt > g.levelStart });
+      for (const tr of trials)
+        emit?.({ type: 'stopped', trial: tr.trial, level, iteration: stoppedAt, checkpointed: stoppedAt > g.levelStart });
       return null;
     }
     return trials.map((tr, i) => {
@@ -205,7 +243,12 @@ function storeLevel(g: LevelGroup, tr: LevelTrial, rows: MetricRow[]): LevelSumm
 }
 
 /** The stacked optimizer state from the trials' checkpoints (`<param>.slot<k>`, trial-major). */
-function stackSlots(optimizer: Optimizer, stack: TrialStack, perTrial: Array<Record<string, NamedArray>>, trials: LevelTrial[]): Record<string, Float32Array> {
+function stackSlots(
+  optimizer: Optimizer,
+  stack: TrialStack,
+  perTrial: Array<Record<string, NamedArray>>,
+  trials: LevelTrial[],
+): Record<string, Float32Array> {
   const out: Record<string, Float32Array> = {};
   for (const [name, t] of Object.entries(optimizer.state().tensors)) {
     const shape = stack.trialShape(t.shape);
@@ -214,7 +257,8 @@ function stackSlots(optimizer: Optimizer, stack: TrialStack, perTrial: Array<Rec
     perTrial.forEach((tensors, i) => {
       const a = tensors[name];
       if (!a) throw new Error(`the checkpoint of trial ${trials[i]!.trial} lacks optimizer state ${name}`);
-      if (a.shape.join(',') !== shape.join(',')) throw new Error(`the checkpoint of trial ${trials[i]!.trial}: ${name} has shape [${a.shape}], the model needs [${shape}]`);
+      if (a.shape.join(',') !== shape.join(','))
+        throw new Error(`the checkpoint of trial ${trials[i]!.trial}: ${name} has shape [${a.shape}], the model needs [${shape}]`);
       data.set(a.data as Float32Array, i * n);
     });
     out[name] = data;

@@ -14,7 +14,15 @@ import { loadMasks, loadWeights, saveMasks } from './weights.js';
  * Put trial t's masks for `level` into the model: the level's stored mask when there is one; else all alive
  * (first level) or the previous level's mask pruned by its final weights — then stored as the level's mask.
  */
-export function prepareLevelMasks(model: Model, h: Hparams, dir: string, t: number, level: number, prev: number | null, oneShot: boolean): void {
+export function prepareLevelMasks(
+  model: Model,
+  h: Hparams,
+  dir: string,
+  t: number,
+  level: number,
+  prev: number | null,
+  oneShot: boolean,
+): void {
   const maskFile = levelFile(levelDir(dir, t, level), 'mask');
   if (existsSync(maskFile)) {
     loadMasks(maskFile, model);
@@ -35,16 +43,32 @@ export function runLevels(h: Hparams, oneShot: boolean): number[] {
   return oneShot ? [0, ...(h.lottery.levels > 0 ? [h.lottery.levels] : [])] : Array.from({ length: h.lottery.levels + 1 }, (_, i) => i);
 }
 
-export function summarize(trial: number, level: number, model: Model, rows: MetricRow[], start: number, end: number, hash: string): LevelSummary {
+export function summarize(
+  trial: number,
+  level: number,
+  model: Model,
+  rows: MetricRow[],
+  start: number,
+  end: number,
+  hash: string,
+): LevelSummary {
   const last = (name: string) => {
     const r = rows.filter((x) => x.name === name && x.iteration === end);
     return r.length ? r[r.length - 1]!.value : null;
   };
   return {
-    trial, level, density: density(model.params), iterations: { start, end },
-    earlyStop: earlyStopMinLoss(rows), draftEarlyStop: earlyStopDraft(rows),
-    final: { testAccuracy: last('test_accuracy') ?? NaN, testLoss: last('test_loss') ?? NaN, valAccuracy: last('val_accuracy'), valLoss: last('val_loss') },
+    trial,
+    level,
+    density: density(model.params),
+    iterations: { start, end },
+    earlyStop: earlyStopMinLoss(rows),
+    draftEarlyStop: earlyStopDraft(rows),
+    final: {
+      testAccuracy: last('test_accuracy') ?? NaN,
+      testLoss: last('test_loss') ?? NaN,
+      valAccuracy: last('val_accuracy'),
+      valLoss: last('val_loss'),
+    },
     hash,
   };
 }
-

@@ -29,7 +29,10 @@ export async function loadPrepared(h: Hparams, dataDir?: string): Promise<Prepar
   if (h.dataset.dataset === 'xor') throw new Error('the xor data set runs through the XOR experiment, not IMP on images');
   const ds = await loadDataset(h.dataset.dataset, dataDir ? { dataDir } : {});
   return prepare(ds.train, ds.test, {
-    validationSize: h.dataset.validationSize, subset: h.dataset.subset, testSubset: h.dataset.testSubset, seed: h.lottery.seed,
+    validationSize: h.dataset.validationSize,
+    subset: h.dataset.subset,
+    testSubset: h.dataset.testSubset,
+    seed: h.lottery.seed,
   });
 }
 
@@ -95,9 +98,20 @@ export async function runLottery(h: Hparams, opts: LotteryOptions): Promise<Lott
           }
           for (const at of byResumePoint(dir, level, pending)) {
             const done = trainLevelGroup({
-              h, data, hash, level, levelStart: level === 0 ? 0 : rewindAt, end, ckEvery, solo, batched,
+              h,
+              data,
+              hash,
+              level,
+              levelStart: level === 0 ? 0 : rewindAt,
+              end,
+              ckEvery,
+              solo,
+              batched,
               trials: at.map((t) => ({
-                trial: t, ldir: levelDir(dir, t, level), dataSeed: h.training.dataOrderSeed || h.lottery.seed + t, dropoutSeed: h.lottery.seed + t,
+                trial: t,
+                ldir: levelDir(dir, t, level),
+                dataSeed: h.training.dataOrderSeed || h.lottery.seed + t,
+                dropoutSeed: h.lottery.seed + t,
                 masks: () => prepareLevelMasks(solo, h, dir, t, level, prev, oneShot),
                 fresh: () => {
                   loadWeights(level === 0 ? trialInitFile(dir, t) : resetFile(dir, t, rewindAt), solo);
@@ -105,7 +119,9 @@ export async function runLottery(h: Hparams, opts: LotteryOptions): Promise<Lott
                 },
               })),
               rewind: { at: rewindAt, file: (t) => resetFile(dir, t, rewindAt) },
-              onEvent, signal: opts.signal, resident,
+              onEvent,
+              signal: opts.signal,
+              resident,
             });
             if (!done) return result(false);
             summaries.push(...done);

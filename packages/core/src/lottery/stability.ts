@@ -10,7 +10,17 @@
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { readSafetensors, type NamedArray } from '../store/safetensors.js';
-import { branchDir, isLevelDone, levelDir, levelFile, levelsIn, runHparamsFile, trialDir, trialsIn, type LevelFile } from '../store/layout.js';
+import {
+  branchDir,
+  isLevelDone,
+  levelDir,
+  levelFile,
+  levelsIn,
+  runHparamsFile,
+  trialDir,
+  trialsIn,
+  type LevelFile,
+} from '../store/layout.js';
 import { StoreError } from '../store/errors.js';
 import { RECOMPUTE_LEVEL_HINT } from '../store/read-json.js';
 import { readLevelSummary } from './summary-file.js';
@@ -60,13 +70,17 @@ const maskOf = (run: string, trial: number, level: number) => tensorsIn(levelDir
 
 /** Stability to pruning: ‖W_ticket(level) − m ⊙ W_dense‖, the dense network being level 0 of the same trial. */
 export function distanceToDense(run: string, trial: number, level: number): Distance {
-  return namingFiles(levelDir(run, trial, level), () => l2Distance(tensorsIn(levelDir(run, trial, level), 'final'), tensorsIn(levelDir(run, trial, 0), 'final'), maskOf(run, trial, level)));
+  return namingFiles(levelDir(run, trial, level), () =>
+    l2Distance(tensorsIn(levelDir(run, trial, level), 'final'), tensorsIn(levelDir(run, trial, 0), 'final'), maskOf(run, trial, level)),
+  );
 }
 
 /** Stability to data order: ‖W'_ticket − W_ticket‖ between the data-order branch (seed offset `seed`) and the run. */
 export function dataOrderDistance(run: string, trial: number, level: number, seed = 0): Distance {
   const other = levelDir(branchDir(run, branchName('data-order', seed)), trial, level);
-  return namingFiles(levelDir(run, trial, level), () => l2Distance(tensorsIn(other, 'final'), tensorsIn(levelDir(run, trial, level), 'final'), maskOf(run, trial, level)));
+  return namingFiles(levelDir(run, trial, level), () =>
+    l2Distance(tensorsIn(other, 'final'), tensorsIn(levelDir(run, trial, level), 'final'), maskOf(run, trial, level)),
+  );
 }
 
 /**
@@ -77,7 +91,11 @@ function namingFiles(dir: string, f: () => Distance): Distance {
   try {
     return f();
   } catch (e) {
-    if (e instanceof StabilityError) throw new StoreError(`does not match ${basename(levelFile(dir, 'final'))}: ${e.message}; ${RECOMPUTE_LEVEL_HINT}`, levelFile(dir, 'mask'));
+    if (e instanceof StabilityError)
+      throw new StoreError(
+        `does not match ${basename(levelFile(dir, 'final'))}: ${e.message}; ${RECOMPUTE_LEVEL_HINT}`,
+        levelFile(dir, 'mask'),
+      );
     throw e;
   }
 }
@@ -108,7 +126,9 @@ export function stabilityOf(run: string, seed = 0): StabilityRow[] {
       const summary = readLevelSummary(levelDir(run, trial, level));
       const branched = isLevelDone(levelDir(branch, trial, level));
       rows.push({
-        trial, level, density: summary.density.density,
+        trial,
+        level,
+        density: summary.density.density,
         toDense: distanceToDense(run, trial, level),
         dataOrder: branched ? dataOrderDistance(run, trial, level, seed) : null,
       });

@@ -78,7 +78,15 @@ export function runStatus(run: string, opts: { staleAfterMs?: number } = {}): Ru
   const levels = meta.kind === 'oneshot' ? oneShotLevels(run, h) : runLevels(h, false);
   const rows = seriesStatus('run', run, h.lottery.trials, levels, opts.staleAfterMs);
   for (const b of branchesIn(run)) {
-    rows.push(...seriesStatus(b, branchDir(run, b), h.lottery.trials, levels.filter((l) => l > 0), opts.staleAfterMs));
+    rows.push(
+      ...seriesStatus(
+        b,
+        branchDir(run, b),
+        h.lottery.trials,
+        levels.filter((l) => l > 0),
+        opts.staleAfterMs,
+      ),
+    );
   }
   const counts: Record<LevelState, number> = { done: 0, running: 0, failed: 0, pending: 0 };
   for (const r of rows) counts[r.state]++;

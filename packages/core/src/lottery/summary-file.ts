@@ -8,9 +8,15 @@ import type { LevelSummary } from './types.js';
 export function readLevelSummary(ldir: string): LevelSummary {
   const path = levelFile(ldir, 'summary');
   const s = readStoreJson<LevelSummary>(path, ['trial', 'level', 'density', 'iterations', 'final', 'hash'], RECOMPUTE_LEVEL_HINT);
-  const ok = Number.isInteger(s.trial) && Number.isInteger(s.level) && typeof s.hash === 'string' &&
-    typeof s.density?.density === 'number' && typeof s.density.layers === 'object' && s.density.layers !== null &&
-    typeof s.final?.testAccuracy === 'number' && typeof s.final.testLoss === 'number';
+  const ok =
+    Number.isInteger(s.trial) &&
+    Number.isInteger(s.level) &&
+    typeof s.hash === 'string' &&
+    typeof s.density?.density === 'number' &&
+    typeof s.density.layers === 'object' &&
+    s.density.layers !== null &&
+    typeof s.final?.testAccuracy === 'number' &&
+    typeof s.final.testLoss === 'number';
   if (!ok) throw new StoreError(`fields of the wrong type; ${RECOMPUTE_LEVEL_HINT}`, path);
   return s;
 }

@@ -22,7 +22,11 @@ export interface LevelSummary {
 export type LotteryEvent =
   | { type: 'run'; dir: string; hash: string; resumed: boolean }
   | {
-      type: 'level-start'; trial: number; level: number; density: number; resumeFrom: number;
+      type: 'level-start';
+      trial: number;
+      level: number;
+      density: number;
+      resumeFrom: number;
       /** Why the level's checkpoint was not resumed (the level restarts from its beginning), when it had one. */
       discardedCheckpoint?: string;
     }
@@ -30,7 +34,13 @@ export type LotteryEvent =
   | { type: 'progress'; trial: number; level: number; progress: TrainProgress }
   | { type: 'metrics'; trial: number; level: number; rows: MetricRow[] }
   | { type: 'level-end'; trial: number; level: number; summary: LevelSummary }
-  | { type: 'stopped'; trial: number; level: number; iteration: number; /** false: stopped before its first iteration, nothing to checkpoint */ checkpointed?: boolean };
+  | {
+      type: 'stopped';
+      trial: number;
+      level: number;
+      iteration: number;
+      /** false: stopped before its first iteration, nothing to checkpoint */ checkpointed?: boolean;
+    };
 
 export interface LotteryOptions {
   root: string;

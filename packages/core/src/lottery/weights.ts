@@ -24,7 +24,8 @@ export function saveWeights(path: string, model: Model, metadata: Record<string,
 function expectEntry(path: string, tensors: Record<string, NamedArray>, p: { name: string; shape: number[] }): NamedArray {
   const t = tensors[p.name];
   if (!t) throw new StoreError(`has no tensor '${p.name}' (damaged, or from another model)`, path);
-  if (t.shape.join(',') !== p.shape.join(',')) throw new StoreError(`'${p.name}' has shape [${t.shape}], the model needs [${p.shape}]`, path);
+  if (t.shape.join(',') !== p.shape.join(','))
+    throw new StoreError(`'${p.name}' has shape [${t.shape}], the model needs [${p.shape}]`, path);
   return t;
 }
 

@@ -17,7 +17,8 @@ export function batchUnsupported(h: Hparams): string | null {
   if (!mlpHidden(h.model.model)) {
     return `model '${h.model.model}' cannot train its trials batched: only fully connected models (${modelLabels(['mlp'])}) are batched, convolutional models are not yet — run without batched trials`;
   }
-  if (h.model.dropout > 0) return `dropout (${h.model.dropout}) is not batched yet (its seeded masks are per trial) — run without batched trials`;
+  if (h.model.dropout > 0)
+    return `dropout (${h.model.dropout}) is not batched yet (its seeded masks are per trial) — run without batched trials`;
   return null;
 }
 
@@ -28,15 +29,35 @@ class BatchedDense {
   private y: F32 | null = null;
   private readonly cache: BufferCache;
 
-  constructor(readonly name: string, readonly trials: number, readonly inFeatures: number, readonly outFeatures: number,
-    readonly relu: boolean, kind: 'fc' | 'output', device: Device) {
+  constructor(
+    readonly name: string,
+    readonly trials: number,
+    readonly inFeatures: number,
+    readonly outFeatures: number,
+    readonly relu: boolean,
+    kind: 'fc' | 'output',
+    device: Device,
+  ) {
     const w = [trials, outFeatures, inFeatures];
     this.weight = {
-      name: `${name}.weight`, layer: name, kind, shape: w, value: zeros(w, { device }), grad: zeros(w, { device }),
+      name: `${name}.weight`,
+      layer: name,
+      kind,
+      shape: w,
+      value: zeros(w, { device }),
+      grad: zeros(w, { device }),
       mask: zeros(w, { dtype: 'u8', device }).upload(new Uint8Array(trials * outFeatures * inFeatures).fill(1)),
     };
     const b = [trials, outFeatures];
-    this.bias = { name: `${name}.bias`, layer: name, kind: 'bias', shape: b, value: zeros(b, { device }), grad: zeros(b, { device }), mask: null };
+    this.bias = {
+      name: `${name}.bias`,
+      layer: name,
+      kind: 'bias',
+      shape: b,
+      value: zeros(b, { device }),
+      grad: zeros(b, { device }),
+      mask: null,
+    };
     this.cache = new BufferCache(device);
   }
 
@@ -45,7 +66,10 @@ class BatchedDense {
     const B = x.shape[x.shape.length - 2]!;
     this.x = x;
     this.y = maskedDenseForwardBatched(x, this.weight.value, {
-      mask: this.weight.mask, bias: this.bias.value, relu: this.relu, out: this.cache.f32('y', [this.trials, B, this.outFeatures]),
+      mask: this.weight.mask,
+      bias: this.bias.value,
+      relu: this.relu,
+      out: this.cache.f32('y', [this.trials, B, this.outFeatures]),
     });
     return this.y;
   }
@@ -78,8 +102,14 @@ export class BatchedMlp {
   private readonly inFeatures: number;
   private input: View | null = null;
 
-  constructor(readonly name: string, readonly inputShape: number[], readonly classes: number, hidden: number[], readonly trials: number,
-    device: Device) {
+  constructor(
+    readonly name: string,
+    readonly inputShape: number[],
+    readonly classes: number,
+    hidden: number[],
+    readonly trials: number,
+    device: Device,
+  ) {
     if (!Number.isInteger(trials) || trials < 1) throw new BatchError(`a batched model needs at least one trial, got ${trials}`);
     this.inFeatures = inputShape.reduce((a, b) => a * b, 1);
     const sizes = [this.inFeatures, ...hidden, classes];
@@ -98,7 +128,9 @@ export class BatchedMlp {
     const rank = this.inputShape.length;
     const shared = x.shape.length === rank + 1;
     if (!shared && (x.shape.length !== rank + 2 || x.shape[0] !== this.trials)) {
-      throw new BatchError(`${this.name}: input ${JSON.stringify(x.shape)} is neither [${this.trials},B,${this.inputShape}] nor [B,${this.inputShape}]`);
+      throw new BatchError(
+        `${this.name}: input ${JSON.stringify(x.shape)} is neither [${this.trials},B,${this.inputShape}] nor [B,${this.inputShape}]`,
+      );
     }
     if (!this.input || this.input.src !== x) {
       this.input?.view.dispose();

@@ -3,26 +3,66 @@
 // and Conv-4 (unpadded 3×3 convs), VGG-11/16/19 for CIFAR (3×3 conv + batch norm + ReLU, 2×2 pools, 2×2 average pool, FC 10;
 // as open_lth), and ResNet-20 for CIFAR (16, 3×[16,16], 3×[32,32], 3×[64,64], global average pool, FC 10).
 import type { Device } from '@lth/native-sparse';
-import { AvgPool, BasicBlock, BatchNorm, Conv2d, Dense, Dropout, Flatten, GlobalAvgPool, MaxPool, ReLU, Sequence, type Layer } from './layers.js';
+import {
+  AvgPool,
+  BasicBlock,
+  BatchNorm,
+  Conv2d,
+  Dense,
+  Dropout,
+  Flatten,
+  GlobalAvgPool,
+  MaxPool,
+  ReLU,
+  Sequence,
+  type Layer,
+} from './layers.js';
 import type { F32, Model, Param } from './types.js';
 
 export class LayeredModel implements Model {
   readonly params: Param[];
-  constructor(readonly name: string, readonly inputShape: number[], readonly classes: number, readonly net: Sequence) {
+  constructor(
+    readonly name: string,
+    readonly inputShape: number[],
+    readonly classes: number,
+    readonly net: Sequence,
+  ) {
     this.params = net.params;
   }
-  forward(x: F32, train: boolean): F32 { return this.net.forward(x, train); }
-  backward(dlogits: F32): void { this.net.backward(dlogits, false); }
-  get dropouts(): Dropout[] { return this.net.layers.filter((l): l is Dropout => l instanceof Dropout); }
-  positionDropout(seed: number, iteration: number): void { for (const d of this.dropouts) d.position(seed, iteration); }
-  buffers() { return this.net.buffers(); }
-  dispose() { this.net.dispose(); }
+  forward(x: F32, train: boolean): F32 {
+    return this.net.forward(x, train);
+  }
+  backward(dlogits: F32): void {
+    this.net.backward(dlogits, false);
+  }
+  get dropouts(): Dropout[] {
+    return this.net.layers.filter((l): l is Dropout => l instanceof Dropout);
+  }
+  positionDropout(seed: number, iteration: number): void {
+    for (const d of this.dropouts) d.position(seed, iteration);
+  }
+  buffers() {
+    return this.net.buffers();
+  }
+  dispose() {
+    this.net.dispose();
+  }
 }
 
 type Spec = Array<number | 'M'>;
 
 /** conv(3×3 or k×k)+ReLU blocks with max pools, then fully connected layers; 'same' padding unless `padded` is false. */
-function plainConvNet(name: string, input: number[], classes: number, spec: Spec, k: number, fc: number[], dropout: number, device: Device, padded = true): LayeredModel {
+function plainConvNet(
+  name: string,
+  input: number[],
+  classes: number,
+  spec: Spec,
+  k: number,
+  fc: number[],
+  dropout: number,
+  device: Device,
+  padded = true,
+): LayeredModel {
   const [C, H, W] = input as [number, number, number];
   const layers: Layer[] = [];
   let c = C;
@@ -89,14 +129,24 @@ function resnet20(input: number[], classes: number, device: Device): LayeredMode
 
 export function createConvNet(name: string, input: number[], classes: number, dropout: number, device: Device): LayeredModel | null {
   switch (name) {
-    case 'conv2': return plainConvNet(name, input, classes, [64, 64, 'M'], 3, [256, 256], dropout, device);
-    case 'conv4': return plainConvNet(name, input, classes, [64, 64, 'M', 128, 128, 'M'], 3, [256, 256], dropout, device);
-    case 'conv6': return plainConvNet(name, input, classes, [64, 64, 'M', 128, 128, 'M', 256, 256, 'M'], 3, [256, 256], dropout, device);
-    case 'conv2-2018': return plainConvNet(name, input, classes, [64, 'M', 64, 'M'], 5, [384, 192], dropout, device);
+    case 'conv2':
+      return plainConvNet(name, input, classes, [64, 64, 'M'], 3, [256, 256], dropout, device);
+    case 'conv4':
+      return plainConvNet(name, input, classes, [64, 64, 'M', 128, 128, 'M'], 3, [256, 256], dropout, device);
+    case 'conv6':
+      return plainConvNet(name, input, classes, [64, 64, 'M', 128, 128, 'M', 256, 256, 'M'], 3, [256, 256], dropout, device);
+    case 'conv2-2018':
+      return plainConvNet(name, input, classes, [64, 'M', 64, 'M'], 5, [384, 192], dropout, device);
     // The draft's table (1.15M weights, 260K of them conv) implies unpadded 3×3 convs: 32→30→28→14→12→10→5.
-    case 'conv4-2018': return plainConvNet(name, input, classes, [64, 64, 'M', 128, 128, 'M'], 3, [256, 256], dropout, device, false);
-    case 'vgg11': case 'vgg16': case 'vgg19': return vgg(name, input, classes, device);
-    case 'resnet20': return resnet20(input, classes, device);
-    default: return null;
+    case 'conv4-2018':
+      return plainConvNet(name, input, classes, [64, 64, 'M', 128, 128, 'M'], 3, [256, 256], dropout, device, false);
+    case 'vgg11':
+    case 'vgg16':
+    case 'vgg19':
+      return vgg(name, input, classes, device);
+    case 'resnet20':
+      return resnet20(input, classes, device);
+    default:
+      return null;
   }
 }

@@ -26,13 +26,22 @@ export class DenseLayer {
   ) {
     const opts = { device } as const;
     this.weight = {
-      name: `${name}.weight`, layer: name, kind, shape: [outFeatures, inFeatures],
-      value: zeros([outFeatures, inFeatures], opts), grad: zeros([outFeatures, inFeatures], opts),
+      name: `${name}.weight`,
+      layer: name,
+      kind,
+      shape: [outFeatures, inFeatures],
+      value: zeros([outFeatures, inFeatures], opts),
+      grad: zeros([outFeatures, inFeatures], opts),
       mask: zeros([outFeatures, inFeatures], { ...opts, dtype: 'u8' }).upload(new Uint8Array(outFeatures * inFeatures).fill(1)),
     };
     this.bias = {
-      name: `${name}.bias`, layer: name, kind: 'bias', shape: [outFeatures],
-      value: zeros([outFeatures], opts), grad: zeros([outFeatures], opts), mask: null,
+      name: `${name}.bias`,
+      layer: name,
+      kind: 'bias',
+      shape: [outFeatures],
+      value: zeros([outFeatures], opts),
+      grad: zeros([outFeatures], opts),
+      mask: null,
     };
   }
 
@@ -40,7 +49,11 @@ export class DenseLayer {
     let b = this.bufs.get(batch);
     if (!b) {
       const opts = { device: this.device } as const;
-      b = { y: zeros([batch, this.outFeatures], opts), dyPre: zeros([batch, this.outFeatures], opts), dx: zeros([batch, this.inFeatures], opts) };
+      b = {
+        y: zeros([batch, this.outFeatures], opts),
+        dyPre: zeros([batch, this.outFeatures], opts),
+        dx: zeros([batch, this.inFeatures], opts),
+      };
       this.bufs.set(batch, b);
     }
     return b;
@@ -58,7 +71,10 @@ export class DenseLayer {
     const b = this.buffers(dy.shape[0]!);
     const dyPre = this.relu ? reluBackward(b.y, dy, { out: b.dyPre }) : dy;
     maskedDenseBackward(this.x, this.weight.value, dyPre, {
-      mask: this.weight.mask, dx: needDx ? b.dx : false, dW: this.weight.grad, db: this.bias.grad,
+      mask: this.weight.mask,
+      dx: needDx ? b.dx : false,
+      dW: this.weight.grad,
+      db: this.bias.grad,
     });
     return needDx ? b.dx : null;
   }

@@ -1,9 +1,25 @@
 // Layers for convolutional and residual networks, each with explicit forward/backward on native tensors.
 // Shapes: activations NCHW [N,C,H,W] or [N,F]; conv weights [K,C,R,S]; dense weights [out,in].
 import {
-  add, batchNormBackward, batchNormEval, batchNormTrain, conv2dBackwardData, conv2dBackwardFilter, conv2dForward,
-  dropout, dropoutBackward, globalAvgPool, globalAvgPoolBackward, maxPool2d, maxPool2dBackward, relu, reluBackward,
-  avgPool2d, avgPool2dBackward, zeros, type Device,
+  add,
+  batchNormBackward,
+  batchNormEval,
+  batchNormTrain,
+  conv2dBackwardData,
+  conv2dBackwardFilter,
+  conv2dForward,
+  dropout,
+  dropoutBackward,
+  globalAvgPool,
+  globalAvgPoolBackward,
+  maxPool2d,
+  maxPool2dBackward,
+  relu,
+  reluBackward,
+  avgPool2d,
+  avgPool2dBackward,
+  zeros,
+  type Device,
 } from '@lth/native-sparse';
 import { BufferCache } from './buffers.js';
 import { DenseLayer } from './dense-layer.js';
@@ -22,8 +38,12 @@ export interface Layer {
 function param(name: string, layer: string, kind: ParamKind, shape: number[], device: Device, prunable: boolean): Param {
   const n = shape.reduce((a, b) => a * b, 1);
   return {
-    name, layer, kind, shape,
-    value: zeros(shape, { device }), grad: zeros(shape, { device }),
+    name,
+    layer,
+    kind,
+    shape,
+    value: zeros(shape, { device }),
+    grad: zeros(shape, { device }),
     mask: prunable ? zeros(shape, { dtype: 'u8', device }).upload(new Uint8Array(n).fill(1)) : null,
   };
 }
@@ -40,13 +60,24 @@ export class Conv2d implements Layer {
   private x: F32 | null = null;
   private readonly cache: BufferCache;
 
-  constructor(readonly name: string, cin: number, cout: number, k: number, readonly stride: number, readonly padding: number, withBias: boolean, device: Device) {
+  constructor(
+    readonly name: string,
+    cin: number,
+    cout: number,
+    k: number,
+    readonly stride: number,
+    readonly padding: number,
+    withBias: boolean,
+    device: Device,
+  ) {
     this.weight = param(`${name}.weight`, name, 'conv', [cout, cin, k, k], device, true);
     this.bias = withBias ? param(`${name}.bias`, name, 'bias', [cout], device, false) : null;
     this.params = this.bias ? [this.weight, this.bias] : [this.weight];
     this.cache = new BufferCache(device);
   }
-  buffers() { return []; }
+  buffers() {
+    return [];
+  }
   forward(x: F32): F32 {
     this.x = x;
     const geo = { stride: this.stride, padding: this.padding };
@@ -54,27 +85,50 @@ export class Conv2d implements Layer {
     const [K, , R] = this.weight.shape as [number, number, number];
     const P = Math.floor((H + 2 * this.padding - R) / this.stride) + 1;
     const Q = Math.floor((W + 2 * this.padding - R) / this.stride) + 1;
-    return conv2dForward(x, this.weight.value, { ...geo, mask: this.weight.mask, bias: this.bias?.value ?? null, out: this.cache.f32('y', [N, K, P, Q]) });
+    return conv2dForward(x, this.weight.value, {
+      ...geo,
+      mask: this.weight.mask,
+      bias: this.bias?.value ?? null,
+      out: this.cache.f32('y', [N, K, P, Q]),
+    });
   }
   backward(dy: F32, needDx: boolean): F32 | null {
     const x = this.x!;
     const geo = { stride: this.stride, padding: this.padding };
-    conv2dBackwardFilter(x, dy, this.weight.shape, { ...geo, mask: this.weight.mask, dw: this.weight.grad, db: this.bias ? this.bias.grad : false });
+    conv2dBackwardFilter(x, dy, this.weight.shape, {
+      ...geo,
+      mask: this.weight.mask,
+      dw: this.weight.grad,
+      db: this.bias ? this.bias.grad : false,
+    });
     if (!needDx) return null;
     return conv2dBackwardData(dy, this.weight.value, x.shape, { ...geo, mask: this.weight.mask, out: this.cache.f32('dx', x.shape) });
   }
-  dispose() { disposeParams(this.params); this.cache.dispose(); }
+  dispose() {
+    disposeParams(this.params);
+    this.cache.dispose();
+  }
 }
 
 export class ReLU implements Layer {
   readonly params: Param[] = [];
   private y: F32 | null = null;
   private readonly cache: BufferCache;
-  constructor(device: Device) { this.cache = new BufferCache(device); }
-  buffers() { return []; }
-  forward(x: F32): F32 { return (this.y = relu(x, { out: this.cache.f32('y', x.shape) })); }
-  backward(dy: F32): F32 { return reluBackward(this.y!, dy, { out: this.cache.f32('dx', dy.shape) }); }
-  dispose() { this.cache.dispose(); }
+  constructor(device: Device) {
+    this.cache = new BufferCache(device);
+  }
+  buffers() {
+    return [];
+  }
+  forward(x: F32): F32 {
+    return (this.y = relu(x, { out: this.cache.f32('y', x.shape) }));
+  }
+  backward(dy: F32): F32 {
+    return reluBackward(this.y!, dy, { out: this.cache.f32('dx', dy.shape) });
+  }
+  dispose() {
+    this.cache.dispose();
+  }
 }
 
 export class MaxPool implements Layer {
@@ -82,8 +136,15 @@ export class MaxPool implements Layer {
   private inShape: number[] = [];
   private argmax: import('@lth/native-sparse').Tensor<'i32'> | null = null;
   private readonly cache: BufferCache;
-  constructor(readonly size: number, device: Device) { this.cache = new BufferCache(device); }
-  buffers() { return []; }
+  constructor(
+    readonly size: number,
+    device: Device,
+  ) {
+    this.cache = new BufferCache(device);
+  }
+  buffers() {
+    return [];
+  }
   forward(x: F32): F32 {
     this.inShape = x.shape;
     const [N, C, H, W] = x.shape as [number, number, number, number];
@@ -95,15 +156,24 @@ export class MaxPool implements Layer {
   backward(dy: F32): F32 {
     return maxPool2dBackward(dy, this.argmax!, this.inShape, { kernelSize: this.size, out: this.cache.f32('dx', this.inShape) });
   }
-  dispose() { this.cache.dispose(); }
+  dispose() {
+    this.cache.dispose();
+  }
 }
 
 export class AvgPool implements Layer {
   readonly params: Param[] = [];
   private inShape: number[] = [];
   private readonly cache: BufferCache;
-  constructor(readonly size: number, device: Device) { this.cache = new BufferCache(device); }
-  buffers() { return []; }
+  constructor(
+    readonly size: number,
+    device: Device,
+  ) {
+    this.cache = new BufferCache(device);
+  }
+  buffers() {
+    return [];
+  }
   forward(x: F32): F32 {
     this.inShape = x.shape;
     const [N, C, H, W] = x.shape as [number, number, number, number];
@@ -112,7 +182,9 @@ export class AvgPool implements Layer {
   backward(dy: F32): F32 {
     return avgPool2dBackward(dy, this.inShape, { kernelSize: this.size, out: this.cache.f32('dx', this.inShape) });
   }
-  dispose() { this.cache.dispose(); }
+  dispose() {
+    this.cache.dispose();
+  }
 }
 
 /** Global average pooling [N,C,H,W] → [N,C]. */
@@ -120,14 +192,22 @@ export class GlobalAvgPool implements Layer {
   readonly params: Param[] = [];
   private inShape: number[] = [];
   private readonly cache: BufferCache;
-  constructor(device: Device) { this.cache = new BufferCache(device); }
-  buffers() { return []; }
+  constructor(device: Device) {
+    this.cache = new BufferCache(device);
+  }
+  buffers() {
+    return [];
+  }
   forward(x: F32): F32 {
     this.inShape = x.shape;
     return globalAvgPool(x, { out: this.cache.f32('y', [x.shape[0]!, x.shape[1]!]) });
   }
-  backward(dy: F32): F32 { return globalAvgPoolBackward(dy, this.inShape, { out: this.cache.f32('dx', this.inShape) }); }
-  dispose() { this.cache.dispose(); }
+  backward(dy: F32): F32 {
+    return globalAvgPoolBackward(dy, this.inShape, { out: this.cache.f32('dx', this.inShape) });
+  }
+  dispose() {
+    this.cache.dispose();
+  }
 }
 
 /** [N,C,H,W] → [N,C·H·W] (a view; no copy). */
@@ -138,7 +218,9 @@ export class Flatten implements Layer {
   // new view per step would hold every input buffer until the next garbage collection.
   private fwd: { src: F32; view: F32 } | null = null;
   private bwd: { src: F32; view: F32 } | null = null;
-  buffers() { return []; }
+  buffers() {
+    return [];
+  }
   private static view(cache: { src: F32; view: F32 } | null, src: F32, shape: number[]): { src: F32; view: F32 } {
     if (cache && cache.src === src) return cache;
     cache?.view.dispose();
@@ -169,7 +251,11 @@ export class BatchNorm implements Layer {
   readonly runningVar: F32;
   private x: F32 | null = null;
   private readonly cache: BufferCache;
-  constructor(readonly name: string, channels: number, device: Device) {
+  constructor(
+    readonly name: string,
+    channels: number,
+    device: Device,
+  ) {
     this.gamma = param(`${name}.weight`, name, 'bn', [channels], device, false);
     this.beta = param(`${name}.bias`, name, 'bn', [channels], device, false);
     this.params = [this.gamma, this.beta];
@@ -178,7 +264,10 @@ export class BatchNorm implements Layer {
     this.cache = new BufferCache(device);
   }
   buffers() {
-    return [{ name: `${this.name}.running_mean`, value: this.runningMean }, { name: `${this.name}.running_var`, value: this.runningVar }];
+    return [
+      { name: `${this.name}.running_mean`, value: this.runningMean },
+      { name: `${this.name}.running_var`, value: this.runningVar },
+    ];
   }
   forward(x: F32, train: boolean): F32 {
     this.x = x;
@@ -186,17 +275,26 @@ export class BatchNorm implements Layer {
     if (!train) return batchNormEval(x, this.gamma.value, this.beta.value, this.runningMean, this.runningVar, { out });
     const C = x.shape[1]!;
     return batchNormTrain(x, this.gamma.value, this.beta.value, this.runningMean, this.runningVar, {
-      out, saveMean: this.cache.f32('mean', [C]), saveInvstd: this.cache.f32('invstd', [C]),
+      out,
+      saveMean: this.cache.f32('mean', [C]),
+      saveInvstd: this.cache.f32('invstd', [C]),
     }).y;
   }
   backward(dy: F32, needDx: boolean): F32 | null {
     const C = dy.shape[1]!;
     const g = batchNormBackward(this.x!, this.gamma.value, this.cache.f32('mean', [C]), this.cache.f32('invstd', [C]), dy, {
-      dx: needDx ? this.cache.f32('dx', dy.shape) : false, dgamma: this.gamma.grad, dbeta: this.beta.grad,
+      dx: needDx ? this.cache.f32('dx', dy.shape) : false,
+      dgamma: this.gamma.grad,
+      dbeta: this.beta.grad,
     });
     return g.dx;
   }
-  dispose() { disposeParams(this.params); this.runningMean.dispose(); this.runningVar.dispose(); this.cache.dispose(); }
+  dispose() {
+    disposeParams(this.params);
+    this.runningMean.dispose();
+    this.runningVar.dispose();
+    this.cache.dispose();
+  }
 }
 
 /**
@@ -212,20 +310,33 @@ export class Dropout implements Layer {
   private keep: import('@lth/native-sparse').Tensor<'u8'> | null = null;
   private readonly cache: BufferCache;
   /** `layer`: this layer's index among the model's dropout layers (each has its own masks). */
-  constructor(readonly p: number, readonly layer: number, device: Device) { this.cache = new BufferCache(device); }
-  buffers() { return []; }
+  constructor(
+    readonly p: number,
+    readonly layer: number,
+    device: Device,
+  ) {
+    this.cache = new BufferCache(device);
+  }
+  buffers() {
+    return [];
+  }
   position(seed: number, iteration: number): void {
     this.seed = seed;
     this.iteration = iteration;
   }
   /** The keep mask (1 = kept) of the last training forward, null after an evaluation forward. */
-  get mask(): import('@lth/native-sparse').Tensor<'u8'> | null { return this.keep; }
+  get mask(): import('@lth/native-sparse').Tensor<'u8'> | null {
+    return this.keep;
+  }
   forward(x: F32, train: boolean): F32 {
     if (!train || this.p === 0) {
       this.keep = null;
       return x;
     }
-    const r = dropout(x, this.p, dropoutMaskSeed(this.seed, this.layer, this.iteration++), { out: this.cache.f32('y', x.shape), keep: this.cache.u8('keep', x.shape) });
+    const r = dropout(x, this.p, dropoutMaskSeed(this.seed, this.layer, this.iteration++), {
+      out: this.cache.f32('y', x.shape),
+      keep: this.cache.u8('keep', x.shape),
+    });
     this.keep = r.keep;
     return r.y;
   }
@@ -233,7 +344,9 @@ export class Dropout implements Layer {
     if (!this.keep) return dy;
     return dropoutBackward(dy, this.keep, this.p, { out: this.cache.f32('dx', dy.shape) });
   }
-  dispose() { this.cache.dispose(); }
+  dispose() {
+    this.cache.dispose();
+  }
 }
 
 /** A dense layer as a Layer (ReLU fused when `relu`). */
@@ -244,10 +357,18 @@ export class Dense implements Layer {
     this.inner = new DenseLayer(name, inF, outF, reluAfter, kind, device);
     this.params = [this.inner.weight, this.inner.bias];
   }
-  buffers() { return []; }
-  forward(x: F32): F32 { return this.inner.forward(x); }
-  backward(dy: F32, needDx: boolean): F32 | null { return this.inner.backward(dy, needDx); }
-  dispose() { this.inner.dispose(); }
+  buffers() {
+    return [];
+  }
+  forward(x: F32): F32 {
+    return this.inner.forward(x);
+  }
+  backward(dy: F32, needDx: boolean): F32 | null {
+    return this.inner.backward(dy, needDx);
+  }
+  dispose() {
+    this.inner.dispose();
+  }
 }
 
 /** Layers in order. */
@@ -256,7 +377,9 @@ export class Sequence implements Layer {
   constructor(readonly layers: Layer[]) {
     this.params = layers.flatMap((l) => l.params);
   }
-  buffers() { return this.layers.flatMap((l) => l.buffers()); }
+  buffers() {
+    return this.layers.flatMap((l) => l.buffers());
+  }
   forward(x: F32, train: boolean): F32 {
     let h = x;
     for (const l of this.layers) h = l.forward(h, train);
@@ -267,7 +390,9 @@ export class Sequence implements Layer {
     for (let i = this.layers.length - 1; i >= 0; i--) d = this.layers[i]!.backward(d!, needDx || i > 0);
     return d;
   }
-  dispose() { this.layers.forEach((l) => l.dispose()); }
+  dispose() {
+    this.layers.forEach((l) => l.dispose());
+  }
 }
 
 /**
@@ -288,13 +413,19 @@ export class BasicBlock implements Layer {
       new Conv2d(`${name}.conv2`, cout, cout, 3, 1, 1, false, device),
       new BatchNorm(`${name}.bn2`, cout, device),
     ]);
-    this.shortcut = stride !== 1 || cin !== cout
-      ? new Sequence([new Conv2d(`${name}.shortcut`, cin, cout, 1, stride, 0, false, device), new BatchNorm(`${name}.shortcut_bn`, cout, device)])
-      : null;
+    this.shortcut =
+      stride !== 1 || cin !== cout
+        ? new Sequence([
+            new Conv2d(`${name}.shortcut`, cin, cout, 1, stride, 0, false, device),
+            new BatchNorm(`${name}.shortcut_bn`, cout, device),
+          ])
+        : null;
     this.params = [...this.main.params, ...(this.shortcut?.params ?? [])];
     this.cache = new BufferCache(device);
   }
-  buffers() { return [...this.main.buffers(), ...(this.shortcut?.buffers() ?? [])]; }
+  buffers() {
+    return [...this.main.buffers(), ...(this.shortcut?.buffers() ?? [])];
+  }
   forward(x: F32, train: boolean): F32 {
     const m = this.main.forward(x, train);
     const s = this.shortcut ? this.shortcut.forward(x, train) : x;
@@ -308,5 +439,9 @@ export class BasicBlock implements Layer {
     if (!needDx) return null;
     return add(dxMain, dxShort, { out: this.cache.f32('dx', dxMain.shape) });
   }
-  dispose() { this.main.dispose(); this.shortcut?.dispose(); this.cache.dispose(); }
+  dispose() {
+    this.main.dispose();
+    this.shortcut?.dispose();
+    this.cache.dispose();
+  }
 }

@@ -5,12 +5,34 @@
 // are in the metadata and doc strings. Written with the ONNX schema through protobufjs (onnx-proto), never by hand.
 import { gzipSync } from 'node:zlib';
 import type { DatasetName } from '../data/registry.js';
-import { BasicBlock, BatchNorm, Conv2d, Dense, Dropout, Flatten, GlobalAvgPool, MaxPool, AvgPool, ReLU, Sequence, type Layer } from '../models/layers.js';
+import {
+  BasicBlock,
+  BatchNorm,
+  Conv2d,
+  Dense,
+  Dropout,
+  Flatten,
+  GlobalAvgPool,
+  MaxPool,
+  AvgPool,
+  ReLU,
+  Sequence,
+  type Layer,
+} from '../models/layers.js';
 import { LayeredModel } from '../models/convnets.js';
 import type { Model } from '../models/types.js';
 import { OnnxExportError } from './errors.js';
 import { float, GraphBuilder, int, ints } from './graph.js';
-import { describeInput, describeOutput, emitPreprocessing, inputContract, inputMetadata, inputValueInfo, OUTPUT_NAME, type InputFormat } from './input.js';
+import {
+  describeInput,
+  describeOutput,
+  emitPreprocessing,
+  inputContract,
+  inputMetadata,
+  inputValueInfo,
+  OUTPUT_NAME,
+  type InputFormat,
+} from './input.js';
 import { onnx } from './proto.js';
 
 export const OPSET = 17;
@@ -42,7 +64,12 @@ const BN_EPS = 1e-5; // batchNormEval's default, as used by BatchNorm layers
 
 function convNode(g: GraphBuilder, layer: Conv2d, inputs: string[]): string {
   const k = layer.weight.shape[2]!;
-  return g.node('Conv', inputs, [ints('kernel_shape', [k, k]), ints('strides', [layer.stride, layer.stride]), ints('pads', Array(4).fill(layer.padding))], layer.name);
+  return g.node(
+    'Conv',
+    inputs,
+    [ints('kernel_shape', [k, k]), ints('strides', [layer.stride, layer.stride]), ints('pads', Array(4).fill(layer.padding))],
+    layer.name,
+  );
 }
 
 /** conv followed by batch norm as one Conv: w'[k] = w[k]·s_k, b'_k = (b_k − mean_k)·s_k + β_k, s_k = γ_k / √(var_k + ε). */
@@ -92,15 +119,25 @@ function emit(g: GraphBuilder, layer: Layer, x: string): string {
     if (layer.bias) inputs.push(g.tensor(layer.bias.name, layer.bias.shape, layer.bias.value.download()));
     return convNode(g, layer, inputs);
   }
-  if (layer instanceof MaxPool) return g.node('MaxPool', [x], [ints('kernel_shape', [layer.size, layer.size]), ints('strides', [layer.size, layer.size])]);
-  if (layer instanceof AvgPool) return g.node('AveragePool', [x], [ints('kernel_shape', [layer.size, layer.size]), ints('strides', [layer.size, layer.size])]);
+  if (layer instanceof MaxPool)
+    return g.node('MaxPool', [x], [ints('kernel_shape', [layer.size, layer.size]), ints('strides', [layer.size, layer.size])]);
+  if (layer instanceof AvgPool)
+    return g.node('AveragePool', [x], [ints('kernel_shape', [layer.size, layer.size]), ints('strides', [layer.size, layer.size])]);
   if (layer instanceof GlobalAvgPool) return g.node('Flatten', [g.node('GlobalAveragePool', [x])], [int('axis', 1)]);
   if (layer instanceof BatchNorm) {
     const t = (name: string, d: Float32Array) => g.tensor(name, [d.length], d);
-    return g.node('BatchNormalization', [
-      x, t(layer.gamma.name, layer.gamma.value.download()), t(layer.beta.name, layer.beta.value.download()),
-      t(`${layer.name}.running_mean`, layer.runningMean.download()), t(`${layer.name}.running_var`, layer.runningVar.download()),
-    ], [float('epsilon', BN_EPS)], layer.name);
+    return g.node(
+      'BatchNormalization',
+      [
+        x,
+        t(layer.gamma.name, layer.gamma.value.download()),
+        t(layer.beta.name, layer.beta.value.download()),
+        t(`${layer.name}.running_mean`, layer.runningMean.download()),
+        t(`${layer.name}.running_var`, layer.runningVar.download()),
+      ],
+      [float('epsilon', BN_EPS)],
+      layer.name,
+    );
   }
   if (layer instanceof BasicBlock) {
     const main = emit(g, layer.main, x);

@@ -11,7 +11,10 @@ export class GraphBuilder {
   readonly initializers: ITensor[] = [];
   readonly sparse: ISparse[] = [];
   private counter = 0;
-  constructor(private readonly sparseWeights: boolean, readonly foldBatchNorm: boolean) {}
+  constructor(
+    private readonly sparseWeights: boolean,
+    readonly foldBatchNorm: boolean,
+  ) {}
 
   fresh(prefix: string): string {
     return `${prefix}_${this.counter++}`;
@@ -27,15 +30,34 @@ export class GraphBuilder {
     if (this.sparseWeights && prunable) {
       const idx: number[] = [];
       const vals: number[] = [];
-      for (let i = 0; i < data.length; i++) if (data[i] !== 0) { idx.push(i); vals.push(data[i]!); }
+      for (let i = 0; i < data.length; i++)
+        if (data[i] !== 0) {
+          idx.push(i);
+          vals.push(data[i]!);
+        }
       this.sparse.push({
-        values: { name, dims: [vals.length], dataType: onnx.TensorProto.DataType.FLOAT, rawData: new Uint8Array(Float32Array.from(vals).buffer) },
-        indices: { name: `${name}_indices`, dims: [idx.length], dataType: onnx.TensorProto.DataType.INT64, rawData: new Uint8Array(BigInt64Array.from(idx.map(BigInt)).buffer) },
+        values: {
+          name,
+          dims: [vals.length],
+          dataType: onnx.TensorProto.DataType.FLOAT,
+          rawData: new Uint8Array(Float32Array.from(vals).buffer),
+        },
+        indices: {
+          name: `${name}_indices`,
+          dims: [idx.length],
+          dataType: onnx.TensorProto.DataType.INT64,
+          rawData: new Uint8Array(BigInt64Array.from(idx.map(BigInt)).buffer),
+        },
         dims,
       });
       return name;
     }
-    this.initializers.push({ name, dims, dataType: onnx.TensorProto.DataType.FLOAT, rawData: new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice() });
+    this.initializers.push({
+      name,
+      dims,
+      dataType: onnx.TensorProto.DataType.FLOAT,
+      rawData: new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice(),
+    });
     return name;
   }
 }

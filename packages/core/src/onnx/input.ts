@@ -28,11 +28,14 @@ export interface InputContract {
 }
 
 export function inputContract(dataset: DatasetName, modelInputShape: readonly number[], format: InputFormat = 'pixels'): InputContract {
-  if (!(INPUT_FORMATS as readonly string[]).includes(format)) throw new OnnxExportError(`input format '${format}' is not one of ${INPUT_FORMATS.join(', ')}`);
+  if (!(INPUT_FORMATS as readonly string[]).includes(format))
+    throw new OnnxExportError(`input format '${format}' is not one of ${INPUT_FORMATS.join(', ')}`);
   const spec = DATASETS[dataset];
   if (!spec) throw new OnnxExportError(`no image data set '${dataset}' (expected one of ${Object.keys(DATASETS).join(', ')})`);
   if (modelInputShape.join('x') !== spec.exampleShape.join('x')) {
-    throw new OnnxExportError(`the model takes ${modelInputShape.join('x')} inputs, ${dataset} examples are ${spec.exampleShape.join('x')}`);
+    throw new OnnxExportError(
+      `the model takes ${modelInputShape.join('x')} inputs, ${dataset} examples are ${spec.exampleShape.join('x')}`,
+    );
   }
   return {
     format,
@@ -51,7 +54,12 @@ export function emitPreprocessing(g: GraphBuilder, c: InputContract): string {
   const { divisor, mean, std } = c.normalization;
   const channels = [1, c.shape[0], 1, 1];
   // Div by 255 rather than Mul by 1/255: float32 x / 255 is what training computed (correctly rounded).
-  let x = g.node('Cast', [c.name], [{ name: 'to', type: onnx.AttributeProto.AttributeType.INT, i: onnx.TensorProto.DataType.FLOAT }], 'pixels_to_float');
+  let x = g.node(
+    'Cast',
+    [c.name],
+    [{ name: 'to', type: onnx.AttributeProto.AttributeType.INT, i: onnx.TensorProto.DataType.FLOAT }],
+    'pixels_to_float',
+  );
   x = g.node('Div', [x, g.tensor('preprocess.divisor', [], Float32Array.of(divisor))], [], 'scaled');
   if (onlyScaled(c.normalization)) return x;
   x = g.node('Sub', [x, g.tensor('preprocess.mean', channels, Float32Array.from(mean))], [], 'centred');
@@ -107,5 +115,9 @@ export function inputMetadata(c: InputContract): Record<string, string> {
 export function inputValueInfo(c: InputContract) {
   const denote = ['DATA_BATCH', 'DATA_CHANNEL', 'DATA_FEATURE', 'DATA_FEATURE'];
   const dims = [{ dimParam: 'N' }, ...c.shape.map((d) => ({ dimValue: d }))].map((d, i) => ({ ...d, denotation: denote[i]! }));
-  return { name: c.name, docString: describeInput(c), type: { denotation: 'IMAGE', tensorType: { elemType: c.elemType, shape: { dim: dims } } } };
+  return {
+    name: c.name,
+    docString: describeInput(c),
+    type: { denotation: 'IMAGE', tensorType: { elemType: c.elemType, shape: { dim: dims } } },
+  };
 }

@@ -18,7 +18,8 @@ export interface OnnxSignature {
   docString: string;
 }
 
-const dtypeName = (t: number) => (t === onnx.TensorProto.DataType.FLOAT ? 'float32' : (onnx.TensorProto.DataType[t] ?? `type ${t}`).toLowerCase());
+const dtypeName = (t: number) =>
+  t === onnx.TensorProto.DataType.FLOAT ? 'float32' : (onnx.TensorProto.DataType[t] ?? `type ${t}`).toLowerCase();
 
 function tensorInfo(v: import('onnx-proto').onnx.IValueInfoProto): OnnxTensorInfo {
   const t = v.type?.tensorType;

@@ -89,14 +89,15 @@ export function exportLevel(run: string, opts: LevelExportOptions): ExportResult
     'lth.model': model.name,
     'lth.dataset': h.dataset.dataset,
   };
-  const exportAs = (sparse: boolean) => exportOnnx(model, {
-    dataset: imageDataset(h),
-    input: opts.input ?? 'pixels',
-    sparse,
-    foldBatchNorm: opts.foldBatchNorm ?? false,
-    name: `${model.name}_level${opts.level}`,
-    metadata,
-  });
+  const exportAs = (sparse: boolean) =>
+    exportOnnx(model, {
+      dataset: imageDataset(h),
+      input: opts.input ?? 'pixels',
+      sparse,
+      foldBatchNorm: opts.foldBatchNorm ?? false,
+      name: `${model.name}_level${opts.level}`,
+      metadata,
+    });
   const sparse = opts.sparse ?? false;
   const r = exportAs(sparse);
   const other = exportAs(!sparse).sizes;
@@ -123,9 +124,12 @@ export async function verifyOnnx(bytes: Uint8Array, model: Model, images: ImageS
   const sig = readOnnxSignature(bytes);
   const shape = model.inputShape;
   if (sig.input.dims.slice(1).join('x') !== shape.join('x') || images.shape.join('x') !== shape.join('x')) {
-    throw new OnnxExportError(`file input ${sig.input.dims.join('x')}, model input N x ${shape.join('x')} and images ${images.shape.join('x')} do not match`);
+    throw new OnnxExportError(
+      `file input ${sig.input.dims.join('x')}, model input N x ${shape.join('x')} and images ${images.shape.join('x')} do not match`,
+    );
   }
-  if (sig.input.dtype !== 'uint8' && sig.input.dtype !== 'float32') throw new OnnxExportError(`input '${sig.input.name}' is ${sig.input.dtype}, expected uint8 or float32`);
+  if (sig.input.dtype !== 'uint8' && sig.input.dtype !== 'float32')
+    throw new OnnxExportError(`input '${sig.input.name}' is ${sig.input.dtype}, expected uint8 or float32`);
   const raw = sig.input.dtype === 'uint8';
   const session = await ort.InferenceSession.create(bytes, { executionProviders: ['cpu'] });
   const size = shape.reduce((a, b) => a * b, 1);
@@ -137,11 +141,16 @@ export async function verifyOnnx(bytes: Uint8Array, model: Model, images: ImageS
   try {
     for (let s = 0; s < images.count; s += batch) {
       const n = Math.min(batch, images.count - s);
-      const split = normalizedSplit(images, Int32Array.from({ length: n }, (_, i) => s + i));
+      const split = normalizedSplit(
+        images,
+        Int32Array.from({ length: n }, (_, i) => s + i),
+      );
       const X = fromArray(split.x, [n, ...shape]);
       const native = model.forward(X, false).download();
       X.dispose();
-      const feed = raw ? new ort.Tensor('uint8', images.images.slice(s * size, (s + n) * size), [n, ...shape]) : new ort.Tensor('float32', split.x, [n, ...shape]);
+      const feed = raw
+        ? new ort.Tensor('uint8', images.images.slice(s * size, (s + n) * size), [n, ...shape])
+        : new ort.Tensor('float32', split.x, [n, ...shape]);
       const out = await session.run({ [sig.input.name]: feed });
       const onnxLogits = out[sig.output.name]!.data as Float32Array;
       const C = native.length / n;
@@ -166,7 +175,12 @@ export async function verifyOnnx(bytes: Uint8Array, model: Model, images: ImageS
     await session.release();
   }
   const n = images.count;
-  return { examples: n, relMaxDiff: maxLogit > 0 ? maxDiff / maxLogit : maxDiff, agreement: agree / n, accuracy: { native: okNative / n, onnx: okOnnx / n } };
+  return {
+    examples: n,
+    relMaxDiff: maxLogit > 0 ? maxDiff / maxLogit : maxDiff,
+    agreement: agree / n,
+    accuracy: { native: okNative / n, onnx: okOnnx / n },
+  };
 }
 
 export type { PreparedData };

@@ -27,7 +27,11 @@ export interface PrunePlan {
  * The plan for one iterative level (`fractionOf` maps a rate to the fraction of *alive* weights to remove;
  * the identity for iterative pruning).
  */
-export function planLevel(params: Param[], h: Hparams['pruning'], fractionOf: (rate: number, alive: number, total: number) => number = (r) => r): PrunePlan {
+export function planLevel(
+  params: Param[],
+  h: Hparams['pruning'],
+  fractionOf: (rate: number, alive: number, total: number) => number = (r) => r,
+): PrunePlan {
   const targets = prunableParams(params, h.ignore);
   if (h.strategy === 'global') {
     const alive = targets.reduce((s, p) => s + countNonzero(p.mask!), 0);
@@ -45,7 +49,12 @@ export function planLevel(params: Param[], h: Hparams['pruning'], fractionOf: (r
 export function applyPlan(plan: PrunePlan): void {
   if (plan.scope === 'global') {
     if (plan.targets.length) {
-      magnitudePrune(plan.targets.map((p) => p.value), plan.targets.map((p) => p.mask), plan.counts[0]!, { out: plan.targets.map((p) => p.mask!) });
+      magnitudePrune(
+        plan.targets.map((p) => p.value),
+        plan.targets.map((p) => p.mask),
+        plan.counts[0]!,
+        { out: plan.targets.map((p) => p.mask!) },
+      );
     }
     return;
   }

@@ -82,12 +82,19 @@ export function levelsIn(tdir: string): number[] {
 }
 /** The branches of a run (their names: 'reinit', 'rearrange-connections', …), sorted. */
 export function branchesIn(run: string): string[] {
-  return readdirSync(run).filter((d) => d.startsWith(BRANCH_PREFIX)).sort().map((d) => d.slice(BRANCH_PREFIX.length));
+  return readdirSync(run)
+    .filter((d) => d.startsWith(BRANCH_PREFIX))
+    .sort()
+    .map((d) => d.slice(BRANCH_PREFIX.length));
 }
 
 function numberedIn(dir: string, pattern: RegExp): number[] {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir).map((d) => pattern.exec(d)).filter((m) => m !== null).map((m) => Number(m[1])).sort((a, b) => a - b);
+  return readdirSync(dir)
+    .map((d) => pattern.exec(d))
+    .filter((m) => m !== null)
+    .map((m) => Number(m[1]))
+    .sort((a, b) => a - b);
 }
 
 export function isLevelDone(dir: string): boolean {

@@ -36,9 +36,8 @@ export const lockFile = trialLockFile;
 
 export function currentOwner(): LockOwner {
   const env = process.env;
-  const slurmJob = env.SLURM_ARRAY_JOB_ID && env.SLURM_ARRAY_TASK_ID
-    ? `${env.SLURM_ARRAY_JOB_ID}_${env.SLURM_ARRAY_TASK_ID}`
-    : env.SLURM_JOB_ID ?? null;
+  const slurmJob =
+    env.SLURM_ARRAY_JOB_ID && env.SLURM_ARRAY_TASK_ID ? `${env.SLURM_ARRAY_JOB_ID}_${env.SLURM_ARRAY_TASK_ID}` : (env.SLURM_JOB_ID ?? null);
   return { host: hostname(), pid: process.pid, slurmJob, startedAt: new Date().toISOString() };
 }
 
@@ -63,7 +62,12 @@ export function readLock(trialDir: string, staleAfterMs = STALE_AFTER_MS): LockS
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
     // A torn or foreign file: nobody can be shown to hold it; treat as stale once its heartbeat is old.
     const age = existsSync(file) ? Date.now() - statSync(file).mtimeMs : 0;
-    return { owner: { host: '?', pid: -1, slurmJob: null, startedAt: '?' }, heartbeatAgeMs: age, stale: age > staleAfterMs, staleReason: age > staleAfterMs ? 'unreadable lock file' : null };
+    return {
+      owner: { host: '?', pid: -1, slurmJob: null, startedAt: '?' },
+      heartbeatAgeMs: age,
+      stale: age > staleAfterMs,
+      staleReason: age > staleAfterMs ? 'unreadable lock file' : null,
+    };
   }
   const heartbeatAgeMs = Date.now() - mtimeMs;
   let staleReason: string | null = null;
@@ -108,7 +112,8 @@ export function acquireTrialLock(trialDir: string, opts: { staleAfterMs?: number
     if (createExclusive(file, me)) return heldLock(file, me);
     const held = readLock(trialDir, opts.staleAfterMs);
     if (held === null) continue; // released meanwhile
-    if (!held.stale) throw new LockError(`${trialDir} is being trained by ${describe(held.owner)} (lock ${file}); wait for it, or cancel that job`);
+    if (!held.stale)
+      throw new LockError(`${trialDir} is being trained by ${describe(held.owner)} (lock ${file}); wait for it, or cancel that job`);
     // Move the stale lock aside (one taker wins the rename), then race for a fresh one. Re-read first: a lock
     // another taker has just created in its place is not the stale one.
     const again = readLock(trialDir, opts.staleAfterMs);

@@ -24,4 +24,5 @@ export function readStoreJson<T>(path: string, required: readonly string[], hint
 
 export const RECOMPUTE_LEVEL_HINT = 'delete its level_<k> directory and re-run `lth lottery` to recompute that level';
 export const RUN_HPARAMS_HINT = 'the run cannot be identified without it; restore it or start the run again';
-export const SLURM_JOBS_HINT = 'the record of submitted jobs is damaged; remove it (the run itself is unaffected; `lth status` then shows no job ids)';
+export const SLURM_JOBS_HINT =
+  'the record of submitted jobs is damaged; remove it (the run itself is unaffected; `lth status` then shows no job ids)';

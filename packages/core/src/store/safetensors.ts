@@ -11,8 +11,7 @@ export interface NamedArray {
   data: StoredArray;
 }
 
-const DTYPE_OF = (a: StoredArray): 'F32' | 'U8' | 'I32' =>
-  a instanceof Float32Array ? 'F32' : a instanceof Uint8Array ? 'U8' : 'I32';
+const DTYPE_OF = (a: StoredArray): 'F32' | 'U8' | 'I32' => (a instanceof Float32Array ? 'F32' : a instanceof Uint8Array ? 'U8' : 'I32');
 
 export class SafetensorsError extends StoreError {}
 
@@ -24,7 +23,8 @@ export function encodeSafetensors(tensors: Record<string, NamedArray>, metadata:
   for (const n of names) {
     const t = tensors[n]!;
     const count = t.shape.reduce((a, b) => a * b, 1);
-    if (count !== t.data.length) throw new SafetensorsError(`tensor '${n}': shape [${t.shape}] needs ${count} values, got ${t.data.length}`);
+    if (count !== t.data.length)
+      throw new SafetensorsError(`tensor '${n}': shape [${t.shape}] needs ${count} values, got ${t.data.length}`);
     header[n] = { dtype: DTYPE_OF(t.data), shape: t.shape, data_offsets: [offset, offset + t.data.byteLength] };
     offset += t.data.byteLength;
   }
@@ -43,7 +43,10 @@ export function encodeSafetensors(tensors: Record<string, NamedArray>, metadata:
   return out;
 }
 
-export function decodeSafetensors(bytes: Uint8Array, file = 'safetensors'): { tensors: Record<string, NamedArray>; metadata: Record<string, string> } {
+export function decodeSafetensors(
+  bytes: Uint8Array,
+  file = 'safetensors',
+): { tensors: Record<string, NamedArray>; metadata: Record<string, string> } {
   if (bytes.length < 8) throw new SafetensorsError(`${file}: too short for a safetensors header`);
   const n = Number(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getBigUint64(0, true));
   if (n > bytes.length - 8) throw new SafetensorsError(`${file}: header length ${n} exceeds the file (truncated?)`);
@@ -53,7 +56,8 @@ export function decodeSafetensors(bytes: Uint8Array, file = 'safetensors'): { te
   } catch (e) {
     throw new SafetensorsError(`${file}: header is not valid JSON (${(e as Error).message})`);
   }
-  if (typeof header !== 'object' || header === null || Array.isArray(header)) throw new SafetensorsError(`${file}: header is not a JSON object`);
+  if (typeof header !== 'object' || header === null || Array.isArray(header))
+    throw new SafetensorsError(`${file}: header is not a JSON object`);
   const dataStart = 8 + n;
   const tensors: Record<string, NamedArray> = {};
   let metadata: Record<string, string> = {};
@@ -73,10 +77,19 @@ export function decodeSafetensors(bytes: Uint8Array, file = 'safetensors'): { te
     const slice = bytes.slice(dataStart + b!, dataStart + end!); // copy: aligned, independent of the file buffer
     const count = e.shape.reduce((x, y) => x * y, 1);
     const width = e.dtype === 'F32' || e.dtype === 'I32' ? 4 : 1;
-    if (slice.length % width !== 0) throw new SafetensorsError(`${file}: tensor '${name}' holds ${slice.length} bytes, not a whole number of ${e.dtype} values`);
-    const data = e.dtype === 'F32' ? new Float32Array(slice.buffer) : e.dtype === 'U8' ? slice : e.dtype === 'I32' ? new Int32Array(slice.buffer) : null;
+    if (slice.length % width !== 0)
+      throw new SafetensorsError(`${file}: tensor '${name}' holds ${slice.length} bytes, not a whole number of ${e.dtype} values`);
+    const data =
+      e.dtype === 'F32'
+        ? new Float32Array(slice.buffer)
+        : e.dtype === 'U8'
+          ? slice
+          : e.dtype === 'I32'
+            ? new Int32Array(slice.buffer)
+            : null;
     if (!data) throw new SafetensorsError(`${file}: tensor '${name}' has unsupported dtype ${e.dtype}`);
-    if (data.length !== count) throw new SafetensorsError(`${file}: tensor '${name}' shape [${e.shape}] does not match its ${data.length} values`);
+    if (data.length !== count)
+      throw new SafetensorsError(`${file}: tensor '${name}' shape [${e.shape}] does not match its ${data.length} values`);
     tensors[name] = { shape: e.shape, data };
   }
   return { tensors, metadata };

@@ -35,6 +35,12 @@ export function batchedTrainee(model: BatchedMlp): Trainee {
   };
 }
 
-export function trainBatched(model: BatchedMlp, optimizer: Optimizer, data: PreparedData, h: Hparams, opts: BatchedTrainOptions): { stoppedAt: number } {
+export function trainBatched(
+  model: BatchedMlp,
+  optimizer: Optimizer,
+  data: PreparedData,
+  h: Hparams,
+  opts: BatchedTrainOptions,
+): { stoppedAt: number } {
   return trainLoop(batchedTrainee(model), optimizer, data, h, opts);
 }

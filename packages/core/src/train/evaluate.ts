@@ -22,8 +22,13 @@ export interface EvaluateOptions {
  * uploaded from the host, or gathered from the resident copy. One input/label tensor pair per batch size
  * (at most two: full and tail), reused across batches and freed at the end.
  */
-export function forEachEvalBatch(split: Split, exampleShape: number[], device: Device, opts: EvaluateOptions,
-  body: (x: Tensor<'f32'>, y: Tensor<'i32'>, n: number) => void): void {
+export function forEachEvalBatch(
+  split: Split,
+  exampleShape: number[],
+  device: Device,
+  opts: EvaluateOptions,
+  body: (x: Tensor<'f32'>, y: Tensor<'i32'>, n: number) => void,
+): void {
   const batch = opts.batch ?? 1000;
   if (!(Number.isInteger(batch) && batch >= 1)) throw new Error(`evaluate: batch must be an integer >= 1, got ${batch}`);
   const size = exampleShape.reduce((a, b) => a * b, 1);
@@ -34,13 +39,18 @@ export function forEachEvalBatch(split: Split, exampleShape: number[], device: D
       let io = inputs.get(n);
       if (!io) {
         io = {
-          x: zeros([n, ...exampleShape], { device }), y: zeros([n], { dtype: 'i32', device }),
+          x: zeros([n, ...exampleShape], { device }),
+          y: zeros([n], { dtype: 'i32', device }),
           gather: opts.resident ? new ResidentBatcher(opts.resident, n, device) : null,
         };
         inputs.set(n, io);
       }
       if (io.gather) {
-        io.gather.fill(Int32Array.from({ length: n }, (_, k) => start + k), io.x, io.y);
+        io.gather.fill(
+          Int32Array.from({ length: n }, (_, k) => start + k),
+          io.x,
+          io.y,
+        );
       } else {
         io.x.upload(split.x.subarray(start * size, (start + n) * size));
         io.y.upload(split.y.subarray(start, start + n));

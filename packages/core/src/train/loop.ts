@@ -42,7 +42,12 @@ export interface Trainee {
    * The step for a batch that will be in X [T·B, ...shape], Y [T·B] (trial t's rows at t·B): forward, loss and
    * backward, gradients left in `params`. Buffers it needs are registered with `own` (freed with the loop's).
    */
-  stepper(X: Tensor<'f32'>, Y: Tensor<'i32'>, classes: number, own: <D extends { dispose(): void }>(d: D) => D): (iteration: number, dropoutSeeds: number[]) => StepResult;
+  stepper(
+    X: Tensor<'f32'>,
+    Y: Tensor<'i32'>,
+    classes: number,
+    own: <D extends { dispose(): void }>(d: D) => D,
+  ): (iteration: number, dropoutSeeds: number[]) => StepResult;
   /** Loss and accuracy of every trial on a split. */
   evaluate(split: Split, exampleShape: number[], resident: ResidentSplit | undefined): EvalResult[];
 }
@@ -94,8 +99,13 @@ function metricRows(it: number, val: EvalResult, test: EvalResult, lossSum: numb
     { name: 'test_loss', iteration: it, value: test.loss },
     { name: 'test_accuracy', iteration: it, value: test.accuracy },
   ];
-  if (val.count > 0) rows.push({ name: 'val_loss', iteration: it, value: val.loss }, { name: 'val_accuracy', iteration: it, value: val.accuracy });
-  if (seen > 0) rows.push({ name: 'train_loss', iteration: it, value: lossSum / seen }, { name: 'train_accuracy', iteration: it, value: correct / seen });
+  if (val.count > 0)
+    rows.push({ name: 'val_loss', iteration: it, value: val.loss }, { name: 'val_accuracy', iteration: it, value: val.accuracy });
+  if (seen > 0)
+    rows.push(
+      { name: 'train_loss', iteration: it, value: lossSum / seen },
+      { name: 'train_accuracy', iteration: it, value: correct / seen },
+    );
   return rows;
 }
 
@@ -105,7 +115,13 @@ function metricRows(it: number, val: EvalResult, test: EvalResult, lossSum: numb
  * training sees exactly the same data as the same interval of an uninterrupted run, and trial t of T sees what it
  * sees trained alone. Evaluation happens at iterations that are multiples of evalEvery, and at endIteration.
  */
-export function trainLoop(trainee: Trainee, optimizer: Optimizer, data: PreparedData, h: Hparams, opts: LoopOptions): { stoppedAt: number } {
+export function trainLoop(
+  trainee: Trainee,
+  optimizer: Optimizer,
+  data: PreparedData,
+  h: Hparams,
+  opts: LoopOptions,
+): { stoppedAt: number } {
   const T = trainee.trials;
   if (opts.dataSeeds.length !== T) throw new Error(`train: ${opts.dataSeeds.length} data seeds for ${T} trials`);
   if (opts.accums && (opts.accums.length !== T || opts.accums.some((a) => a.seen !== opts.accums![0]!.seen))) {
@@ -119,7 +135,8 @@ export function trainLoop(trainee: Trainee, optimizer: Optimizer, data: Prepared
   const perEpoch = itersPerEpoch(h, data.train.count);
   const toIt = (s: string) => toIterations(s, perEpoch);
   const device: Device = trainee.params[0]!.value.device;
-  if (opts.resident && (opts.resident.data !== data || opts.resident.device !== device)) throw new Error('train: the resident data belongs to another data set or device');
+  if (opts.resident && (opts.resident.data !== data || opts.resident.device !== device))
+    throw new Error('train: the resident data belongs to another data set or device');
   const augment = h.dataset.augment;
   // Native buffers of this call, freed at the end (or at once if a later allocation fails).
   const scope = new Disposer();
@@ -132,9 +149,8 @@ export function trainLoop(trainee: Trainee, optimizer: Optimizer, data: Prepared
     const resident = wantResident ? (opts.resident ?? own(new ResidentData(data, device))) : null;
     const batcher = resident ? own(new ResidentBatcher(resident.train, T * B, device)) : null;
     // Device-side augmentation: the gathered batch, then flip + translate into X with the draws in P.
-    const deviceAug = batcher && augment
-      ? { raw: own(zeros([T * B, ...shape], { device })), P: own(zeros([T * B, 3], { dtype: 'i32', device })) }
-      : null;
+    const deviceAug =
+      batcher && augment ? { raw: own(zeros([T * B, ...shape], { device })), P: own(zeros([T * B, 3], { dtype: 'i32', device })) } : null;
     return { X, Y, step, batcher, deviceAug, resident };
   });
   const xb = batcher ? null : new Float32Array(T * B * size);
@@ -208,7 +224,12 @@ export function trainLoop(trainee: Trainee, optimizer: Optimizer, data: Prepared
       if (opts.checkpointEvery && done % opts.checkpointEvery === 0 && done < opts.endIteration) opts.onCheckpoint?.(done, accums());
       if (opts.onProgress && (done % 50 === 0 || done === opts.endIteration)) {
         const now = performance.now();
-        opts.onProgress({ iteration: done, total: opts.endIteration, examplesPerSecond: ((done - it0) * T * B * 1000) / Math.max(now - t0, 1e-3), ...(lastEval ? { lastEval } : {}) });
+        opts.onProgress({
+          iteration: done,
+          total: opts.endIteration,
+          examplesPerSecond: ((done - it0) * T * B * 1000) / Math.max(now - t0, 1e-3),
+          ...(lastEval ? { lastEval } : {}),
+        });
         t0 = now;
         it0 = done;
       }

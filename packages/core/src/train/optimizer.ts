@@ -20,7 +20,10 @@ export class Optimizer {
   ) {
     const nSlots = h.optimizer === 'adam' ? 2 : h.optimizer === 'sgd' ? 0 : 1;
     for (const p of params) {
-      this.slots.set(p.name, Array.from({ length: nSlots }, () => zeros(p.shape, { device: p.value.device })));
+      this.slots.set(
+        p.name,
+        Array.from({ length: nSlots }, () => zeros(p.shape, { device: p.value.device })),
+      );
     }
   }
 
@@ -31,13 +34,26 @@ export class Optimizer {
       const s = this.slots.get(p.name)!;
       if (h.optimizer === 'adam') {
         adamStep(p.value, p.grad, {
-          mask: p.mask, m: s[0]!, v: s[1]!, lr, beta1: 0.9, beta2: 0.999, eps: 1e-8,
-          weightDecay: h.weightDecay, step: this.step, decoupled: false,
+          mask: p.mask,
+          m: s[0]!,
+          v: s[1]!,
+          lr,
+          beta1: 0.9,
+          beta2: 0.999,
+          eps: 1e-8,
+          weightDecay: h.weightDecay,
+          step: this.step,
+          decoupled: false,
         });
       } else {
         sgdStep(p.value, p.grad, {
-          mask: p.mask, velocity: s[0] ?? null, lr, momentum: h.optimizer === 'sgd' ? 0 : h.momentum,
-          dampening: 0, weightDecay: h.weightDecay, nesterov: h.optimizer === 'nesterov',
+          mask: p.mask,
+          velocity: s[0] ?? null,
+          lr,
+          momentum: h.optimizer === 'sgd' ? 0 : h.momentum,
+          dampening: 0,
+          weightDecay: h.weightDecay,
+          nesterov: h.optimizer === 'nesterov',
         });
       }
     }

@@ -26,7 +26,10 @@ export class ResidentData {
   readonly test: ResidentSplit;
   private disposed = false;
 
-  constructor(readonly data: PreparedData, readonly device: Device) {
+  constructor(
+    readonly data: PreparedData,
+    readonly device: Device,
+  ) {
     const made: ResidentSplit[] = [];
     try {
       for (const s of [data.train, data.validation, data.test]) made.push(upload(s, data.exampleShape, device));
@@ -61,7 +64,11 @@ function disposeSplit(s: ResidentSplit): void {
 export class ResidentBatcher {
   private readonly index: Tensor<'i32'>;
 
-  constructor(private readonly split: ResidentSplit, readonly batch: number, device: Device) {
+  constructor(
+    private readonly split: ResidentSplit,
+    readonly batch: number,
+    device: Device,
+  ) {
     this.index = fromArray(new Int32Array(batch), [batch], { device });
   }
 

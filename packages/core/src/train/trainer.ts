@@ -46,7 +46,10 @@ export function soloTrainee(model: Model): Trainee {
 export function train(model: Model, optimizer: Optimizer, data: PreparedData, h: Hparams, opts: TrainOptions): { stoppedAt: number } {
   const { dataSeed, dropoutSeed, onMetrics, onCheckpoint, accum, ...rest } = opts;
   return trainLoop(soloTrainee(model), optimizer, data, h, {
-    ...rest, dataSeeds: [dataSeed], dropoutSeeds: [dropoutSeed ?? dataSeed], accums: accum && [accum],
+    ...rest,
+    dataSeeds: [dataSeed],
+    dropoutSeeds: [dropoutSeed ?? dataSeed],
+    accums: accum && [accum],
     onMetrics: onMetrics && ((_, rows) => onMetrics(rows)),
     onCheckpoint: onCheckpoint && ((it, accums) => onCheckpoint(it, accums[0]!)),
   });

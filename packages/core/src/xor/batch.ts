@@ -10,8 +10,15 @@
 // trial bit-identical to trainXor on the same network. Padding slots are networks with every unit pruned and are
 // ignored.
 import {
-  fromArray, maskedDenseBackwardBatched, maskedDenseForwardBatched, reluBackward, sigmoidBinaryCrossEntropy, sgdStep, zeros,
-  type Device, type Tensor,
+  fromArray,
+  maskedDenseBackwardBatched,
+  maskedDenseForwardBatched,
+  reluBackward,
+  sigmoidBinaryCrossEntropy,
+  sgdStep,
+  zeros,
+  type Device,
+  type Tensor,
 } from '@lth/native-sparse';
 import { xorData } from './data.js';
 import type { XorInit } from './network.js';
@@ -47,7 +54,10 @@ export class XorBatch {
   private readonly m2: Tensor<'u8'>;
   private readonly grads: Tensor<'f32'>[];
 
-  constructor(readonly inits: readonly XorInit[], readonly device: Device = 'cpu') {
+  constructor(
+    readonly inits: readonly XorInit[],
+    readonly device: Device = 'cpu',
+  ) {
     if (inits.length === 0) throw new RangeError('xor batch: at least one network is needed');
     const h = inits[0]!.hidden;
     for (const init of inits) {
@@ -80,7 +90,8 @@ export class XorBatch {
   setAliveAll(alive: readonly (readonly boolean[])[]): void {
     if (alive.length !== this.trials) throw new RangeError(`xor batch: ${alive.length} alive sets for ${this.trials} trials`);
     alive.forEach((a, t) => {
-      if (a.length !== this.hidden) throw new RangeError(`xor batch: trial ${t} has ${a.length} alive flags, the networks have ${this.hidden} hidden units`);
+      if (a.length !== this.hidden)
+        throw new RangeError(`xor batch: trial ${t} has ${a.length} alive flags, the networks have ${this.hidden} hidden units`);
       this.alive[t] = [...a];
     });
     this.uploadMasks();
@@ -202,5 +213,10 @@ export class XorBatch {
 
 /** Per-trial outcome (loss, DB, ZL) from logits z [S, 4, 1]. */
 function perTrial(z: Float32Array, ys: Float32Array, trials: number): XorTrainResult[] {
-  return Array.from({ length: trials }, (_, t) => xorOutcome([0, 1, 2, 3].map((p) => z[4 * t + p]!), ys));
+  return Array.from({ length: trials }, (_, t) =>
+    xorOutcome(
+      [0, 1, 2, 3].map((p) => z[4 * t + p]!),
+      ys,
+    ),
+  );
 }

@@ -7,7 +7,7 @@ export const XOR_INPUTS: ReadonlyArray<readonly [number, number]> = [
   [1, 1],
 ];
 
-export const XOR_LABELS: readonly number[] = XOR_INPUTS.map(([a, b]) => (a ^ b));
+export const XOR_LABELS: readonly number[] = XOR_INPUTS.map(([a, b]) => a ^ b);
 
 /** Inputs as a row-major [4, 2] Float32Array and labels as a [4] Float32Array in {0, 1}. */
 export function xorData(): { x: Float32Array; y: Float32Array } {

@@ -73,7 +73,11 @@ export interface XorTrialPrune extends XorSuccess {
 }
 
 const counts = (trials: number, db: number, zl: number): XorCounts => ({
-  trials, db, zl, dbRate: trials > 0 ? db / trials : 0, zlRate: trials > 0 ? zl / trials : 0,
+  trials,
+  db,
+  zl,
+  dbRate: trials > 0 ? db / trials : 0,
+  zlRate: trials > 0 ? zl / trials : 0,
 });
 
 /** One pruning trial from a 10-unit network with the given seed: every (heuristic, mode, k) outcome. */
@@ -103,13 +107,16 @@ export interface PruneTrialResult {
 export function pruneTrials(seeds: readonly number[], opts: PruneTrialOptions = {}): PruneTrialResult[] {
   const start = opts.start ?? XOR_PRUNE_START;
   const targets = [...(opts.targets ?? XOR_PRUNE_TARGETS)].sort((a, b) => b - a);
-  for (const k of targets) if (!Number.isInteger(k) || k < 1 || k > start) throw new RangeError(`xor: target ${k} must be in [1, ${start}]`);
+  for (const k of targets)
+    if (!Number.isInteger(k) || k < 1 || k > start) throw new RangeError(`xor: target ${k} must be in [1, ${start}]`);
   const heuristics = opts.heuristics ?? UNIT_HEURISTICS;
   const modes = opts.modes ?? ['oneshot', 'iterative'];
   if (modes.includes('iterative')) {
     for (const k of targets) {
       if ((start - k) % XOR_ITERATIVE_STEP !== 0) {
-        throw new RangeError(`xor: iterative pruning removes ${XOR_ITERATIVE_STEP} units per round from ${start}, so it never has ${k} units`);
+        throw new RangeError(
+          `xor: iterative pruning removes ${XOR_ITERATIVE_STEP} units per round from ${start}, so it never has ${k} units`,
+        );
       }
     }
   }

@@ -6,7 +6,22 @@ export { xorOutcome, sigmoidF32, type XorOutcome } from './outcome.js';
 export { XorBatch, XOR_BATCH_TRIALS, type XorWeights } from './batch.js';
 export { unitScores, pruneUnits, UNIT_HEURISTICS, HEURISTIC_LABELS, type UnitHeuristic } from './prune.js';
 export {
-  randomInitSuccess, unitPruningSuccess, iterativeRounds, pruneTrial, pruneTrials, XOR_HIDDEN_SIZES, XOR_PRUNE_TARGETS, XOR_PRUNE_START,
-  XOR_ITERATIVE_STEP, type PruneMode, type PruneTrialOptions, type PruneTrialResult, type XorOptions, type RandomInitRow, type PruneRow,
-  type XorTrialPrune, type XorCounts, type XorSuccess,
+  randomInitSuccess,
+  unitPruningSuccess,
+  iterativeRounds,
+  pruneTrial,
+  pruneTrials,
+  XOR_HIDDEN_SIZES,
+  XOR_PRUNE_TARGETS,
+  XOR_PRUNE_START,
+  XOR_ITERATIVE_STEP,
+  type PruneMode,
+  type PruneTrialOptions,
+  type PruneTrialResult,
+  type XorOptions,
+  type RandomInitRow,
+  type PruneRow,
+  type XorTrialPrune,
+  type XorCounts,
+  type XorSuccess,
 } from './experiments.js';

@@ -42,7 +42,10 @@ export class XorNet {
   readonly biasMask: Tensor<'u8'>;
   private alive: boolean[];
 
-  constructor(readonly init: XorInit, readonly device: Device = 'cpu') {
+  constructor(
+    readonly init: XorInit,
+    readonly device: Device = 'cpu',
+  ) {
     const h = init.hidden;
     this.hiddenLayer = new Dense('hidden', 2, h, true, 'fc', device);
     this.outputLayer = new Dense('output', h, 1, false, 'output', device);

@@ -4,7 +4,14 @@
 // with every activation and gradient buffer allocated once per run.
 // There is no data order: the whole data set is the batch, so a run depends only on the initial weights.
 import {
-  fromArray, maskedDenseBackward, maskedDenseForward, reluBackward, sigmoidBinaryCrossEntropy, sgdStep, zeros, type Tensor,
+  fromArray,
+  maskedDenseBackward,
+  maskedDenseForward,
+  reluBackward,
+  sigmoidBinaryCrossEntropy,
+  sgdStep,
+  zeros,
+  type Tensor,
 } from '@lth/native-sparse';
 import { xorData } from './data.js';
 import type { XorNet } from './network.js';

@@ -10,13 +10,17 @@ import { runLottery } from '../../src/lottery/runner.js';
 const tmp = mkdtempSync(join(tmpdir(), 'lth-slow-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-it('quickstart: ≥ 97% dense and ≥ 97% at ~21% weights left', async () => {
-  const r = await runLottery(resolveHparams('quickstart'), { root: tmp });
-  expect(r.complete).toBe(true);
-  const dense = r.summaries[0]!;
-  const last = r.summaries[r.summaries.length - 1]!;
-  expect(dense.final.testAccuracy).toBeGreaterThanOrEqual(0.97);
-  expect(last.density.density).toBeCloseTo(0.2107, 3);
-  expect(last.final.testAccuracy).toBeGreaterThanOrEqual(0.97);
-  expect(last.earlyStop!.testAccuracy).toBeGreaterThanOrEqual(0.97);
-}, 30 * 60 * 1000);
+it(
+  'quickstart: ≥ 97% dense and ≥ 97% at ~21% weights left',
+  async () => {
+    const r = await runLottery(resolveHparams('quickstart'), { root: tmp });
+    expect(r.complete).toBe(true);
+    const dense = r.summaries[0]!;
+    const last = r.summaries[r.summaries.length - 1]!;
+    expect(dense.final.testAccuracy).toBeGreaterThanOrEqual(0.97);
+    expect(last.density.density).toBeCloseTo(0.2107, 3);
+    expect(last.final.testAccuracy).toBeGreaterThanOrEqual(0.97);
+    expect(last.earlyStop!.testAccuracy).toBeGreaterThanOrEqual(0.97);
+  },
+  30 * 60 * 1000,
+);

@@ -16,8 +16,16 @@ export function idxBytes(dims: number[], data: Uint8Array, typeCode = 0x08): Uin
 
 /** The four MNIST-format files (uncompressed names, which carry no MD5): `train` and `test` 28×28 images. */
 export function mnistLikeFiles(train: number, test: number): Record<string, Uint8Array> {
-  const images = (n: number, salt: number) => idxBytes([n, 28, 28], Uint8Array.from({ length: n * 784 }, (_, i) => (i * 31 + salt) & 255));
-  const labels = (n: number, salt: number) => idxBytes([n], Uint8Array.from({ length: n }, (_, i) => (i + salt) % 10));
+  const images = (n: number, salt: number) =>
+    idxBytes(
+      [n, 28, 28],
+      Uint8Array.from({ length: n * 784 }, (_, i) => (i * 31 + salt) & 255),
+    );
+  const labels = (n: number, salt: number) =>
+    idxBytes(
+      [n],
+      Uint8Array.from({ length: n }, (_, i) => (i + salt) % 10),
+    );
   return {
     'train-images-idx3-ubyte': images(train, 0),
     'train-labels-idx1-ubyte': labels(train, 0),

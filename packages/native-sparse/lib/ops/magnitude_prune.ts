@@ -34,10 +34,15 @@ function fail(what: string, v: unknown): never {
  * `fraction` is one number for every layer or one per layer, each in [0, 1]; 0 leaves a layer unpruned.
  * Math.round rounds halves up (2.5 → 3). `masks` entries may be null (all alive).
  */
-export function pruneByFraction(weights: F32[], masks: Array<U8 | null | undefined>, fraction: number | number[],
-  scope: 'layerwise' | 'global'): U8[] {
+export function pruneByFraction(
+  weights: F32[],
+  masks: Array<U8 | null | undefined>,
+  fraction: number | number[],
+  scope: 'layerwise' | 'global',
+): U8[] {
   if (!Array.isArray(weights)) fail("'weights' must be an array of Tensors", weights);
-  if (!Array.isArray(masks) || masks.length !== weights.length) fail(`'masks' must be an array of ${weights.length} masks (null for none)`, masks);
+  if (!Array.isArray(masks) || masks.length !== weights.length)
+    fail(`'masks' must be an array of ${weights.length} masks (null for none)`, masks);
   const fr: unknown[] = Array.isArray(fraction) ? fraction : weights.map(() => fraction);
   if (fr.length !== weights.length) fail(`'fraction' must be one number or ${weights.length}`, fraction);
   fr.forEach((f, i) => {
@@ -61,7 +66,11 @@ export function pruneByFraction(weights: F32[], masks: Array<U8 | null | undefin
     const f = group.length ? fs[group[0]!]! : 0;
     if (group.some((i) => fs[i] !== f)) fail('global pruning needs one fraction for all pruned layers', fraction);
     const count = Math.round(f * group.reduce((s, i) => s + alive[i]!, 0));
-    const pruned = magnitudePrune(group.map((i) => weights[i]!), group.map((i) => masks[i]), count);
+    const pruned = magnitudePrune(
+      group.map((i) => weights[i]!),
+      group.map((i) => masks[i]),
+      count,
+    );
     // Layers outside the group keep their mask (count 0 copies it as 0/1).
     for (const [i, w] of weights.entries()) out.push(fs[i] === 0 ? magnitudePrune([w], [masks[i]], 0)[0]! : pruned[group.indexOf(i)]!);
     return out;

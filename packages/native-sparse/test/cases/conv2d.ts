@@ -5,8 +5,13 @@
 // images; plus a Conv-4-like layer (checked at sampled positions, on the fast kernels only).
 export interface ConvCase {
   name: string;
-  N: number; C: number; H: number; W: number;
-  K: number; R: number; S: number;
+  N: number;
+  C: number;
+  H: number;
+  W: number;
+  K: number;
+  R: number;
+  S: number;
   stride: [number, number];
   pad: [number, number];
   density: number | null; // null = no mask
@@ -18,8 +23,14 @@ export interface ConvCase {
 }
 
 const c = (
-  name: string, [N, C, H, W]: number[], [K, R, S]: number[], stride: [number, number], pad: [number, number],
-  density: number | null, bias = true, extra: Pick<ConvCase, 'sample' | 'fastOnly'> = {},
+  name: string,
+  [N, C, H, W]: number[],
+  [K, R, S]: number[],
+  stride: [number, number],
+  pad: [number, number],
+  density: number | null,
+  bias = true,
+  extra: Pick<ConvCase, 'sample' | 'fastOnly'> = {},
 ): ConvCase => ({ name, N: N!, C: C!, H: H!, W: W!, K: K!, R: R!, S: S!, stride, pad, density, bias, ...extra });
 
 export const convCases: ConvCase[] = [

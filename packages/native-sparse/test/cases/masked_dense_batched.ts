@@ -5,10 +5,24 @@ import { maskedDenseBackwardBatched, maskedDenseForwardBatched, softmaxCrossEntr
 import { exact, float, parityCase, type ParityCase } from '../support/parity.js';
 import { randn, randomLabels, randomMask, type Rng } from '../support/random.js';
 
-interface Inputs { x: Float32Array; w: Float32Array; mask: Uint8Array | null; bias: Float32Array; dy: Float32Array }
+interface Inputs {
+  x: Float32Array;
+  w: Float32Array;
+  mask: Uint8Array | null;
+  bias: Float32Array;
+  dy: Float32Array;
+}
 
-function denseBatchedCases(name: string, T: number, B: number, In: number, Out: number, shared: boolean, density: number | null,
-  reluOn: boolean): ParityCase[] {
+function denseBatchedCases(
+  name: string,
+  T: number,
+  B: number,
+  In: number,
+  Out: number,
+  shared: boolean,
+  density: number | null,
+  reluOn: boolean,
+): ParityCase[] {
   const label = `${name}: T ${T}, B ${B}, ${In}→${Out}, x ${shared ? 'shared' : 'per trial'}, ${density === null ? 'no mask' : `density ${density}`}${reluOn ? ', relu' : ''}`;
   const xShape = shared ? [B, In] : [T, B, In];
   const inputs = (rng: Rng): Inputs => ({
@@ -21,7 +35,11 @@ function denseBatchedCases(name: string, T: number, B: number, In: number, Out: 
   return [
     parityCase('maskedDenseForwardBatched', label, inputs, (ctx, i) => {
       const mask = i.mask ? ctx.up(i.mask, [T, Out, In]) : null;
-      const y = maskedDenseForwardBatched(ctx.up(i.x, xShape), ctx.up(i.w, [T, Out, In]), { mask, bias: ctx.up(i.bias, [T, Out]), relu: reluOn });
+      const y = maskedDenseForwardBatched(ctx.up(i.x, xShape), ctx.up(i.w, [T, Out, In]), {
+        mask,
+        bias: ctx.up(i.bias, [T, Out]),
+        relu: reluOn,
+      });
       return { y: float(ctx.down(y), { terms: In }) };
     }),
     parityCase('maskedDenseBackwardBatched', label, inputs, (ctx, i) => {
@@ -39,12 +57,17 @@ function denseBatchedCases(name: string, T: number, B: number, In: number, Out: 
 function softmaxBatchedCases(name: string, T: number, B: number, C: number, shared: boolean, scale: number): ParityCase[] {
   const inputs = (rng: Rng) => ({ logits: randn(rng, T * B * C, scale), labels: randomLabels(rng, (shared ? 1 : T) * B, C) });
   return [true, false].map((withGrad) =>
-    parityCase('softmaxCrossEntropyBatched', `${name}: [${T},${B},${C}], labels ${shared ? 'shared' : 'per trial'}${withGrad ? '' : ', loss only'}`, inputs,
+    parityCase(
+      'softmaxCrossEntropyBatched',
+      `${name}: [${T},${B},${C}], labels ${shared ? 'shared' : 'per trial'}${withGrad ? '' : ', loss only'}`,
+      inputs,
       (ctx, i) => {
         const r = softmaxCrossEntropyBatched(ctx.up(i.logits, [T, B, C]), ctx.up(i.labels, shared ? [B] : [T, B]), { dlogits: withGrad });
         const res = { loss: float(Float32Array.from(r.loss), { terms: B * C }), correct: exact(r.correct) };
         return r.dlogits ? { ...res, dlogits: float(ctx.down(r.dlogits), { terms: C }) } : res;
-      }));
+      },
+    ),
+  );
 }
 
 export const batchedCases: ParityCase[] = [

@@ -8,11 +8,44 @@
 // selections and copies (relu, maxpool values, CSR values, add) compare values exactly (rel 0; ±0 equal);
 // exact(…) is bit-identical (masks, counts, argmax, keep masks, CSR structure, `correct`).
 import {
-  adamStep, add, avgPool2d, avgPool2dBackward, batchNormBackward, batchNormEval, batchNormTrain, conv2dBackwardData,
-  conv2dBackwardFilter, conv2dForward, conv2dOutputShape, countNonzero, csrFromArrays, csrSpmm, csrToDense, denseNnz,
-  denseToCsr, dropout, dropoutBackward, flipTranslate, gatherRows, gemm, globalAvgPool, globalAvgPoolBackward, magnitudePrune, maskedDenseBackward,
-  maskedDenseForward, maxPool2d, maxPool2dBackward, pool2dOutputShape, pruneByFraction, relu, reluBackward,
-  sgdStep, shuffleMask, sigmoidBinaryCrossEntropy, softmaxCrossEntropy, type CsrArrays,
+  adamStep,
+  add,
+  avgPool2d,
+  avgPool2dBackward,
+  batchNormBackward,
+  batchNormEval,
+  batchNormTrain,
+  conv2dBackwardData,
+  conv2dBackwardFilter,
+  conv2dForward,
+  conv2dOutputShape,
+  countNonzero,
+  csrFromArrays,
+  csrSpmm,
+  csrToDense,
+  denseNnz,
+  denseToCsr,
+  dropout,
+  dropoutBackward,
+  flipTranslate,
+  gatherRows,
+  gemm,
+  globalAvgPool,
+  globalAvgPoolBackward,
+  magnitudePrune,
+  maskedDenseBackward,
+  maskedDenseForward,
+  maxPool2d,
+  maxPool2dBackward,
+  pool2dOutputShape,
+  pruneByFraction,
+  relu,
+  reluBackward,
+  sgdStep,
+  shuffleMask,
+  sigmoidBinaryCrossEntropy,
+  softmaxCrossEntropy,
+  type CsrArrays,
 } from '../../lib/index.js';
 import { exact, float, parityCase, type ParityCase } from '../support/parity.js';
 import { batchedCases } from './masked_dense_batched.js';
@@ -52,10 +85,21 @@ const alive = (m: Uint8Array | null, n: number) => (m ? m.reduce((s, v) => s + (
 // ---- gemm ------------------------------------------------------------------------------------------------
 type CInit = 'none' | 'random' | 'nan';
 
-function gemmCase(name: string, M: number, N: number, K: number, transA: boolean, transB: boolean, alpha: number,
-  beta: number, cInit: CInit): ParityCase {
+function gemmCase(
+  name: string,
+  M: number,
+  N: number,
+  K: number,
+  transA: boolean,
+  transB: boolean,
+  alpha: number,
+  beta: number,
+  cInit: CInit,
+): ParityCase {
   const t = `${transA ? 'T' : 'N'}${transB ? 'T' : 'N'}`;
-  return parityCase('gemm', `${t} ${M}x${N}x${K} α ${alpha} β ${beta}${cInit === 'nan' ? ' (C holds NaN)' : ''} — ${name}`,
+  return parityCase(
+    'gemm',
+    `${t} ${M}x${N}x${K} α ${alpha} β ${beta}${cInit === 'nan' ? ' (C holds NaN)' : ''} — ${name}`,
     (rng) => ({
       a: randn(rng, M * K),
       b: randn(rng, K * N),
@@ -67,11 +111,17 @@ function gemmCase(name: string, M: number, N: number, K: number, transA: boolean
       const out = cInit === 'none' ? undefined : ctx.up(i.c, [M, N]);
       const C = gemm(A, B, { transA, transB, alpha, beta, out });
       return { C: float(ctx.down(C), { terms: K }) };
-    });
+    },
+  );
 }
 
 const gemmCases: ParityCase[] = [];
-for (const [ta, tb] of [[false, false], [false, true], [true, false], [true, true]] as const) {
+for (const [ta, tb] of [
+  [false, false],
+  [false, true],
+  [true, false],
+  [true, true],
+] as const) {
   gemmCases.push(
     gemmCase('LeNet fc1 at batch 60', 60, 300, 784, ta, tb, 1, 0, 'none'),
     gemmCase('odd sizes, accumulate', 37, 29, 53, ta, tb, 0.75, -0.5, 'random'),
@@ -98,7 +148,13 @@ gemmCases.push(
 );
 
 // ---- masked dense --------------------------------------------------------------------------------------
-interface DenseIn { x: Float32Array; w: Float32Array; mask: Uint8Array | null; bias: Float32Array; dy: Float32Array }
+interface DenseIn {
+  x: Float32Array;
+  w: Float32Array;
+  mask: Uint8Array | null;
+  bias: Float32Array;
+  dy: Float32Array;
+}
 
 /** Every third output row and the first input column pruned entirely (units and inputs a pruning removed). */
 function pruneWholeRows(mask: Uint8Array, In: number, Out: number): Uint8Array {
@@ -122,8 +178,16 @@ function denseInputs(B: number, In: number, Out: number, density: number | null,
   };
 }
 
-function denseCases(name: string, B: number, In: number, Out: number, density: number | null, bias: boolean, reluOn: boolean,
-  wholeRows = false): ParityCase[] {
+function denseCases(
+  name: string,
+  B: number,
+  In: number,
+  Out: number,
+  density: number | null,
+  bias: boolean,
+  reluOn: boolean,
+  wholeRows = false,
+): ParityCase[] {
   const label = `${name}: B ${B}, ${In}→${Out}, ${density === null ? 'no mask' : `density ${density}`}${wholeRows ? ' (whole rows pruned)' : ''}${bias ? ', bias' : ''}${reluOn ? ', relu' : ''}`;
   const inputs = denseInputs(B, In, Out, density, wholeRows);
   return [
@@ -170,8 +234,15 @@ const maskedDenseCases: ParityCase[] = [
 // ---- convolution ---------------------------------------------------------------------------------------
 type P2 = [number, number];
 
-function convCases(name: string, xs: [number, number, number, number], [K, R, S]: [number, number, number], stride: P2, padding: P2,
-  density: number | null, bias: boolean): ParityCase[] {
+function convCases(
+  name: string,
+  xs: [number, number, number, number],
+  [K, R, S]: [number, number, number],
+  stride: P2,
+  padding: P2,
+  density: number | null,
+  bias: boolean,
+): ParityCase[] {
   const [N, C] = xs;
   const ws = [K, C, R, S];
   const ys = conv2dOutputShape(xs, ws, { stride, padding });
@@ -278,10 +349,12 @@ function avgPoolCases(name: string, xs: number[], kernelSize: P2, stride: P2, pa
     const inputs = (rng: Rng) => ({ x: randn(rng, numel(xs)), dy: randn(rng, numel(ys)) });
     const overlap = Math.ceil(kernelSize[0] / stride[0]) * Math.ceil(kernelSize[1] / stride[1]);
     out.push(
-      parityCase('avgPool2d', label, inputs, (ctx, i) =>
-        ({ y: float(ctx.down(avgPool2d(ctx.up(i.x, xs), geo)), { terms: kernelSize[0] * kernelSize[1] }) })),
-      parityCase('avgPool2dBackward', label, inputs, (ctx, i) =>
-        ({ dx: float(ctx.down(avgPool2dBackward(ctx.up(i.dy, ys), xs, geo)), { terms: overlap }) })),
+      parityCase('avgPool2d', label, inputs, (ctx, i) => ({
+        y: float(ctx.down(avgPool2d(ctx.up(i.x, xs), geo)), { terms: kernelSize[0] * kernelSize[1] }),
+      })),
+      parityCase('avgPool2dBackward', label, inputs, (ctx, i) => ({
+        dx: float(ctx.down(avgPool2dBackward(ctx.up(i.dy, ys), xs, geo)), { terms: overlap }),
+      })),
     );
   }
   return out;
@@ -293,10 +366,10 @@ function globalPoolCases(xs: number[]): ParityCase[] {
   const HW = numel(xs.slice(2));
   const inputs = (rng: Rng) => ({ x: randn(rng, numel(xs)), dy: randn(rng, N * C) });
   return [
-    parityCase('globalAvgPool', label, inputs, (ctx, i) =>
-      ({ y: float(ctx.down(globalAvgPool(ctx.up(i.x, xs))), { terms: HW }) })),
-    parityCase('globalAvgPoolBackward', label, inputs, (ctx, i) =>
-      ({ dx: elem(ctx.down(globalAvgPoolBackward(ctx.up(i.dy, [N, C]), xs))) })),
+    parityCase('globalAvgPool', label, inputs, (ctx, i) => ({ y: float(ctx.down(globalAvgPool(ctx.up(i.x, xs))), { terms: HW }) })),
+    parityCase('globalAvgPoolBackward', label, inputs, (ctx, i) => ({
+      dx: elem(ctx.down(globalAvgPoolBackward(ctx.up(i.dy, [N, C]), xs))),
+    })),
   ];
 }
 
@@ -337,19 +410,20 @@ const reluCases: ParityCase[] = elementwiseShapes.flatMap((s) => {
   };
   return [
     parityCase('relu', `[${s}]`, inputs, (ctx, i) => ({ y: same(ctx.down(relu(ctx.up(i.x, s)))) })),
-    parityCase('reluBackward', `[${s}]`, inputs, (ctx, i) =>
-      ({ dx: same(ctx.down(reluBackward(ctx.up(i.y, s), ctx.up(i.dy, s)))) })),
+    parityCase('reluBackward', `[${s}]`, inputs, (ctx, i) => ({ dx: same(ctx.down(reluBackward(ctx.up(i.y, s), ctx.up(i.dy, s)))) })),
   ];
 });
 
-const dropoutCases: ParityCase[] = ([
-  [[60, 300], 0.5, 12345],
-  [[8, 16, 32, 32], 0.1, (1n << 64n) - 1n],
-  [[1001], 0.9, 0],
-  [[60, 300], 0, 99],
-  [[1], 0.3, 7],
-  [[0], 0.5, 1],
-] as Array<[number[], number, number | bigint]>).flatMap(([s, p, seed]) => {
+const dropoutCases: ParityCase[] = (
+  [
+    [[60, 300], 0.5, 12345],
+    [[8, 16, 32, 32], 0.1, (1n << 64n) - 1n],
+    [[1001], 0.9, 0],
+    [[60, 300], 0, 99],
+    [[1], 0.3, 7],
+    [[0], 0.5, 1],
+  ] as Array<[number[], number, number | bigint]>
+).flatMap(([s, p, seed]) => {
   const label = `[${s}] p ${p} seed ${seed}`;
   const inputs = (rng: Rng) => ({ x: randn(rng, numel(s)), dy: randn(rng, numel(s)), keep: randomMask(rng, numel(s), 1 - p) });
   return [
@@ -357,17 +431,30 @@ const dropoutCases: ParityCase[] = ([
       const r = dropout(ctx.up(i.x, s), p, seed);
       return { y: elem(ctx.down(r.y)), keep: exact(ctx.down(r.keep)) };
     }),
-    parityCase('dropoutBackward', label, inputs, (ctx, i) =>
-      ({ dx: elem(ctx.down(dropoutBackward(ctx.up(i.dy, s), ctx.up(i.keep, s), p))) })),
+    parityCase('dropoutBackward', label, inputs, (ctx, i) => ({
+      dx: elem(ctx.down(dropoutBackward(ctx.up(i.dy, s), ctx.up(i.keep, s), p))),
+    })),
   ];
 });
 
 const addCases: ParityCase[] = elementwiseShapes.map((s) =>
-  parityCase('add', `[${s}]`, (rng) => ({ a: randn(rng, numel(s)), b: randn(rng, numel(s)) }),
-    (ctx, i) => ({ y: same(ctx.down(add(ctx.up(i.a, s), ctx.up(i.b, s)))) })));
+  parityCase(
+    'add',
+    `[${s}]`,
+    (rng) => ({ a: randn(rng, numel(s)), b: randn(rng, numel(s)) }),
+    (ctx, i) => ({ y: same(ctx.down(add(ctx.up(i.a, s), ctx.up(i.b, s)))) }),
+  ),
+);
 
 // ---- batch norm ----------------------------------------------------------------------------------------
-interface BnSpec { name: string; shape: number[]; affine: boolean; running: boolean; mean: number; std: number }
+interface BnSpec {
+  name: string;
+  shape: number[];
+  affine: boolean;
+  running: boolean;
+  mean: number;
+  std: number;
+}
 
 /** Per-channel mean and 1/sqrt(biased var + eps) of x, in float64, rounded to float32. */
 function batchStats(x: Float32Array, shape: number[], eps: number): { mean: Float32Array; invstd: Float32Array } {
@@ -419,25 +506,40 @@ const batchNormCases: ParityCase[] = bnSpecs.flatMap((b) => {
     parityCase('batchNormTrain', label, inputs, (ctx, i) => {
       const rm = b.running ? ctx.up(i.rm, [C]) : null;
       const rv = b.running ? ctx.up(i.rv, [C]) : null;
-      const r = batchNormTrain(ctx.up(i.x, b.shape), b.affine ? ctx.up(i.gamma, [C]) : null, b.affine ? ctx.up(i.beta, [C]) : null,
-        rm, rv, { eps, momentum: 0.1 });
+      const r = batchNormTrain(
+        ctx.up(i.x, b.shape),
+        b.affine ? ctx.up(i.gamma, [C]) : null,
+        b.affine ? ctx.up(i.beta, [C]) : null,
+        rm,
+        rv,
+        { eps, momentum: 0.1 },
+      );
       const res = {
         y: float(ctx.down(r.y), { terms: M }),
         saveMean: float(ctx.down(r.saveMean), { terms: M }),
         saveInvstd: float(ctx.down(r.saveInvstd), { terms: M }),
       };
-      return rm && rv
-        ? { ...res, runningMean: float(ctx.down(rm), { terms: M }), runningVar: float(ctx.down(rv), { terms: M }) }
-        : res;
+      return rm && rv ? { ...res, runningMean: float(ctx.down(rm), { terms: M }), runningVar: float(ctx.down(rv), { terms: M }) } : res;
     }),
     parityCase('batchNormEval', label, inputs, (ctx, i) => {
-      const y = batchNormEval(ctx.up(i.x, b.shape), b.affine ? ctx.up(i.gamma, [C]) : null, b.affine ? ctx.up(i.beta, [C]) : null,
-        ctx.up(i.rm, [C]), ctx.up(i.rv, [C]), { eps });
+      const y = batchNormEval(
+        ctx.up(i.x, b.shape),
+        b.affine ? ctx.up(i.gamma, [C]) : null,
+        b.affine ? ctx.up(i.beta, [C]) : null,
+        ctx.up(i.rm, [C]),
+        ctx.up(i.rv, [C]),
+        { eps },
+      );
       return { y: float(ctx.down(y), { rel: 1e-5 }) };
     }),
     parityCase('batchNormBackward', label, inputs, (ctx, i) => {
-      const g = batchNormBackward(ctx.up(i.x, b.shape), b.affine ? ctx.up(i.gamma, [C]) : null, ctx.up(i.stats.mean, [C]),
-        ctx.up(i.stats.invstd, [C]), ctx.up(i.dy, b.shape));
+      const g = batchNormBackward(
+        ctx.up(i.x, b.shape),
+        b.affine ? ctx.up(i.gamma, [C]) : null,
+        ctx.up(i.stats.mean, [C]),
+        ctx.up(i.stats.invstd, [C]),
+        ctx.up(i.dy, b.shape),
+      );
       // dx = γ·invstd·(dy − mean(dy) − x̂·mean(dy·x̂)) cancels to almost nothing when M is tiny: scale by its terms.
       const scale = maxAbs(b.affine ? i.gamma : [1]) * maxAbs(i.stats.invstd) * maxAbs(i.dy);
       return {
@@ -450,16 +552,18 @@ const batchNormCases: ParityCase[] = bnSpecs.flatMap((b) => {
 });
 
 // ---- losses --------------------------------------------------------------------------------------------
-const softmaxCases: ParityCase[] = ([
-  ['LeNet output', 60, 10, 'gauss', 3],
-  ['100 classes', 128, 100, 'gauss', 5],
-  ['1000 classes', 3, 1000, 'gauss', 1],
-  ['integer logits: argmax ties (first maximum)', 64, 10, 'ties', 1],
-  ['integer logits, 100 classes: ties across the row', 33, 100, 'ties', 1],
-  ['large logits (needs the max subtracted)', 17, 7, 'gauss', 100],
-  ['1x1', 1, 1, 'gauss', 1],
-  ['empty batch', 0, 10, 'gauss', 1],
-] as Array<[string, number, number, 'gauss' | 'ties', number]>).flatMap(([name, B, C, kind, scale]) => {
+const softmaxCases: ParityCase[] = (
+  [
+    ['LeNet output', 60, 10, 'gauss', 3],
+    ['100 classes', 128, 100, 'gauss', 5],
+    ['1000 classes', 3, 1000, 'gauss', 1],
+    ['integer logits: argmax ties (first maximum)', 64, 10, 'ties', 1],
+    ['integer logits, 100 classes: ties across the row', 33, 100, 'ties', 1],
+    ['large logits (needs the max subtracted)', 17, 7, 'gauss', 100],
+    ['1x1', 1, 1, 'gauss', 1],
+    ['empty batch', 0, 10, 'gauss', 1],
+  ] as Array<[string, number, number, 'gauss' | 'ties', number]>
+).flatMap(([name, B, C, kind, scale]) => {
   const inputs = (rng: Rng) => ({
     logits: kind === 'ties' ? ties(rng, B * C, 1, 1) : randn(rng, B * C, scale),
     labels: randomLabels(rng, B, C),
@@ -469,33 +573,48 @@ const softmaxCases: ParityCase[] = ([
       const r = softmaxCrossEntropy(ctx.up(i.logits, [B, C]), ctx.up(i.labels, [B]), { dlogits: withGrad });
       const res = { loss: float(r.loss, { terms: B * C }), correct: exact(r.correct) };
       return r.dlogits ? { ...res, dlogits: float(ctx.down(r.dlogits), { terms: C }) } : res;
-    }));
+    }),
+  );
 });
 
-const bceCases: ParityCase[] = ([
-  ['hard labels', 60, 'hard', 2],
-  ['soft labels, z = 0 and y = 0.5 exactly, large |z|', 1001, 'soft', 5],
-  ['splits across threads', 70001, 'hard', 2],
-  ['one example', 1, 'hard', 1],
-  ['empty batch', 0, 'hard', 1],
-] as Array<[string, number, 'hard' | 'soft', number]>).map(([name, B, kind, scale]) =>
-  parityCase('sigmoidBinaryCrossEntropy', `${name}: [${B}]`, (rng) => {
-    const z = randn(rng, B, scale);
-    const y = kind === 'hard' ? Float32Array.from(randomMask(rng, B, 0.5)) : uniform(rng, B, 0, 1);
-    if (kind === 'soft') {
-      for (let k = 0; k < B; k += 5) z[k] = 0; // (z > 0) is false
-      for (let k = 1; k < B; k += 5) y[k] = 0.5; // (y > 0.5) is false
-      const big = [60, -60, 1e4, -1e4, 88.8, -103.99, -0];
-      big.forEach((v, k) => (z[2 + 5 * k] = v));
-    }
-    return { z, y };
-  }, (ctx, i) => {
-    const r = sigmoidBinaryCrossEntropy(ctx.up(i.z, [B]), ctx.up(i.y, [B]));
-    return { loss: float(r.loss, { terms: B }), correct: exact(r.correct), dlogits: float(ctx.down(r.dlogits!)) };
-  }));
+const bceCases: ParityCase[] = (
+  [
+    ['hard labels', 60, 'hard', 2],
+    ['soft labels, z = 0 and y = 0.5 exactly, large |z|', 1001, 'soft', 5],
+    ['splits across threads', 70001, 'hard', 2],
+    ['one example', 1, 'hard', 1],
+    ['empty batch', 0, 'hard', 1],
+  ] as Array<[string, number, 'hard' | 'soft', number]>
+).map(([name, B, kind, scale]) =>
+  parityCase(
+    'sigmoidBinaryCrossEntropy',
+    `${name}: [${B}]`,
+    (rng) => {
+      const z = randn(rng, B, scale);
+      const y = kind === 'hard' ? Float32Array.from(randomMask(rng, B, 0.5)) : uniform(rng, B, 0, 1);
+      if (kind === 'soft') {
+        for (let k = 0; k < B; k += 5) z[k] = 0; // (z > 0) is false
+        for (let k = 1; k < B; k += 5) y[k] = 0.5; // (y > 0.5) is false
+        const big = [60, -60, 1e4, -1e4, 88.8, -103.99, -0];
+        big.forEach((v, k) => (z[2 + 5 * k] = v));
+      }
+      return { z, y };
+    },
+    (ctx, i) => {
+      const r = sigmoidBinaryCrossEntropy(ctx.up(i.z, [B]), ctx.up(i.y, [B]));
+      return { loss: float(r.loss, { terms: B }), correct: exact(r.correct), dlogits: float(ctx.down(r.dlogits!)) };
+    },
+  ),
+);
 
 // ---- optimizers ----------------------------------------------------------------------------------------
-interface OptIn { w: Float32Array; g: Float32Array; mask: Uint8Array | null; s1: Float32Array; s2: Float32Array }
+interface OptIn {
+  w: Float32Array;
+  g: Float32Array;
+  mask: Uint8Array | null;
+  s1: Float32Array;
+  s2: Float32Array;
+}
 
 function optInputs(n: number, density: number | null) {
   return (rng: Rng): OptIn => ({
@@ -507,46 +626,58 @@ function optInputs(n: number, density: number | null) {
   });
 }
 
-const sgdCases: ParityCase[] = ([
-  ['LeNet fc1, momentum .9 nesterov wd 5e-4', 235200, 0.2, { lr: 0.1, momentum: 0.9, nesterov: true, weightDecay: 5e-4 }],
-  ['plain, no mask', 1001, null, { lr: 0.1 }],
-  ['momentum .9 dampening .1 wd 1e-4', 4097, 0.5, { lr: 0.05, momentum: 0.9, dampening: 0.1, weightDecay: 1e-4 }],
-  ['wd only, all pruned', 513, 0, { lr: 0.01, weightDecay: 0.1 }],
-  ['momentum, nothing pruned', 777, 1, { lr: 0.01, momentum: 0.5 }],
-  ['one weight', 1, 1, { lr: 0.1, momentum: 0.9 }],
-  ['empty', 0, null, { lr: 0.1, momentum: 0.9 }],
-] as Array<[string, number, number | null, { lr: number; momentum?: number; dampening?: number; weightDecay?: number; nesterov?: boolean }]>)
-  .map(([name, n, density, p]) =>
-    parityCase('sgdStep', `${name}: n ${n}${density === null ? '' : ` density ${density}`}`, optInputs(n, density), (ctx, i) => {
-      const w = ctx.up(i.w, [n]);
-      const mask = i.mask ? ctx.up(i.mask, [n]) : null;
-      const velocity = p.momentum ? ctx.up(i.s1, [n]) : null;
-      sgdStep(w, ctx.up(i.g, [n]), { ...p, mask, velocity });
-      const res = { w: elem(ctx.down(w), i.mask) };
-      return velocity ? { ...res, velocity: elem(ctx.down(velocity), i.mask) } : res;
-    }));
+const sgdCases: ParityCase[] = (
+  [
+    ['LeNet fc1, momentum .9 nesterov wd 5e-4', 235200, 0.2, { lr: 0.1, momentum: 0.9, nesterov: true, weightDecay: 5e-4 }],
+    ['plain, no mask', 1001, null, { lr: 0.1 }],
+    ['momentum .9 dampening .1 wd 1e-4', 4097, 0.5, { lr: 0.05, momentum: 0.9, dampening: 0.1, weightDecay: 1e-4 }],
+    ['wd only, all pruned', 513, 0, { lr: 0.01, weightDecay: 0.1 }],
+    ['momentum, nothing pruned', 777, 1, { lr: 0.01, momentum: 0.5 }],
+    ['one weight', 1, 1, { lr: 0.1, momentum: 0.9 }],
+    ['empty', 0, null, { lr: 0.1, momentum: 0.9 }],
+  ] as Array<
+    [string, number, number | null, { lr: number; momentum?: number; dampening?: number; weightDecay?: number; nesterov?: boolean }]
+  >
+).map(([name, n, density, p]) =>
+  parityCase('sgdStep', `${name}: n ${n}${density === null ? '' : ` density ${density}`}`, optInputs(n, density), (ctx, i) => {
+    const w = ctx.up(i.w, [n]);
+    const mask = i.mask ? ctx.up(i.mask, [n]) : null;
+    const velocity = p.momentum ? ctx.up(i.s1, [n]) : null;
+    sgdStep(w, ctx.up(i.g, [n]), { ...p, mask, velocity });
+    const res = { w: elem(ctx.down(w), i.mask) };
+    return velocity ? { ...res, velocity: elem(ctx.down(velocity), i.mask) } : res;
+  }),
+);
 
-const adamCases: ParityCase[] = ([
-  ['Adam step 1, LeNet fc1', 235200, 0.2, { lr: 1.2e-3, step: 1 }],
-  ['Adam L2 wd 1e-2, step 7', 4097, 0.5, { lr: 1e-3, step: 7, weightDecay: 1e-2 }],
-  ['AdamW wd 1e-2, step 100, no mask', 1001, null, { lr: 1e-3, step: 100, weightDecay: 1e-2, decoupled: true }],
-  ['AdamW beta1 0 eps 1e-3, nothing pruned', 333, 1, { lr: 3e-4, step: 3, beta1: 0, eps: 1e-3, weightDecay: 0.1, decoupled: true }],
-  ['all pruned', 65, 0, { lr: 1e-3, step: 2 }],
-  ['one weight', 1, 1, { lr: 1e-3, step: 1 }],
-  ['empty', 0, null, { lr: 1e-3, step: 1 }],
-] as Array<[string, number, number | null, { lr: number; step: number; beta1?: number; eps?: number; weightDecay?: number; decoupled?: boolean }]>)
-  .map(([name, n, density, p]) =>
-    parityCase('adamStep', `${name}: n ${n}${density === null ? '' : ` density ${density}`}`, optInputs(n, density), (ctx, i) => {
-      const w = ctx.up(i.w, [n]);
-      const m = ctx.up(i.s1, [n]);
-      const v = ctx.up(i.s2, [n]);
-      const mask = i.mask ? ctx.up(i.mask, [n]) : null;
-      adamStep(w, ctx.up(i.g, [n]), { ...p, m, v, mask });
-      return { w: elem(ctx.down(w), i.mask), m: elem(ctx.down(m), i.mask), v: elem(ctx.down(v), i.mask) };
-    }));
+const adamCases: ParityCase[] = (
+  [
+    ['Adam step 1, LeNet fc1', 235200, 0.2, { lr: 1.2e-3, step: 1 }],
+    ['Adam L2 wd 1e-2, step 7', 4097, 0.5, { lr: 1e-3, step: 7, weightDecay: 1e-2 }],
+    ['AdamW wd 1e-2, step 100, no mask', 1001, null, { lr: 1e-3, step: 100, weightDecay: 1e-2, decoupled: true }],
+    ['AdamW beta1 0 eps 1e-3, nothing pruned', 333, 1, { lr: 3e-4, step: 3, beta1: 0, eps: 1e-3, weightDecay: 0.1, decoupled: true }],
+    ['all pruned', 65, 0, { lr: 1e-3, step: 2 }],
+    ['one weight', 1, 1, { lr: 1e-3, step: 1 }],
+    ['empty', 0, null, { lr: 1e-3, step: 1 }],
+  ] as Array<
+    [string, number, number | null, { lr: number; step: number; beta1?: number; eps?: number; weightDecay?: number; decoupled?: boolean }]
+  >
+).map(([name, n, density, p]) =>
+  parityCase('adamStep', `${name}: n ${n}${density === null ? '' : ` density ${density}`}`, optInputs(n, density), (ctx, i) => {
+    const w = ctx.up(i.w, [n]);
+    const m = ctx.up(i.s1, [n]);
+    const v = ctx.up(i.s2, [n]);
+    const mask = i.mask ? ctx.up(i.mask, [n]) : null;
+    adamStep(w, ctx.up(i.g, [n]), { ...p, m, v, mask });
+    return { w: elem(ctx.down(w), i.mask), m: elem(ctx.down(m), i.mask), v: elem(ctx.down(v), i.mask) };
+  }),
+);
 
 // ---- pruning and masks ---------------------------------------------------------------------------------
-const LENET = [[300, 784], [100, 300], [10, 100]]; // 235200 + 30000 + 1000 = 266200 weights
+const LENET = [
+  [300, 784],
+  [100, 300],
+  [10, 100],
+]; // 235200 + 30000 + 1000 = 266200 weights
 
 interface PruneSpec {
   name: string;
@@ -563,7 +694,13 @@ const pruneSpecs: PruneSpec[] = [
   { name: 'per tensor, LeNet fc1', shapes: [LENET[0]!], values: 'gauss', density: 0.8, fraction: 0.2 },
   { name: 'global, LeNet 266K over 3 tensors', shapes: LENET, values: 'gauss', density: 0.8, fraction: 0.2 },
   { name: 'global, LeNet 266K, 9 magnitudes (exact ties everywhere)', shapes: LENET, values: 9, density: 0.7, fraction: 0.37 },
-  { name: 'global, no masks, all |w| equal (ties by tensor then index)', shapes: [[200, 200], [1000], [7, 3]], values: 1, density: null, fraction: 0.5 },
+  {
+    name: 'global, no masks, all |w| equal (ties by tensor then index)',
+    shapes: [[200, 200], [1000], [7, 3]],
+    values: 1,
+    density: null,
+    fraction: 0.5,
+  },
   { name: 'per tensor, 3 magnitudes, in place', shapes: [[70001]], values: 3, density: 0.9, fraction: 0.45, inPlace: true },
   { name: 'count 0 copies the masks', shapes: [[37, 29], [5]], values: 'gauss', density: 0.5, fraction: 0 },
   { name: 'prune everything alive', shapes: [[37, 29], [5]], values: 4, density: 0.5, fraction: 'all' },
@@ -599,44 +736,69 @@ const pruneCases: ParityCase[] = pruneSpecs.flatMap((s) => {
 });
 
 const pruneByFractionCases: ParityCase[] = (['layerwise', 'global'] as const).map((scope) =>
-  parityCase('pruneByFraction', `${scope}, LeNet 266K, fractions ${scope === 'global' ? '.2,.2,0' : '.2,.2,.1'}`, (rng) => ({
-    w: LENET.map((sh) => pruneWeights(rng, numel(sh), 'gauss')),
-    m: LENET.map((sh) => randomMask(rng, numel(sh), 0.8)),
-  }), (ctx, i) => {
-    const weights = i.w.map((w, k) => ctx.up(w, LENET[k]!));
-    const masks = i.m.map((m, k) => ctx.up(m, LENET[k]!));
-    const res = pruneByFraction(weights, masks, scope === 'global' ? [0.2, 0.2, 0] : [0.2, 0.2, 0.1], scope);
-    return Object.fromEntries(res.map((t, k) => [`mask${k}`, exact(ctx.down(t))]));
-  }));
+  parityCase(
+    'pruneByFraction',
+    `${scope}, LeNet 266K, fractions ${scope === 'global' ? '.2,.2,0' : '.2,.2,.1'}`,
+    (rng) => ({
+      w: LENET.map((sh) => pruneWeights(rng, numel(sh), 'gauss')),
+      m: LENET.map((sh) => randomMask(rng, numel(sh), 0.8)),
+    }),
+    (ctx, i) => {
+      const weights = i.w.map((w, k) => ctx.up(w, LENET[k]!));
+      const masks = i.m.map((m, k) => ctx.up(m, LENET[k]!));
+      const res = pruneByFraction(weights, masks, scope === 'global' ? [0.2, 0.2, 0] : [0.2, 0.2, 0.1], scope);
+      return Object.fromEntries(res.map((t, k) => [`mask${k}`, exact(ctx.down(t))]));
+    },
+  ),
+);
 
-const countCases: ParityCase[] = ([
-  ['LeNet 266K, density .3', 266200, 0.7],
-  ['bytes 1..255 count as alive', 4099, 0.5],
-  ['all alive', 4097, 0],
-  ['none alive', 1000, 1],
-  ['one', 1, 0],
-  ['empty', 0, 0],
-] as Array<[string, number, number]>).map(([name, n, pZero]) =>
-  parityCase('countNonzero', `${name}: n ${n}`, (rng) => ({ m: name.startsWith('bytes') ? bytes(rng, n, pZero) : randomMask(rng, n, 1 - pZero) }),
-    (ctx, i) => ({ count: exact(countNonzero(ctx.up(i.m, [n]))) })));
+const countCases: ParityCase[] = (
+  [
+    ['LeNet 266K, density .3', 266200, 0.7],
+    ['bytes 1..255 count as alive', 4099, 0.5],
+    ['all alive', 4097, 0],
+    ['none alive', 1000, 1],
+    ['one', 1, 0],
+    ['empty', 0, 0],
+  ] as Array<[string, number, number]>
+).map(([name, n, pZero]) =>
+  parityCase(
+    'countNonzero',
+    `${name}: n ${n}`,
+    (rng) => ({ m: name.startsWith('bytes') ? bytes(rng, n, pZero) : randomMask(rng, n, 1 - pZero) }),
+    (ctx, i) => ({ count: exact(countNonzero(ctx.up(i.m, [n]))) }),
+  ),
+);
 
-const shuffleCases: ParityCase[] = ([
-  ['LeNet fc1, density .2', [300, 784], 0.2, 7, false],
-  ['byte values are permuted, not just 0/1', [4099], 0.5, (1n << 64n) - 1n, false],
-  ['in place', [1001], 0.3, 123456789, true],
-  ['all alive', [257], 1, 3, false],
-  ['one', [1], 1, 5, false],
-  ['empty', [0], 0.5, 5, false],
-] as Array<[string, number[], number, number | bigint, boolean]>).map(([name, s, density, seed, inPlace]) =>
-  parityCase('shuffleMask', `${name}: [${s}] seed ${seed}`,
+const shuffleCases: ParityCase[] = (
+  [
+    ['LeNet fc1, density .2', [300, 784], 0.2, 7, false],
+    ['byte values are permuted, not just 0/1', [4099], 0.5, (1n << 64n) - 1n, false],
+    ['in place', [1001], 0.3, 123456789, true],
+    ['all alive', [257], 1, 3, false],
+    ['one', [1], 1, 5, false],
+    ['empty', [0], 0.5, 5, false],
+  ] as Array<[string, number[], number, number | bigint, boolean]>
+).map(([name, s, density, seed, inPlace]) =>
+  parityCase(
+    'shuffleMask',
+    `${name}: [${s}] seed ${seed}`,
     (rng) => ({ m: name.startsWith('byte') ? bytes(rng, numel(s), 1 - density) : randomMask(rng, numel(s), density) }),
     (ctx, i) => {
       const m = ctx.up(i.m, s);
       return { mask: exact(ctx.down(shuffleMask(m, seed, inPlace ? { out: m } : {}))) };
-    }));
+    },
+  ),
+);
 
 // ---- sparse (CSR) --------------------------------------------------------------------------------------
-interface CsrSpec { name: string; rows: number; cols: number; density: number; emptyRows: boolean }
+interface CsrSpec {
+  name: string;
+  rows: number;
+  cols: number;
+  density: number;
+  emptyRows: boolean;
+}
 
 /** A random CSR matrix (every 3rd row empty when asked). */
 function randomCsr(rng: Rng, s: CsrSpec): CsrArrays {
@@ -670,8 +832,9 @@ const denseToCsrCases: ParityCase[] = dense2csrSpecs.flatMap((s) => {
     return { w, mask: s.mask === null ? null : randomMask(rng, w.length, s.mask) };
   };
   return [
-    parityCase('denseNnz', label, inputs, (ctx, i) =>
-      ({ nnz: exact(denseNnz(ctx.up(i.w, shape), { mask: i.mask ? ctx.up(i.mask, shape) : null })) })),
+    parityCase('denseNnz', label, inputs, (ctx, i) => ({
+      nnz: exact(denseNnz(ctx.up(i.w, shape), { mask: i.mask ? ctx.up(i.mask, shape) : null })),
+    })),
     parityCase('denseToCsr', label, inputs, (ctx, i) => {
       const A = denseToCsr(ctx.up(i.w, shape), { mask: i.mask ? ctx.up(i.mask, shape) : null });
       return {
@@ -694,17 +857,32 @@ const csrSpecs: CsrSpec[] = [
 ];
 
 const csrToDenseCases: ParityCase[] = csrSpecs.map((s) =>
-  parityCase('csrToDense', `${s.name}: [${s.rows},${s.cols}]`, (rng) => randomCsr(rng, s), (ctx, a) => {
-    const A = csrFromArrays(a, { device: ctx.device });
-    ctx.track(A.rowptr);
-    ctx.track(A.colidx);
-    ctx.track(A.values);
-    return { W: exact(ctx.down(csrToDense(A))) };
-  }));
+  parityCase(
+    'csrToDense',
+    `${s.name}: [${s.rows},${s.cols}]`,
+    (rng) => randomCsr(rng, s),
+    (ctx, a) => {
+      const A = csrFromArrays(a, { device: ctx.device });
+      ctx.track(A.rowptr);
+      ctx.track(A.colidx);
+      ctx.track(A.values);
+      return { W: exact(ctx.down(csrToDense(A))) };
+    },
+  ),
+);
 
 const csrSpmmCases: ParityCase[] = csrSpecs.flatMap((s) =>
-  ([[60, true, true], [1, true, false], [7, false, true], [0, true, true]] as Array<[number, boolean, boolean]>).map(([N, bias, reluOn]) =>
-    parityCase('csrSpmm', `${s.name}: [${s.rows},${s.cols}] × [${s.cols},${N}]${bias ? ', bias' : ''}${reluOn ? ', relu' : ''}`,
+  (
+    [
+      [60, true, true],
+      [1, true, false],
+      [7, false, true],
+      [0, true, true],
+    ] as Array<[number, boolean, boolean]>
+  ).map(([N, bias, reluOn]) =>
+    parityCase(
+      'csrSpmm',
+      `${s.name}: [${s.rows},${s.cols}] × [${s.cols},${N}]${bias ? ', bias' : ''}${reluOn ? ', relu' : ''}`,
       (rng) => ({ a: randomCsr(rng, s), b: randn(rng, s.cols * N), bias: randn(rng, s.rows, 0.5) }),
       (ctx, i) => {
         const A = csrFromArrays(i.a, { device: ctx.device });
@@ -713,28 +891,35 @@ const csrSpmmCases: ParityCase[] = csrSpecs.flatMap((s) =>
         ctx.track(A.values);
         const C = csrSpmm(A, ctx.up(i.b, [s.cols, N]), { bias: bias ? ctx.up(i.bias, [s.rows]) : null, relu: reluOn });
         return { C: float(ctx.down(C), { terms: s.cols }) };
-      })));
+      },
+    ),
+  ),
+);
 
 // ---- tensors -------------------------------------------------------------------------------------------
 const tensorCases: ParityCase[] = [
-  parityCase('Tensor.upload/download', 'f32/u8/i32 round trip, reshape, zero()', (rng) => ({
-    f: Float32Array.from([...randn(rng, 1000), NaN, -0, Infinity, -Infinity, 1e-45]),
-    u: bytes(rng, 1001, 0.3),
-    i: Int32Array.from({ length: 999 }, () => rng.int(2 ** 32) - 2 ** 31),
-  }), (ctx, d) => {
-    const f = ctx.up(d.f, [d.f.length]);
-    const r = ctx.track(f.reshape([5, d.f.length / 5]));
-    const z = ctx.up(d.u, [d.u.length]);
-    return {
-      f: exact(ctx.down(f)),
-      reshaped: exact(r.download()),
-      u: exact(ctx.down(z)),
-      i: exact(ctx.down(ctx.up(d.i, [d.i.length]))),
-      zeroed: exact(ctx.up(d.u, [7, 143]).zero().download()),
-    };
-  }),
+  parityCase(
+    'Tensor.upload/download',
+    'f32/u8/i32 round trip, reshape, zero()',
+    (rng) => ({
+      f: Float32Array.from([...randn(rng, 1000), NaN, -0, Infinity, -Infinity, 1e-45]),
+      u: bytes(rng, 1001, 0.3),
+      i: Int32Array.from({ length: 999 }, () => rng.int(2 ** 32) - 2 ** 31),
+    }),
+    (ctx, d) => {
+      const f = ctx.up(d.f, [d.f.length]);
+      const r = ctx.track(f.reshape([5, d.f.length / 5]));
+      const z = ctx.up(d.u, [d.u.length]);
+      return {
+        f: exact(ctx.down(f)),
+        reshaped: exact(r.download()),
+        u: exact(ctx.down(z)),
+        i: exact(ctx.down(ctx.up(d.i, [d.i.length]))),
+        zeroed: exact(ctx.up(d.u, [7, 143]).zero().download()),
+      };
+    },
+  ),
 ];
-
 
 // ---- gather rows ---------------------------------------------------------------------------------------------
 // A dataset table gathered by a shuffled batch index (repeats allowed), f32 images and i32 labels.
@@ -745,25 +930,42 @@ const gatherSpecs: { name: string; rows: number; row: number[]; n: number }[] = 
   { name: 'empty batch', rows: 5, row: [4], n: 0 },
 ];
 const gatherCases: ParityCase[] = gatherSpecs.map((g) =>
-  parityCase('gatherRows', `${g.name}: [${g.rows},${g.row}] by ${g.n} indices`, (rng) => {
-    const index = new Int32Array(g.n);
-    for (let k = 0; k < g.n; k++) index[k] = rng.int(g.rows);
-    return { table: randn(rng, g.rows * numel(g.row)), labels: randomLabels(rng, g.rows, 10), index };
-  }, (ctx, i) => {
-    const idx = ctx.up(i.index, [g.n]);
-    return {
-      x: exact(ctx.down(gatherRows(ctx.up(i.table, [g.rows, ...g.row]), idx))),
-      y: exact(ctx.down(gatherRows(ctx.up(i.labels, [g.rows]), idx))),
-    };
-  }));
+  parityCase(
+    'gatherRows',
+    `${g.name}: [${g.rows},${g.row}] by ${g.n} indices`,
+    (rng) => {
+      const index = new Int32Array(g.n);
+      for (let k = 0; k < g.n; k++) index[k] = rng.int(g.rows);
+      return { table: randn(rng, g.rows * numel(g.row)), labels: randomLabels(rng, g.rows, 10), index };
+    },
+    (ctx, i) => {
+      const idx = ctx.up(i.index, [g.n]);
+      return {
+        x: exact(ctx.down(gatherRows(ctx.up(i.table, [g.rows, ...g.row]), idx))),
+        y: exact(ctx.down(gatherRows(ctx.up(i.labels, [g.rows]), idx))),
+      };
+    },
+  ),
+);
 
 // ---- flip + translate augmentation ------------------------------------------------------------------------------
-const augmentCases: ParityCase[] = ([[60, 3, 32, 32], [7, 1, 5, 3]] as number[][]).map((shape) =>
-  parityCase('flipTranslate', `[${shape}] random flips and shifts in [-6, 6]`, (rng) => {
-    const params = new Int32Array(3 * shape[0]!);
-    for (let k = 0; k < shape[0]!; k++) params.set([rng.int(2), rng.int(13) - 6, rng.int(13) - 6], 3 * k);
-    return { src: randn(rng, numel(shape)), params };
-  }, (ctx, i) => ({ out: exact(ctx.down(flipTranslate(ctx.up(i.src, shape), ctx.up(i.params, [shape[0]!, 3])))) })));
+const augmentCases: ParityCase[] = (
+  [
+    [60, 3, 32, 32],
+    [7, 1, 5, 3],
+  ] as number[][]
+).map((shape) =>
+  parityCase(
+    'flipTranslate',
+    `[${shape}] random flips and shifts in [-6, 6]`,
+    (rng) => {
+      const params = new Int32Array(3 * shape[0]!);
+      for (let k = 0; k < shape[0]!; k++) params.set([rng.int(2), rng.int(13) - 6, rng.int(13) - 6], 3 * k);
+      return { src: randn(rng, numel(shape)), params };
+    },
+    (ctx, i) => ({ out: exact(ctx.down(flipTranslate(ctx.up(i.src, shape), ctx.up(i.params, [shape[0]!, 3])))) }),
+  ),
+);
 
 export const parityCases: ParityCase[] = [
   ...gemmCases,

@@ -2,14 +2,25 @@
 // where floor drops the last row/column, rectangular kernels and strides, 1×1, and a Conv-4-sized layer.
 export interface PoolCase {
   name: string;
-  N: number; C: number; H: number; W: number;
+  N: number;
+  C: number;
+  H: number;
+  W: number;
   kernel: [number, number];
   stride: [number, number];
   pad: [number, number];
 }
 
-const p = (name: string, [N, C, H, W]: number[], kernel: [number, number], stride: [number, number], pad: [number, number]): PoolCase =>
-  ({ name, N: N!, C: C!, H: H!, W: W!, kernel, stride, pad });
+const p = (name: string, [N, C, H, W]: number[], kernel: [number, number], stride: [number, number], pad: [number, number]): PoolCase => ({
+  name,
+  N: N!,
+  C: C!,
+  H: H!,
+  W: W!,
+  kernel,
+  stride,
+  pad,
+});
 
 export const poolCases: PoolCase[] = [
   p('2x2 stride 2', [2, 3, 8, 8], [2, 2], [2, 2], [0, 0]),

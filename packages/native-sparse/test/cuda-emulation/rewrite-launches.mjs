@@ -48,7 +48,7 @@ for (;;) {
   let q = e + 3;
   if (s[q] !== '(') throw new Error(`${src}: no argument list after the launch of ${name}`);
   let d = 0;
-  for (;; q++) {
+  for (; ; q++) {
     if (s[q] === '(') d++;
     else if (s[q] === ')' && --d === 0) break;
   }

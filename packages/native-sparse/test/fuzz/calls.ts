@@ -36,15 +36,42 @@ export class CallGen {
     return this.chance(0.08) ? 0 : this.int(1, 4);
   }
   num(min: number, max: number): number {
-    return this.chance(0.9) ? min + (max - min) * this.int(0, 1000) / 1000 : this.bad();
+    return this.chance(0.9) ? min + ((max - min) * this.int(0, 1000)) / 1000 : this.bad();
   }
 
   /** A value of a wrong type or range: what a JS caller may pass by mistake. */
   bad(): never {
     const values: unknown[] = [
-      undefined, null, 0, -1, 1.5, NaN, Infinity, -Infinity, 2 ** 53, 1e300, '', 'cpu', '3', true, false, 7n, -1n,
-      Symbol('s'), {}, { shape: [2, 2] }, [], [1, 2], ['a', 'b'], [undefined], [null, 1], () => 0,
-      new Float32Array(4), new Uint8Array(2), new Date(0), Object.create(null),
+      undefined,
+      null,
+      0,
+      -1,
+      1.5,
+      NaN,
+      Infinity,
+      -Infinity,
+      2 ** 53,
+      1e300,
+      '',
+      'cpu',
+      '3',
+      true,
+      false,
+      7n,
+      -1n,
+      Symbol('s'),
+      {},
+      { shape: [2, 2] },
+      [],
+      [1, 2],
+      ['a', 'b'],
+      [undefined],
+      [null, 1],
+      () => 0,
+      new Float32Array(4),
+      new Uint8Array(2),
+      new Date(0),
+      Object.create(null),
     ];
     return this.pick(values) as never;
   }
@@ -52,9 +79,23 @@ export class CallGen {
   /** A shape that must be rejected: overflowing element counts, negative or fractional dims, wrong types. */
   badShape(): number[] {
     return this.pick([
-      [4294967296, 3, 4294967296], [2 ** 32, 2 ** 32], [2 ** 53, 2], [2 ** 62], [2 ** 40 + 1], [2 ** 21, 2 ** 20],
-      [0, 2 ** 60], [2 ** 30, 0, 2 ** 30, 2 ** 30], [-1, 2], [1.5], [NaN], [Infinity], ['a'], [undefined], [2, null],
-      [1e300], [-0.5, 1],
+      [4294967296, 3, 4294967296],
+      [2 ** 32, 2 ** 32],
+      [2 ** 53, 2],
+      [2 ** 62],
+      [2 ** 40 + 1],
+      [2 ** 21, 2 ** 20],
+      [0, 2 ** 60],
+      [2 ** 30, 0, 2 ** 30, 2 ** 30],
+      [-1, 2],
+      [1.5],
+      [NaN],
+      [Infinity],
+      ['a'],
+      [undefined],
+      [2, null],
+      [1e300],
+      [-0.5, 1],
     ] as unknown[]) as number[];
   }
 
@@ -66,9 +107,20 @@ export class CallGen {
     if (n > 2 ** 40) return this.keep(api.zeros(shape, { dtype }) as Tensor);
     if (n > 2 ** 16) return this.fresh([1], dtype);
     const t =
-      dtype === 'f32' ? api.fromArray(Float32Array.from({ length: n }, () => this.int(-8, 8) / 4), shape)
-      : dtype === 'u8' ? api.fromArray(Uint8Array.from({ length: n }, () => this.int(0, 1)), shape)
-      : api.fromArray(Int32Array.from({ length: n }, () => this.int(-1, 4)), shape);
+      dtype === 'f32'
+        ? api.fromArray(
+            Float32Array.from({ length: n }, () => this.int(-8, 8) / 4),
+            shape,
+          )
+        : dtype === 'u8'
+          ? api.fromArray(
+              Uint8Array.from({ length: n }, () => this.int(0, 1)),
+              shape,
+            )
+          : api.fromArray(
+              Int32Array.from({ length: n }, () => this.int(-1, 4)),
+              shape,
+            );
     return this.keep(t);
   }
 
@@ -193,7 +245,11 @@ export const generators: Record<string, Gen> = {
   isTensor: (g) => call(g.chance(0.5) ? g.fresh([1]) : g.bad()),
   resolveDevice: (g) => call(g.device()),
   numelOf: (g) => call(g.chance(0.5) ? [g.dim(), g.dim()] : g.chance(0.5) ? g.badShape() : g.bad()),
-  zeros: (g) => call(g.chance(0.7) ? [g.dim(), g.dim()] : g.badShape(), g.opts({ dtype: () => g.pick(['f32', 'u8', 'i32', 'f64']), device: () => g.device() })),
+  zeros: (g) =>
+    call(
+      g.chance(0.7) ? [g.dim(), g.dim()] : g.badShape(),
+      g.opts({ dtype: () => g.pick(['f32', 'u8', 'i32', 'f64']), device: () => g.device() }),
+    ),
   fromArray: (g) => {
     const n = g.int(0, 4);
     return call(g.chance(0.9) ? new Float32Array(n) : g.bad(), g.chance(0.8) ? [n] : g.badShape(), g.opts({ device: () => g.device() }));
@@ -214,30 +270,60 @@ export const generators: Record<string, Gen> = {
     const { B, In, Out } = dense(g);
     const x = g.t([B, In]);
     const W = g.t([Out, In]);
-    return call(x, W, g.opts({ mask: () => g.t([Out, In], 'u8'), bias: () => g.t([Out]), relu: () => g.bool(), out: () => g.out([B, Out], [x, W]) }));
+    return call(
+      x,
+      W,
+      g.opts({ mask: () => g.t([Out, In], 'u8'), bias: () => g.t([Out]), relu: () => g.bool(), out: () => g.out([B, Out], [x, W]) }),
+    );
   },
   maskedDenseBackward: (g) => {
     const { B, In, Out } = dense(g);
     const [x, W, dy] = [g.t([B, In]), g.t([Out, In]), g.t([B, Out])];
     const ins = [x, W, dy];
-    return call(x, W, dy, g.opts({
-      mask: () => g.t([Out, In], 'u8'), dx: () => g.out([B, In], ins) ?? g.bool(), dW: () => g.out([Out, In], ins) ?? g.bool(),
-      db: () => g.out([Out], ins) ?? g.bool(),
-    }));
+    return call(
+      x,
+      W,
+      dy,
+      g.opts({
+        mask: () => g.t([Out, In], 'u8'),
+        dx: () => g.out([B, In], ins) ?? g.bool(),
+        dW: () => g.out([Out, In], ins) ?? g.bool(),
+        db: () => g.out([Out], ins) ?? g.bool(),
+      }),
+    );
   },
   maskedDenseForwardBatched: (g) => {
     const { B, In, Out } = dense(g);
     const T = g.int(1, 3);
     const x = g.t(g.bool() ? [T, B, In] : [B, In]);
     const W = g.t([T, Out, In]);
-    return call(x, W, g.opts({ mask: () => g.t([T, Out, In], 'u8'), bias: () => g.t([T, Out]), relu: () => g.bool(), out: () => g.out([T, B, Out], [x, W]) }));
+    return call(
+      x,
+      W,
+      g.opts({
+        mask: () => g.t([T, Out, In], 'u8'),
+        bias: () => g.t([T, Out]),
+        relu: () => g.bool(),
+        out: () => g.out([T, B, Out], [x, W]),
+      }),
+    );
   },
   maskedDenseBackwardBatched: (g) => {
     const { B, In, Out } = dense(g);
     const T = g.int(1, 3);
     const [x, W, dy] = [g.t([T, B, In]), g.t([T, Out, In]), g.t([T, B, Out])];
     const ins = [x, W, dy];
-    return call(x, W, dy, g.opts({ mask: () => g.t([T, Out, In], 'u8'), dx: () => g.out([T, B, In], ins), dW: () => g.out([T, Out, In], ins), db: () => g.out([T, Out], ins) }));
+    return call(
+      x,
+      W,
+      dy,
+      g.opts({
+        mask: () => g.t([T, Out, In], 'u8'),
+        dx: () => g.out([T, B, In], ins),
+        dW: () => g.out([T, Out, In], ins),
+        db: () => g.out([T, Out], ins),
+      }),
+    );
   },
   softmaxCrossEntropyBatched: (g) => {
     const [T, B, C] = [g.int(1, 3), g.dim(), g.dim()];
@@ -251,19 +337,41 @@ export const generators: Record<string, Gen> = {
   conv2dForward: (g) => {
     const c = conv(g);
     const [x, w] = [g.t([c.N, c.C, c.H, c.W]), g.t([c.K, c.C, c.R, c.S])];
-    return call(x, w, g.opts({ ...convGeo(g), mask: () => g.t([c.K, c.C, c.R, c.S], 'u8'), bias: () => g.t([c.K]), out: () => g.out([c.N, c.K, c.P, c.Q], [x, w]) }));
+    return call(
+      x,
+      w,
+      g.opts({
+        ...convGeo(g),
+        mask: () => g.t([c.K, c.C, c.R, c.S], 'u8'),
+        bias: () => g.t([c.K]),
+        out: () => g.out([c.N, c.K, c.P, c.Q], [x, w]),
+      }),
+    );
   },
   conv2dBackwardData: (g) => {
     const c = conv(g);
     const [dy, w] = [g.t([c.N, c.K, c.P, c.Q]), g.t([c.K, c.C, c.R, c.S])];
-    return call(dy, w, g.shape([c.N, c.C, c.H, c.W]), g.opts({ ...convGeo(g), mask: () => g.t([c.K, c.C, c.R, c.S], 'u8'), out: () => g.out([c.N, c.C, c.H, c.W], [dy, w]) }));
+    return call(
+      dy,
+      w,
+      g.shape([c.N, c.C, c.H, c.W]),
+      g.opts({ ...convGeo(g), mask: () => g.t([c.K, c.C, c.R, c.S], 'u8'), out: () => g.out([c.N, c.C, c.H, c.W], [dy, w]) }),
+    );
   },
   conv2dBackwardFilter: (g) => {
     const c = conv(g);
     const [x, dy] = [g.t([c.N, c.C, c.H, c.W]), g.t([c.N, c.K, c.P, c.Q])];
-    return call(x, dy, g.shape([c.K, c.C, c.R, c.S]), g.opts({
-      ...convGeo(g), mask: () => g.t([c.K, c.C, c.R, c.S], 'u8'), dw: () => g.out([c.K, c.C, c.R, c.S], [x, dy]), db: () => g.out([c.K], [x, dy]) ?? g.bool(),
-    }));
+    return call(
+      x,
+      dy,
+      g.shape([c.K, c.C, c.R, c.S]),
+      g.opts({
+        ...convGeo(g),
+        mask: () => g.t([c.K, c.C, c.R, c.S], 'u8'),
+        dw: () => g.out([c.K, c.C, c.R, c.S], [x, dy]),
+        db: () => g.out([c.K], [x, dy]) ?? g.bool(),
+      }),
+    );
   },
   pool2dOutputShape: (g) => {
     const p = pool(g);
@@ -272,22 +380,42 @@ export const generators: Record<string, Gen> = {
   maxPool2d: (g) => {
     const p = pool(g);
     const x = g.t([p.N, p.C, p.H, p.W]);
-    return call(x, g.opts({ kernelSize: () => 2, out: () => g.out([p.N, p.C, p.P, p.Q], [x]), argmax: () => g.out([p.N, p.C, p.P, p.Q], [x], 'i32') }));
+    return call(
+      x,
+      g.opts({ kernelSize: () => 2, out: () => g.out([p.N, p.C, p.P, p.Q], [x]), argmax: () => g.out([p.N, p.C, p.P, p.Q], [x], 'i32') }),
+    );
   },
   maxPool2dBackward: (g) => {
     const p = pool(g);
     const [dy, argmax] = [g.t([p.N, p.C, p.P, p.Q]), g.t([p.N, p.C, p.P, p.Q], 'i32')];
-    return call(dy, argmax, g.shape([p.N, p.C, p.H, p.W]), g.opts({ kernelSize: () => 2, out: () => g.out([p.N, p.C, p.H, p.W], [dy, argmax]) }));
+    return call(
+      dy,
+      argmax,
+      g.shape([p.N, p.C, p.H, p.W]),
+      g.opts({ kernelSize: () => 2, out: () => g.out([p.N, p.C, p.H, p.W], [dy, argmax]) }),
+    );
   },
   avgPool2d: (g) => {
     const p = pool(g);
     const x = g.t([p.N, p.C, p.H, p.W]);
-    return call(x, g.opts({ ...poolGeo(g), kernelSize: () => (g.chance(0.8) ? 2 : g.pair(1)), countIncludePad: () => g.bool(), out: () => g.out([p.N, p.C, p.P, p.Q], [x]) }));
+    return call(
+      x,
+      g.opts({
+        ...poolGeo(g),
+        kernelSize: () => (g.chance(0.8) ? 2 : g.pair(1)),
+        countIncludePad: () => g.bool(),
+        out: () => g.out([p.N, p.C, p.P, p.Q], [x]),
+      }),
+    );
   },
   avgPool2dBackward: (g) => {
     const p = pool(g);
     const dy = g.t([p.N, p.C, p.P, p.Q]);
-    return call(dy, g.shape([p.N, p.C, p.H, p.W]), g.opts({ kernelSize: () => 2, countIncludePad: () => g.bool(), out: () => g.out([p.N, p.C, p.H, p.W], [dy]) }));
+    return call(
+      dy,
+      g.shape([p.N, p.C, p.H, p.W]),
+      g.opts({ kernelSize: () => 2, countIncludePad: () => g.bool(), out: () => g.out([p.N, p.C, p.H, p.W], [dy]) }),
+    );
   },
   globalAvgPool: (g) => {
     const p = pool(g);
@@ -327,10 +455,20 @@ export const generators: Record<string, Gen> = {
     const [N, C, H] = [g.dim(), g.dim(), g.dim()];
     const x = g.t([N, C, H]);
     const [gamma, beta, rm, rv] = [g.t([C]), g.t([C]), g.out([C], [x]), g.out([C], [x])];
-    return call(x, gamma, beta, rm ?? null, rv ?? null, g.opts({
-      eps: () => g.num(0, 1e-3), momentum: () => g.num(0, 1), out: () => g.out([N, C, H], [x, gamma, beta]),
-      saveMean: () => g.out([C], [x, gamma]), saveInvstd: () => g.out([C], [x, beta]),
-    }));
+    return call(
+      x,
+      gamma,
+      beta,
+      rm ?? null,
+      rv ?? null,
+      g.opts({
+        eps: () => g.num(0, 1e-3),
+        momentum: () => g.num(0, 1),
+        out: () => g.out([N, C, H], [x, gamma, beta]),
+        saveMean: () => g.out([C], [x, gamma]),
+        saveInvstd: () => g.out([C], [x, beta]),
+      }),
+    );
   },
   batchNormEval: (g) => {
     const [N, C, H] = [g.dim(), g.dim(), g.dim()];
@@ -341,7 +479,14 @@ export const generators: Record<string, Gen> = {
     const [N, C, H] = [g.dim(), g.dim(), g.dim()];
     const [x, gamma, mean, invstd, dy] = [g.t([N, C, H]), g.t([C]), g.t([C]), g.t([C]), g.t([N, C, H])];
     const ins = [x, gamma, mean, invstd, dy];
-    return call(x, gamma, mean, invstd, dy, g.opts({ dx: () => g.out([N, C, H], ins) ?? g.bool(), dgamma: () => g.out([C], ins), dbeta: () => g.out([C], ins) }));
+    return call(
+      x,
+      gamma,
+      mean,
+      invstd,
+      dy,
+      g.opts({ dx: () => g.out([N, C, H], ins) ?? g.bool(), dgamma: () => g.out([C], ins), dbeta: () => g.out([C], ins) }),
+    );
   },
   softmaxCrossEntropy: (g) => {
     const [B, C] = [g.dim(), g.dim()];
@@ -358,17 +503,39 @@ export const generators: Record<string, Gen> = {
     const s = [g.dim(), g.dim()];
     const [w, grad] = [g.t(s), g.t(s)];
     const momentum = g.chance(0.5) ? 0 : g.num(0, 0.9);
-    return call(w, g.chance(0.1) ? w : grad, g.opts({
-      lr: () => g.num(0, 0.1), mask: () => g.t(s, 'u8'), velocity: () => g.out(s, [w, grad]), momentum: () => momentum,
-      dampening: () => g.num(0, 0.5), weightDecay: () => g.num(0, 0.1), nesterov: () => g.bool(),
-    }) ?? { lr: 0.1 });
+    return call(
+      w,
+      g.chance(0.1) ? w : grad,
+      g.opts({
+        lr: () => g.num(0, 0.1),
+        mask: () => g.t(s, 'u8'),
+        velocity: () => g.out(s, [w, grad]),
+        momentum: () => momentum,
+        dampening: () => g.num(0, 0.5),
+        weightDecay: () => g.num(0, 0.1),
+        nesterov: () => g.bool(),
+      }) ?? { lr: 0.1 },
+    );
   },
   adamStep: (g) => {
     const s = [g.dim(), g.dim()];
     const [w, grad] = [g.t(s), g.t(s)];
     const m = g.chance(0.1) ? w : g.t(s);
     const v = g.chance(0.1) ? m : g.t(s);
-    return call(w, grad, g.chance(0.9) ? { lr: g.num(0, 0.1), step: g.chance(0.9) ? g.int(1, 5) : g.bad(), m, v, mask: g.chance(0.5) ? g.t(s, 'u8') : undefined, decoupled: g.bool() } : g.bad());
+    return call(
+      w,
+      grad,
+      g.chance(0.9)
+        ? {
+            lr: g.num(0, 0.1),
+            step: g.chance(0.9) ? g.int(1, 5) : g.bad(),
+            m,
+            v,
+            mask: g.chance(0.5) ? g.t(s, 'u8') : undefined,
+            decoupled: g.bool(),
+          }
+        : g.bad(),
+    );
   },
   countNonzero: (g) => call(g.t([g.dim(), g.dim()], 'u8')),
   magnitudePrune: (g) => {
@@ -376,14 +543,25 @@ export const generators: Record<string, Gen> = {
     const shapes = Array.from({ length: n }, () => [g.dim(), g.dim()]);
     const weights = shapes.map((s) => g.t(s));
     const masks = shapes.map((s) => (g.chance(0.3) ? null : g.t(s, 'u8')));
-    const out = g.chance(0.5) ? undefined : shapes.map((s, i) => (g.chance(0.2) ? g.pick([...masks, ...weights]) : g.chance(0.3) ? masks[i] : g.t(s, 'u8')));
-    return call(g.chance(0.95) ? weights : g.bad(), g.chance(0.95) ? masks : g.bad(), g.chance(0.8) ? g.int(0, 4) : g.bad(), out ? { out } : g.opts({}));
+    const out = g.chance(0.5)
+      ? undefined
+      : shapes.map((s, i) => (g.chance(0.2) ? g.pick([...masks, ...weights]) : g.chance(0.3) ? masks[i] : g.t(s, 'u8')));
+    return call(
+      g.chance(0.95) ? weights : g.bad(),
+      g.chance(0.95) ? masks : g.bad(),
+      g.chance(0.8) ? g.int(0, 4) : g.bad(),
+      out ? { out } : g.opts({}),
+    );
   },
   pruneByFraction: (g) => {
     const n = g.int(1, 3);
     const shapes = Array.from({ length: n }, () => [g.dim(), g.dim()]);
-    return call(shapes.map((s) => g.t(s)), shapes.map((s) => (g.chance(0.3) ? null : g.t(s, 'u8'))),
-      g.chance(0.5) ? g.num(0, 1) : shapes.map(() => g.num(0, 1)), g.pick(['layerwise', 'global', 'other', g.bad()]));
+    return call(
+      shapes.map((s) => g.t(s)),
+      shapes.map((s) => (g.chance(0.3) ? null : g.t(s, 'u8'))),
+      g.chance(0.5) ? g.num(0, 1) : shapes.map(() => g.num(0, 1)),
+      g.pick(['layerwise', 'global', 'other', g.bad()]),
+    );
   },
   shuffleMask: (g) => {
     const s = [g.dim(), g.dim()];
@@ -401,12 +579,25 @@ export const generators: Record<string, Gen> = {
   validateCsr: (g) => {
     const rows = g.int(0, 4);
     const nnz = g.int(0, 3);
-    return call(g.chance(0.9) ? { rows, cols: g.dim(), rowptr: Int32Array.from({ length: rows + 1 }, () => g.int(0, nnz)), colidx: new Int32Array(nnz), values: new Float32Array(nnz) } : g.bad());
+    return call(
+      g.chance(0.9)
+        ? {
+            rows,
+            cols: g.dim(),
+            rowptr: Int32Array.from({ length: rows + 1 }, () => g.int(0, nnz)),
+            colidx: new Int32Array(nnz),
+            values: new Float32Array(nnz),
+          }
+        : g.bad(),
+    );
   },
   csrFromArrays: (g) => {
     const rows = g.int(0, 4);
     const rowptr = new Int32Array(rows + 1);
-    return call(g.chance(0.9) ? { rows, cols: g.dim(), rowptr, colidx: new Int32Array(0), values: new Float32Array(0) } : g.bad(), g.opts({ device: () => g.device() }));
+    return call(
+      g.chance(0.9) ? { rows, cols: g.dim(), rowptr, colidx: new Int32Array(0), values: new Float32Array(0) } : g.bad(),
+      g.opts({ device: () => g.device() }),
+    );
   },
   csrToArrays: (g) => call(g.csr(g.dim(), g.dim())),
   csrToDense: (g) => {
@@ -424,7 +615,11 @@ export const generators: Record<string, Gen> = {
     const [rows, k, n] = [g.dim(), g.dim(), g.dim()];
     const table = g.t([rows, k], g.pick(['f32', 'i32'] as const));
     const index = g.t([n], 'i32');
-    return call(table, index, g.opts({ out: () => g.out([n, k], [table, index], api.isTensor(table) && table.dtype === 'i32' ? 'i32' : 'f32') }));
+    return call(
+      table,
+      index,
+      g.opts({ out: () => g.out([n, k], [table, index], api.isTensor(table) && table.dtype === 'i32' ? 'i32' : 'f32') }),
+    );
   },
   flipTranslate: (g) => {
     const [n, C, H, W] = [g.dim(), g.dim(), g.dim(), g.dim()];

@@ -1,7 +1,15 @@
 // Float64 references for the dense ops. Row-major; W is [Out, In]; masks are 0/1.
 export function gemmRef(
-  ta: boolean, tb: boolean, M: number, N: number, K: number, alpha: number,
-  A: ArrayLike<number>, B: ArrayLike<number>, beta: number, C: ArrayLike<number> | null,
+  ta: boolean,
+  tb: boolean,
+  M: number,
+  N: number,
+  K: number,
+  alpha: number,
+  A: ArrayLike<number>,
+  B: ArrayLike<number>,
+  beta: number,
+  C: ArrayLike<number> | null,
 ): Float64Array {
   const out = new Float64Array(M * N);
   for (let i = 0; i < M; i++) {
@@ -21,8 +29,14 @@ export function maskedWeights(W: ArrayLike<number>, mask: ArrayLike<number> | nu
 }
 
 export function denseForwardRef(
-  B: number, In: number, Out: number, x: ArrayLike<number>, W: ArrayLike<number>,
-  mask: ArrayLike<number> | null, bias: ArrayLike<number> | null, relu: boolean,
+  B: number,
+  In: number,
+  Out: number,
+  x: ArrayLike<number>,
+  W: ArrayLike<number>,
+  mask: ArrayLike<number> | null,
+  bias: ArrayLike<number> | null,
+  relu: boolean,
 ): Float64Array {
   const Wm = maskedWeights(W, mask);
   const y = new Float64Array(B * Out);
@@ -37,8 +51,13 @@ export function denseForwardRef(
 }
 
 export function denseBackwardRef(
-  B: number, In: number, Out: number, x: ArrayLike<number>, W: ArrayLike<number>,
-  mask: ArrayLike<number> | null, dy: ArrayLike<number>,
+  B: number,
+  In: number,
+  Out: number,
+  x: ArrayLike<number>,
+  W: ArrayLike<number>,
+  mask: ArrayLike<number> | null,
+  dy: ArrayLike<number>,
 ): { dx: Float64Array; dW: Float64Array; db: Float64Array } {
   const Wm = maskedWeights(W, mask);
   // Monomorphic Float64Array copies keep the inner loop fast whatever array types the caller passes.

@@ -43,13 +43,23 @@ export interface BatchNormTrainRef {
 
 /** Per channel over x [N,C,HW]: biased variance to normalise, unbiased for the running average. */
 export function batchNormTrainRef(
-  N: number, C: number, HW: number, x: ArrayLike<number>, gamma: ArrayLike<number> | null, beta: ArrayLike<number> | null,
-  runningMean: ArrayLike<number>, runningVar: ArrayLike<number>, eps: number, momentum: number,
+  N: number,
+  C: number,
+  HW: number,
+  x: ArrayLike<number>,
+  gamma: ArrayLike<number> | null,
+  beta: ArrayLike<number> | null,
+  runningMean: ArrayLike<number>,
+  runningVar: ArrayLike<number>,
+  eps: number,
+  momentum: number,
 ): BatchNormTrainRef {
   const M = N * HW;
   const y = new Float64Array(N * C * HW);
-  const mean = new Float64Array(C), invstd = new Float64Array(C);
-  const rm = Float64Array.from(runningMean as ArrayLike<number>), rv = Float64Array.from(runningVar as ArrayLike<number>);
+  const mean = new Float64Array(C),
+    invstd = new Float64Array(C);
+  const rm = Float64Array.from(runningMean as ArrayLike<number>),
+    rv = Float64Array.from(runningVar as ArrayLike<number>);
   for (let c = 0; c < C; c++) {
     let s = 0;
     for (let n = 0; n < N; n++) for (let j = 0; j < HW; j++) s += x[(n * C + c) * HW + j]!;
@@ -71,8 +81,15 @@ export function batchNormTrainRef(
 }
 
 export function batchNormEvalRef(
-  N: number, C: number, HW: number, x: ArrayLike<number>, gamma: ArrayLike<number> | null, beta: ArrayLike<number> | null,
-  runningMean: ArrayLike<number>, runningVar: ArrayLike<number>, eps: number,
+  N: number,
+  C: number,
+  HW: number,
+  x: ArrayLike<number>,
+  gamma: ArrayLike<number> | null,
+  beta: ArrayLike<number> | null,
+  runningMean: ArrayLike<number>,
+  runningVar: ArrayLike<number>,
+  eps: number,
 ): Float64Array {
   const y = new Float64Array(N * C * HW);
   for (let n = 0; n < N; n++)
@@ -86,13 +103,22 @@ export function batchNormEvalRef(
 
 /** Backward of training-mode batch norm given the saved per-channel mean and invstd. */
 export function batchNormBackwardRef(
-  N: number, C: number, HW: number, x: ArrayLike<number>, gamma: ArrayLike<number> | null,
-  mean: ArrayLike<number>, invstd: ArrayLike<number>, dy: ArrayLike<number>,
+  N: number,
+  C: number,
+  HW: number,
+  x: ArrayLike<number>,
+  gamma: ArrayLike<number> | null,
+  mean: ArrayLike<number>,
+  invstd: ArrayLike<number>,
+  dy: ArrayLike<number>,
 ): { dx: Float64Array; dgamma: Float64Array; dbeta: Float64Array } {
   const M = N * HW;
-  const dx = new Float64Array(N * C * HW), dgamma = new Float64Array(C), dbeta = new Float64Array(C);
+  const dx = new Float64Array(N * C * HW),
+    dgamma = new Float64Array(C),
+    dbeta = new Float64Array(C);
   for (let c = 0; c < C; c++) {
-    let sdy = 0, sdyx = 0;
+    let sdy = 0,
+      sdyx = 0;
     for (let n = 0; n < N; n++)
       for (let j = 0; j < HW; j++) {
         const i = (n * C + c) * HW + j;
@@ -114,10 +140,14 @@ export function batchNormBackwardRef(
 
 /** Mean softmax cross-entropy, correct count (first maximum), and (softmax − onehot)/B. */
 export function softmaxCrossEntropyRef(
-  B: number, C: number, logits: ArrayLike<number>, labels: ArrayLike<number>,
+  B: number,
+  C: number,
+  logits: ArrayLike<number>,
+  labels: ArrayLike<number>,
 ): { loss: number; correct: number; dlogits: Float64Array } {
   const dlogits = new Float64Array(B * C);
-  let total = 0, correct = 0;
+  let total = 0,
+    correct = 0;
   for (let b = 0; b < B; b++) {
     let arg = 0;
     for (let j = 1; j < C; j++) if (logits[b * C + j]! > logits[b * C + arg]!) arg = j;
@@ -135,13 +165,16 @@ export function softmaxCrossEntropyRef(
 
 /** Mean sigmoid binary cross-entropy (softplus form), correct count ((z > 0) == (y > 0.5)), (σ(z) − y)/B. */
 export function sigmoidBinaryCrossEntropyRef(
-  logits: ArrayLike<number>, labels: ArrayLike<number>,
+  logits: ArrayLike<number>,
+  labels: ArrayLike<number>,
 ): { loss: number; correct: number; dlogits: Float64Array } {
   const B = logits.length;
   const dlogits = new Float64Array(B);
-  let total = 0, correct = 0;
+  let total = 0,
+    correct = 0;
   for (let b = 0; b < B; b++) {
-    const z = logits[b]!, y = labels[b]!;
+    const z = logits[b]!,
+      y = labels[b]!;
     total += Math.max(z, 0) - z * y + Math.log1p(Math.exp(-Math.abs(z)));
     if (z > 0 === y > 0.5) correct++;
     const s = z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));

@@ -8,8 +8,13 @@ export interface SgdRefParams {
   nesterov: boolean;
 }
 
-export function sgdStepRef(p: SgdRefParams, w: Float64Array, g: ArrayLike<number>, mask: ArrayLike<number> | null,
-  velocity: Float64Array | null): void {
+export function sgdStepRef(
+  p: SgdRefParams,
+  w: Float64Array,
+  g: ArrayLike<number>,
+  mask: ArrayLike<number> | null,
+  velocity: Float64Array | null,
+): void {
   for (let i = 0; i < w.length; i++) {
     if (mask && !mask[i]) {
       w[i] = 0;
@@ -36,8 +41,15 @@ export interface AdamRefParams {
   decoupled: boolean;
 }
 
-export function adamStepRef(p: AdamRefParams, step: number, w: Float64Array, g: ArrayLike<number>,
-  mask: ArrayLike<number> | null, m: Float64Array, v: Float64Array): void {
+export function adamStepRef(
+  p: AdamRefParams,
+  step: number,
+  w: Float64Array,
+  g: ArrayLike<number>,
+  mask: ArrayLike<number> | null,
+  m: Float64Array,
+  v: Float64Array,
+): void {
   const bc1 = 1 - p.beta1 ** step;
   const bc2 = 1 - p.beta2 ** step;
   for (let i = 0; i < w.length; i++) {
@@ -52,6 +64,6 @@ export function adamStepRef(p: AdamRefParams, step: number, w: Float64Array, g: 
     m[i] = p.beta1 * m[i]! + (1 - p.beta1) * gi;
     v[i] = p.beta2 * v[i]! + (1 - p.beta2) * gi * gi;
     const denom = Math.sqrt(v[i]!) / Math.sqrt(bc2) + p.eps;
-    w[i] = wi - (p.lr / bc1) * m[i]! / denom;
+    w[i] = wi - ((p.lr / bc1) * m[i]!) / denom;
   }
 }

@@ -1,12 +1,30 @@
 // Float64 references for pooling over NCHW planes.
 export interface PoolGeom {
-  N: number; C: number; H: number; W: number;
-  kh: number; kw: number; sh: number; sw: number; ph: number; pw: number;
-  P: number; Q: number;
+  N: number;
+  C: number;
+  H: number;
+  W: number;
+  kh: number;
+  kw: number;
+  sh: number;
+  sw: number;
+  ph: number;
+  pw: number;
+  P: number;
+  Q: number;
 }
 
 export function poolGeom(
-  N: number, C: number, H: number, W: number, kh: number, kw: number, sh: number, sw: number, ph: number, pw: number,
+  N: number,
+  C: number,
+  H: number,
+  W: number,
+  kh: number,
+  kw: number,
+  sh: number,
+  sw: number,
+  ph: number,
+  pw: number,
 ): PoolGeom {
   return { N, C, H, W, kh, kw, sh, sw, ph, pw, P: Math.floor((H + 2 * ph - kh) / sh) + 1, Q: Math.floor((W + 2 * pw - kw) / sw) + 1 };
 }
@@ -15,14 +33,15 @@ export function poolGeom(
 function windowIndices(g: PoolGeom, p: number, q: number): number[] {
   const out: number[] = [];
   for (let h = p * g.sh - g.ph; h < p * g.sh - g.ph + g.kh; h++)
-    for (let w = q * g.sw - g.pw; w < q * g.sw - g.pw + g.kw; w++)
-      if (h >= 0 && h < g.H && w >= 0 && w < g.W) out.push(h * g.W + w);
+    for (let w = q * g.sw - g.pw; w < q * g.sw - g.pw + g.kw; w++) if (h >= 0 && h < g.H && w >= 0 && w < g.W) out.push(h * g.W + w);
   return out;
 }
 
 /** Max pooling: padding is −inf, the first maximum in row-major window order wins. */
 export function maxPoolRef(g: PoolGeom, x: ArrayLike<number>): { y: Float64Array; argmax: Int32Array } {
-  const planes = g.N * g.C, HW = g.H * g.W, PQ = g.P * g.Q;
+  const planes = g.N * g.C,
+    HW = g.H * g.W,
+    PQ = g.P * g.Q;
   const y = new Float64Array(planes * PQ);
   const argmax = new Int32Array(planes * PQ);
   for (let i = 0; i < planes; i++)
@@ -44,7 +63,8 @@ export function maxPoolRef(g: PoolGeom, x: ArrayLike<number>): { y: Float64Array
 }
 
 export function maxPoolBackwardRef(g: PoolGeom, dy: ArrayLike<number>, argmax: ArrayLike<number>): Float64Array {
-  const HW = g.H * g.W, PQ = g.P * g.Q;
+  const HW = g.H * g.W,
+    PQ = g.P * g.Q;
   const dx = new Float64Array(g.N * g.C * HW);
   for (let i = 0; i < g.N * g.C; i++) for (let j = 0; j < PQ; j++) dx[i * HW + argmax[i * PQ + j]!]! += dy[i * PQ + j]!;
   return dx;
@@ -55,7 +75,8 @@ function divisor(g: PoolGeom, includePad: boolean, inBounds: number): number {
 }
 
 export function avgPoolRef(g: PoolGeom, includePad: boolean, x: ArrayLike<number>): Float64Array {
-  const HW = g.H * g.W, PQ = g.P * g.Q;
+  const HW = g.H * g.W,
+    PQ = g.P * g.Q;
   const y = new Float64Array(g.N * g.C * PQ);
   for (let i = 0; i < g.N * g.C; i++)
     for (let p = 0; p < g.P; p++)
@@ -69,7 +90,8 @@ export function avgPoolRef(g: PoolGeom, includePad: boolean, x: ArrayLike<number
 }
 
 export function avgPoolBackwardRef(g: PoolGeom, includePad: boolean, dy: ArrayLike<number>): Float64Array {
-  const HW = g.H * g.W, PQ = g.P * g.Q;
+  const HW = g.H * g.W,
+    PQ = g.P * g.Q;
   const dx = new Float64Array(g.N * g.C * HW);
   for (let i = 0; i < g.N * g.C; i++)
     for (let p = 0; p < g.P; p++)

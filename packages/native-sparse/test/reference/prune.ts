@@ -21,8 +21,12 @@ export function magnitudePruneRef(weights: Float32Array[], masks: Array<Uint8Arr
  * at the threshold magnitude the pruned ones all precede the kept ones in (tensor, index) order. Returns a
  * description of the first violation, or null.
  */
-export function checkPruneProperties(weights: Float32Array[], before: Array<Uint8Array | null>, after: Uint8Array[],
-  count: number): string | null {
+export function checkPruneProperties(
+  weights: Float32Array[],
+  before: Array<Uint8Array | null>,
+  after: Uint8Array[],
+  count: number,
+): string | null {
   let pruned = 0;
   let maxPruned = -1;
   let minKept = Infinity;

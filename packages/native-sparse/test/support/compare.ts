@@ -29,10 +29,7 @@ export function expectClose(
     }
   }
   if (worst >= 0) {
-    expect.fail(
-      `${label} differs at index ${worst}: got ${actual[worst]}, expected ${expected[worst]} ` +
-        `(rtol ${rtol}, atol ${atol})`,
-    );
+    expect.fail(`${label} differs at index ${worst}: got ${actual[worst]}, expected ${expected[worst]} ` + `(rtol ${rtol}, atol ${atol})`);
   }
 }
 

@@ -1,10 +1,6 @@
 // Central finite differences in float64 on a float64 reference function, used to check that the
 // analytic backward references (and so the kernels checked against them) are the true gradients.
-export function numericGradient(
-  f: (x: Float64Array) => number,
-  x: Float64Array,
-  eps = 1e-5,
-): Float64Array {
+export function numericGradient(f: (x: Float64Array) => number, x: Float64Array, eps = 1e-5): Float64Array {
   const g = new Float64Array(x.length);
   for (let i = 0; i < x.length; i++) {
     const old = x[i]!;

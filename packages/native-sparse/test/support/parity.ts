@@ -158,7 +158,8 @@ export function compareOutputs(where: string, base: Outputs, cand: Outputs): Rec
     expect(cd.length, `${label}: length`).toBe(bd.length);
     if (b.kind === 'exact') {
       for (let i = 0; i < bd.length; i++) {
-        if (!Object.is(cd[i], bd[i])) expect.fail(`${label} differs at index ${i}: got ${cd[i]}, baseline ${bd[i]} (must be bit-identical)`);
+        if (!Object.is(cd[i], bd[i]))
+          expect.fail(`${label} differs at index ${i}: got ${cd[i]}, baseline ${bd[i]} (must be bit-identical)`);
       }
       continue;
     }
