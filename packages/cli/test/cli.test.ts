@@ -2,37 +2,19 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { native, readOnnxSignature } from '@lth/core';
+import { lthBin, runLth, tinyFlags } from './support/lth.js';
 import { afterAll, describe, expect, it } from 'vitest';
 
-const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'lth.js');
+const bin = lthBin;
 const tmp = mkdtempSync(join(tmpdir(), 'lth-cli-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-const tiny = [
-  '--model',
-  'mlp-32',
-  '--subset',
-  '1200',
-  '--validation-size',
-  '300',
-  '--batch-size',
-  '30',
-  '--steps',
-  '80it',
-  '--eval-every',
-  '20',
-  '--levels',
-  '2',
-  '--quiet',
-  '--threads',
-  '1',
-];
+const tiny = [...tinyFlags, '--quiet'];
 
 function lth(args: string[], cwd = tmp) {
-  return spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8', env: { ...process.env, LTH_OFFLINE: '1' } });
+  return runLth(args, cwd);
 }
 
 function runDirIn(root: string): string {

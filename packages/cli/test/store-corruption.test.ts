@@ -3,7 +3,6 @@
 // Each command has one documented outcome (packages/core/README.md, "Damaged store files"): exit 1 with one
 // `lth: <file>: … [ERR_STORE]` line plus the hint, or success without reading the file / having recomputed it —
 // never a stack trace, never a result built on the damaged file.
-import { spawnSync } from 'node:child_process';
 import {
   cpSync,
   mkdirSync,
@@ -18,36 +17,17 @@ import {
   appendFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { runLth, tinyFlags } from './support/lth.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'lth.js');
 const tmp = mkdtempSync(join(tmpdir(), 'lth-corrupt-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-const tiny = [
-  '--model',
-  'mlp-32',
-  '--subset',
-  '1200',
-  '--validation-size',
-  '300',
-  '--batch-size',
-  '30',
-  '--steps',
-  '80it',
-  '--eval-every',
-  '20',
-  '--levels',
-  '2',
-  '--quiet',
-  '--threads',
-  '1',
-];
+const tiny = [...tinyFlags, '--quiet'];
 
 function lth(args: string[]) {
-  return spawnSync(process.execPath, [bin, ...args], { cwd: tmp, encoding: 'utf8', env: { ...process.env, LTH_OFFLINE: '1' } });
+  return runLth(args, tmp);
 }
 const runIn = (root: string) =>
   join(

@@ -1,36 +1,16 @@
 // lth submit --dry-run (the sbatch scripts, no Slurm needed), --trial on lottery, and status/report on a
 // partial run.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { lthBin, runLth, tinyFlags } from './support/lth.js';
 import { afterAll, describe, expect, it } from 'vitest';
 
-const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'lth.js');
 const tmp = mkdtempSync(join(tmpdir(), 'lth-submit-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-const tiny = [
-  '--model',
-  'mlp-32',
-  '--subset',
-  '1200',
-  '--validation-size',
-  '300',
-  '--batch-size',
-  '30',
-  '--steps',
-  '80it',
-  '--eval-every',
-  '20',
-  '--levels',
-  '2',
-  '--threads',
-  '1',
-];
-const lth = (args: string[]) =>
-  spawnSync(process.execPath, [bin, ...args], { cwd: tmp, encoding: 'utf8', env: { ...process.env, LTH_OFFLINE: '1' } });
+const tiny = tinyFlags;
+const lth = (args: string[]) => runLth(args, tmp);
 
 /** The scripts of a dry run, by job name. */
 function scripts(out: string): Map<string, { sbatch: string; body: string }> {
@@ -82,7 +62,9 @@ describe('lth submit --dry-run', () => {
       `#SBATCH --chdir=${tmp}`,
     ])
       expect(run).toContain(line);
-    expect(run).toContain(`exec ${process.execPath} ${bin} lottery --preset lenet --trials 3 --device cuda --trial "$SLURM_ARRAY_TASK_ID"`);
+    expect(run).toContain(
+      `exec ${process.execPath} ${lthBin} lottery --preset lenet --trials 3 --device cuda --trial "$SLURM_ARRAY_TASK_ID"`,
+    );
     expect(s.get('run')!.sbatch).not.toContain('--dependency');
     expect(s.get('reinit')!.sbatch).toContain('--dependency=aftercorr:<job id of lth-');
     expect(s.get('reinit')!.body).toMatch(
