@@ -1,4 +1,7 @@
 // Case table for sigmoid binary cross-entropy: batch sizes, logit scales, hard and soft labels.
+import { sigmoidBinaryCrossEntropy } from '../../lib/index.js';
+import { exact, float, parityCase, type ParityCase } from '../support/parity.js';
+import { randn, randomMask, uniform } from '../support/random.js';
 export interface BceCase {
   B: number;
   scale: number; // logit magnitude
@@ -17,3 +20,34 @@ export const bceCases: BceCase[] = [
   { B: 1000, scale: 5, labels: 'hard' },
   { B: 70_001, scale: 2, labels: 'hard' }, // splits across threads
 ];
+
+// Cross-target parity cases for sigmoid binary cross-entropy (test/support/parity.ts).
+export const sigmoidBinaryCrossEntropyParity: ParityCase[] = (
+  [
+    ['hard labels', 60, 'hard', 2],
+    ['soft labels, z = 0 and y = 0.5 exactly, large |z|', 1001, 'soft', 5],
+    ['splits across threads', 70001, 'hard', 2],
+    ['one example', 1, 'hard', 1],
+    ['empty batch', 0, 'hard', 1],
+  ] as Array<[string, number, 'hard' | 'soft', number]>
+).map(([name, B, kind, scale]) =>
+  parityCase(
+    'sigmoidBinaryCrossEntropy',
+    `${name}: [${B}]`,
+    (rng) => {
+      const z = randn(rng, B, scale);
+      const y = kind === 'hard' ? Float32Array.from(randomMask(rng, B, 0.5)) : uniform(rng, B, 0, 1);
+      if (kind === 'soft') {
+        for (let k = 0; k < B; k += 5) z[k] = 0; // (z > 0) is false
+        for (let k = 1; k < B; k += 5) y[k] = 0.5; // (y > 0.5) is false
+        const big = [60, -60, 1e4, -1e4, 88.8, -103.99, -0];
+        big.forEach((v, k) => (z[2 + 5 * k] = v));
+      }
+      return { z, y };
+    },
+    (ctx, i) => {
+      const r = sigmoidBinaryCrossEntropy(ctx.up(i.z, [B]), ctx.up(i.y, [B]));
+      return { loss: float(r.loss, { terms: B }), correct: exact(r.correct), dlogits: float(ctx.down(r.dlogits!)) };
+    },
+  ),
+);

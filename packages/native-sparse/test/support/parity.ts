@@ -43,6 +43,11 @@ export function float(
   return { kind: 'float', data, rel: opts.rel ?? 1e-4, terms: opts.terms ?? 0, scale: opts.scale ?? 0, zeroWhere: opts.zeroWhere ?? null };
 }
 
+/** Values compared exactly (±0 equal): selections and copies. */
+export const same = (d: Float32Array | number) => float(d, { rel: 0 });
+/** Elementwise arithmetic: a few ulps of the largest value. */
+export const elem = (d: Float32Array | number, zeroWhere: Uint8Array | null = null) => float(d, { rel: 1e-6, zeroWhere });
+
 export function exact(data: ArrayLike<number> | number): ExactOutput {
   return { kind: 'exact', data };
 }
@@ -74,10 +79,18 @@ export class RunContext {
   }
 }
 
+/**
+ * 'realistic': a model-sized case (LeNet layers at batch 60, Conv-4 layers, 266K-weight pruning, the CUDA GEMM's
+ * large tiles); 'small': everything else. LTH_PARITY_SIZES=small runs the small cases only: the emulated CUDA
+ * device (one host thread per CUDA thread) runs those in CI, and every op keeps at least one (cuda-parity.test.ts).
+ */
+export type CaseSize = 'small' | 'realistic';
+
 export interface ParityCase {
   /** The op as exported by lib, for grouping. */
   op: string;
   name: string;
+  size: CaseSize;
   /** Runs the op on one target (the kernel variant is already selected). */
   run(ctx: RunContext): Outputs;
 }
@@ -92,11 +105,18 @@ function hashSeed(s: string): number {
  * A case whose inputs are built once (lazily, from a seed derived from op and name) and shared by every
  * pair and both targets of a pair.
  */
-export function parityCase<I>(op: string, name: string, inputs: (rng: Rng) => I, run: (ctx: RunContext, inp: I) => Outputs): ParityCase {
+export function parityCase<I>(
+  op: string,
+  name: string,
+  inputs: (rng: Rng) => I,
+  run: (ctx: RunContext, inp: I) => Outputs,
+  size: CaseSize = 'small',
+): ParityCase {
   let memo: I | undefined;
   return {
     op,
     name,
+    size,
     run: (ctx) => run(ctx, (memo ??= inputs(new Rng(hashSeed(`${op}/${name}`))))),
   };
 }
@@ -196,9 +216,24 @@ export function compareOutputs(where: string, base: Outputs, cand: Outputs): Rec
 
 const announced = new Set<string>();
 
-/** One describe per pair over the whole table; an unavailable pair is a visible describe.skip with the reason. */
-export function describeParity(title: string, cases: ParityCase[]): void {
+/** The sizes LTH_PARITY_SIZES asks for: 'all' (default) or 'small'. */
+export function paritySizes(): 'all' | 'small' {
+  const v = process.env.LTH_PARITY_SIZES ?? 'all';
+  if (v !== 'all' && v !== 'small') throw new Error(`LTH_PARITY_SIZES must be 'all' or 'small' (got '${v}')`);
+  return v;
+}
+
+/**
+ * One describe per pair over the table (its small cases only under LTH_PARITY_SIZES=small); an unavailable pair
+ * is a visible describe.skip with the reason.
+ */
+export function describeParity(title: string, table: ParityCase[]): void {
   const report = process.env.LTH_PARITY_REPORT === '1';
+  const sizes = paritySizes();
+  const cases = sizes === 'small' ? table.filter((c) => c.size === 'small') : table;
+  if (cases.length < table.length) {
+    console.warn(`[parity] LTH_PARITY_SIZES=small: ${cases.length} of ${table.length} cases (the realistic-size ones left out)`);
+  }
   for (const pair of parityPairs()) {
     const pairName = `${pair.candidate.label} vs ${pair.baseline.label}`;
     if (pair.unavailable) {
@@ -208,7 +243,8 @@ export function describeParity(title: string, cases: ParityCase[]): void {
       }
     }
     const d = pair.unavailable ? describe.skip : describe;
-    d(`${title} [${pairName}${pair.unavailable ? `: skipped — ${pair.unavailable}` : ''}]`, () => {
+    const subset = sizes === 'small' ? ', small cases' : '';
+    d(`${title} [${pairName}${subset}${pair.unavailable ? `: skipped — ${pair.unavailable}` : ''}]`, () => {
       afterAll(() => setKernelVariant('fast'));
       for (const c of cases) {
         it(`${c.op}: ${c.name}`, () => {

@@ -1,0 +1,28 @@
+// Parity cases for softmax cross-entropy over a leading trial axis, with per-trial and shared labels: 5 trials at
+// batch 60, evaluation at batch 1000, odd and empty sizes. Tolerances as for the unbatched op.
+import { softmaxCrossEntropyBatched } from '../../lib/index.js';
+import { exact, float, parityCase, type ParityCase } from '../support/parity.js';
+import { randn, randomLabels, type Rng } from '../support/random.js';
+
+function softmaxBatchedCases(name: string, T: number, B: number, C: number, shared: boolean, scale: number): ParityCase[] {
+  const inputs = (rng: Rng) => ({ logits: randn(rng, T * B * C, scale), labels: randomLabels(rng, (shared ? 1 : T) * B, C) });
+  return [true, false].map((withGrad) =>
+    parityCase(
+      'softmaxCrossEntropyBatched',
+      `${name}: [${T},${B},${C}], labels ${shared ? 'shared' : 'per trial'}${withGrad ? '' : ', loss only'}`,
+      inputs,
+      (ctx, i) => {
+        const r = softmaxCrossEntropyBatched(ctx.up(i.logits, [T, B, C]), ctx.up(i.labels, shared ? [B] : [T, B]), { dlogits: withGrad });
+        const res = { loss: float(Float32Array.from(r.loss), { terms: B * C }), correct: exact(r.correct) };
+        return r.dlogits ? { ...res, dlogits: float(ctx.down(r.dlogits), { terms: C }) } : res;
+      },
+    ),
+  );
+}
+
+export const softmaxCrossEntropyBatchedParity: ParityCase[] = [
+  ...softmaxBatchedCases('LeNet output, 5 trials', 5, 60, 10, false, 3),
+  ...softmaxBatchedCases('evaluation, 3 trials', 3, 1000, 10, true, 3),
+  ...softmaxBatchedCases('odd', 2, 7, 33, false, 1),
+  ...softmaxBatchedCases('empty batch', 3, 0, 10, false, 1),
+];
