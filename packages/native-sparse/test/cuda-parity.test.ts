@@ -72,7 +72,10 @@ it('the parity table covers every kernel op exported by lib/ops', () => {
 it('every op of the table has small cases (LTH_PARITY_SIZES=small, the emulated CUDA run, covers every op)', () => {
   const ops = new Set(parityCases.map((c) => c.op));
   const small = new Set(parityCases.filter((c) => c.size === 'small').map((c) => c.op));
-  expect([...ops].filter((op) => !small.has(op)), 'ops with realistic-size cases only').toEqual([]);
+  expect(
+    [...ops].filter((op) => !small.has(op)),
+    'ops with realistic-size cases only',
+  ).toEqual([]);
 });
 
 it('case names are unique (one table keeps every target in step)', () => {

@@ -1,10 +1,10 @@
 // Case table for csrSpmm: cross-target parity over the CSR shapes of csr_convert.ts at N = 60, 1, 7, 0.
-import { csrFromArrays, csrSpmm, relu } from '../../lib/index.js';
-import { float, parityCase, type ParityCase } from '../support/parity.js';
-import { randn } from '../support/random.js';
+import { csrFromArrays, csrSpmm, csrToDense, type CsrArrays, type CsrMatrixData } from '../../lib/index.js';
+import { float, parityCase, thrown, type ParityCase, type RunContext } from '../support/parity.js';
+import { randn, type Rng } from '../support/random.js';
 import { csrSpecs, randomCsr } from './csr_convert.js';
 
-export const csrSpmmParity: ParityCase[] = csrSpecs.flatMap((s) =>
+const csrSpmmValues: ParityCase[] = csrSpecs.flatMap((s) =>
   (
     [
       [60, true, true],
@@ -28,3 +28,48 @@ export const csrSpmmParity: ParityCase[] = csrSpecs.flatMap((s) =>
     ),
   ),
 );
+
+// Malformed CSR matrices (uploaded as they are, past csrFromArrays' checks): csrToDense and csrSpmm refuse each
+// with the same code and message on every target.
+const malformed: Array<[string, (a: CsrArrays) => void]> = [
+  ['rowptr[0] = 1', (a) => (a.rowptr[0] = 1)],
+  ['rowptr[rows] short of nnz', (a) => (a.rowptr[a.rows]! -= 1)],
+  [
+    'decreasing rowptr',
+    (a) => {
+      [a.rowptr[3], a.rowptr[5]] = [a.rowptr[5]!, a.rowptr[3]!];
+      if (a.rowptr[3] === a.rowptr[5]) a.rowptr[3]! += 1;
+    },
+  ],
+  [
+    'column out of range',
+    (a) => {
+      a.colidx[a.colidx.length >> 1] = a.cols;
+      a.colidx[a.colidx.length - 1] = -1;
+    },
+  ],
+];
+const csrErrors: ParityCase[] = malformed.flatMap(([what, spoil]) => {
+  const inputs = (rng: Rng) => {
+    const a = randomCsr(rng, { name: 'malformed', rows: 9, cols: 40, density: 0.4, emptyRows: true });
+    spoil(a);
+    return { a, b: randn(rng, 40 * 5) };
+  };
+  const upload = (ctx: RunContext, a: CsrArrays): CsrMatrixData => ({
+    rows: a.rows,
+    cols: a.cols,
+    nnz: a.values.length,
+    device: ctx.device,
+    rowptr: ctx.up(a.rowptr, [a.rows + 1]),
+    colidx: ctx.up(a.colidx, [a.colidx.length]),
+    values: ctx.up(a.values, [a.values.length]),
+  });
+  return [
+    parityCase('csrToDense', `malformed (${what}): refused`, inputs, (ctx, i) => ({ error: thrown(() => csrToDense(upload(ctx, i.a))) })),
+    parityCase('csrSpmm', `malformed (${what}): refused`, inputs, (ctx, i) => ({
+      error: thrown(() => csrSpmm(upload(ctx, i.a), ctx.up(i.b, [40, 5]))),
+    })),
+  ];
+});
+
+export const csrSpmmParity: ParityCase[] = [...csrSpmmValues, ...csrErrors];

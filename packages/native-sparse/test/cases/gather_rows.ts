@@ -2,7 +2,7 @@
 // i32 labels, bit for bit on every target.
 import { gatherRows } from '../../lib/index.js';
 import { numel } from '../support/case-inputs.js';
-import { exact, parityCase, type ParityCase } from '../support/parity.js';
+import { exact, parityCase, type ParityCase, thrown } from '../support/parity.js';
 import { randn, randomLabels } from '../support/random.js';
 
 const gatherSpecs: { name: string; rows: number; row: number[]; n: number }[] = [
@@ -11,7 +11,7 @@ const gatherSpecs: { name: string; rows: number; row: number[]; n: number }[] = 
   { name: 'single word rows', rows: 17, row: [], n: 33 },
   { name: 'empty batch', rows: 5, row: [4], n: 0 },
 ];
-export const gatherRowsParity: ParityCase[] = gatherSpecs.map((g) =>
+const gatherRowsValues: ParityCase[] = gatherSpecs.map((g) =>
   parityCase(
     'gatherRows',
     `${g.name}: [${g.rows},${g.row}] by ${g.n} indices`,
@@ -29,3 +29,24 @@ export const gatherRowsParity: ParityCase[] = gatherSpecs.map((g) =>
     },
   ),
 );
+
+// An index outside the table (the only bad one, or the first of two): the same error on every target, naming the
+// first bad position.
+const gatherRowsErrors: ParityCase[] = [-1, 37, 2 ** 31 - 1].flatMap((bad) =>
+  [false, true].map((second) =>
+    parityCase(
+      'gatherRows',
+      `index ${bad} at position 35 of 70${second ? ', and -3 at the end' : ''}: refused`,
+      (rng) => {
+        const index = new Int32Array(70);
+        for (let k = 0; k < 70; k++) index[k] = rng.int(37);
+        index[35] = bad;
+        if (second) index[69] = -3;
+        return { table: randn(rng, 37 * 50), index };
+      },
+      (ctx, i) => ({ error: thrown(() => gatherRows(ctx.up(i.table, [37, 50]), ctx.up(i.index, [70]))) }),
+    ),
+  ),
+);
+
+export const gatherRowsParity: ParityCase[] = [...gatherRowsValues, ...gatherRowsErrors];

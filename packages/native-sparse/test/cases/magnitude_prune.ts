@@ -2,7 +2,7 @@
 // heavy ties across thread chunks, and a large global case (3 tensors, 2M weights).
 import { magnitudePrune, pruneByFraction } from '../../lib/index.js';
 import { alive, LENET, numel, ties } from '../support/case-inputs.js';
-import { exact, parityCase, type ParityCase } from '../support/parity.js';
+import { exact, parityCase, type ParityCase, thrown } from '../support/parity.js';
 import { randn, randomMask, type Rng } from '../support/random.js';
 export interface PruneCase {
   name: string;
@@ -97,4 +97,37 @@ const pruneByFractionParity: ParityCase[] = (['layerwise', 'global'] as const).m
   ),
 );
 
-export const magnitudePruneParity: ParityCase[] = [...magnitudePruneParityOnly, ...pruneByFractionParity];
+// Counts out of range and a NaN weight: a NaN under a pruned position is ignored, an alive one refused; the same
+// error everywhere.
+const pruneErrorSpecs: Array<[string, number | 'alive+1', boolean]> = [
+  ['count = alive + 1', 'alive+1', false],
+  ['count -1', -1, false],
+  ['NaN under a pruned position is ignored', 10, false],
+  ['NaN at an alive position', 10, true],
+];
+const magnitudePruneErrors: ParityCase[] = pruneErrorSpecs.map(([name, count, nanAlive]) =>
+  parityCase(
+    'magnitudePrune',
+    `${name}: [[300], [50]]${name.startsWith('NaN under') ? '' : ', refused'}`,
+    (rng) => {
+      const w = [randn(rng, 300), randn(rng, 50)];
+      const m = randomMask(rng, 300, 0.5);
+      m[0] = 0;
+      w[0]![0] = NaN; // pruned: ignored
+      if (nanAlive) w[1]![17] = NaN; // tensor 1 has no mask: alive
+      const total = alive(m, 300) + 50;
+      return { w, m, count: count === 'alive+1' ? total + 1 : count };
+    },
+    (ctx, i) => {
+      const weights = [ctx.up(i.w[0]!, [300]), ctx.up(i.w[1]!, [50])];
+      const masks = [ctx.up(i.m, [300]), null];
+      if (name.startsWith('NaN under')) {
+        return Object.fromEntries(magnitudePrune(weights, masks, i.count).map((t, k) => [`mask${k}`, exact(ctx.down(t))]));
+      }
+      // The reference names the NaN's position; the fast and CUDA kernels find it in a histogram and do not.
+      return { error: thrown(() => magnitudePrune(weights, masks, i.count), { sameMessage: !nanAlive }) };
+    },
+  ),
+);
+
+export const magnitudePruneParity: ParityCase[] = [...magnitudePruneParityOnly, ...pruneByFractionParity, ...magnitudePruneErrors];

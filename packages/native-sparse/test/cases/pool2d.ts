@@ -2,7 +2,7 @@
 // where floor drops the last row/column, rectangular kernels and strides, 1×1, and a Conv-4-sized layer.
 import { avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward, pool2dOutputShape } from '../../lib/index.js';
 import { numel, shift, ties } from '../support/case-inputs.js';
-import { exact, float, parityCase, same, type ParityCase } from '../support/parity.js';
+import { exact, float, parityCase, type ParityCase, same, thrown } from '../support/parity.js';
 import { randn, type Rng } from '../support/random.js';
 export interface PoolCase {
   name: string;
@@ -111,7 +111,7 @@ function avgPoolCases(name: string, xs: number[], kernelSize: P2, stride: P2, pa
   return out;
 }
 
-export const pool2dParity: ParityCase[] = [
+const pool2dValues: ParityCase[] = [
   ...maxPoolCases('Conv-4 pool', [8, 64, 32, 32], [2, 2], [2, 2], [0, 0], 'gauss'),
   ...maxPoolCases('ResNet stem 3x3/2 pad 1, ties', [2, 3, 9, 7], [3, 3], [2, 2], [1, 1], 'ties'),
   ...maxPoolCases('odd 2x2/2, ties', [2, 3, 7, 9], [2, 2], [2, 2], [0, 0], 'ties'),
@@ -125,3 +125,23 @@ export const pool2dParity: ParityCase[] = [
   ...avgPoolCases('1x1', [1, 1, 1, 1], [1, 1], [1, 1], [0, 0]),
   ...avgPoolCases('empty batch', [0, 2, 5, 5], [3, 3], [2, 2], [1, 1]),
 ];
+
+// A max-pool argmax outside its input plane (one, or the first of two): ERR_ARG with the CPU's message everywhere.
+const pool2dErrors: ParityCase[] = [-1, 7 * 9].map((bad) => {
+  const xs = [2, 3, 7, 9];
+  const geo = { kernelSize: [2, 2] as P2, stride: [2, 2] as P2, padding: [0, 0] as P2 };
+  const ys = pool2dOutputShape(xs, geo);
+  return parityCase(
+    'maxPool2dBackward',
+    `argmax ${bad} outside the 7x9 plane: refused`,
+    (rng) => {
+      const argmax = randomArgmax(rng, xs, ys.slice(2), geo.kernelSize, geo.stride, geo.padding);
+      argmax[Math.floor(argmax.length / 2)] = bad;
+      argmax[argmax.length - 1] = bad + (bad < 0 ? -5 : 5);
+      return { dy: randn(rng, numel(ys)), argmax };
+    },
+    (ctx, i) => ({ error: thrown(() => maxPool2dBackward(ctx.up(i.dy, ys), ctx.up(i.argmax, ys), xs, geo)) }),
+  );
+});
+
+export const pool2dParity: ParityCase[] = [...pool2dValues, ...pool2dErrors];

@@ -1,6 +1,6 @@
 // Case table for sigmoid binary cross-entropy: batch sizes, logit scales, hard and soft labels.
 import { sigmoidBinaryCrossEntropy } from '../../lib/index.js';
-import { exact, float, parityCase, type ParityCase } from '../support/parity.js';
+import { exact, float, parityCase, type ParityCase, thrown } from '../support/parity.js';
 import { randn, randomMask, uniform } from '../support/random.js';
 export interface BceCase {
   B: number;
@@ -22,7 +22,7 @@ export const bceCases: BceCase[] = [
 ];
 
 // Cross-target parity cases for sigmoid binary cross-entropy (test/support/parity.ts).
-export const sigmoidBinaryCrossEntropyParity: ParityCase[] = (
+const sigmoidBinaryCrossEntropyValues: ParityCase[] = (
   [
     ['hard labels', 60, 'hard', 2],
     ['soft labels, z = 0 and y = 0.5 exactly, large |z|', 1001, 'soft', 5],
@@ -51,3 +51,19 @@ export const sigmoidBinaryCrossEntropyParity: ParityCase[] = (
     },
   ),
 );
+
+// A label outside [0, 1] (NaN, 2): ERR_ARG naming the first bad example on every target, dlogits untouched.
+const sigmoidBinaryCrossEntropyErrors: ParityCase[] = [
+  parityCase(
+    'sigmoidBinaryCrossEntropy',
+    'labels NaN at 3 and 2 at 4 of 6: refused, dlogits untouched',
+    (rng) => ({ z: randn(rng, 6), y: Float32Array.from([0, 1, 0.5, NaN, 2, 1]) }),
+    (ctx, i) => {
+      const d = ctx.up(new Float32Array(6).fill(9), [6]);
+      const error = thrown(() => sigmoidBinaryCrossEntropy(ctx.up(i.z, [6]), ctx.up(i.y, [6]), { dlogits: d }));
+      return { error, dlogits: exact(ctx.down(d)) };
+    },
+  ),
+];
+
+export const sigmoidBinaryCrossEntropyParity: ParityCase[] = [...sigmoidBinaryCrossEntropyValues, ...sigmoidBinaryCrossEntropyErrors];

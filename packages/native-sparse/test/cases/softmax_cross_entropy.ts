@@ -1,7 +1,7 @@
 // Case table for softmax cross-entropy: batch and class sizes, logit scales (large ones need the max subtracted).
 import { softmaxCrossEntropy } from '../../lib/index.js';
 import { ties } from '../support/case-inputs.js';
-import { exact, float, parityCase, type ParityCase } from '../support/parity.js';
+import { exact, float, parityCase, type ParityCase, thrown } from '../support/parity.js';
 import { randn, randomLabels, type Rng } from '../support/random.js';
 export interface CeCase {
   B: number;
@@ -21,7 +21,7 @@ export const ceCases: CeCase[] = [
 ];
 
 // Cross-target parity cases for softmax cross-entropy (test/support/parity.ts): argmax ties bit for bit.
-export const softmaxCrossEntropyParity: ParityCase[] = (
+const softmaxCrossEntropyValues: ParityCase[] = (
   [
     ['LeNet output', 60, 10, 'gauss', 3],
     ['100 classes', 128, 100, 'gauss', 5],
@@ -45,3 +45,19 @@ export const softmaxCrossEntropyParity: ParityCase[] = (
     }),
   );
 });
+
+// A label outside [0, C): ERR_ARG naming the first bad row on every target, and dlogits left as it was.
+const softmaxCrossEntropyErrors: ParityCase[] = [
+  parityCase(
+    'softmaxCrossEntropy',
+    'label -1 at row 3 of [5,4]: refused, dlogits untouched',
+    (rng) => ({ logits: randn(rng, 20), labels: Int32Array.from([0, 3, 4, -1, 2]) }),
+    (ctx, i) => {
+      const d = ctx.up(new Float32Array(20).fill(9), [5, 4]);
+      const error = thrown(() => softmaxCrossEntropy(ctx.up(i.logits, [5, 4]), ctx.up(i.labels, [5]), { dlogits: d }));
+      return { error, dlogits: exact(ctx.down(d)) };
+    },
+  ),
+];
+
+export const softmaxCrossEntropyParity: ParityCase[] = [...softmaxCrossEntropyValues, ...softmaxCrossEntropyErrors];

@@ -33,7 +33,19 @@ export interface ExactOutput {
   data: ArrayLike<number> | number;
 }
 
-export type Output = FloatOutput | ExactOutput;
+/**
+ * An op that must refuse its inputs: the error's code and message, identical on both targets (a kernel that
+ * checks on the device reports what the CPU reports: the first bad element, in the same words).
+ */
+export interface ErrorOutput {
+  kind: 'error';
+  code: string | null;
+  message: string;
+  /** false where the fast kernels word it differently from the reference (e.g. without the element's index). */
+  sameMessage: boolean;
+}
+
+export type Output = FloatOutput | ExactOutput | ErrorOutput;
 export type Outputs = Record<string, Output>;
 
 export function float(
@@ -50,6 +62,19 @@ export const elem = (d: Float32Array | number, zeroWhere: Uint8Array | null = nu
 
 export function exact(data: ArrayLike<number> | number): ExactOutput {
   return { kind: 'exact', data };
+}
+
+/** What `f` throws, as an output (a call that returns is recorded as such, and fails the comparison). */
+export function thrown(f: () => unknown, opts: { sameMessage?: boolean } = {}): ErrorOutput {
+  const sameMessage = opts.sameMessage ?? true;
+  try {
+    f();
+  } catch (e) {
+    const code = e instanceof Error ? (e as { code?: unknown }).code : undefined;
+    const message = e instanceof Error ? e.message : String(e);
+    return { kind: 'error', code: typeof code === 'string' ? code : null, message, sameMessage };
+  }
+  return { kind: 'error', code: null, message: '(returned without an error)', sameMessage };
 }
 
 /** Uploads inputs to one device and downloads results; every tensor it saw is disposed after the run. */
@@ -173,6 +198,13 @@ export function compareOutputs(where: string, base: Outputs, cand: Outputs): Rec
   for (const [name, b] of Object.entries(base)) {
     const c = cand[name]!;
     const label = `${where} · ${name}`;
+    if (b.kind === 'error' || c.kind === 'error') {
+      if (b.kind !== 'error' || b.code === null) expect.fail(`${label}: the baseline must throw an lth error, got ${JSON.stringify(b)}`);
+      if (c.kind !== 'error') expect.fail(`${label}: the baseline throws ${b.code} (${b.message}), the candidate returns`);
+      expect(c.code, `${label}: the same error code on both targets (${c.message})`).toBe(b.code);
+      if (b.sameMessage) expect(c.message, `${label}: the same error message on both targets`).toBe(b.message);
+      continue;
+    }
     const bd = asArray(b.data);
     const cd = asArray(c.data);
     expect(cd.length, `${label}: length`).toBe(bd.length);
