@@ -1,7 +1,7 @@
 // Case table for batch norm: shapes of rank 2, 3 and 4, tiny and realistic; with and without gamma/beta.
 import { batchNormBackward, batchNormEval, batchNormTrain } from '../../lib/index.js';
 import { maxAbs, numel, shift } from '../support/case-inputs.js';
-import { float, parityCase, type ParityCase } from '../support/parity.js';
+import { float, parityCase, realistic, type ParityCase } from '../support/parity.js';
 import { randn, uniform, type Rng } from '../support/random.js';
 export interface BatchNormCase {
   shape: number[]; // [N, C, ...]
@@ -28,6 +28,8 @@ interface BnSpec {
   running: boolean;
   mean: number;
   std: number;
+  /** Model-sized: left out under LTH_PARITY_SIZES=small. */
+  realistic?: boolean;
 }
 
 /** Per-channel mean and 1/sqrt(biased var + eps) of x, in float64, rounded to float32. */
@@ -49,10 +51,10 @@ function batchStats(x: Float32Array, shape: number[], eps: number): { mean: Floa
 }
 
 const bnSpecs: BnSpec[] = [
-  { name: 'Conv-4 layer', shape: [8, 64, 32, 32], affine: true, running: true, mean: 0.5, std: 2 },
+  { name: 'Conv-4 layer', shape: [8, 64, 32, 32], affine: true, running: true, mean: 0.5, std: 2, realistic: true },
   { name: 'ResNet-20 stage 1', shape: [8, 16, 32, 32], affine: true, running: true, mean: 0, std: 1 },
   { name: 'large offset (cancellation)', shape: [4, 8, 16, 16], affine: true, running: true, mean: 100, std: 0.5 },
-  { name: 'BatchNorm1d LeNet', shape: [60, 300], affine: true, running: true, mean: -1, std: 3 },
+  { name: 'BatchNorm1d LeNet', shape: [60, 300], affine: true, running: true, mean: -1, std: 3, realistic: true },
   { name: 'odd, no affine, no running stats', shape: [3, 5, 7, 3], affine: false, running: false, mean: 0.2, std: 1 },
   { name: 'rank 3', shape: [4, 5, 3], affine: true, running: true, mean: 0, std: 1 },
   { name: 'two values per channel', shape: [2, 3], affine: true, running: true, mean: 0, std: 1 },
@@ -76,7 +78,7 @@ export const batchNormParity: ParityCase[] = bnSpecs.flatMap((b) => {
       stats: batchStats(x, b.shape, eps),
     };
   };
-  return [
+  const cases = [
     parityCase('batchNormTrain', label, inputs, (ctx, i) => {
       const rm = b.running ? ctx.up(i.rm, [C]) : null;
       const rv = b.running ? ctx.up(i.rv, [C]) : null;
@@ -123,4 +125,5 @@ export const batchNormParity: ParityCase[] = bnSpecs.flatMap((b) => {
       };
     }),
   ];
+  return b.realistic ? realistic(cases) : cases;
 });

@@ -1,7 +1,6 @@
 // The CSR case table: densities 0 .. 1, empty rows, 1×1, N = 1 (SpMV), 7, 60, 512, sizes that do not divide
 // the 16-float vectors or the 256-column tiles, and the LeNet layer shapes.
 import { csrFromArrays, csrToDense, denseNnz, denseToCsr, type CsrArrays } from '../../lib/index.js';
-import { alive } from '../support/case-inputs.js';
 import { exact, parityCase, type ParityCase } from '../support/parity.js';
 import { randn, randomMask, type Rng } from '../support/random.js';
 export interface SparseCase {

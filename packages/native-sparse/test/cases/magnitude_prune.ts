@@ -1,7 +1,7 @@
 // Deterministic pruning cases on top of the fast-check properties: LeNet-sized global and per-tensor cases,
 // heavy ties across thread chunks, and a large global case (3 tensors, 2M weights).
 import { magnitudePrune, pruneByFraction } from '../../lib/index.js';
-import { alive, LENET, numel, ties } from '../support/case-inputs.js';
+import { alive, LENET, numel } from '../support/case-inputs.js';
 import { exact, parityCase, type ParityCase, thrown } from '../support/parity.js';
 import { randn, randomMask, type Rng } from '../support/random.js';
 export interface PruneCase {

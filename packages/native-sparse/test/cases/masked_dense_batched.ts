@@ -2,7 +2,7 @@
 // (training: every trial its own x) and at batch 1000 with x shared (evaluation), odd and empty sizes. Tolerances as
 // for the unbatched op (masked_dense.ts).
 import { maskedDenseBackwardBatched, maskedDenseForwardBatched } from '../../lib/index.js';
-import { float, parityCase, type ParityCase } from '../support/parity.js';
+import { float, parityCase, realistic, type ParityCase } from '../support/parity.js';
 import { randn, randomMask, type Rng } from '../support/random.js';
 
 interface Inputs {
@@ -55,10 +55,10 @@ function denseBatchedCases(
 }
 
 export const maskedDenseBatchedParity: ParityCase[] = [
-  ...denseBatchedCases('LeNet fc1, 5 trials', 5, 60, 784, 300, false, 0.2, true),
+  ...realistic(denseBatchedCases('LeNet fc1, 5 trials', 5, 60, 784, 300, false, 0.2, true)),
   ...denseBatchedCases('LeNet fc2, 5 trials', 5, 60, 300, 100, false, 0.3, true),
   ...denseBatchedCases('LeNet fc3, 5 trials', 5, 60, 100, 10, false, 0.5, false),
-  ...denseBatchedCases('LeNet fc1 evaluation, 3 trials', 3, 1000, 784, 300, true, 0.1, true),
+  ...realistic(denseBatchedCases('LeNet fc1 evaluation, 3 trials', 3, 1000, 784, 300, true, 0.1, true)),
   ...denseBatchedCases('odd sizes (strides not multiples of 4)', 3, 13, 29, 17, false, 0.5, true),
   ...denseBatchedCases('odd sizes, x shared', 4, 7, 9, 5, true, null, false),
   ...denseBatchedCases('one trial', 1, 11, 6, 3, false, 0.7, true),

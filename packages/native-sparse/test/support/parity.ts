@@ -146,6 +146,11 @@ export function parityCase<I>(
   };
 }
 
+/** The same cases tagged 'realistic' (left out under LTH_PARITY_SIZES=small). */
+export function realistic(cases: ParityCase[]): ParityCase[] {
+  return cases.map((c) => ({ ...c, size: 'realistic' }));
+}
+
 export interface ParitySide {
   label: string;
   device: Device;
