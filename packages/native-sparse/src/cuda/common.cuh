@@ -1,9 +1,9 @@
 // Shared plumbing for the CUDA kernels: the one stream every op runs on, error checks that throw
 // lth::Error (ERR_CUDA with the CUDA error name — never an abort), launch-size helpers, scratch memory.
 //
-// Execution model (DESIGN.md §3): every op enqueues its kernels on lth::cuda::stream() and returns after
-// finish() (a stream synchronize), so a CUDA op is synchronous like its CPU twin and any asynchronous
-// kernel fault surfaces as a JS error from the op that caused it. LTH_CUDA_ASYNC=1 lets ops return without
+// Execution model (docs/design.md §3, "Synchronous by default"): every op enqueues its kernels on
+// lth::cuda::stream() and returns after finish() (a stream synchronize), so a CUDA op is synchronous like its CPU
+// twin and any asynchronous kernel fault surfaces as a JS error from the op that caused it. LTH_CUDA_ASYNC=1 lets ops return without
 // the synchronize (see finish()); results reach the host only through copies that wait, so values are
 // the same either way.
 #pragma once
