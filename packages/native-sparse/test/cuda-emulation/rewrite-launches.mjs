@@ -46,13 +46,15 @@ for (;;) {
   const e = s.indexOf('>>>', j);
   const cfg = topLevelSplit(s.slice(j + 3, e));
   let q = e + 3;
+  while (/\s/.test(s[q] ?? '')) q++; // a formatter may break the line between >>> and (
   if (s[q] !== '(') throw new Error(`${src}: no argument list after the launch of ${name}`);
+  const open = q;
   let d = 0;
   for (; ; q++) {
     if (s[q] === '(') d++;
     else if (s[q] === ')' && --d === 0) break;
   }
-  const args = s.slice(e + 4, q);
+  const args = s.slice(open + 1, q);
   out += s.slice(i, k) + `emu_launch(dim3(${cfg[0].trim()}), dim3(${cfg[1].trim()}), [&] { ${name}(${args}); })`;
   i = q + 1;
 }
