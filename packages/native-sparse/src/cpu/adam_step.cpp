@@ -13,8 +13,8 @@
 #include <type_traits>
 
 #include "../kernels.h"
-#include "simd.h"
 #include "../parallel.h"
+#include "simd.h"
 
 namespace lth::cpu {
 
@@ -54,10 +54,10 @@ void adam_step(int64_t n, const AdamParams& p, float* w, const float* g, const u
 namespace {
 
 template <bool MASKED, bool DECOUPLED>
-LTH_CLONES("avx512f", "avx2,fma", "default") void adam_chunk(
-    int64_t b, int64_t e, float b1, float b2, float eps, float wd_grad, float w_scale, float step_size,
-    float inv_bc2_sqrt, float* __restrict w, const float* __restrict g, const uint8_t* __restrict mask,
-    float* __restrict m, float* __restrict v) {
+LTH_CLONES("avx512f", "avx2,fma", "default")
+void adam_chunk(int64_t b, int64_t e, float b1, float b2, float eps, float wd_grad, float w_scale, float step_size,
+                float inv_bc2_sqrt, float* __restrict w, const float* __restrict g, const uint8_t* __restrict mask,
+                float* __restrict m, float* __restrict v) {
   // Explicit fused multiply-adds, none left for the compiler to contract: a contraction it chose differed between
   // the vectorised body and the scalar tail, so an element's update depended on its position in the array (a
   // trial's weights then came out differently stacked [T, …] than alone). Now every element gets the same
@@ -91,8 +91,8 @@ void adam_step(int64_t n, const AdamParams& p, float* w, const float* g, const u
   const float w_scale = static_cast<float>(1.0 - static_cast<double>(p.lr) * p.weight_decay);
   parallel_for(n, 1 << 14, [&](int64_t b, int64_t e) {
     auto run = [&](auto masked, auto decoupled) {
-      adam_chunk<decltype(masked)::value, decltype(decoupled)::value>(b, e, p.beta1, p.beta2, p.eps, p.weight_decay,
-                                                                      w_scale, step_size, inv_bc2_sqrt, w, g, mask, m, v);
+      adam_chunk<decltype(masked)::value, decltype(decoupled)::value>(
+          b, e, p.beta1, p.beta2, p.eps, p.weight_decay, w_scale, step_size, inv_bc2_sqrt, w, g, mask, m, v);
     };
     using T = std::true_type;
     using F = std::false_type;

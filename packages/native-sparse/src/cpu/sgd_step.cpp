@@ -16,8 +16,8 @@
 #include <cmath>
 
 #include "../kernels.h"
-#include "simd.h"
 #include "../parallel.h"
+#include "simd.h"
 
 namespace lth::cpu {
 
@@ -48,9 +48,9 @@ namespace {
 // One chunk; MASKED and MOM are compile-time so each variant is a straight loop GCC vectorises (masked
 // positions become a blend, never a branch). target_clones picks the widest ISA at load time.
 template <bool MASKED, bool MOM, bool NESTEROV>
-LTH_CLONES("avx512f", "avx2,fma", "default") void sgd_chunk(
-    int64_t b, int64_t e, float lr, float mom, float damp1, float wd, float* __restrict w,
-    const float* __restrict g, const uint8_t* __restrict mask, float* __restrict vel) {
+LTH_CLONES("avx512f", "avx2,fma", "default")
+void sgd_chunk(int64_t b, int64_t e, float lr, float mom, float damp1, float wd, float* __restrict w,
+               const float* __restrict g, const uint8_t* __restrict mask, float* __restrict vel) {
   // Explicit fused multiply-adds, none left for the compiler to contract, so the vectorised body and the scalar
   // tail round alike and an element's update does not depend on its position (see adam_step.cpp).
   for (int64_t i = b; i < e; ++i) {
