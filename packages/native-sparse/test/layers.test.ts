@@ -18,8 +18,8 @@ import {
 } from '../lib/index.js';
 import { binding } from '../lib/binding.js';
 import { batchNormCases } from './cases/batchnorm.js';
-import { dropoutPs } from './cases/dropout.js';
-import { elementwiseSizes } from './cases/relu.js';
+import { dropoutCases } from './cases/dropout.js';
+import { elementwiseCases } from './cases/relu.js';
 import { bceCases } from './cases/sigmoid_binary_cross_entropy.js';
 import { ceCases } from './cases/softmax_cross_entropy.js';
 import {
@@ -33,6 +33,7 @@ import {
   sigmoidBinaryCrossEntropyRef,
   softmaxCrossEntropyRef,
 } from './reference/layers.js';
+import { numel } from './support/case-inputs.js';
 import { expectClose, expectEqualArrays, scaledAtol } from './support/compare.js';
 import { describeEachTarget } from './support/devices.js';
 import { dot, numericGradient } from './support/finite-diff.js';
@@ -46,19 +47,20 @@ afterEach(() => setThreads(defaultThreads));
 
 describeEachTarget('relu / add', (target) => {
   const dev = { device: target.device } as const;
-  for (const n of elementwiseSizes) {
-    it(`relu forward/backward and add, n = ${n}`, () => {
+  for (const { shape } of elementwiseCases) {
+    const n = numel(shape);
+    it(`relu forward/backward and add, [${shape}]`, () => {
       const rng = new Rng(n + 1);
       const x = randn(rng, n);
       for (let i = 0; i < n; i += 97) x[i] = 0; // exact zeros: relu'(0) = 0
       const b = randn(rng, n);
       const dy = randn(rng, n);
-      const X = track(fromArray(x, [n], dev));
+      const X = track(fromArray(x, shape, dev));
       const Y = track(relu(X));
       expectEqualArrays(Y.download(), Float32Array.from(reluRef(x)), 'y');
-      const DX = track(reluBackward(Y, track(fromArray(dy, [n], dev))));
+      const DX = track(reluBackward(Y, track(fromArray(dy, shape, dev))));
       expectEqualArrays(DX.download(), Float32Array.from(reluBackwardRef(Float32Array.from(reluRef(x)), dy)), 'dx');
-      const S = track(add(X, track(fromArray(b, [n], dev))));
+      const S = track(add(X, track(fromArray(b, shape, dev))));
       expectEqualArrays(
         S.download(),
         Float32Array.from(x, (v, i) => v + b[i]!),
@@ -85,32 +87,31 @@ describeEachTarget('relu / add', (target) => {
 
 describeEachTarget('dropout', (target) => {
   const dev = { device: target.device } as const;
-  const seeds: Array<number | bigint> = [0, 12345, 2n ** 63n + 7n];
-  for (const p of dropoutPs) {
-    for (const seed of seeds) {
-      it(`p = ${p}, seed ${seed}: the documented rng.h mask, exact scaling, exact backward`, () => {
-        const n = 5003;
-        const x = randn(new Rng(17), n);
-        const dy = randn(new Rng(18), n);
-        const { y, keep } = dropout(track(fromArray(x, [n], dev)), p, seed);
-        track(y);
-        track(keep);
-        const want = dropoutMaskRef(n, p, BigInt(seed));
-        expectEqualArrays(keep.download(), want, 'keep');
-        expectEqualArrays(
-          y.download(),
-          Float32Array.from(x, (v, i) => dropoutValueRef(v, want[i]!, p)),
-          'y',
-        );
-        const dx = track(dropoutBackward(track(fromArray(dy, [n], dev)), keep, p));
-        expectEqualArrays(
-          dx.download(),
-          Float32Array.from(dy, (v, i) => dropoutValueRef(v, want[i]!, p)),
-          'dx',
-        );
-      });
-    }
+  for (const { shape, p, seed } of dropoutCases) {
+    it(`[${shape}] p = ${p}, seed ${seed}: the documented rng.h mask, exact scaling, exact backward`, () => {
+      const n = numel(shape);
+      const x = randn(new Rng(17), n);
+      const dy = randn(new Rng(18), n);
+      const { y, keep } = dropout(track(fromArray(x, shape, dev)), p, seed);
+      track(y);
+      track(keep);
+      const want = dropoutMaskRef(n, p, BigInt(seed));
+      expectEqualArrays(keep.download(), want, 'keep');
+      expectEqualArrays(
+        y.download(),
+        Float32Array.from(x, (v, i) => dropoutValueRef(v, want[i]!, p)),
+        'y',
+      );
+      const dx = track(dropoutBackward(track(fromArray(dy, shape, dev)), keep, p));
+      expectEqualArrays(
+        dx.download(),
+        Float32Array.from(dy, (v, i) => dropoutValueRef(v, want[i]!, p)),
+        'dx',
+      );
+    });
+  }
 
+  for (const p of new Set(dropoutCases.map((c) => c.p))) {
     it(`p = ${p}: keeps a fraction ≈ 1 − p, and the same mask on 1 and 2 threads`, () => {
       const n = 300_001;
       const X = track(fromArray(uniform(new Rng(4), n), [n], dev));
@@ -146,7 +147,7 @@ describeEachTarget('batchNorm', (target) => {
   for (const c of batchNormCases) {
     const [N, C] = [c.shape[0]!, c.shape[1]!];
     const HW = c.shape.slice(2).reduce((a, b) => a * b, 1);
-    it(`train, eval and backward x [${c.shape}]${c.affine ? '' : ' no affine'} eps ${c.eps} momentum ${c.momentum}`, () => {
+    it(`train, eval and backward, ${c.name}: x [${c.shape}]${c.affine ? '' : ' no affine'} eps ${c.eps} momentum ${c.momentum}`, () => {
       const rng = new Rng(N * 100 + C * 10 + HW);
       const x = randn(rng, N * C * HW, 2).map((v, i) => v + ((i / HW) % C) - 1);
       const gamma = c.affine ? uniform(rng, C, 0.5, 1.5) : null;
@@ -222,7 +223,7 @@ describeEachTarget('batchNorm', (target) => {
 describeEachTarget('softmaxCrossEntropy', (target) => {
   const dev = { device: target.device } as const;
   for (const c of ceCases) {
-    it(`B ${c.B} C ${c.C} logit scale ${c.scale}`, () => {
+    it(`${c.name}: B ${c.B} C ${c.C} logit scale ${c.scale}`, () => {
       const rng = new Rng(c.B * 31 + c.C);
       const logits = randn(rng, c.B * c.C, c.scale);
       const labels = randomLabels(rng, c.B, c.C);
@@ -267,7 +268,7 @@ describeEachTarget('softmaxCrossEntropy', (target) => {
 describeEachTarget('sigmoidBinaryCrossEntropy', (target) => {
   const dev = { device: target.device } as const;
   for (const c of bceCases) {
-    it(`B ${c.B} logit scale ${c.scale} ${c.labels} labels${c.fixed ? ' with large |z|' : ''}`, () => {
+    it(`${c.name}: B ${c.B} logit scale ${c.scale} ${c.labels} labels${c.fixed ? ' with large |z|' : ''}`, () => {
       const rng = new Rng(c.B * 7 + 1);
       const logits = randn(rng, c.B, c.scale);
       (c.fixed ?? []).forEach((v, i) => (logits[i] = v));

@@ -1,15 +1,17 @@
-// Case table for add (the residual add): cross-target parity on the elementwise shapes of relu.ts.
+// Case table for add (the residual add): cross-target parity on the elementwise cases of relu.ts (the table
+// layers.test.ts checks add on).
 import { add } from '../../lib/index.js';
 import { numel } from '../support/case-inputs.js';
 import { parityCase, same, type ParityCase } from '../support/parity.js';
 import { randn } from '../support/random.js';
-import { elementwiseShapes } from './relu.js';
+import { elementwiseCases } from './relu.js';
 
-export const addParity: ParityCase[] = elementwiseShapes.map((s) =>
+export const addParity: ParityCase[] = elementwiseCases.map(({ shape: s, size }) =>
   parityCase(
     'add',
     `[${s}]`,
     (rng) => ({ a: randn(rng, numel(s)), b: randn(rng, numel(s)) }),
     (ctx, i) => ({ y: same(ctx.down(add(ctx.up(i.a, s), ctx.up(i.b, s)))) }),
+    size,
   ),
 );

@@ -1,36 +1,56 @@
-// Case table for batch norm: shapes of rank 2, 3 and 4, tiny and realistic; with and without gamma/beta.
+// Case table for batch norm: shapes of rank 2, 3 and 4, tiny and realistic; with and without gamma/beta and
+// running statistics; momentum 0 and 1; a large offset (cancellation). One table: layers.test.ts checks train, eval
+// and backward on every case against the float64 references (on its own inputs, running statistics always given),
+// and every case is a cross-target parity case (test/support/parity.ts): dx scaled by its terms where it cancels.
 import { batchNormBackward, batchNormEval, batchNormTrain } from '../../lib/index.js';
 import { maxAbs, numel, shift } from '../support/case-inputs.js';
-import { float, parityCase, realistic, type ParityCase } from '../support/parity.js';
+import { float, parityCase, realistic, type CaseSize, type ParityCase } from '../support/parity.js';
 import { randn, uniform, type Rng } from '../support/random.js';
 export interface BatchNormCase {
+  name: string;
   shape: number[]; // [N, C, ...]
   affine: boolean; // gamma/beta given (else null: 1 and 0)
+  /** Parity: running statistics given (else null). */
+  running: boolean;
   eps: number;
   momentum: number;
-}
-
-export const batchNormCases: BatchNormCase[] = [
-  { shape: [2, 1], affine: true, eps: 1e-5, momentum: 0.1 },
-  { shape: [7, 3], affine: true, eps: 1e-5, momentum: 0.1 },
-  { shape: [4, 5, 3], affine: false, eps: 1e-3, momentum: 0.5 },
-  { shape: [4, 3, 5, 5], affine: true, eps: 1e-5, momentum: 0.1 },
-  { shape: [1, 2, 3, 1], affine: true, eps: 1e-5, momentum: 1 },
-  { shape: [3, 7, 9, 11], affine: true, eps: 1e-5, momentum: 0 },
-  { shape: [32, 64, 16, 16], affine: true, eps: 1e-5, momentum: 0.1 },
-];
-
-// Cross-target parity cases for batch norm (test/support/parity.ts): dx scaled by its terms where it cancels.
-interface BnSpec {
-  name: string;
-  shape: number[];
-  affine: boolean;
-  running: boolean;
+  /** Parity: the input's mean and standard deviation. */
   mean: number;
   std: number;
-  /** Model-sized: left out under LTH_PARITY_SIZES=small. */
-  realistic?: boolean;
+  /** 'realistic' cases are left out of the emulated CUDA run (LTH_PARITY_SIZES=small). */
+  size: CaseSize;
 }
+
+const bn = (name: string, shape: number[], opts: Partial<Omit<BatchNormCase, 'name' | 'shape'>> = {}): BatchNormCase => ({
+  name,
+  shape,
+  affine: true,
+  running: true,
+  eps: 1e-5,
+  momentum: 0.1,
+  mean: 0,
+  std: 1,
+  size: 'small',
+  ...opts,
+});
+
+export const batchNormCases: BatchNormCase[] = [
+  bn('one value per channel', [2, 1]),
+  bn('rank 2', [7, 3]),
+  bn('two values per channel', [2, 3]),
+  bn('rank 3, no affine', [4, 5, 3], { affine: false, eps: 1e-3, momentum: 0.5 }),
+  bn('rank 3', [4, 5, 3]),
+  bn('small', [4, 3, 5, 5]),
+  bn('momentum 1', [1, 2, 3, 1], { momentum: 1 }),
+  bn('N = 1', [1, 4, 1, 2], { mean: 1 }),
+  bn('momentum 0', [3, 7, 9, 11], { momentum: 0 }),
+  bn('odd, no affine, no running stats', [3, 5, 7, 3], { affine: false, running: false, mean: 0.2 }),
+  bn('large offset (cancellation)', [4, 8, 16, 16], { mean: 100, std: 0.5 }),
+  bn('ResNet-20 stage 1', [8, 16, 32, 32]),
+  bn('BatchNorm1d LeNet', [60, 300], { mean: -1, std: 3, size: 'realistic' }),
+  bn('Conv-4 layer', [8, 64, 32, 32], { mean: 0.5, std: 2, size: 'realistic' }),
+  bn('Conv-4 layer batch 32, 16x16', [32, 64, 16, 16], { size: 'realistic' }),
+];
 
 /** Per-channel mean and 1/sqrt(biased var + eps) of x, in float64, rounded to float32. */
 function batchStats(x: Float32Array, shape: number[], eps: number): { mean: Float32Array; invstd: Float32Array } {
@@ -50,22 +70,11 @@ function batchStats(x: Float32Array, shape: number[], eps: number): { mean: Floa
   return { mean, invstd };
 }
 
-const bnSpecs: BnSpec[] = [
-  { name: 'Conv-4 layer', shape: [8, 64, 32, 32], affine: true, running: true, mean: 0.5, std: 2, realistic: true },
-  { name: 'ResNet-20 stage 1', shape: [8, 16, 32, 32], affine: true, running: true, mean: 0, std: 1 },
-  { name: 'large offset (cancellation)', shape: [4, 8, 16, 16], affine: true, running: true, mean: 100, std: 0.5 },
-  { name: 'BatchNorm1d LeNet', shape: [60, 300], affine: true, running: true, mean: -1, std: 3, realistic: true },
-  { name: 'odd, no affine, no running stats', shape: [3, 5, 7, 3], affine: false, running: false, mean: 0.2, std: 1 },
-  { name: 'rank 3', shape: [4, 5, 3], affine: true, running: true, mean: 0, std: 1 },
-  { name: 'two values per channel', shape: [2, 3], affine: true, running: true, mean: 0, std: 1 },
-  { name: 'N = 1', shape: [1, 4, 1, 2], affine: true, running: true, mean: 1, std: 1 },
-];
-
-export const batchNormParity: ParityCase[] = bnSpecs.flatMap((b) => {
+export const batchNormParity: ParityCase[] = batchNormCases.flatMap((b) => {
   const C = b.shape[1]!;
   const M = numel(b.shape) / C;
   const label = `${b.name}: [${b.shape}]`;
-  const eps = 1e-5;
+  const { eps, momentum } = b;
   const inputs = (rng: Rng) => {
     const x = shift(randn(rng, numel(b.shape), b.std), b.mean);
     return {
@@ -88,7 +97,7 @@ export const batchNormParity: ParityCase[] = bnSpecs.flatMap((b) => {
         b.affine ? ctx.up(i.beta, [C]) : null,
         rm,
         rv,
-        { eps, momentum: 0.1 },
+        { eps, momentum },
       );
       const res = {
         y: float(ctx.down(r.y), { terms: M }),
@@ -125,5 +134,5 @@ export const batchNormParity: ParityCase[] = bnSpecs.flatMap((b) => {
       };
     }),
   ];
-  return b.realistic ? realistic(cases) : cases;
+  return b.size === 'realistic' ? realistic(cases) : cases;
 });

@@ -1,58 +1,53 @@
-// Deterministic pruning cases on top of the fast-check properties: LeNet-sized global and per-tensor cases,
-// heavy ties across thread chunks, and a large global case (3 tensors, 2M weights).
+// Deterministic pruning cases on top of the fast-check properties: LeNet-sized global and per-tensor cases, heavy
+// and exact ties (across thread chunks, by tensor then index), counts 0 and 'everything alive', in place, empty
+// tensors, and a large global case (3 tensors, 2M weights). One table: prune.test.ts checks every case on the fast
+// kernel (1, 2 and 3 threads) against the C++ reference loops and the unique result, and every case is a
+// cross-target parity case (test/support/parity.ts): exact ties everywhere, masks bit for bit.
 import { magnitudePrune, pruneByFraction } from '../../lib/index.js';
 import { alive, LENET, numel } from '../support/case-inputs.js';
-import { exact, parityCase, type ParityCase, thrown } from '../support/parity.js';
+import { exact, parityCase, type CaseSize, type ParityCase, thrown } from '../support/parity.js';
 import { randn, randomMask, type Rng } from '../support/random.js';
 export interface PruneCase {
   name: string;
-  sizes: number[];
-  /** 'gauss' weights, or a number of distinct magnitudes (massive ties) with random signs. */
+  shapes: number[][];
+  /** 'gauss' weights, or a number of distinct magnitudes (massive exact ties) with random signs. */
   values: 'gauss' | number;
   /** Prior mask density (null = no masks). */
   density: number | null;
-  fraction: number;
-}
-
-export const pruneCases: PruneCase[] = [
-  { name: 'lenet global', sizes: [235200, 30000, 1000], values: 'gauss', density: 0.8, fraction: 0.2 },
-  { name: 'lenet fc1 per tensor', sizes: [235200], values: 'gauss', density: null, fraction: 0.2 },
-  { name: 'ties across chunks', sizes: [70001, 3, 50000], values: 5, density: 0.7, fraction: 0.37 },
-  { name: 'all equal', sizes: [40000, 40000], values: 1, density: null, fraction: 0.5 },
-  { name: 'large global 2M', sizes: [1200000, 600000, 200000], values: 'gauss', density: 0.5, fraction: 0.2 },
-];
-
-// Cross-target parity cases for magnitude pruning and pruneByFraction (test/support/parity.ts): exact ties
-// everywhere, masks bit for bit.
-interface PruneSpec {
-  name: string;
-  shapes: number[][];
-  /** 'gauss' or a number of distinct magnitudes (k/8, random signs): massive exact ties. */
-  values: 'gauss' | number;
-  density: number | null;
   /** Fraction of the alive weights to prune, or 'all'. */
   fraction: number | 'all';
+  /** Parity: the result written over the masks. */
   inPlace?: boolean;
+  /** 'realistic' cases are left out of the emulated CUDA run (LTH_PARITY_SIZES=small). */
+  size: CaseSize;
 }
 
-const pruneSpecs: PruneSpec[] = [
-  { name: 'per tensor, LeNet fc1', shapes: [LENET[0]!], values: 'gauss', density: 0.8, fraction: 0.2 },
-  { name: 'global, LeNet 266K over 3 tensors', shapes: LENET, values: 'gauss', density: 0.8, fraction: 0.2 },
-  { name: 'global, LeNet 266K, 9 magnitudes (exact ties everywhere)', shapes: LENET, values: 9, density: 0.7, fraction: 0.37 },
+const small = 'small' as const;
+
+export const pruneCases: PruneCase[] = [
+  { name: 'per tensor, LeNet fc1', shapes: [LENET[0]!], values: 'gauss', density: 0.8, fraction: 0.2, size: small },
+  { name: 'per tensor, LeNet fc1, no masks', shapes: [LENET[0]!], values: 'gauss', density: null, fraction: 0.2, size: small },
+  { name: 'global, LeNet 266K over 3 tensors', shapes: LENET, values: 'gauss', density: 0.8, fraction: 0.2, size: small },
+  { name: 'global, LeNet 266K, 9 magnitudes (exact ties everywhere)', shapes: LENET, values: 9, density: 0.7, fraction: 0.37, size: small },
+  { name: 'ties across chunks', shapes: [[70001], [3], [50000]], values: 5, density: 0.7, fraction: 0.37, size: small },
+  { name: 'all equal', shapes: [[40000], [40000]], values: 1, density: null, fraction: 0.5, size: small },
   {
     name: 'global, no masks, all |w| equal (ties by tensor then index)',
     shapes: [[200, 200], [1000], [7, 3]],
     values: 1,
     density: null,
     fraction: 0.5,
+    size: small,
   },
-  { name: 'per tensor, 3 magnitudes, in place', shapes: [[70001]], values: 3, density: 0.9, fraction: 0.45, inPlace: true },
-  { name: 'count 0 copies the masks', shapes: [[37, 29], [5]], values: 'gauss', density: 0.5, fraction: 0 },
-  { name: 'prune everything alive', shapes: [[37, 29], [5]], values: 4, density: 0.5, fraction: 'all' },
-  { name: '1x1', shapes: [[1, 1]], values: 'gauss', density: null, fraction: 'all' },
-  { name: 'empty tensor beside a full one', shapes: [[0], [13]], values: 'gauss', density: null, fraction: 0.5 },
+  { name: 'per tensor, 3 magnitudes, in place', shapes: [[70001]], values: 3, density: 0.9, fraction: 0.45, inPlace: true, size: small },
+  { name: 'count 0 copies the masks', shapes: [[37, 29], [5]], values: 'gauss', density: 0.5, fraction: 0, size: small },
+  { name: 'prune everything alive', shapes: [[37, 29], [5]], values: 4, density: 0.5, fraction: 'all', size: small },
+  { name: '1x1', shapes: [[1, 1]], values: 'gauss', density: null, fraction: 'all', size: small },
+  { name: 'empty tensor beside a full one', shapes: [[0], [13]], values: 'gauss', density: null, fraction: 0.5, size: small },
+  { name: 'large global 2M', shapes: [[1200000], [600000], [200000]], values: 'gauss', density: 0.5, fraction: 0.2, size: 'realistic' },
 ];
 
+// Cross-target parity cases for magnitude pruning and pruneByFraction (test/support/parity.ts).
 function pruneWeights(rng: Rng, n: number, values: 'gauss' | number): Float32Array {
   if (values === 'gauss') return randn(rng, n);
   const a = new Float32Array(n);
@@ -60,7 +55,7 @@ function pruneWeights(rng: Rng, n: number, values: 'gauss' | number): Float32Arr
   return a;
 }
 
-const magnitudePruneParityOnly: ParityCase[] = pruneSpecs.flatMap((s) => {
+const magnitudePruneValues: ParityCase[] = pruneCases.flatMap((s) => {
   const inputs = (rng: Rng) => {
     const w = s.shapes.map((sh) => pruneWeights(rng, numel(sh), s.values));
     const m = s.shapes.map((sh) => (s.density === null ? null : randomMask(rng, numel(sh), s.density)));
@@ -70,13 +65,19 @@ const magnitudePruneParityOnly: ParityCase[] = pruneSpecs.flatMap((s) => {
   };
   const label = `${s.name}: [${s.shapes.map((sh) => `[${sh}]`).join(', ')}]`;
   return [
-    parityCase('magnitudePrune', label, inputs, (ctx, i) => {
-      const weights = i.w.map((w, k) => ctx.up(w, s.shapes[k]!));
-      const masks = i.m.map((m, k) => (m ? ctx.up(m, s.shapes[k]!) : null));
-      const out = s.inPlace ? masks.map((m) => m!) : undefined;
-      const res = magnitudePrune(weights, masks, i.count, { out });
-      return Object.fromEntries(res.map((t, k) => [`mask${k}`, exact(ctx.down(t))]));
-    }),
+    parityCase(
+      'magnitudePrune',
+      label,
+      inputs,
+      (ctx, i) => {
+        const weights = i.w.map((w, k) => ctx.up(w, s.shapes[k]!));
+        const masks = i.m.map((m, k) => (m ? ctx.up(m, s.shapes[k]!) : null));
+        const out = s.inPlace ? masks.map((m) => m!) : undefined;
+        const res = magnitudePrune(weights, masks, i.count, { out });
+        return Object.fromEntries(res.map((t, k) => [`mask${k}`, exact(ctx.down(t))]));
+      },
+      s.size,
+    ),
   ];
 });
 
@@ -130,4 +131,4 @@ const magnitudePruneErrors: ParityCase[] = pruneErrorSpecs.map(([name, count, na
   ),
 );
 
-export const magnitudePruneParity: ParityCase[] = [...magnitudePruneParityOnly, ...pruneByFractionParity, ...magnitudePruneErrors];
+export const magnitudePruneParity: ParityCase[] = [...magnitudePruneValues, ...pruneByFractionParity, ...magnitudePruneErrors];
