@@ -13,7 +13,7 @@ import {
   type Tensor,
 } from '../lib/index.js';
 import { gemmCases } from './cases/gemm.js';
-import { denseCases } from './cases/masked_dense.js';
+import { denseCases, pruneWholeRows } from './cases/masked_dense.js';
 import { denseBackwardRef, denseForwardRef, gemmRef } from './reference/dense.js';
 import { expectClose, expectEqualArrays, scaledAtol } from './support/compare.js';
 import { describeEachTarget, kernelTargets, type KernelTarget } from './support/devices.js';
@@ -44,7 +44,7 @@ export function denseKernelSuite(opts: DenseSuiteOptions = {}): void {
 
   describeTargets(opts.only, 'gemm', (target) => {
     for (const c of gemmCases) {
-      it(`M${c.M} N${c.N} K${c.K} ${c.ta ? 'T' : 'N'}${c.tb ? 'T' : 'N'} alpha ${c.alpha} beta ${c.beta}`, () => {
+      it(`${c.name}: M${c.M} N${c.N} K${c.K} ${c.ta ? 'T' : 'N'}${c.tb ? 'T' : 'N'} alpha ${c.alpha} beta ${c.beta}`, () => {
         const rng = new Rng(c.M * 131 + c.N * 7 + c.K);
         const a = randn(rng, c.M * c.K);
         const b = randn(rng, c.K * c.N);
@@ -81,12 +81,13 @@ export function denseKernelSuite(opts: DenseSuiteOptions = {}): void {
 
   describeTargets(opts.only, 'maskedDense', (target) => {
     for (const c of denseCases) {
-      const name = `B${c.B} In${c.In} Out${c.Out} density ${c.density ?? 'none'}${c.bias ? ' bias' : ''}${c.relu ? ' relu' : ''}`;
+      const name = `${c.name}: B${c.B} In${c.In} Out${c.Out} density ${c.density ?? 'none'}${c.bias ? ' bias' : ''}${c.relu ? ' relu' : ''}`;
       const setup = () => {
         const rng = new Rng(c.B * 1000 + c.In * 10 + c.Out);
         const x = randn(rng, c.B * c.In);
         const w = randn(rng, c.Out * c.In, 1 / Math.sqrt(Math.max(c.In, 1)));
-        const m = c.density === null ? null : randomMask(rng, c.Out * c.In, c.density);
+        const m0 = c.density === null ? null : randomMask(rng, c.Out * c.In, c.density);
+        const m = m0 && c.wholeRows ? pruneWholeRows(m0, c.In, c.Out) : m0;
         const bias = c.bias ? randn(rng, c.Out, 0.1) : null;
         const dev = { device: target.device } as const;
         return {

@@ -1,8 +1,16 @@
-// The dense case table: odd sizes, 1×1, sizes that do not divide any tile, density 0 and 1, LeNet shapes.
+// The gemm case table: odd sizes, 1×1, sizes that do not divide any tile, empty dimensions, LeNet shapes, NaN in C
+// under beta 0, and the CUDA kernel's large-tile and split-reduction paths. One table: dense.suite.ts checks every
+// case against the float64 reference on every kernel target (its own C, always given), and every case is a
+// cross-target parity case (test/support/parity.ts).
 import { gemm } from '../../lib/index.js';
-import { float, parityCase, type ParityCase } from '../support/parity.js';
+import { float, parityCase, type CaseSize, type ParityCase } from '../support/parity.js';
 import { randn } from '../support/random.js';
+
+/** Parity: no C given (a new one), a random C, or C filled with NaN (beta 0 must ignore it). */
+type CInit = 'none' | 'random' | 'nan';
+
 export interface GemmCase {
+  name: string;
   M: number;
   N: number;
   K: number;
@@ -10,7 +18,33 @@ export interface GemmCase {
   tb: boolean;
   alpha: number;
   beta: number;
+  cInit: CInit;
+  /** 'realistic' cases are left out of the emulated CUDA run (LTH_PARITY_SIZES=small). */
+  size: CaseSize;
 }
+
+const g = (
+  name: string,
+  M: number,
+  N: number,
+  K: number,
+  ta: boolean,
+  tb: boolean,
+  alpha: number,
+  beta: number,
+  cInit: CInit,
+): GemmCase => ({
+  name,
+  M,
+  N,
+  K,
+  ta,
+  tb,
+  alpha,
+  beta,
+  cInit,
+  size: 'small',
+});
 
 // The fast CPU kernels tile C in MR×NR micro-tiles (AVX-512 12×32 with a 16-wide last panel, AVX2 6×16/8,
 // portable 4×8) and split K in equal blocks of at most KC = 400; the shapes below sit just below, on and
@@ -37,39 +71,52 @@ const shapes: Array<[number, number, number]> = [
   [24, 48, 801],
 ];
 
-export const gemmCases: GemmCase[] = shapes.flatMap(([M, N, K], s) =>
+const tileCases: GemmCase[] = shapes.flatMap(([M, N, K], s) =>
   [
     [false, false],
     [false, true],
     [true, false],
     [true, true],
-  ].map(([ta, tb], t) => ({
-    M,
-    N,
-    K,
-    ta: ta!,
-    tb: tb!,
-    alpha: (s + t) % 3 === 0 ? 1 : 0.5,
-    beta: (s + t) % 2 === 0 ? 0 : 0.75,
-  })),
+  ].map(([ta, tb], t) => {
+    const beta = (s + t) % 2 === 0 ? 0 : 0.75;
+    return g('tile edges', M, N, K, ta!, tb!, (s + t) % 3 === 0 ? 1 : 0.5, beta, beta === 0 ? 'none' : 'random');
+  }),
 );
 
-// Cross-target parity cases for gemm (test/support/parity.ts runs them on every kernel target): LeNet shapes,
-// odd and tile-straddling sizes, empty dimensions, NaN in C under beta 0, and the CUDA kernel's large-tile and
-// split-reduction paths.
-type CInit = 'none' | 'random' | 'nan';
+const transposes = [
+  [false, false],
+  [false, true],
+  [true, false],
+  [true, true],
+] as const;
 
-function gemmCase(
-  name: string,
-  M: number,
-  N: number,
-  K: number,
-  transA: boolean,
-  transB: boolean,
-  alpha: number,
-  beta: number,
-  cInit: CInit,
-): ParityCase {
+export const gemmCases: GemmCase[] = [
+  ...tileCases,
+  ...transposes.flatMap(([ta, tb]) => [
+    g('LeNet fc1 at batch 60', 60, 300, 784, ta, tb, 1, 0, 'none'),
+    g('odd sizes, accumulate', 37, 29, 53, ta, tb, 0.75, -0.5, 'random'),
+    g('tile-straddling', 65, 47, 33, ta, tb, -1.5, 1, 'random'),
+    g('1x1x1', 1, 1, 1, ta, tb, 2, 0.5, 'random'),
+  ]),
+  g('beta 0 ignores old C', 17, 13, 9, false, true, 1, 0, 'nan'),
+  g('K = 0: C = beta·C', 5, 3, 0, false, false, 1, 0.5, 'random'),
+  g('M = 0', 0, 7, 4, true, false, 1, 0, 'none'),
+  g('N = 0', 6, 0, 4, false, true, 1, 0, 'none'),
+  g('alpha 0', 9, 11, 13, false, false, 0, 1, 'random'),
+  g('LeNet fc1 dW = dyᵀ·x', 300, 784, 60, true, false, 1, 0, 'none'),
+  // Enough 128×128 tiles for the CUDA kernel's large tile, ragged in M, N and K (1300 = 10·128 + 20, 1420 = 11·128 + 12).
+  g('large tile, ragged edges', 1300, 1420, 19, false, false, 1, 0, 'none'),
+  g('large tile, ragged edges', 1300, 1420, 19, true, true, -0.5, 0.25, 'random'),
+  g('large tile, ragged edges', 1300, 1420, 19, false, true, 1, 0, 'nan'),
+  g('large tile, ragged edges', 1300, 1420, 19, true, false, 2, 1, 'random'),
+  // Few tiles and a long K: the CUDA kernel splits the reduction (partial sums added in slice order).
+  g('split reduction', 33, 70, 4099, false, false, 1, 0, 'none'),
+  g('split reduction', 33, 70, 4099, true, true, 0.5, -1, 'random'),
+  g('split reduction, beta 0 over NaN', 5, 3, 2051, false, true, 1, 0, 'nan'),
+];
+
+// Cross-target parity cases for gemm (test/support/parity.ts).
+function gemmParityCase({ name, M, N, K, ta: transA, tb: transB, alpha, beta, cInit, size }: GemmCase): ParityCase {
   const t = `${transA ? 'T' : 'N'}${transB ? 'T' : 'N'}`;
   return parityCase(
     'gemm',
@@ -86,37 +133,8 @@ function gemmCase(
       const C = gemm(A, B, { transA, transB, alpha, beta, out });
       return { C: float(ctx.down(C), { terms: K }) };
     },
+    size,
   );
 }
 
-export const gemmParity: ParityCase[] = [];
-for (const [ta, tb] of [
-  [false, false],
-  [false, true],
-  [true, false],
-  [true, true],
-] as const) {
-  gemmParity.push(
-    gemmCase('LeNet fc1 at batch 60', 60, 300, 784, ta, tb, 1, 0, 'none'),
-    gemmCase('odd sizes, accumulate', 37, 29, 53, ta, tb, 0.75, -0.5, 'random'),
-    gemmCase('tile-straddling', 65, 47, 33, ta, tb, -1.5, 1, 'random'),
-    gemmCase('1x1x1', 1, 1, 1, ta, tb, 2, 0.5, 'random'),
-  );
-}
-gemmParity.push(
-  gemmCase('beta 0 ignores old C', 17, 13, 9, false, true, 1, 0, 'nan'),
-  gemmCase('K = 0: C = beta·C', 5, 3, 0, false, false, 1, 0.5, 'random'),
-  gemmCase('M = 0', 0, 7, 4, true, false, 1, 0, 'none'),
-  gemmCase('N = 0', 6, 0, 4, false, true, 1, 0, 'none'),
-  gemmCase('alpha 0', 9, 11, 13, false, false, 0, 1, 'random'),
-  gemmCase('LeNet fc1 dW = dyᵀ·x', 300, 784, 60, true, false, 1, 0, 'none'),
-  // Enough 128×128 tiles for the CUDA kernel's large tile, ragged in M, N and K (1300 = 10·128 + 20, 1420 = 11·128 + 12).
-  gemmCase('large tile, ragged edges', 1300, 1420, 19, false, false, 1, 0, 'none'),
-  gemmCase('large tile, ragged edges', 1300, 1420, 19, true, true, -0.5, 0.25, 'random'),
-  gemmCase('large tile, ragged edges', 1300, 1420, 19, false, true, 1, 0, 'nan'),
-  gemmCase('large tile, ragged edges', 1300, 1420, 19, true, false, 2, 1, 'random'),
-  // Few tiles and a long K: the CUDA kernel splits the reduction (partial sums added in slice order).
-  gemmCase('split reduction', 33, 70, 4099, false, false, 1, 0, 'none'),
-  gemmCase('split reduction', 33, 70, 4099, true, true, 0.5, -1, 'random'),
-  gemmCase('split reduction, beta 0 over NaN', 5, 3, 2051, false, true, 1, 0, 'nan'),
-);
+export const gemmParity: ParityCase[] = gemmCases.map(gemmParityCase);
