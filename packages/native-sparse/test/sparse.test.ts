@@ -14,7 +14,7 @@ import {
   type CsrMatrix,
   type Tensor,
 } from '../lib/index.js';
-import { sparseCases, type SparseCase } from './cases/csr_convert.js';
+import { denseWithStructure, sparseCases, type SparseCase } from './cases/csr_convert.js';
 import { csrSpmmRef, csrToDenseRef, denseToCsrRef } from './reference/sparse.js';
 import { expectClose, expectEqualArrays, scaledAtol } from './support/compare.js';
 import { describeEachTarget } from './support/devices.js';
@@ -25,24 +25,6 @@ const live: Array<{ dispose(): void }> = [];
 const track = <T extends { dispose(): void }>(t: T): T => (live.push(t), t);
 afterAll(() => live.forEach((t) => t.dispose()));
 
-/** W with the case's structure: W's zeros (no mask) or a mask (W then also has zeros at some alive places). */
-function makeDense(c: SparseCase, seed: number): { W: Float32Array; mask: Uint8Array | null } {
-  const rng = new Rng(seed);
-  const n = c.rows * c.cols;
-  const W = randn(rng, n);
-  const keep = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    const row = Math.floor(i / Math.max(c.cols, 1));
-    keep[i] = rng.next() < c.density && !(c.emptyRows && row % 3 === 1) ? 1 : 0;
-  }
-  if (c.useMask) {
-    for (let i = 0; i < n; i++) if (rng.next() < 0.05) W[i] = i % 2 ? 0 : -0; // stored explicitly when alive
-    return { W, mask: keep };
-  }
-  for (let i = 0; i < n; i++) if (!keep[i]) W[i] = i % 2 ? 0 : -0;
-  return { W, mask: null };
-}
-
 function expectSameCsr(got: CsrArrays, want: CsrArrays): void {
   expect([got.rows, got.cols]).toEqual([want.rows, want.cols]);
   expectEqualArrays(got.rowptr, want.rowptr, 'rowptr');
@@ -51,13 +33,13 @@ function expectSameCsr(got: CsrArrays, want: CsrArrays): void {
 }
 
 const caseName = (c: SparseCase) =>
-  `${c.rows}x${c.cols} density ${c.density}${c.emptyRows ? ' empty rows' : ''}${c.useMask ? ' mask' : ''}`;
+  `${c.name}: ${c.rows}x${c.cols} density ${c.density}${c.emptyRows ? ' empty rows' : ''}${c.useMask ? ' mask' : ''}`;
 
 describeEachTarget('dense ⇄ CSR', (target) => {
   const dev = { device: target.device } as const;
   for (const [k, c] of sparseCases.entries()) {
     it(caseName(c), () => {
-      const { W, mask } = makeDense(c, 100 + k);
+      const { W, mask } = denseWithStructure(new Rng(100 + k), c);
       const Wt = track(fromArray(W, [c.rows, c.cols], dev));
       const Mt = mask ? track(fromArray(mask, [c.rows, c.cols], dev)) : null;
       const want = denseToCsrRef(c.rows, c.cols, W, mask);
@@ -86,22 +68,22 @@ describeEachTarget('dense ⇄ CSR', (target) => {
 describeEachTarget('csrSpmm', (target) => {
   const dev = { device: target.device } as const;
   for (const [k, c] of sparseCases.entries()) {
-    for (const N of c.N) {
-      it(`${caseName(c)} N ${N}${c.bias ? ' bias' : ''}${c.relu ? ' relu' : ''}`, () => {
-        const { W, mask } = makeDense(c, 100 + k);
+    for (const { N, bias: withBias, relu: withRelu } of c.spmm) {
+      it(`${caseName(c)} N ${N}${withBias ? ' bias' : ''}${withRelu ? ' relu' : ''}`, () => {
+        const { W, mask } = denseWithStructure(new Rng(100 + k), c);
         const a = denseToCsrRef(c.rows, c.cols, W, mask);
         const A = track(csrFromArrays(a, dev));
         const rng = new Rng(7 * k + N);
         const b = randn(rng, c.cols * N);
-        const bias = c.bias ? randn(rng, c.rows, 0.5) : null;
+        const bias = withBias ? randn(rng, c.rows, 0.5) : null;
         const Bt = track(fromArray(b, [c.cols, N], dev));
         const biasT = bias ? track(fromArray(bias, [c.rows], dev)) : null;
         // The output starts as NaN: every entry (empty rows too) must be written.
         const C = track(fromArray(new Float32Array(c.rows * N).fill(NaN), [c.rows, N], dev));
-        csrSpmm(A, Bt, { bias: biasT, relu: c.relu, out: C });
-        const want = csrSpmmRef(a, N, b, bias, c.relu);
+        csrSpmm(A, Bt, { bias: biasT, relu: withRelu, out: C });
+        const want = csrSpmmRef(a, N, b, bias, withRelu);
         expectClose(C.download(), want, { rtol: 1e-4, atol: scaledAtol(want, 1e-5) + 1e-6 }, 'C');
-        const C2 = track(csrSpmm(A, Bt, { bias: biasT, relu: c.relu }));
+        const C2 = track(csrSpmm(A, Bt, { bias: biasT, relu: withRelu }));
         expectEqualArrays(C2.download(), C.download(), 'fresh output');
       });
     }
@@ -123,7 +105,7 @@ describeEachTarget('csrSpmm', (target) => {
 
   it('gives bit-identical results on 1 and 2 threads', () => {
     const c = sparseCases.find((s) => s.rows === 300 && s.density === 0.01)!;
-    const { W, mask } = makeDense(c, 5);
+    const { W, mask } = denseWithStructure(new Rng(5), c);
     const A = track(denseToCsr(track(fromArray(W, [c.rows, c.cols], dev)), { mask: track(fromArray(mask!, [c.rows, c.cols], dev)) }));
     const rng = new Rng(3);
     const before = getThreads();

@@ -1,43 +1,95 @@
-// The CSR case table: densities 0 .. 1, empty rows, 1×1, N = 1 (SpMV), 7, 60, 512, sizes that do not divide
-// the 16-float vectors or the 256-column tiles, and the LeNet layer shapes.
+// The CSR case table: densities 0 .. 1, empty rows, 1×1, no rows / no columns, N = 0, 1 (SpMV), 7, 60, 512, sizes
+// that do not divide the 16-float vectors or the 256-column tiles, and the LeNet layer shapes. One table:
+// sparse.test.ts checks dense ⇄ CSR and csrSpmm on every case against the references, and every case is a
+// cross-target parity case (test/support/parity.ts) of denseNnz, denseToCsr, csrToDense (structure and values
+// bit for bit) and, at each of its `spmm` products, csrSpmm (csr_spmm.ts).
 import { csrFromArrays, csrToDense, denseNnz, denseToCsr, type CsrArrays } from '../../lib/index.js';
-import { exact, parityCase, type ParityCase } from '../support/parity.js';
-import { randn, randomMask, type Rng } from '../support/random.js';
-export interface SparseCase {
-  rows: number;
-  cols: number;
-  density: number;
-  /** Rows forced empty (every 3rd row) on top of the random structure. */
-  emptyRows: boolean;
-  /** Structure from a mask (else from W's zeros). */
-  useMask: boolean;
-  N: number[];
-  bias: boolean;
-  relu: boolean;
-}
+import { exact, parityCase, type CaseSize, type ParityCase } from '../support/parity.js';
+import { randn, type Rng } from '../support/random.js';
 
-export const sparseCases: SparseCase[] = [
-  { rows: 1, cols: 1, density: 1, emptyRows: false, useMask: false, N: [1, 7], bias: true, relu: false },
-  { rows: 1, cols: 1, density: 0, emptyRows: false, useMask: true, N: [1, 3], bias: true, relu: true },
-  { rows: 5, cols: 3, density: 0.5, emptyRows: true, useMask: true, N: [1, 2, 17], bias: false, relu: false },
-  { rows: 37, cols: 29, density: 0.1, emptyRows: false, useMask: false, N: [1, 7, 60], bias: true, relu: true },
-  { rows: 300, cols: 784, density: 0.01, emptyRows: false, useMask: true, N: [1, 60, 512], bias: true, relu: true },
-  { rows: 300, cols: 784, density: 0.1, emptyRows: false, useMask: true, N: [1, 60], bias: true, relu: true },
-  { rows: 100, cols: 300, density: 0.5, emptyRows: true, useMask: false, N: [1, 7, 60, 129, 300, 512], bias: true, relu: false },
-  { rows: 10, cols: 100, density: 1, emptyRows: false, useMask: false, N: [1, 60, 144], bias: false, relu: true },
-  { rows: 64, cols: 33, density: 0, emptyRows: false, useMask: false, N: [1, 16, 31], bias: true, relu: true },
-  { rows: 0, cols: 5, density: 0.5, emptyRows: false, useMask: true, N: [4], bias: false, relu: false },
-  { rows: 4, cols: 0, density: 0.5, emptyRows: false, useMask: true, N: [3], bias: true, relu: false },
-];
-
-// Cross-target parity cases for the CSR conversions (denseNnz, denseToCsr, csrToDense; test/support/parity.ts):
-// structure and values bit for bit. randomCsr and csrSpecs are shared with csr_spmm.ts.
+/** The matrix randomCsr draws: every 3rd row empty when asked. */
 export interface CsrSpec {
   name: string;
   rows: number;
   cols: number;
   density: number;
   emptyRows: boolean;
+}
+
+export interface SparseCase extends CsrSpec {
+  /** Dense ⇄ CSR: structure from a mask (else from W's zeros). */
+  useMask: boolean;
+  /** Parity of denseToCsr: NaN planted in W (every 997th element). */
+  nan: boolean;
+  /** csrSpmm products with this matrix: B's width, bias, ReLU. */
+  spmm: Array<{ N: number; bias: boolean; relu: boolean }>;
+  /** 'realistic' cases are left out of the emulated CUDA run (LTH_PARITY_SIZES=small). */
+  size: CaseSize;
+}
+
+type Products = SparseCase['spmm'];
+/** Widths at one bias/ReLU setting. */
+const at = (N: number[], bias: boolean, relu: boolean): Products => N.map((n) => ({ N: n, bias, relu }));
+/** B's width 60 (LeNet batch), 1 (SpMV), 7 and 0 at different bias/ReLU settings. */
+const mixed: Products = [
+  { N: 60, bias: true, relu: true },
+  { N: 1, bias: true, relu: false },
+  { N: 7, bias: false, relu: true },
+  { N: 0, bias: true, relu: true },
+];
+
+const sc = (
+  name: string,
+  [rows, cols]: [number, number],
+  density: number,
+  spmm: Products,
+  opts: { emptyRows?: boolean; useMask?: boolean; nan?: boolean } = {},
+): SparseCase => ({
+  name,
+  rows,
+  cols,
+  density,
+  emptyRows: opts.emptyRows ?? false,
+  useMask: opts.useMask ?? false,
+  nan: opts.nan ?? false,
+  spmm,
+  size: 'small',
+});
+
+export const sparseCases: SparseCase[] = [
+  sc('1x1', [1, 1], 1, [...at([7], true, false), ...mixed]),
+  sc('1x1 density 0, mask', [1, 1], 0, at([1, 3], true, true), { useMask: true }),
+  sc('5x3, empty rows, mask', [5, 3], 0.5, at([1, 2, 17], false, false), { emptyRows: true, useMask: true }),
+  sc('odd', [37, 29], 0.1, at([1, 7, 60], true, true)),
+  sc('LeNet fc1 at 1%, mask', [300, 784], 0.01, at([1, 60, 512], true, true), { useMask: true }),
+  sc('LeNet fc1 at 10%, mask (zeros of W at alive positions are stored)', [300, 784], 0.1, at([1, 60], true, true), { useMask: true }),
+  sc('LeNet fc2 at 50%, empty rows', [100, 300], 0.5, at([1, 7, 60, 129, 300, 512], true, false), { emptyRows: true }),
+  sc('density 1', [10, 100], 1, [...at([1, 60, 144], false, true), ...mixed]),
+  sc('density 0', [64, 33], 0, [...at([1, 16, 31], true, true), ...mixed]),
+  sc('no rows', [0, 5], 0.5, [...at([4], false, false), ...mixed], { useMask: true }),
+  sc('no columns', [4, 0], 0.5, at([3], true, false), { useMask: true }),
+  sc('LeNet fc1 at 10%, with -0 and NaN', [300, 784], 0.1, mixed, { nan: true }),
+  sc('LeNet fc2 at 20%, empty rows', [100, 300], 0.2, mixed, { emptyRows: true }),
+  sc('odd, empty rows', [37, 53], 0.3, mixed, { emptyRows: true }),
+  sc('odd, empty rows, 29 columns', [37, 29], 0.2, mixed, { emptyRows: true }),
+  sc('all zero', [5, 9], 0, mixed),
+];
+
+/** W with the case's structure: W's zeros (±0; no mask) or a mask (W then also has ±0 at some alive places). */
+export function denseWithStructure(rng: Rng, c: SparseCase): { W: Float32Array; mask: Uint8Array | null } {
+  const n = c.rows * c.cols;
+  const W = randn(rng, n);
+  const keep = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const row = Math.floor(i / Math.max(c.cols, 1));
+    keep[i] = rng.next() < c.density && !(c.emptyRows && row % 3 === 1) ? 1 : 0;
+  }
+  if (c.useMask) {
+    for (let i = 0; i < n; i++) if (rng.next() < 0.05) W[i] = i % 2 ? 0 : -0; // stored explicitly when alive
+    return { W, mask: keep };
+  }
+  for (let i = 0; i < n; i++) if (!keep[i]) W[i] = i % 2 ? 0 : -0;
+  return { W, mask: null };
 }
 
 /** A random CSR matrix (every 3rd row empty when asked). */
@@ -51,52 +103,42 @@ export function randomCsr(rng: Rng, s: CsrSpec): CsrArrays {
   return { rows: s.rows, cols: s.cols, rowptr, colidx: Int32Array.from(colidx), values: randn(rng, colidx.length) };
 }
 
-const dense2csrSpecs: Array<{ name: string; rows: number; cols: number; zeros: number; mask: number | null }> = [
-  { name: 'LeNet fc1, 90% zeros, with -0 and NaN', rows: 300, cols: 784, zeros: 0.9, mask: null },
-  { name: 'LeNet fc1 from a mask (zeros of W at alive positions are stored)', rows: 300, cols: 784, zeros: 0.3, mask: 0.1 },
-  { name: 'odd, empty rows', rows: 37, cols: 29, zeros: 0.8, mask: null },
-  { name: 'all zero', rows: 5, cols: 9, zeros: 1, mask: null },
-  { name: '1x1', rows: 1, cols: 1, zeros: 0, mask: null },
-  { name: 'no rows', rows: 0, cols: 5, zeros: 0.5, mask: 0.5 },
-  { name: 'no columns', rows: 4, cols: 0, zeros: 0.5, mask: null },
-];
-
-const denseToCsrParity: ParityCase[] = dense2csrSpecs.flatMap((s) => {
+const denseToCsrParity: ParityCase[] = sparseCases.flatMap((s) => {
   const shape = [s.rows, s.cols];
   const label = `${s.name}: [${shape}]`;
   const inputs = (rng: Rng) => {
-    const w = randn(rng, s.rows * s.cols);
-    for (let k = 0; k < w.length; k++) if (rng.next() < s.zeros) w[k] = rng.next() < 0.2 ? -0 : 0;
-    if (s.name.includes('NaN')) for (let k = 3; k < w.length; k += 997) w[k] = NaN;
-    if (s.name.startsWith('odd')) for (let r = 0; r < s.rows; r += 4) w.fill(0, r * s.cols, (r + 1) * s.cols);
-    return { w, mask: s.mask === null ? null : randomMask(rng, w.length, s.mask) };
+    const { W: w, mask } = denseWithStructure(rng, s);
+    if (s.nan) for (let k = 3; k < w.length; k += 997) w[k] = NaN;
+    return { w, mask };
   };
   return [
-    parityCase('denseNnz', label, inputs, (ctx, i) => ({
-      nnz: exact(denseNnz(ctx.up(i.w, shape), { mask: i.mask ? ctx.up(i.mask, shape) : null })),
-    })),
-    parityCase('denseToCsr', label, inputs, (ctx, i) => {
-      const A = denseToCsr(ctx.up(i.w, shape), { mask: i.mask ? ctx.up(i.mask, shape) : null });
-      return {
-        rowptr: exact(ctx.down(A.rowptr)),
-        colidx: exact(ctx.down(A.colidx)),
-        values: exact(ctx.down(A.values)),
-      };
-    }),
+    parityCase(
+      'denseNnz',
+      label,
+      inputs,
+      (ctx, i) => ({
+        nnz: exact(denseNnz(ctx.up(i.w, shape), { mask: i.mask ? ctx.up(i.mask, shape) : null })),
+      }),
+      s.size,
+    ),
+    parityCase(
+      'denseToCsr',
+      label,
+      inputs,
+      (ctx, i) => {
+        const A = denseToCsr(ctx.up(i.w, shape), { mask: i.mask ? ctx.up(i.mask, shape) : null });
+        return {
+          rowptr: exact(ctx.down(A.rowptr)),
+          colidx: exact(ctx.down(A.colidx)),
+          values: exact(ctx.down(A.values)),
+        };
+      },
+      s.size,
+    ),
   ];
 });
 
-export const csrSpecs: CsrSpec[] = [
-  { name: 'LeNet fc1 at 10%', rows: 300, cols: 784, density: 0.1, emptyRows: false },
-  { name: 'LeNet fc2 at 20%, empty rows', rows: 100, cols: 300, density: 0.2, emptyRows: true },
-  { name: 'odd, empty rows', rows: 37, cols: 53, density: 0.3, emptyRows: true },
-  { name: 'density 0', rows: 64, cols: 33, density: 0, emptyRows: false },
-  { name: 'density 1', rows: 10, cols: 100, density: 1, emptyRows: false },
-  { name: '1x1', rows: 1, cols: 1, density: 1, emptyRows: false },
-  { name: 'no rows', rows: 0, cols: 5, density: 0.5, emptyRows: false },
-];
-
-const csrToDenseParity: ParityCase[] = csrSpecs.map((s) =>
+const csrToDenseParity: ParityCase[] = sparseCases.map((s) =>
   parityCase(
     'csrToDense',
     `${s.name}: [${s.rows},${s.cols}]`,
@@ -108,6 +150,7 @@ const csrToDenseParity: ParityCase[] = csrSpecs.map((s) =>
       ctx.track(A.values);
       return { W: exact(ctx.down(csrToDense(A))) };
     },
+    s.size,
   ),
 );
 

@@ -1,18 +1,12 @@
-// Case table for csrSpmm: cross-target parity over the CSR shapes of csr_convert.ts at N = 60, 1, 7, 0.
+// Case table for csrSpmm: cross-target parity over the CSR cases of csr_convert.ts (the table sparse.test.ts reads),
+// at each case's products (B's width, bias, ReLU).
 import { csrFromArrays, csrSpmm, csrToDense, type CsrArrays, type CsrMatrixData } from '../../lib/index.js';
 import { float, parityCase, thrown, type ParityCase, type RunContext } from '../support/parity.js';
 import { randn, type Rng } from '../support/random.js';
-import { csrSpecs, randomCsr } from './csr_convert.js';
+import { randomCsr, sparseCases } from './csr_convert.js';
 
-const csrSpmmValues: ParityCase[] = csrSpecs.flatMap((s) =>
-  (
-    [
-      [60, true, true],
-      [1, true, false],
-      [7, false, true],
-      [0, true, true],
-    ] as Array<[number, boolean, boolean]>
-  ).map(([N, bias, reluOn]) =>
+const csrSpmmValues: ParityCase[] = sparseCases.flatMap((s) =>
+  s.spmm.map(({ N, bias, relu: reluOn }) =>
     parityCase(
       'csrSpmm',
       `${s.name}: [${s.rows},${s.cols}] × [${s.cols},${N}]${bias ? ', bias' : ''}${reluOn ? ', relu' : ''}`,
@@ -25,6 +19,7 @@ const csrSpmmValues: ParityCase[] = csrSpecs.flatMap((s) =>
         const C = csrSpmm(A, ctx.up(i.b, [s.cols, N]), { bias: bias ? ctx.up(i.bias, [s.rows]) : null, relu: reluOn });
         return { C: float(ctx.down(C), { terms: s.cols }) };
       },
+      s.size,
     ),
   ),
 );
