@@ -18,33 +18,23 @@ import { binding } from '../lib/binding.js';
 import { denseBackwardRef, denseForwardRef } from './reference/dense.js';
 import { softmaxCrossEntropyRef } from './reference/layers.js';
 import { expectClose, expectEqualArrays, scaledAtol } from './support/compare.js';
+import { denseBatchedCases, type DenseBatchedCase } from './cases/masked_dense_batched.js';
+import { ceBatchedCases } from './cases/softmax_cross_entropy_batched.js';
 import { describeEachTarget, kernelTargets } from './support/devices.js';
+import { paritySizes } from './support/parity.js';
 import { randn, randomLabels, randomMask, Rng } from './support/random.js';
 import { errorCode as code, tensorTracker } from './support/tensors.js';
 
 const track = tensorTracker();
 type F32 = Tensor<'f32'>;
 
-interface Case {
-  T: number;
-  B: number;
-  In: number;
-  Out: number;
-  shared: boolean;
-  density: number | null;
-  relu: boolean;
-}
-const cases: Case[] = [
-  { T: 3, B: 60, In: 784, Out: 300, shared: false, density: 0.2, relu: true },
-  { T: 5, B: 60, In: 100, Out: 10, shared: false, density: 0.5, relu: false },
-  { T: 3, B: 200, In: 300, Out: 100, shared: true, density: 0.3, relu: true },
-  { T: 4, B: 13, In: 29, Out: 17, shared: true, density: null, relu: false },
-  { T: 1, B: 9, In: 7, Out: 5, shared: false, density: 0.6, relu: true },
-  { T: 2, B: 0, In: 8, Out: 4, shared: false, density: 0.5, relu: true },
-];
+// The case tables of test/cases, their small cases only under LTH_PARITY_SIZES=small (the emulated CUDA run).
+const small = paritySizes() === 'small';
+const cases = denseBatchedCases.filter((c) => !small || c.size === 'small');
+const ceCases = ceBatchedCases.filter((c) => !small || c.size === 'small');
 
 const slice = <A extends Float32Array | Uint8Array | Int32Array>(a: A, t: number, n: number) => a.subarray(t * n, (t + 1) * n) as A;
-const label = (c: Case) =>
+const label = (c: DenseBatchedCase) =>
   `T ${c.T}, B ${c.B}, ${c.In}→${c.Out}, x ${c.shared ? 'shared (stride 0)' : 'per trial'}, ${c.density === null ? 'no mask' : `density ${c.density}`}${c.relu ? ', relu' : ''}`;
 
 describeEachTarget('batched masked dense and softmax cross-entropy', (target) => {
@@ -131,16 +121,10 @@ describeEachTarget('batched masked dense and softmax cross-entropy', (target) =>
     [all.dx, all.db].forEach((t) => t && track(t));
   });
 
-  for (const [T, B, C, shared] of [
-    [5, 60, 10, true],
-    [5, 60, 10, false],
-    [3, 1000, 10, true],
-    [2, 7, 33, false],
-    [2, 0, 4, false],
-  ] as const) {
-    it(`softmax cross-entropy [${T},${B},${C}], labels ${shared ? 'shared' : 'per trial'}: reference per trial, bit-identical to the unbatched op`, () => {
+  for (const { T, B, C, shared, scale } of ceCases) {
+    it(`softmax cross-entropy [${T},${B},${C}], labels ${shared ? 'shared' : 'per trial'}, logit scale ${scale}: reference per trial, bit-identical to the unbatched op`, () => {
       const rng = new Rng(T + B + C);
-      const logits = randn(rng, T * B * C, 3);
+      const logits = randn(rng, T * B * C, scale);
       const labels = randomLabels(rng, (shared ? 1 : T) * B, C);
       const L = track(fromArray(logits, [T, B, C], dev));
       const r = softmaxCrossEntropyBatched(L, track(fromArray(labels, shared ? [B] : [T, B], dev)));

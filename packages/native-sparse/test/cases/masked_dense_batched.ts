@@ -1,8 +1,10 @@
-// Parity cases for the masked dense layer over a leading trial axis: LeNet-300-100's layers for 5 trials at batch 60
-// (training: every trial its own x) and at batch 1000 with x shared (evaluation), odd and empty sizes. Tolerances as
-// for the unbatched op (masked_dense.ts).
+// Case table for the masked dense layer over a leading trial axis: LeNet-300-100's layers for 3 and 5 trials at batch
+// 60 (training: every trial its own x) and at batch 200 and 1000 with x shared (evaluation), odd, one-trial and empty
+// sizes, and a batch long enough for the CUDA kernel to split dW's reduction. One table: batched.test.ts checks every
+// case against the references trial by trial (its small cases only under LTH_PARITY_SIZES=small), and every case is
+// a cross-target parity case (test/support/parity.ts). Tolerances as for the unbatched op (masked_dense.ts).
 import { maskedDenseBackwardBatched, maskedDenseForwardBatched } from '../../lib/index.js';
-import { float, parityCase, realistic, type ParityCase } from '../support/parity.js';
+import { float, parityCase, type CaseSize, type ParityCase } from '../support/parity.js';
 import { randn, randomMask, type Rng } from '../support/random.js';
 
 interface Inputs {
@@ -13,16 +15,48 @@ interface Inputs {
   dy: Float32Array;
 }
 
-function denseBatchedCases(
+export interface DenseBatchedCase {
+  name: string;
+  T: number;
+  B: number;
+  In: number;
+  Out: number;
+  /** x shared by every trial (trial stride 0), else one x per trial. */
+  shared: boolean;
+  density: number | null; // null = no mask
+  relu: boolean;
+  /** 'realistic' cases are left out of the emulated CUDA run (LTH_PARITY_SIZES=small). */
+  size: CaseSize;
+}
+
+const db = (
   name: string,
-  T: number,
-  B: number,
-  In: number,
-  Out: number,
+  [T, B, In, Out]: [number, number, number, number],
   shared: boolean,
   density: number | null,
-  reluOn: boolean,
-): ParityCase[] {
+  relu: boolean,
+  size: CaseSize = 'small',
+): DenseBatchedCase => ({ name, T, B, In, Out, shared, density, relu, size });
+
+export const denseBatchedCases: DenseBatchedCase[] = [
+  db('LeNet fc1, 3 trials', [3, 60, 784, 300], false, 0.2, true),
+  db('LeNet fc1, 5 trials', [5, 60, 784, 300], false, 0.2, true, 'realistic'),
+  db('LeNet fc2, 5 trials', [5, 60, 300, 100], false, 0.3, true),
+  db('LeNet fc3, 5 trials', [5, 60, 100, 10], false, 0.5, false),
+  db('LeNet fc2 evaluation, 3 trials', [3, 200, 300, 100], true, 0.3, true),
+  db('LeNet fc1 evaluation, 3 trials', [3, 1000, 784, 300], true, 0.1, true, 'realistic'),
+  db('odd sizes (strides not multiples of 4)', [3, 13, 29, 17], false, 0.5, true),
+  db('odd sizes, x shared', [4, 7, 9, 5], true, null, false),
+  db('odd sizes, x shared, 4 trials', [4, 13, 29, 17], true, null, false),
+  db('one trial', [1, 11, 6, 3], false, 0.7, true),
+  db('one trial, 9x7→5', [1, 9, 7, 5], false, 0.6, true),
+  db('empty batch', [3, 0, 8, 4], false, 0.5, false),
+  db('empty batch, 2 trials, relu', [2, 0, 8, 4], false, 0.5, true),
+  // A batch long enough for the CUDA kernel to split dW's reduction, per trial.
+  db('split reduction', [2, 2500, 20, 10], false, 0.5, false),
+];
+
+function denseBatchedParityCases({ name, T, B, In, Out, shared, density, relu: reluOn, size }: DenseBatchedCase): ParityCase[] {
   const label = `${name}: T ${T}, B ${B}, ${In}→${Out}, x ${shared ? 'shared' : 'per trial'}, ${density === null ? 'no mask' : `density ${density}`}${reluOn ? ', relu' : ''}`;
   const xShape = shared ? [B, In] : [T, B, In];
   const inputs = (rng: Rng): Inputs => ({
@@ -33,36 +67,37 @@ function denseBatchedCases(
     dy: randn(rng, T * B * Out),
   });
   return [
-    parityCase('maskedDenseForwardBatched', label, inputs, (ctx, i) => {
-      const mask = i.mask ? ctx.up(i.mask, [T, Out, In]) : null;
-      const y = maskedDenseForwardBatched(ctx.up(i.x, xShape), ctx.up(i.w, [T, Out, In]), {
-        mask,
-        bias: ctx.up(i.bias, [T, Out]),
-        relu: reluOn,
-      });
-      return { y: float(ctx.down(y), { terms: In }) };
-    }),
-    parityCase('maskedDenseBackwardBatched', label, inputs, (ctx, i) => {
-      const mask = i.mask ? ctx.up(i.mask, [T, Out, In]) : null;
-      const g = maskedDenseBackwardBatched(ctx.up(i.x, xShape), ctx.up(i.w, [T, Out, In]), ctx.up(i.dy, [T, B, Out]), { mask });
-      return {
-        dx: float(ctx.down(g.dx!), { terms: Out }),
-        dW: float(ctx.down(g.dW!), { terms: B, zeroWhere: i.mask }),
-        db: float(ctx.down(g.db!), { terms: B }),
-      };
-    }),
+    parityCase(
+      'maskedDenseForwardBatched',
+      label,
+      inputs,
+      (ctx, i) => {
+        const mask = i.mask ? ctx.up(i.mask, [T, Out, In]) : null;
+        const y = maskedDenseForwardBatched(ctx.up(i.x, xShape), ctx.up(i.w, [T, Out, In]), {
+          mask,
+          bias: ctx.up(i.bias, [T, Out]),
+          relu: reluOn,
+        });
+        return { y: float(ctx.down(y), { terms: In }) };
+      },
+      size,
+    ),
+    parityCase(
+      'maskedDenseBackwardBatched',
+      label,
+      inputs,
+      (ctx, i) => {
+        const mask = i.mask ? ctx.up(i.mask, [T, Out, In]) : null;
+        const g = maskedDenseBackwardBatched(ctx.up(i.x, xShape), ctx.up(i.w, [T, Out, In]), ctx.up(i.dy, [T, B, Out]), { mask });
+        return {
+          dx: float(ctx.down(g.dx!), { terms: Out }),
+          dW: float(ctx.down(g.dW!), { terms: B, zeroWhere: i.mask }),
+          db: float(ctx.down(g.db!), { terms: B }),
+        };
+      },
+      size,
+    ),
   ];
 }
 
-export const maskedDenseBatchedParity: ParityCase[] = [
-  ...realistic(denseBatchedCases('LeNet fc1, 5 trials', 5, 60, 784, 300, false, 0.2, true)),
-  ...denseBatchedCases('LeNet fc2, 5 trials', 5, 60, 300, 100, false, 0.3, true),
-  ...denseBatchedCases('LeNet fc3, 5 trials', 5, 60, 100, 10, false, 0.5, false),
-  ...realistic(denseBatchedCases('LeNet fc1 evaluation, 3 trials', 3, 1000, 784, 300, true, 0.1, true)),
-  ...denseBatchedCases('odd sizes (strides not multiples of 4)', 3, 13, 29, 17, false, 0.5, true),
-  ...denseBatchedCases('odd sizes, x shared', 4, 7, 9, 5, true, null, false),
-  ...denseBatchedCases('one trial', 1, 11, 6, 3, false, 0.7, true),
-  ...denseBatchedCases('empty batch', 3, 0, 8, 4, false, 0.5, false),
-  // A batch long enough for the CUDA kernel to split dW's reduction, per trial.
-  ...denseBatchedCases('split reduction', 2, 2500, 20, 10, false, 0.5, false),
-];
+export const maskedDenseBatchedParity: ParityCase[] = denseBatchedCases.flatMap(denseBatchedParityCases);
