@@ -1,6 +1,7 @@
 // flipTranslate: values against a plain JS definition on every kernel target, and its argument errors.
 import { expect, it } from 'vitest';
 import { flipTranslate, fromArray, zeros } from '../lib/index.js';
+import { flipTranslateCases } from './cases/flip_translate.js';
 import { expectEqualArrays } from './support/compare.js';
 import { describeEachTarget } from './support/devices.js';
 import { randn, Rng } from './support/random.js';
@@ -28,13 +29,7 @@ function flipTranslateRef(src: Float32Array, [n, C, H, W]: number[], params: Int
 
 describeEachTarget('flipTranslate', (target) => {
   const dev = { device: target.device } as const;
-  const shapes: number[][] = [
-    [16, 3, 32, 32],
-    [5, 1, 7, 9],
-    [3, 2, 1, 1],
-    [0, 3, 4, 4],
-  ];
-  for (const shape of shapes) {
+  for (const { shape } of flipTranslateCases) {
     it(`[${shape}]: every shift in [-5, 5] with and without flip, and shifts past the edge`, () => {
       const rng = new Rng(shape.reduce((a, b) => a * 31 + b, 1));
       const n = shape[0]!;

@@ -1,6 +1,7 @@
 // gatherRows: values against a JS gather on every kernel target, and its argument errors.
 import { expect, it } from 'vitest';
 import { fromArray, gatherRows, zeros } from '../lib/index.js';
+import { gatherCases } from './cases/gather_rows.js';
 import { expectEqualArrays } from './support/compare.js';
 import { describeEachTarget } from './support/devices.js';
 import { randn, Rng } from './support/random.js';
@@ -16,14 +17,8 @@ function gatherRef<A extends Float32Array | Int32Array>(table: A, width: number,
 
 describeEachTarget('gatherRows', (target) => {
   const dev = { device: target.device } as const;
-  const specs: [number, number[], number][] = [
-    [100, [1, 28, 28], 60],
-    [7, [3], 20],
-    [1, [], 5],
-    [9, [2, 2], 0],
-  ];
-  for (const [rows, row, n] of specs) {
-    it(`[${rows},${row}] by ${n} indices, f32 and i32`, () => {
+  for (const { name, rows, row, n } of gatherCases) {
+    it(`${name}: [${rows},${row}] by ${n} indices, f32 and i32`, () => {
       const rng = new Rng(rows + n);
       const width = row.reduce((a, b) => a * b, 1);
       const table = randn(rng, rows * width);
