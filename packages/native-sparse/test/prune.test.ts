@@ -12,6 +12,8 @@ import {
 } from '../lib/index.js';
 import { binding } from '../lib/binding.js';
 import { pruneCases, type PruneCase } from './cases/magnitude_prune.js';
+import { shuffleCases } from './cases/mask_ops.js';
+import { bytes, numel } from './support/case-inputs.js';
 import { checkPruneProperties, magnitudePruneRef, shuffleMaskRef } from './reference/prune.js';
 import { expectEqualArrays } from './support/compare.js';
 import { describeEachTarget } from './support/devices.js';
@@ -222,18 +224,18 @@ it('pruneByFraction: exact Math.round counts per layer and globally, fraction ar
 
 describeEachTarget('shuffleMask', (target) => {
   const dev = { device: target.device } as const;
-  it('permutes exactly as documented (Fisher–Yates over rng.h), keeps the count, one seed one result', () => {
-    const rng = new Rng(4);
-    for (const n of [0, 1, 2, 37, 1000]) {
-      const m = randomMask(rng, n, 0.4);
-      for (const seed of [0n, 1n, 123456789n, (1n << 64n) - 1n]) {
-        const M = track(fromArray(m, [n], dev));
-        const got = track(shuffleMask(M, seed)).download();
-        expectEqualArrays(got, shuffleMaskRef(m, seed), `n ${n} seed ${seed}`);
-        expect(got.reduce((a, b) => a + b, 0)).toBe(m.reduce((a, b) => a + b, 0));
-      }
-    }
-  });
+  for (const c of shuffleCases) {
+    it(`${c.name}: [${c.shape}] seed ${c.seed}${c.inPlace ? ' in place' : ''}: permutes exactly as documented (Fisher–Yates over rng.h), keeps the count`, () => {
+      const n = numel(c.shape);
+      const rng = new Rng(n + 4);
+      const m = c.bytes ? bytes(rng, n, 1 - c.density) : randomMask(rng, n, c.density);
+      const M = track(fromArray(m, c.shape, dev));
+      const want = shuffleMaskRef(m, BigInt(c.seed));
+      const got = track(shuffleMask(M, c.seed, c.inPlace ? { out: M } : {})).download();
+      expectEqualArrays(got, want, 'mask');
+      expect(got.reduce((a, b) => a + b, 0)).toBe(m.reduce((a, b) => a + b, 0));
+    });
+  }
 
   it('same seed gives the same mask, different seeds differ; in place works', () => {
     const m = randomMask(new Rng(8), 200_003, 0.3);
