@@ -9,11 +9,11 @@
 // x, dy are transposed once per call, y and dx back once; the SpMM values are gathered from W once per call
 // (nnz loads). Threads: csr_spmm's own split; the SDDMM splits rows by cost.
 #include <algorithm>
-#include <memory>
 #include <vector>
 
 #include "../kernels.h"
 #include "../parallel.h"
+#include "sddmm.h"
 #include "simd.h"
 #include "sparse_structure.h"
 
@@ -86,35 +86,51 @@ void sparse_dense_backward(int64_t B, const SparseStructureView& s, const float*
 
 namespace {
 
-// An uninitialised float buffer (every element is written before it is read).
-std::unique_ptr<float[]> buffer(int64_t n) { return std::unique_ptr<float[]>(new float[std::max<int64_t>(n, 1)]); }
+// Per-thread scratch that keeps its memory between calls: a training step calls these ops thousands of times with
+// the same sizes, and fresh large allocations come back from the OS as new pages (mmap), paid again every call.
+// Slot k of the calling thread, at least n floats; contents undefined (every element is written before it is read).
+float* scratch(int k, int64_t n) {
+  thread_local std::vector<float> slots[4];
+  std::vector<float>& v = slots[k];
+  if (static_cast<int64_t>(v.size()) < n) v.resize(static_cast<size_t>(n));
+  return v.data();
+}
 
-// dst[c, r] = src[r, c] for src [rows, cols]: 16×16 blocks, split over threads by column blocks.
-void transpose(int64_t rows, int64_t cols, const float* src, float* dst) {
+// The batch axis of the transposed operands is padded to a multiple of 16 floats with zeros: every row then
+// starts 64-byte aligned and the SIMD kernels need no tail (zero products add nothing).
+int64_t padded(int64_t B) { return (B + 15) / 16 * 16; }
+
+// dst[c, r] = src[r, c] for src [rows, cols], dst rows ld >= rows apart, zero in [rows, ld): 16×16 blocks, split
+// over threads by column blocks.
+void transpose_to_padded(int64_t rows, int64_t cols, const float* src, float* dst, int64_t ld) {
   constexpr int64_t kBlock = 16;
   const int64_t col_blocks = (cols + kBlock - 1) / kBlock;
-  parallel_for(col_blocks, std::max<int64_t>(1, (int64_t{1} << 14) / std::max<int64_t>(rows * kBlock, 1)),
+  parallel_for(col_blocks, std::max<int64_t>(1, (int64_t{1} << 14) / std::max<int64_t>(ld * kBlock, 1)),
                [&](int64_t b0, int64_t b1) {
                  for (int64_t r0 = 0; r0 < rows; r0 += kBlock)
                    for (int64_t cb = b0; cb < b1; ++cb) {
                      const int64_t c0 = cb * kBlock, c1 = std::min(cols, c0 + kBlock), r1 = std::min(rows, r0 + kBlock);
                      for (int64_t c = c0; c < c1; ++c)
-                       for (int64_t r = r0; r < r1; ++r) dst[c * rows + r] = src[r * cols + c];
+                       for (int64_t r = r0; r < r1; ++r) dst[c * ld + r] = src[r * cols + c];
                    }
+                 for (int64_t c = b0 * kBlock; c < std::min(cols, b1 * kBlock); ++c)
+                   std::fill(dst + c * ld + rows, dst + (c + 1) * ld, 0.0f);
                });
 }
 
-// Σ_j a[j]·b[j] in 16 lanes (a fixed order for any ISA the clone runs).
-LTH_CLONES("avx512f", "avx2,fma", "default")
-float dot(int64_t n, const float* __restrict a, const float* __restrict b) {
-  float lane[16] = {};
-  int64_t j = 0;
-  for (; j + 16 <= n; j += 16)
-    for (int k = 0; k < 16; ++k) lane[k] += a[j + k] * b[j + k];
-  for (int k = 0; j + k < n; ++k) lane[k] += a[j + k] * b[j + k];
-  float s = 0.0f;
-  for (int k = 0; k < 16; ++k) s += lane[k];
-  return s;
+// dst[r, c] = src[c, r] for r < rows: src [cols, ld] back to dst [rows, cols].
+void transpose_from_padded(int64_t rows, int64_t cols, const float* src, int64_t ld, float* dst) {
+  constexpr int64_t kBlock = 16;
+  const int64_t row_blocks = (rows + kBlock - 1) / kBlock;
+  parallel_for(row_blocks, std::max<int64_t>(1, (int64_t{1} << 14) / std::max<int64_t>(cols * kBlock, 1)),
+               [&](int64_t b0, int64_t b1) {
+                 for (int64_t c0 = 0; c0 < cols; c0 += kBlock)
+                   for (int64_t rb = b0; rb < b1; ++rb) {
+                     const int64_t r0 = rb * kBlock, r1 = std::min(rows, r0 + kBlock), c1 = std::min(cols, c0 + kBlock);
+                     for (int64_t r = r0; r < r1; ++r)
+                       for (int64_t c = c0; c < c1; ++c) dst[r * cols + c] = src[c * ld + r];
+                   }
+               });
 }
 
 // First row of chunk t of `chunks` with about equal cost ptr[r] + r.
@@ -162,11 +178,12 @@ void sparse_dense_forward(int64_t B, const SparseStructureView& s, const float* 
                           bool relu, float* y) {
   check_structure_csr(s, "sparse_dense_forward");
   if (B == 0 || s.out == 0) return;
-  auto vals = buffer(s.nnz), xt = buffer(s.in * B), yt = buffer(s.out * B);
-  gather_values(s.out, s.rowptr, s.colidx, W, s.in, 1, vals.get());
-  transpose(B, s.in, x, xt.get());
-  csr_spmm(CsrView{s.out, s.in, s.nnz, s.rowptr, s.colidx, vals.get()}, B, xt.get(), bias, relu, yt.get());
-  transpose(s.out, B, yt.get(), y);
+  const int64_t ld = padded(B);
+  float *vals = scratch(0, s.nnz), *xt = scratch(1, s.in * ld), *yt = scratch(2, s.out * ld);
+  gather_values(s.out, s.rowptr, s.colidx, W, s.in, 1, vals);
+  transpose_to_padded(B, s.in, x, xt, ld);
+  csr_spmm(CsrView{s.out, s.in, s.nnz, s.rowptr, s.colidx, vals}, ld, xt, bias, relu, yt);
+  transpose_from_padded(B, s.out, yt, ld, y);
 }
 
 void sparse_dense_backward(int64_t B, const SparseStructureView& s, const float* x, const float* W, const float* dy,
@@ -180,29 +197,25 @@ void sparse_dense_backward(int64_t B, const SparseStructureView& s, const float*
     if (db) std::fill(db, db + s.out, 0.0f);
     return;
   }
-  auto dyt = buffer(s.out * B);
-  transpose(B, s.out, dy, dyt.get());
+  const int64_t ld = padded(B);
+  float* dyt = scratch(0, s.out * ld);
+  transpose_to_padded(B, s.out, dy, dyt, ld);
   if (dx) {
-    auto vals = buffer(s.nnz), dxt = buffer(s.in * B);
-    gather_values(s.in, s.colptr, s.rowidx, W, 1, s.in, vals.get());
-    csr_spmm(CsrView{s.in, s.out, s.nnz, s.colptr, s.rowidx, vals.get()}, B, dyt.get(), nullptr, false, dxt.get());
-    transpose(s.in, B, dxt.get(), dx);
+    float *vals = scratch(1, s.nnz), *dxt = scratch(2, s.in * ld);
+    gather_values(s.in, s.colptr, s.rowidx, W, 1, s.in, vals);
+    csr_spmm(CsrView{s.in, s.out, s.nnz, s.colptr, s.rowidx, vals}, ld, dyt, nullptr, false, dxt);
+    transpose_from_padded(B, s.in, dxt, ld, dx);
   }
   if (dW && s.nnz > 0) {
-    auto xt = buffer(s.in * B);
-    transpose(B, s.in, x, xt.get());
-    for_rows_by_cost(s.rowptr, s.out, s.nnz * B, [&](int64_t r0, int64_t r1) {
-      for (int64_t o = r0; o < r1; ++o) {
-        const float* g = dyt.get() + o * B;
-        for (int64_t p = s.rowptr[o]; p < s.rowptr[o + 1]; ++p)
-          dW[o * s.in + s.colidx[p]] = dot(B, g, xt.get() + static_cast<int64_t>(s.colidx[p]) * B);
-      }
-    });
+    float* xt = scratch(3, s.in * ld);
+    transpose_to_padded(B, s.in, x, xt, ld);
+    for_rows_by_cost(s.rowptr, s.out, s.nnz * (ld / 16),
+                     [&](int64_t r0, int64_t r1) { sddmm_rows(r0, r1, s.rowptr, s.colidx, dyt, xt, ld, dW, s.in); });
   }
   if (db)
     for (int64_t o = 0; o < s.out; ++o) {
       float acc = 0.0f;
-      for (int64_t b = 0; b < B; ++b) acc += dyt[o * B + b];
+      for (int64_t b = 0; b < B; ++b) acc += dyt[o * ld + b];
       db[o] = acc;
     }
 }
