@@ -16,6 +16,7 @@
 #include "sddmm.h"
 #include "simd.h"
 #include "sparse_structure.h"
+#include "transpose_padded.h"
 
 namespace lth::cpu {
 
@@ -99,39 +100,6 @@ float* scratch(int k, int64_t n) {
 // The batch axis of the transposed operands is padded to a multiple of 16 floats with zeros: every row then
 // starts 64-byte aligned and the SIMD kernels need no tail (zero products add nothing).
 int64_t padded(int64_t B) { return (B + 15) / 16 * 16; }
-
-// dst[c, r] = src[r, c] for src [rows, cols], dst rows ld >= rows apart, zero in [rows, ld): 16×16 blocks, split
-// over threads by column blocks.
-void transpose_to_padded(int64_t rows, int64_t cols, const float* src, float* dst, int64_t ld) {
-  constexpr int64_t kBlock = 16;
-  const int64_t col_blocks = (cols + kBlock - 1) / kBlock;
-  parallel_for(col_blocks, std::max<int64_t>(1, (int64_t{1} << 14) / std::max<int64_t>(ld * kBlock, 1)),
-               [&](int64_t b0, int64_t b1) {
-                 for (int64_t r0 = 0; r0 < rows; r0 += kBlock)
-                   for (int64_t cb = b0; cb < b1; ++cb) {
-                     const int64_t c0 = cb * kBlock, c1 = std::min(cols, c0 + kBlock), r1 = std::min(rows, r0 + kBlock);
-                     for (int64_t c = c0; c < c1; ++c)
-                       for (int64_t r = r0; r < r1; ++r) dst[c * ld + r] = src[r * cols + c];
-                   }
-                 for (int64_t c = b0 * kBlock; c < std::min(cols, b1 * kBlock); ++c)
-                   std::fill(dst + c * ld + rows, dst + (c + 1) * ld, 0.0f);
-               });
-}
-
-// dst[r, c] = src[c, r] for r < rows: src [cols, ld] back to dst [rows, cols].
-void transpose_from_padded(int64_t rows, int64_t cols, const float* src, int64_t ld, float* dst) {
-  constexpr int64_t kBlock = 16;
-  const int64_t row_blocks = (rows + kBlock - 1) / kBlock;
-  parallel_for(row_blocks, std::max<int64_t>(1, (int64_t{1} << 14) / std::max<int64_t>(cols * kBlock, 1)),
-               [&](int64_t b0, int64_t b1) {
-                 for (int64_t c0 = 0; c0 < cols; c0 += kBlock)
-                   for (int64_t rb = b0; rb < b1; ++rb) {
-                     const int64_t r0 = rb * kBlock, r1 = std::min(rows, r0 + kBlock), c1 = std::min(cols, c0 + kBlock);
-                     for (int64_t r = r0; r < r1; ++r)
-                       for (int64_t c = c0; c < c1; ++c) dst[r * cols + c] = src[c * ld + r];
-                   }
-               });
-}
 
 // First row of chunk t of `chunks` with about equal cost ptr[r] + r.
 int64_t split_by_cost(const int32_t* ptr, int64_t rows, int64_t t, int64_t chunks) {
