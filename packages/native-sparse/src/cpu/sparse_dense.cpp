@@ -132,23 +132,28 @@ void sparse_dense_structure(int64_t Out, int64_t In, const uint8_t* mask, int32_
   ref::sparse_dense_structure(Out, In, mask, rowptr, colidx, colptr, rowidx, positions);
 }
 
-// vals[p] = W at entry p of a compressed structure (rows of `major` over `minor`): the CSR (W[r, idx]) or,
-// transposed, the CSC (W[idx, r]).
-void gather_values(int64_t major, const int32_t* ptr, const int32_t* idx, const float* W, int64_t ld_major,
-                   int64_t ld_minor, float* vals) {
-  for_rows_by_cost(ptr, major, ptr[major], [&](int64_t r0, int64_t r1) {
+// vals[p] = W at entry p of a compressed structure (`major` rows of indices < `minor`): the CSR (W[r, idx]) or,
+// transposed, the CSC (W[idx, r]). The structure is checked on the way (sparse_structure.h's checks and messages,
+// in the same pass as the gather).
+void gather_values(int64_t major, int64_t minor, int64_t nnz, const int32_t* ptr, const int32_t* idx, const float* W,
+                   int64_t ld_major, int64_t ld_minor, float* vals, const char* op) {
+  check_csr_rowptr(CsrView{major, minor, nnz, ptr, idx, nullptr}, op);
+  for_rows_by_cost(ptr, major, nnz, [&](int64_t r0, int64_t r1) {
     for (int64_t r = r0; r < r1; ++r)
-      for (int64_t p = ptr[r]; p < ptr[r + 1]; ++p) vals[p] = W[r * ld_major + idx[p] * ld_minor];
+      for (int64_t p = ptr[r]; p < ptr[r + 1]; ++p) {
+        const int32_t c = idx[p];
+        if (__builtin_expect(!column_ok(c, minor), 0)) bad_csr_column(op, r, c, minor);
+        vals[p] = W[r * ld_major + c * ld_minor];
+      }
   });
 }
 
 void sparse_dense_forward(int64_t B, const SparseStructureView& s, const float* x, const float* W, const float* bias,
                           bool relu, float* y) {
-  check_structure_csr(s, "sparse_dense_forward");
-  if (B == 0 || s.out == 0) return;
+  if (B == 0 || s.out == 0) return check_structure_csr(s, "sparse_dense_forward");
   const int64_t ld = padded(B);
   float *vals = scratch(0, s.nnz), *xt = scratch(1, s.in * ld), *yt = scratch(2, s.out * ld);
-  gather_values(s.out, s.rowptr, s.colidx, W, s.in, 1, vals);
+  gather_values(s.out, s.in, s.nnz, s.rowptr, s.colidx, W, s.in, 1, vals, "sparse_dense_forward");
   transpose_to_padded(B, s.in, x, xt, ld);
   csr_spmm(CsrView{s.out, s.in, s.nnz, s.rowptr, s.colidx, vals}, ld, xt, bias, relu, yt);
   transpose_from_padded(B, s.out, yt, ld, y);
@@ -156,7 +161,8 @@ void sparse_dense_forward(int64_t B, const SparseStructureView& s, const float* 
 
 void sparse_dense_backward(int64_t B, const SparseStructureView& s, const float* x, const float* W, const float* dy,
                            float* dx, float* dW, float* db) {
-  if (dx) check_structure_csc(s, "sparse_dense_backward (transposed structure)");
+  const char* csc_op = "sparse_dense_backward (transposed structure)";
+  if (dx && B == 0) check_structure_csc(s, csc_op);  // else checked by the gather below
   if (dW) check_structure_csr(s, "sparse_dense_backward");
   if (B == 0) {  // empty sums
     if (dW)
@@ -170,7 +176,7 @@ void sparse_dense_backward(int64_t B, const SparseStructureView& s, const float*
   transpose_to_padded(B, s.out, dy, dyt, ld);
   if (dx) {
     float *vals = scratch(1, s.nnz), *dxt = scratch(2, s.in * ld);
-    gather_values(s.in, s.colptr, s.rowidx, W, 1, s.in, vals);
+    gather_values(s.in, s.out, s.nnz, s.colptr, s.rowidx, W, 1, s.in, vals, csc_op);
     csr_spmm(CsrView{s.in, s.out, s.nnz, s.colptr, s.rowidx, vals}, ld, dyt, nullptr, false, dxt);
     transpose_from_padded(B, s.in, dxt, ld, dx);
   }
