@@ -2,12 +2,12 @@
 // mask's structure (CSR + CSC, built once per mask) and the values in the dense W.
 //
 // Fast path: everything runs transposed, so each inner loop is a contiguous sweep over the batch:
-//   forward  yᵀ[Out,B]  = (W⊙M)·xᵀ   CSR SpMM (csr_spmm's register tiles) with bias + ReLU fused;
+//   forward  yᵀ[Out,B]  = (W⊙M)·xᵀ   CSR SpMM (spmm_padded.h) with bias + ReLU fused;
 //   dx       dxᵀ[In,B]  = (W⊙M)ᵀ·dyᵀ  the same SpMM over the CSC;
 //   dW       dW[o,i]    = dyᵀ[o,:]·xᵀ[i,:] at the nonzeros only (SDDMM: dot products of contiguous rows);
 //   db       db[o]      = Σ dyᵀ[o,:].
-// x, dy are transposed once per call, y and dx back once; the SpMM values are gathered from W once per call
-// (nnz loads). Threads: csr_spmm's own split; the SDDMM splits rows by cost.
+// x, dy are transposed once per call (batch padded to a multiple of 16, transpose_padded.h), y and dx back once;
+// the SpMM reads its values straight from W. Threads: rows split by cost (nonzeros + 1 per row).
 #include <algorithm>
 #include <vector>
 
@@ -16,6 +16,7 @@
 #include "sddmm.h"
 #include "simd.h"
 #include "sparse_structure.h"
+#include "spmm_padded.h"
 #include "transpose_padded.h"
 
 namespace lth::cpu {
@@ -132,37 +133,24 @@ void sparse_dense_structure(int64_t Out, int64_t In, const uint8_t* mask, int32_
   ref::sparse_dense_structure(Out, In, mask, rowptr, colidx, colptr, rowidx, positions);
 }
 
-// vals[p] = W at entry p of a compressed structure (`major` rows of indices < `minor`): the CSR (W[r, idx]) or,
-// transposed, the CSC (W[idx, r]). The structure is checked on the way (sparse_structure.h's checks and messages,
-// in the same pass as the gather).
-void gather_values(int64_t major, int64_t minor, int64_t nnz, const int32_t* ptr, const int32_t* idx, const float* W,
-                   int64_t ld_major, int64_t ld_minor, float* vals, const char* op) {
-  check_csr_rowptr(CsrView{major, minor, nnz, ptr, idx, nullptr}, op);
-  for_rows_by_cost(ptr, major, nnz, [&](int64_t r0, int64_t r1) {
-    for (int64_t r = r0; r < r1; ++r)
-      for (int64_t p = ptr[r]; p < ptr[r + 1]; ++p) {
-        const int32_t c = idx[p];
-        if (__builtin_expect(!column_ok(c, minor), 0)) bad_csr_column(op, r, c, minor);
-        vals[p] = W[r * ld_major + c * ld_minor];
-      }
-  });
-}
-
 void sparse_dense_forward(int64_t B, const SparseStructureView& s, const float* x, const float* W, const float* bias,
                           bool relu, float* y) {
   if (B == 0 || s.out == 0) return check_structure_csr(s, "sparse_dense_forward");
   const int64_t ld = padded(B);
-  float *vals = scratch(0, s.nnz), *xt = scratch(1, s.in * ld), *yt = scratch(2, s.out * ld);
-  gather_values(s.out, s.in, s.nnz, s.rowptr, s.colidx, W, s.in, 1, vals, "sparse_dense_forward");
+  const char* op = "sparse_dense_forward";
+  check_csr_rowptr(CsrView{s.out, s.in, s.nnz, s.rowptr, s.colidx, nullptr}, op);
+  float *xt = scratch(1, s.in * ld), *yt = scratch(2, s.out * ld);
   transpose_to_padded(B, s.in, x, xt, ld);
-  csr_spmm(CsrView{s.out, s.in, s.nnz, s.rowptr, s.colidx, vals}, ld, xt, bias, relu, yt);
+  for_rows_by_cost(s.rowptr, s.out, s.nnz * (ld / 16), [&](int64_t r0, int64_t r1) {
+    spmm_padded_rows(r0, r1, s.in, s.rowptr, s.colidx, W, s.in, 1, xt, ld, bias, relu, yt, op);
+  });
   transpose_from_padded(B, s.out, yt, ld, y);
 }
 
 void sparse_dense_backward(int64_t B, const SparseStructureView& s, const float* x, const float* W, const float* dy,
                            float* dx, float* dW, float* db) {
   const char* csc_op = "sparse_dense_backward (transposed structure)";
-  if (dx && B == 0) check_structure_csc(s, csc_op);  // else checked by the gather below
+  if (dx && B == 0) check_structure_csc(s, csc_op);  // else checked by the SpMM below
   if (dW) check_structure_csr(s, "sparse_dense_backward");
   if (B == 0) {  // empty sums
     if (dW)
@@ -175,9 +163,11 @@ void sparse_dense_backward(int64_t B, const SparseStructureView& s, const float*
   float* dyt = scratch(0, s.out * ld);
   transpose_to_padded(B, s.out, dy, dyt, ld);
   if (dx) {
-    float *vals = scratch(1, s.nnz), *dxt = scratch(2, s.in * ld);
-    gather_values(s.in, s.out, s.nnz, s.colptr, s.rowidx, W, 1, s.in, vals, csc_op);
-    csr_spmm(CsrView{s.in, s.out, s.nnz, s.colptr, s.rowidx, vals}, ld, dyt, nullptr, false, dxt);
+    float* dxt = scratch(2, s.in * ld);
+    check_csr_rowptr(CsrView{s.in, s.out, s.nnz, s.colptr, s.rowidx, nullptr}, csc_op);
+    for_rows_by_cost(s.colptr, s.in, s.nnz * (ld / 16), [&](int64_t r0, int64_t r1) {
+      spmm_padded_rows(r0, r1, s.out, s.colptr, s.rowidx, W, 1, s.in, dyt, ld, nullptr, false, dxt, csc_op);
+    });
     transpose_from_padded(B, s.in, dxt, ld, dx);
   }
   if (dW && s.nnz > 0) {
