@@ -33,17 +33,5 @@ export default tseslint.config(
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
     languageOptions: { globals: globals.node },
   },
-  {
-    // Findings in packages/native-sparse, whose files another branch is restructuring: left to that branch
-    // (unused imports in tests, rethrown errors without `cause` in bench/, one expression statement). Remove
-    // this block once they are fixed there.
-    files: ['packages/native-sparse/test/**/*.ts', 'packages/native-sparse/bench/**/*.ts'],
-    rules: {
-      '@typescript-eslint/no-unused-vars': 'off',
-      '@typescript-eslint/no-unused-expressions': 'off',
-      'preserve-caught-error': 'off',
-      'no-useless-assignment': 'off',
-    },
-  },
   prettier,
 );

@@ -193,7 +193,7 @@ async function tfjsForward(
     y.dispose();
     return (await time(() => settle(tfb, op()), timing)).medianMs;
   } catch (e) {
-    throw new Error(`${tfb.backend} forward ${shape}: ${shortError(e)}`);
+    throw new Error(`${tfb.backend} forward ${shape}: ${shortError(e)}`, { cause: e });
   } finally {
     tf.dispose([X, Wt, Bias]);
   }
@@ -235,7 +235,7 @@ async function tfjsBackward(
       dw: (await time(() => settle(tfb, dwOp()), timing)).medianMs,
     };
   } catch (e) {
-    throw new Error(`${tfb.backend} backward ${c.shape}: ${shortError(e)}`);
+    throw new Error(`${tfb.backend} backward ${c.shape}: ${shortError(e)}`, { cause: e });
   } finally {
     tf.dispose([X, DY, Wt]);
   }

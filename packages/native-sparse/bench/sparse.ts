@@ -94,7 +94,7 @@ export async function run(opts: { quick: boolean; device?: Device; tfjs?: boolea
               ).medianMs,
             );
           } catch (e) {
-            throw new Error(`${tfb.backend} ${In}->${Out} B${B}: ${shortError(e)}`);
+            throw new Error(`${tfb.backend} ${In}->${Out} B${B}: ${shortError(e)}`, { cause: e });
           } finally {
             tf.dispose([tX, tW]);
           }

@@ -48,11 +48,11 @@ async function load(fallback: 'wasm' | 'cpu', preferGpu: boolean): Promise<TfjsB
     registerWasmConv2DBackpropFilter(tf);
     registerWasmMaxPoolGrad(tf);
   }
-  let ok = false;
+  let ok: boolean;
   try {
     ok = await tf.setBackend(fallback);
   } catch (e) {
-    throw new Error(`tfjs ${fallback} backend failed to initialise: ${shortError(e)}`);
+    throw new Error(`tfjs ${fallback} backend failed to initialise: ${shortError(e)}`, { cause: e });
   }
   if (!ok) throw new Error(`tfjs ${fallback} backend failed to initialise`);
   return { tf, backend: `tfjs-${fallback}`, async: false };

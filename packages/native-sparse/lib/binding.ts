@@ -140,20 +140,42 @@ export interface Binding {
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 
-function candidates(): string[] {
-  const fromEnv = process.env.LTH_NATIVE_PATH;
+/** Addon variants besides the normal build (LTH_ADDON_VARIANT), with the folder each is built in. */
+const VARIANTS: Record<string, { dir: string; build: string }> = {
+  // The CUDA sources on the host emulation of test/cuda-emulation: a `cuda` device for tests, slow by design.
+  'cuda-emulated': { dir: join('build', 'cuda-emulated'), build: 'npm run build:cuda-emulated -w @lth/native-sparse' },
+};
+
+/**
+ * Where to load the addon from: LTH_NATIVE_PATH (a .node file), else LTH_ADDON_VARIANT's build, else the normal
+ * build (Release, then Debug). An explicit choice is never swapped for another build: `required` says so.
+ */
+function candidates(): { paths: string[]; required: string | null } {
   const pkg = join(here, '..');
-  return [...(fromEnv ? [fromEnv] : []), join(pkg, 'build', 'Release', 'lth_native.node'), join(pkg, 'build', 'Debug', 'lth_native.node')];
+  const fromEnv = process.env.LTH_NATIVE_PATH;
+  if (fromEnv) return { paths: [fromEnv], required: `LTH_NATIVE_PATH=${fromEnv} names no file` };
+  const name = process.env.LTH_ADDON_VARIANT;
+  if (name) {
+    const v = VARIANTS[name];
+    if (!v) throw new LthError('ERR_ARG', `LTH_ADDON_VARIANT=${name} is no addon variant (known: ${Object.keys(VARIANTS).join(', ')})`);
+    const paths = ['Release', 'Debug'].map((c) => join(pkg, v.dir, c, 'lth_native.node'));
+    return { paths, required: `LTH_ADDON_VARIANT=${name}: that variant is not built (run \`${v.build}\`)` };
+  }
+  return { paths: [join(pkg, 'build', 'Release', 'lth_native.node'), join(pkg, 'build', 'Debug', 'lth_native.node')], required: null };
 }
 
 let loaded: Binding | undefined;
 
-/** The addon, loaded once (LTH_NATIVE_PATH picks another build). Throws a message that says how to build it. */
+/**
+ * The addon, loaded once (LTH_NATIVE_PATH picks another build, LTH_ADDON_VARIANT=cuda-emulated the emulated CUDA
+ * variant). Throws a message that says how to build it.
+ */
 export function binding(): Binding {
   if (loaded) return loaded;
-  const tried = candidates();
+  const { paths: tried, required } = candidates();
   const path = tried.find((p) => existsSync(p));
   if (!path) {
+    if (required) throw new LthError('ERR_ARG', `lth native addon: ${required} (looked in: ${tried.join(', ')})`);
     throw new Error(
       `lth native addon not built (looked in: ${tried.join(', ')}). Run \`npm install\` at the repository root, ` +
         'or `npm run build -w @lth/native-sparse`.',

@@ -1,6 +1,8 @@
 // Builds the addon with cmake-js (offline: Node-API headers come from the node-api-headers package).
 // LTH_CUDA=AUTO|ON|OFF picks the CUDA backend (default AUTO: built when nvcc is found).
 // LTH_NATIVE_DEBUG=1 builds with debug info and no optimisation.
+// --cuda-emulated (npm run build:cuda-emulated): the test variant whose `cuda` device runs the kernels on the host
+// emulation of test/cuda-emulation, in build/cuda-emulated (load it with LTH_ADDON_VARIANT=cuda-emulated).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -11,7 +13,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 const cmakeJs = join(dirname(require.resolve('cmake-js/package.json')), 'bin', 'cmake-js');
 
-const cuda = (process.env.LTH_CUDA ?? 'AUTO').toUpperCase();
+const emulated = process.argv.includes('--cuda-emulated');
+const cuda = emulated ? 'OFF' : (process.env.LTH_CUDA ?? 'AUTO').toUpperCase();
 if (!['AUTO', 'ON', 'OFF'].includes(cuda)) {
   console.error(`LTH_CUDA must be AUTO, ON or OFF (got '${process.env.LTH_CUDA}')`);
   process.exit(2);
@@ -21,7 +24,7 @@ const config = process.env.LTH_NATIVE_DEBUG ? 'Debug' : 'Release';
 // archs or of the build type would be ignored silently. Start from an empty build directory when the cached
 // choices differ (AUTO and ON both build CUDA where nvcc exists: not a change). Not `cmake-js rebuild`: it
 // fetches Node headers from nodejs.org, which is unreachable offline.
-const buildDir = process.env.LTH_NATIVE_BUILD_DIR ?? join(root, 'build');
+const buildDir = process.env.LTH_NATIVE_BUILD_DIR ?? join(root, 'build', ...(emulated ? ['cuda-emulated'] : []));
 const cacheFile = join(buildDir, 'CMakeCache.txt');
 const cached = (key) => {
   if (!existsSync(cacheFile)) return null;
@@ -35,6 +38,7 @@ const stale =
   existsSync(cacheFile) &&
   ((cached('LTH_CUDA') === 'OFF') !== (cuda === 'OFF') ||
     cached('CMAKE_BUILD_TYPE') !== config ||
+    (cached('LTH_CUDA_EMULATION') === 'ON') !== emulated ||
     (cached('LTH_REQUESTED_ARCHS') ?? 'default') !== archs ||
     // A build configured without CUDA (AUTO where nvcc was missing), now asked for CUDA explicitly: configure
     // again (and fail clearly if nvcc is still missing) rather than silently keep the CPU-only build. The CUDA
@@ -54,10 +58,11 @@ const args = [
   `--CDLTH_CUDA=${cuda}`,
   `--CDCMAKE_BUILD_TYPE=${config}`,
   `--CDLTH_REQUESTED_ARCHS=${archs}`,
+  `--CDLTH_CUDA_EMULATION=${emulated ? 'ON' : 'OFF'}`,
 ];
 // LTH_CUDA_ARCHS='90' (cmake list, ';'-separated) narrows the CUDA targets (default 80;90, cmake/Cuda.cmake).
 if (process.env.LTH_CUDA_ARCHS) args.push(`--CDCMAKE_CUDA_ARCHITECTURES=${process.env.LTH_CUDA_ARCHS}`);
-if (process.env.LTH_NATIVE_BUILD_DIR) args.push('--out', process.env.LTH_NATIVE_BUILD_DIR);
+if (process.env.LTH_NATIVE_BUILD_DIR || emulated) args.push('--out', buildDir);
 const jobs = process.env.CMAKE_BUILD_PARALLEL_LEVEL ?? '2';
 const result = spawnSync(process.execPath, args, {
   cwd: root,

@@ -7,7 +7,9 @@ namespace lth {
 
 namespace {
 [[noreturn]] void no_cuda() {
-  fail(code::kNoCuda, "this build of lth has no CUDA backend (nvcc was not found when it was built; rebuild with LTH_CUDA=ON on a machine with the CUDA toolkit)");
+  fail(code::kNoCuda,
+       "this build of lth has no CUDA backend (nvcc was not found when it was built; rebuild with LTH_CUDA=ON on a "
+       "machine with the CUDA toolkit)");
 }
 }  // namespace
 

@@ -47,7 +47,7 @@ template <typename... Parts>
 }  // namespace lth
 
 // LTH_CHECK(cond, code, message parts...): throw lth::Error when cond is false. Cheap; used in release builds.
-#define LTH_CHECK(cond, c, ...)            \
-  do {                                     \
+#define LTH_CHECK(cond, c, ...)                 \
+  do {                                          \
     if (!(cond)) ::lth::fail((c), __VA_ARGS__); \
   } while (0)

@@ -48,7 +48,7 @@ struct CeResult {
 
 // A weight tensor taking part in magnitude pruning.
 struct PruneTarget {
-  const float* w;         // [n]
+  const float* w;          // [n]
   const uint8_t* mask_in;  // [n] current mask (null = all alive)
   uint8_t* mask_out;       // [n] new mask (may alias mask_in)
   int64_t n;

@@ -15,9 +15,12 @@ namespace lth {
 
 const char* dtype_name(DType t) {
   switch (t) {
-    case DType::F32: return "f32";
-    case DType::U8: return "u8";
-    case DType::I32: return "i32";
+    case DType::F32:
+      return "f32";
+    case DType::U8:
+      return "u8";
+    case DType::I32:
+      return "i32";
   }
   return "?";
 }

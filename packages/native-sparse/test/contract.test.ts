@@ -25,7 +25,7 @@ const cudaSources = readdirSync(join(src, 'cuda'))
 const cudaDefined = new Set([...cudaSources.matchAll(/^(?:void|int64_t|CeResult)\s+(\w+)\(/gm)].map((m) => m[1]!));
 
 describe('op contract', () => {
-  it('declares the ops of DESIGN.md §3', () => {
+  it('declares the ops of docs/design.md §3', () => {
     expect(declared.length).toBeGreaterThanOrEqual(30);
     for (const op of [
       'gemm',

@@ -1,11 +1,12 @@
-// Kernel parity across targets, driven by one case table (test/cases/parity.ts): every op exported by lib,
-// seeded inputs built once, run on two targets on the same inputs, continuous outputs compared at an fp32
-// tolerance scaled to the problem and discrete outputs (masks, counts, argmax, keep masks, CSR structure,
-// `correct`) bit for bit; pruned optimizer/gradient positions exactly 0 on both.
+// Kernel parity across targets, driven by the per-op case tables of test/cases (collected in test/cases/index.ts):
+// every op exported by lib, seeded inputs built once, run on two targets on the same inputs, continuous outputs
+// compared at an fp32 tolerance scaled to the problem and discrete outputs (masks, counts, argmax, keep masks, CSR
+// structure, `correct`) bit for bit; pruned optimizer/gradient positions exactly 0 on both.
 //
 // Pairs: cuda against the fast CPU kernels (skipped visibly where the build or machine has no CUDA), and the
 // fast CPU kernels against the CPU reference loops — the same table, so the table and its tolerances are
-// proven on every machine, and a CPU fast-path bug shows here too.
+// proven on every machine, and a CPU fast-path bug shows here too. Without a GPU, the cuda pair runs on the
+// emulated CUDA addon (LTH_ADDON_VARIANT=cuda-emulated, small cases: `npm run test:cuda-emulated`).
 import { expect, it } from 'vitest';
 import * as add from '../lib/ops/add.js';
 import * as adamStep from '../lib/ops/adam_step.js';
@@ -27,7 +28,7 @@ import * as sigmoidBinaryCrossEntropy from '../lib/ops/sigmoid_binary_cross_entr
 import * as softmaxCe from '../lib/ops/softmax_cross_entropy.js';
 import * as softmaxCeBatched from '../lib/ops/softmax_cross_entropy_batched.js';
 import * as sparseDense from '../lib/ops/sparse_dense.js';
-import { parityCases } from './cases/parity.js';
+import { parityCases } from './cases/index.js';
 import { describeParity } from './support/parity.js';
 
 describeParity('kernel parity', parityCases);
@@ -68,6 +69,15 @@ it('the parity table covers every kernel op exported by lib/ops', () => {
     'ops without parity cases',
   ).toEqual([]);
   expect(exported.length).toBeGreaterThanOrEqual(30);
+});
+
+it('every op of the table has small cases (LTH_PARITY_SIZES=small, the emulated CUDA run, covers every op)', () => {
+  const ops = new Set(parityCases.map((c) => c.op));
+  const small = new Set(parityCases.filter((c) => c.size === 'small').map((c) => c.op));
+  expect(
+    [...ops].filter((op) => !small.has(op)),
+    'ops with realistic-size cases only',
+  ).toEqual([]);
 });
 
 it('case names are unique (one table keeps every target in step)', () => {

@@ -1,4 +1,4 @@
-import { afterAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { denseKernelInfo, gemm, maskedDenseForward, zeros, type Tensor } from '../lib/index.js';
 import { denseKernelSuite } from './dense.suite.js';
 import { denseBackwardRef, denseForwardRef } from './reference/dense.js';

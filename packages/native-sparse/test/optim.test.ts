@@ -1,4 +1,4 @@
-import { afterAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { adamStep, fromArray, sgdStep, zeros, type Tensor } from '../lib/index.js';
 import { binding } from '../lib/binding.js';
 import { adamParams } from './cases/adam_step.js';

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { afterAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import {
   countNonzero,
   fromArray,
@@ -9,7 +9,6 @@ import {
   setKernelVariant,
   setThreads,
   shuffleMask,
-  type Tensor,
 } from '../lib/index.js';
 import { binding } from '../lib/binding.js';
 import { pruneCases, type PruneCase } from './cases/magnitude_prune.js';

@@ -30,9 +30,12 @@ bool is_plain_object(Napi::Value v) { return v.Type() == napi_object && !v.IsArr
 
 std::string describe_value(Napi::Value v) {
   switch (v.Type()) {
-    case napi_undefined: return "undefined";
-    case napi_null: return "null";
-    case napi_boolean: return std::string("boolean ") + (v.As<Napi::Boolean>().Value() ? "true" : "false");
+    case napi_undefined:
+      return "undefined";
+    case napi_null:
+      return "null";
+    case napi_boolean:
+      return std::string("boolean ") + (v.As<Napi::Boolean>().Value() ? "true" : "false");
     case napi_number: {
       std::ostringstream os;
       os << "number " << v.As<Napi::Number>().DoubleValue();
@@ -42,10 +45,14 @@ std::string describe_value(Napi::Value v) {
       std::string s = v.As<Napi::String>().Utf8Value();
       return "the string \"" + (s.size() > 40 ? s.substr(0, 40) + "…" : s) + "\"";
     }
-    case napi_symbol: return "a symbol";
-    case napi_function: return "a function";
-    case napi_bigint: return "a bigint";
-    case napi_external: return "an external";
+    case napi_symbol:
+      return "a symbol";
+    case napi_function:
+      return "a function";
+    case napi_bigint:
+      return "a bigint";
+    case napi_external:
+      return "an external";
     case napi_object:
       if (TensorWrap::IsInstance(v)) return "a tensor " + TensorWrap::Unwrap(v.As<Napi::Object>())->tensor().describe();
       if (v.IsArray()) return "an array of " + std::to_string(v.As<Napi::Array>().Length());
@@ -203,7 +210,8 @@ std::pair<int64_t, int64_t> Args::pair(Napi::Value v, const char* name, int64_t 
   };
   LTH_CHECK(ok && dim(h) && dim(w), code::kArg, op_, ": '", name, "' must be an integer in [", lo, ", ", kMaxGeometry,
             "] or a pair of them, got ", describe_value(v));
-  return {static_cast<int64_t>(h.As<Napi::Number>().DoubleValue()), static_cast<int64_t>(w.As<Napi::Number>().DoubleValue())};
+  return {static_cast<int64_t>(h.As<Napi::Number>().DoubleValue()),
+          static_cast<int64_t>(w.As<Napi::Number>().DoubleValue())};
 }
 
 std::vector<int64_t> Args::shape(Napi::Value v, const char* name, int rank) {
@@ -237,8 +245,8 @@ void Args::expect_shape(const Tensor& t, const std::vector<int64_t>& shape, cons
 }
 
 void Args::expect_rank(const Tensor& t, int rank, const std::string& name, const char* form) const {
-  LTH_CHECK(t.shape.size() == static_cast<size_t>(rank), code::kShape, op_, ": '", name, "' must be ", form,
-            " (rank ", rank, "), got ", t.describe());
+  LTH_CHECK(t.shape.size() == static_cast<size_t>(rank), code::kShape, op_, ": '", name, "' must be ", form, " (rank ",
+            rank, "), got ", t.describe());
 }
 
 void Args::expect_numel_of(const Tensor* t, const Tensor& like, const char* name, const char* like_name) const {
@@ -265,8 +273,8 @@ Device Args::finish() {
     if (!s.t) continue;
     if (s.out) expect_shape(*s.t, s.shape, s.name);
     if (!first) first = &s;
-    LTH_CHECK(s.t->device == first->t->device, code::kDevice, op_, ": '", s.name, "' is on ",
-              device_name(s.t->device), " but '", first->name, "' is on ", device_name(first->t->device));
+    LTH_CHECK(s.t->device == first->t->device, code::kDevice, op_, ": '", s.name, "' is on ", device_name(s.t->device),
+              " but '", first->name, "' is on ", device_name(first->t->device));
   }
   Device d = first ? first->t->device : Device::CPU;
   for (Slot& s : slots_) {

@@ -43,11 +43,11 @@ class Args {
   // One tensor the call reads or writes.
   struct Slot {
     std::string name;
-    Tensor* t = nullptr;          // null until allocated, for an output the caller did not pass
-    Napi::Value js;               // the JS object (given or allocated)
-    bool out = false;             // the op writes it
+    Tensor* t = nullptr;                   // null until allocated, for an output the caller did not pass
+    Napi::Value js;                        // the JS object (given or allocated)
+    bool out = false;                      // the op writes it
     std::vector<std::string> in_place_of;  // names it may share memory with
-    std::vector<int64_t> shape;   // outputs: the shape it must have
+    std::vector<int64_t> shape;            // outputs: the shape it must have
     DType dtype = DType::F32;
   };
   class Out {

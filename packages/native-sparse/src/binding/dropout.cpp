@@ -9,7 +9,8 @@ namespace {
 // p in [0, 1), also after rounding to float32.
 float drop_p(Args& a, Napi::Value v) {
   const double p = a.number(v, "p", 0, 1);
-  LTH_CHECK(p < 1.0 && static_cast<float>(p) < 1.0f, code::kArg, a.op(), ": 'p' must be in [0, 1) (in float32 too), got ", p);
+  LTH_CHECK(p < 1.0 && static_cast<float>(p) < 1.0f, code::kArg, a.op(),
+            ": 'p' must be in [0, 1) (in float32 too), got ", p);
   return static_cast<float>(p);
 }
 

@@ -18,8 +18,8 @@ Napi::Value Gemm(const Napi::CallbackInfo& info) {
   const float beta = static_cast<float>(a.number_or(a.opt("beta"), "beta", 0));
   const int64_t M = ta ? A.shape[1] : A.shape[0], K = ta ? A.shape[0] : A.shape[1];
   const int64_t Kb = tb ? B.shape[1] : B.shape[0], N = tb ? B.shape[0] : B.shape[1];
-  LTH_CHECK(K == Kb, code::kShape, a.op(), ": inner dimensions differ: op(A) is [", M, ",", K, "], op(B) is [", Kb,
-            ",", N, "]");
+  LTH_CHECK(K == Kb, code::kShape, a.op(), ": inner dimensions differ: op(A) is [", M, ",", K, "], op(B) is [", Kb, ",",
+            N, "]");
   LTH_CHECK(beta == 0 || !a.opt("out").IsUndefined(), code::kArg, a.op(), ": beta ", beta,
             " needs an 'out' tensor to accumulate into");
   auto C = a.output(a.opt("out"), "out", DType::F32, {M, N});

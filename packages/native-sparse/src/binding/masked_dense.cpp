@@ -50,8 +50,8 @@ Napi::Value MaskedDenseBackward(const Napi::CallbackInfo& info) {
   auto dW = a.grad(a.opt("dW"), "dW", {d.Out, d.In});
   auto db = a.grad(a.opt("db"), "db", {d.Out});
   Device dev = a.finish();
-  LTH_DISPATCH(dev, masked_dense_backward, d.B, d.In, d.Out, d.x.data<float>(), d.W.data<float>(),
-               ptr<uint8_t>(d.mask), dy.data<float>(), dx.data<float>(), dW.data<float>(), db.data<float>());
+  LTH_DISPATCH(dev, masked_dense_backward, d.B, d.In, d.Out, d.x.data<float>(), d.W.data<float>(), ptr<uint8_t>(d.mask),
+               dy.data<float>(), dx.data<float>(), dW.data<float>(), db.data<float>());
   return result(a.env(), {{"dx", dx.js(a.env())}, {"dW", dW.js(a.env())}, {"db", db.js(a.env())}});
 }
 

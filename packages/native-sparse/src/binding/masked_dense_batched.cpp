@@ -22,8 +22,8 @@ Batched batched_args(Args& a) {
   const bool shared = x.shape.size() == 2;
   LTH_CHECK(shared || x.shape.size() == 3, code::kShape, a.op(),
             ": 'x' must be [T,B,in] or [B,in] (shared by every trial), got ", x.describe());
-  LTH_CHECK(shared || x.shape[0] == T, code::kShape, a.op(), ": x ", x.describe(), " holds ", x.shape[0],
-            " trials, W ", W.describe(), " holds ", T);
+  LTH_CHECK(shared || x.shape[0] == T, code::kShape, a.op(), ": x ", x.describe(), " holds ", x.shape[0], " trials, W ",
+            W.describe(), " holds ", T);
   LTH_CHECK(x.shape.back() == In, code::kShape, a.op(), ": x ", x.describe(), " needs W [T,out,", x.shape.back(),
             "], got W ", W.describe());
   Tensor* mask = a.optional_tensor(a.opt("mask"), "mask", u8(3));

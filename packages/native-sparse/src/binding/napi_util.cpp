@@ -40,11 +40,10 @@ Napi::Value guarded(const Napi::CallbackInfo& info, const std::function<Napi::Va
   return env.Undefined();
 }
 
-void export_fn(Napi::Env env, Napi::Object exports, const char* name,
-               Napi::Value (*fn)(const Napi::CallbackInfo&)) {
-  exports.Set(name, Napi::Function::New(
-                        env, [fn](const Napi::CallbackInfo& info) { return guarded(info, [&] { return fn(info); }); },
-                        name));
+void export_fn(Napi::Env env, Napi::Object exports, const char* name, Napi::Value (*fn)(const Napi::CallbackInfo&)) {
+  exports.Set(name,
+              Napi::Function::New(
+                  env, [fn](const Napi::CallbackInfo& info) { return guarded(info, [&] { return fn(info); }); }, name));
 }
 
 }  // namespace lth::binding

@@ -54,8 +54,7 @@ Napi::Value guarded(const Napi::CallbackInfo& info, const std::function<Napi::Va
 void throw_js(Napi::Env env, const char* code, const std::string& message);
 
 // Register `fn` as exports[name], wrapped in the translator.
-void export_fn(Napi::Env env, Napi::Object exports, const char* name,
-               Napi::Value (*fn)(const Napi::CallbackInfo&));
+void export_fn(Napi::Env env, Napi::Object exports, const char* name, Napi::Value (*fn)(const Napi::CallbackInfo&));
 
 }  // namespace lth::binding
 
@@ -64,10 +63,11 @@ void export_fn(Napi::Env env, Napi::Object exports, const char* name,
 #ifdef LTH_WITH_CUDA
 #define LTH_CUDA_CALL(op, ...) ::lth::cuda::op(__VA_ARGS__)
 #else
-#define LTH_CUDA_CALL(op, ...) (::lth::fail(::lth::code::kNoCuda, #op ": this build has no CUDA backend"), ::lth::cpu::op(__VA_ARGS__))
+#define LTH_CUDA_CALL(op, ...) \
+  (::lth::fail(::lth::code::kNoCuda, #op ": this build has no CUDA backend"), ::lth::cpu::op(__VA_ARGS__))
 #endif
 
-#define LTH_DISPATCH(dev, op, ...)                                            \
-  ((dev) == ::lth::Device::CUDA ? LTH_CUDA_CALL(op, __VA_ARGS__)              \
-   : ::lth::binding::use_reference() ? ::lth::cpu::ref::op(__VA_ARGS__)       \
-                                      : ::lth::cpu::op(__VA_ARGS__))
+#define LTH_DISPATCH(dev, op, ...)                                      \
+  ((dev) == ::lth::Device::CUDA      ? LTH_CUDA_CALL(op, __VA_ARGS__)   \
+   : ::lth::binding::use_reference() ? ::lth::cpu::ref::op(__VA_ARGS__) \
+                                     : ::lth::cpu::op(__VA_ARGS__))

@@ -15,8 +15,8 @@ Napi::Value SoftmaxCrossEntropy(const Napi::CallbackInfo& info) {
   a.options(2);
   auto dlogits = a.grad(a.opt("dlogits"), "dlogits", {B, C});
   Device d = a.finish();
-  CeResult r = LTH_DISPATCH(d, softmax_cross_entropy, B, C, logits.data<float>(), labels.data<int32_t>(),
-                            dlogits.data<float>());
+  CeResult r =
+      LTH_DISPATCH(d, softmax_cross_entropy, B, C, logits.data<float>(), labels.data<int32_t>(), dlogits.data<float>());
   return loss_result(a.env(), r, dlogits.js(a.env()));
 }
 

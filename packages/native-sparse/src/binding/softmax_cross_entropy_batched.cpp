@@ -20,8 +20,8 @@ Napi::Value SoftmaxCrossEntropyBatched(const Napi::CallbackInfo& info) {
   auto dlogits = a.grad(a.opt("dlogits"), "dlogits", {T, B, C});
   Device d = a.finish();
   std::vector<CeResult> r(static_cast<size_t>(T));
-  LTH_DISPATCH(d, softmax_cross_entropy_batched, T, B, C, logits.data<float>(), labels.data<int32_t>(),
-               shared ? 0 : B, dlogits.data<float>(), r.data());
+  LTH_DISPATCH(d, softmax_cross_entropy_batched, T, B, C, logits.data<float>(), labels.data<int32_t>(), shared ? 0 : B,
+               dlogits.data<float>(), r.data());
   Napi::Env env = a.env();
   Napi::Array loss = Napi::Array::New(env, r.size()), correct = Napi::Array::New(env, r.size());
   for (size_t t = 0; t < r.size(); ++t) {

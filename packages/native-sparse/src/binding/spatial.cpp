@@ -3,8 +3,8 @@
 namespace lth::binding {
 
 int64_t sliding_output(const Args& a, const char* what, int64_t n, int64_t k, int64_t stride, int64_t pad) {
-  LTH_CHECK(n + 2 * pad >= k, code::kShape, a.op(), ": ", what, " ", k, " is larger than the padded input ", n,
-            " + 2·", pad, " = ", n + 2 * pad);
+  LTH_CHECK(n + 2 * pad >= k, code::kShape, a.op(), ": ", what, " ", k, " is larger than the padded input ", n, " + 2·",
+            pad, " = ", n + 2 * pad);
   return (n + 2 * pad - k) / stride + 1;
 }
 

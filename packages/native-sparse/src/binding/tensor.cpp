@@ -23,8 +23,9 @@ Device device_request(Napi::Value v) {
   static const bool compiled = cuda_compiled();
   static const bool visible = compiled && !cuda_devices().empty();
   if (s == "auto") return visible ? Device::CUDA : Device::CPU;
-  LTH_CHECK(visible, code::kNoCuda, compiled ? "device cuda requested but no CUDA device is visible"
-                                             : "device cuda requested but this build has no CUDA backend");
+  LTH_CHECK(visible, code::kNoCuda,
+            compiled ? "device cuda requested but no CUDA device is visible"
+                     : "device cuda requested but this build has no CUDA backend");
   return Device::CUDA;
 }
 
@@ -50,7 +51,8 @@ Napi::Value Zeros(const Napi::CallbackInfo& info) {
 Napi::Value FromArray(const Napi::CallbackInfo& info) {
   Args a(info, "fromArray");
   Napi::Value data = a.at(0);
-  const napi_typedarray_type type = data.IsTypedArray() ? data.As<Napi::TypedArray>().TypedArrayType() : napi_int8_array;
+  const napi_typedarray_type type =
+      data.IsTypedArray() ? data.As<Napi::TypedArray>().TypedArrayType() : napi_int8_array;
   LTH_CHECK(type == napi_float32_array || type == napi_uint8_array || type == napi_int32_array, code::kArg,
             "fromArray: 'data' must be a Float32Array, Uint8Array or Int32Array, got ", describe_value(data));
   auto shape = a.shape(a.at(1), "shape");
@@ -62,8 +64,8 @@ Napi::Value FromArray(const Napi::CallbackInfo& info) {
   Napi::Object t = make_tensor(info.Env(), std::move(shape), dtype, device_request(a.opt("device")));
   Napi::TypedArray arr = data.As<Napi::TypedArray>();
   Tensor& dst = TensorWrap::Unwrap(t)->tensor();
-  copy_to_device(dst.device, dst.buffer->data(), static_cast<const uint8_t*>(arr.ArrayBuffer().Data()) + arr.ByteOffset(),
-                 dst.bytes());
+  copy_to_device(dst.device, dst.buffer->data(),
+                 static_cast<const uint8_t*>(arr.ArrayBuffer().Data()) + arr.ByteOffset(), dst.bytes());
   return t;
 }
 
@@ -111,15 +113,18 @@ Napi::Object TensorWrap::New(Napi::Env env, Tensor t) {
   // shape, dtype, device and numel never change for a tensor object (reshape makes a new one), so they are
   // plain read-only data properties: reading them from JS is a property load, not a native call.
   Napi::Array shape = Napi::Array::New(env, w->t_.shape.size());
-  for (size_t i = 0; i < w->t_.shape.size(); ++i) shape.Set(i, Napi::Number::New(env, static_cast<double>(w->t_.shape[i])));
+  for (size_t i = 0; i < w->t_.shape.size(); ++i)
+    shape.Set(i, Napi::Number::New(env, static_cast<double>(w->t_.shape[i])));
   shape.Freeze();
   obj.DefineProperties({
       Napi::PropertyDescriptor::Value("shape", shape, napi_enumerable),
       Napi::PropertyDescriptor::Value("dtype", Napi::String::New(env, dtype_name(w->t_.dtype)), napi_enumerable),
       Napi::PropertyDescriptor::Value("device", Napi::String::New(env, device_name(w->t_.device)), napi_enumerable),
-      Napi::PropertyDescriptor::Value("numel", Napi::Number::New(env, static_cast<double>(w->t_.numel())), napi_enumerable),
+      Napi::PropertyDescriptor::Value("numel", Napi::Number::New(env, static_cast<double>(w->t_.numel())),
+                                      napi_enumerable),
       // Views share their buffer's id: the alias checks in lib/check.ts compare it without a native call.
-      Napi::PropertyDescriptor::Value("storageId", Napi::Number::New(env, static_cast<double>(w->t_.buffer->id())), napi_default),
+      Napi::PropertyDescriptor::Value("storageId", Napi::Number::New(env, static_cast<double>(w->t_.buffer->id())),
+                                      napi_default),
   });
   return obj;
 }
@@ -133,8 +138,9 @@ Napi::Object make_tensor(Napi::Env env, std::vector<int64_t> shape, DType dtype,
   return TensorWrap::New(env, std::move(t));
 }
 
-
-Napi::Value TensorWrap::Disposed(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), t_.disposed()); }
+Napi::Value TensorWrap::Disposed(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), t_.disposed());
+}
 Napi::Value TensorWrap::ToString(const Napi::CallbackInfo& info) {
   return Napi::String::New(info.Env(), "Tensor(" + t_.describe() + (t_.disposed() ? ", disposed)" : ")"));
 }
@@ -144,13 +150,15 @@ Napi::Value TensorWrap::Upload(const Napi::CallbackInfo& info) {
     LTH_CHECK(!t_.disposed(), code::kDisposed, "upload: tensor was disposed");
     LTH_CHECK(info.Length() >= 1 && info[0].IsTypedArray(), code::kArg, "upload: expects a typed array");
     Napi::TypedArray a = info[0].As<Napi::TypedArray>();
-    napi_typedarray_type want = t_.dtype == DType::F32 ? napi_float32_array
+    napi_typedarray_type want = t_.dtype == DType::F32  ? napi_float32_array
                                 : t_.dtype == DType::U8 ? napi_uint8_array
                                                         : napi_int32_array;
-    const char* want_name = t_.dtype == DType::F32 ? "Float32Array" : t_.dtype == DType::U8 ? "Uint8Array" : "Int32Array";
+    const char* want_name = t_.dtype == DType::F32  ? "Float32Array"
+                            : t_.dtype == DType::U8 ? "Uint8Array"
+                                                    : "Int32Array";
     LTH_CHECK(a.TypedArrayType() == want, code::kDtype, "upload: ", t_.describe(), " takes a ", want_name);
-    LTH_CHECK(static_cast<int64_t>(a.ElementLength()) == t_.numel(), code::kShape, "upload: ", t_.describe(),
-              " takes ", t_.numel(), " elements, got ", a.ElementLength());
+    LTH_CHECK(static_cast<int64_t>(a.ElementLength()) == t_.numel(), code::kShape, "upload: ", t_.describe(), " takes ",
+              t_.numel(), " elements, got ", a.ElementLength());
     const uint8_t* src = static_cast<const uint8_t*>(a.ArrayBuffer().Data()) + a.ByteOffset();
     copy_to_device(t_.device, t_.buffer->data(), src, t_.bytes());
     return info.This();
@@ -165,9 +173,12 @@ Napi::Value TensorWrap::Download(const Napi::CallbackInfo& info) {
     Napi::ArrayBuffer ab = Napi::ArrayBuffer::New(env, t_.bytes());
     copy_from_device(t_.device, ab.Data(), t_.buffer->data(), t_.bytes());
     switch (t_.dtype) {
-      case DType::F32: return Napi::Float32Array::New(env, n, ab, 0);
-      case DType::U8: return Napi::Uint8Array::New(env, n, ab, 0);
-      case DType::I32: return Napi::Int32Array::New(env, n, ab, 0);
+      case DType::F32:
+        return Napi::Float32Array::New(env, n, ab, 0);
+      case DType::U8:
+        return Napi::Uint8Array::New(env, n, ab, 0);
+      case DType::I32:
+        return Napi::Int32Array::New(env, n, ab, 0);
     }
     return env.Undefined();
   });

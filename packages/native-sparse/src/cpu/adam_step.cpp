@@ -13,8 +13,8 @@
 #include <type_traits>
 
 #include "../kernels.h"
-#include "simd.h"
 #include "../parallel.h"
+#include "simd.h"
 #include "sparse_structure.h"
 
 namespace lth::cpu {
@@ -95,9 +95,9 @@ inline __attribute__((always_inline)) void adam_update(const AdamScalars& k, flo
 }
 
 template <bool MASKED, bool DECOUPLED>
-LTH_CLONES("avx512f", "avx2,fma", "default") void adam_chunk(
-    int64_t b, int64_t e, AdamScalars k, float* __restrict w, const float* __restrict g,
-    const uint8_t* __restrict mask, float* __restrict m, float* __restrict v) {
+LTH_CLONES("avx512f", "avx2,fma", "default")
+void adam_chunk(int64_t b, int64_t e, AdamScalars k, float* __restrict w, const float* __restrict g,
+                const uint8_t* __restrict mask, float* __restrict m, float* __restrict v) {
   for (int64_t i = b; i < e; ++i) {
     float wi = w[i], mi = m[i], vi = v[i];
     adam_update<DECOUPLED>(k, wi, g[i], mi, vi);
@@ -115,9 +115,9 @@ LTH_CLONES("avx512f", "avx2,fma", "default") void adam_chunk(
 
 // Entries [b, e) of the positions list.
 template <bool DECOUPLED>
-LTH_CLONES("avx512f", "avx2,fma", "default") void adam_chunk_at(
-    int64_t b, int64_t e, const int32_t* __restrict pos, AdamScalars k, float* __restrict w,
-    const float* __restrict g, float* __restrict m, float* __restrict v) {
+LTH_CLONES("avx512f", "avx2,fma", "default")
+void adam_chunk_at(int64_t b, int64_t e, const int32_t* __restrict pos, AdamScalars k, float* __restrict w,
+                   const float* __restrict g, float* __restrict m, float* __restrict v) {
   for (int64_t q = b; q < e; ++q) {
     const int64_t i = pos[q];
     adam_update<DECOUPLED>(k, w[i], g[i], m[i], v[i]);

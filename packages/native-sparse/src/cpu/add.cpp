@@ -1,7 +1,7 @@
 // Residual add on the CPU: y = a + b (y may alias a or b).
 #include "../kernels.h"
-#include "simd.h"
 #include "../parallel.h"
+#include "simd.h"
 
 namespace lth::cpu {
 

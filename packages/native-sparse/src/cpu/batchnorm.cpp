@@ -10,15 +10,15 @@
 #include <cmath>
 
 #include "../kernels.h"
-#include "simd.h"
 #include "../parallel.h"
+#include "simd.h"
 
 namespace lth::cpu {
 
 namespace ref {
 void batchnorm_forward_train(int64_t N, int64_t C, int64_t HW, float eps, float momentum, const float* x,
-                             const float* gamma, const float* beta, float* running_mean,
-                             float* running_var, float* y, float* save_mean, float* save_invstd) {
+                             const float* gamma, const float* beta, float* running_mean, float* running_var, float* y,
+                             float* save_mean, float* save_invstd) {
   const int64_t M = N * HW;
   for (int64_t c = 0; c < C; ++c) {
     double sum = 0;
@@ -49,9 +49,8 @@ void batchnorm_forward_train(int64_t N, int64_t C, int64_t HW, float eps, float 
   }
 }
 
-void batchnorm_forward_eval(int64_t N, int64_t C, int64_t HW, float eps, const float* x,
-                            const float* gamma, const float* beta, const float* running_mean,
-                            const float* running_var, float* y) {
+void batchnorm_forward_eval(int64_t N, int64_t C, int64_t HW, float eps, const float* x, const float* gamma,
+                            const float* beta, const float* running_mean, const float* running_var, float* y) {
   for (int64_t n = 0; n < N; ++n)
     for (int64_t c = 0; c < C; ++c) {
       const double invstd = 1.0 / std::sqrt(static_cast<double>(running_var[c]) + eps);
@@ -63,9 +62,8 @@ void batchnorm_forward_eval(int64_t N, int64_t C, int64_t HW, float eps, const f
     }
 }
 
-void batchnorm_backward(int64_t N, int64_t C, int64_t HW, const float* x, const float* gamma,
-                        const float* save_mean, const float* save_invstd, const float* dy, float* dx,
-                        float* dgamma, float* dbeta) {
+void batchnorm_backward(int64_t N, int64_t C, int64_t HW, const float* x, const float* gamma, const float* save_mean,
+                        const float* save_invstd, const float* dy, float* dx, float* dgamma, float* dbeta) {
   // xhat = (x − mean)·invstd;  dbeta = Σ dy;  dgamma = Σ dy·xhat;
   // dx = gamma·invstd · (dy − dbeta/M − xhat·dgamma/M).
   const int64_t M = N * HW;
@@ -131,7 +129,8 @@ LTH_BN_CLONES void row_grad_sums(const float* x, const float* dy, int64_t n, flo
 }
 
 // dx = k1·dy − k2·(x − mean) − k3
-LTH_BN_CLONES void row_dx(const float* x, const float* dy, float* dx, int64_t n, float mean, float k1, float k2, float k3) {
+LTH_BN_CLONES void row_dx(const float* x, const float* dy, float* dx, int64_t n, float mean, float k1, float k2,
+                          float k3) {
   for (int64_t i = 0; i < n; ++i) dx[i] = k1 * dy[i] - k2 * (x[i] - mean) - k3;
 }
 
@@ -139,8 +138,8 @@ int64_t channel_grain(int64_t N, int64_t HW) { return 1 + (int64_t{1} << 14) / (
 }  // namespace
 
 void batchnorm_forward_train(int64_t N, int64_t C, int64_t HW, float eps, float momentum, const float* x,
-                             const float* gamma, const float* beta, float* running_mean,
-                             float* running_var, float* y, float* save_mean, float* save_invstd) {
+                             const float* gamma, const float* beta, float* running_mean, float* running_var, float* y,
+                             float* save_mean, float* save_invstd) {
   const int64_t M = N * HW;
   parallel_for(C, channel_grain(N, HW), [&](int64_t c0, int64_t c1) {
     for (int64_t c = c0; c < c1; ++c) {
@@ -174,9 +173,8 @@ void batchnorm_forward_train(int64_t N, int64_t C, int64_t HW, float eps, float 
   });
 }
 
-void batchnorm_forward_eval(int64_t N, int64_t C, int64_t HW, float eps, const float* x,
-                            const float* gamma, const float* beta, const float* running_mean,
-                            const float* running_var, float* y) {
+void batchnorm_forward_eval(int64_t N, int64_t C, int64_t HW, float eps, const float* x, const float* gamma,
+                            const float* beta, const float* running_mean, const float* running_var, float* y) {
   parallel_for(N * C, 1 + (int64_t{1} << 15) / (HW + 1), [&](int64_t i0, int64_t i1) {
     for (int64_t i = i0; i < i1; ++i) {
       const int64_t c = i % C;
@@ -188,9 +186,8 @@ void batchnorm_forward_eval(int64_t N, int64_t C, int64_t HW, float eps, const f
   });
 }
 
-void batchnorm_backward(int64_t N, int64_t C, int64_t HW, const float* x, const float* gamma,
-                        const float* save_mean, const float* save_invstd, const float* dy, float* dx,
-                        float* dgamma, float* dbeta) {
+void batchnorm_backward(int64_t N, int64_t C, int64_t HW, const float* x, const float* gamma, const float* save_mean,
+                        const float* save_invstd, const float* dy, float* dx, float* dgamma, float* dbeta) {
   const int64_t M = N * HW;
   parallel_for(C, channel_grain(N, HW), [&](int64_t c0, int64_t c1) {
     for (int64_t c = c0; c < c1; ++c) {

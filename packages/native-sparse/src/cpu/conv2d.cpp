@@ -22,8 +22,8 @@ namespace lth::cpu {
 
 namespace ref {
 
-void conv2d_forward(const Conv2dGeom& g, const float* x, const float* w, const uint8_t* mask,
-                    const float* bias, float* y) {
+void conv2d_forward(const Conv2dGeom& g, const float* x, const float* w, const uint8_t* mask, const float* bias,
+                    float* y) {
   for (int64_t n = 0; n < g.N; ++n)
     for (int64_t k = 0; k < g.K; ++k)
       for (int64_t p = 0; p < g.P; ++p)
@@ -45,8 +45,7 @@ void conv2d_forward(const Conv2dGeom& g, const float* x, const float* w, const u
         }
 }
 
-void conv2d_backward_data(const Conv2dGeom& g, const float* dy, const float* w, const uint8_t* mask,
-                          float* dx) {
+void conv2d_backward_data(const Conv2dGeom& g, const float* dy, const float* w, const uint8_t* mask, float* dx) {
   // dx[n,c,h,w] = Σ_{k,r,s} dy[n,k,p,q]·w[k,c,r,s] over the (p,q) with p·sh − ph + r = h, q·sw − pw + s = w.
   for (int64_t n = 0; n < g.N; ++n)
     for (int64_t c = 0; c < g.C; ++c)
@@ -71,8 +70,8 @@ void conv2d_backward_data(const Conv2dGeom& g, const float* dy, const float* w, 
         }
 }
 
-void conv2d_backward_filter(const Conv2dGeom& g, const float* x, const float* dy, const uint8_t* mask,
-                            float* dw, float* db) {
+void conv2d_backward_filter(const Conv2dGeom& g, const float* x, const float* dy, const uint8_t* mask, float* dw,
+                            float* db) {
   for (int64_t k = 0; k < g.K; ++k)
     for (int64_t c = 0; c < g.C; ++c)
       for (int64_t r = 0; r < g.R; ++r)
@@ -114,7 +113,9 @@ constexpr int64_t kTileBudget = int64_t{1} << 20;
 // Work per parallel chunk, in floats touched, below which splitting costs more than it gains.
 constexpr int64_t kMinChunk = int64_t{1} << 14;
 
-int64_t grain_for(int64_t work_per_item) { return std::max<int64_t>(1, kMinChunk / std::max<int64_t>(1, work_per_item)); }
+int64_t grain_for(int64_t work_per_item) {
+  return std::max<int64_t>(1, kMinChunk / std::max<int64_t>(1, work_per_item));
+}
 
 // parallel_for when `par`, else the plain loop (inside a thread that already owns its share of the batch).
 template <typename F>
@@ -217,7 +218,8 @@ void col2im_tile_add(const Conv2dGeom& g, const float* dcol, int64_t t0, int64_t
 }
 
 // out[k, (t − t0)·Q + q] -> y[n, k, p, q] (+ bias[k]).
-void scatter_output(const Conv2dGeom& g, const float* out, const float* bias, int64_t t0, int64_t t1, float* y, bool par) {
+void scatter_output(const Conv2dGeom& g, const float* out, const float* bias, int64_t t0, int64_t t1, float* y,
+                    bool par) {
   const int64_t T = t1 - t0, TQ = T * g.Q;
   maybe_parallel(par, g.K, grain_for(TQ), [&](int64_t a, int64_t b) {
     for (int64_t k = a; k < b; ++k) {
@@ -326,13 +328,13 @@ void backward_data_rows(const Conv2dGeom& g, const float* dy, const float* wm, f
 }
 
 // dw (=, or += when accumulate) Σ over output rows [r0, r1) of dy ⋆ x, unmasked; tile by tile.
-void backward_filter_rows(const Conv2dGeom& g, const float* x, const float* dy, float* dw, bool accumulate,
-                          int64_t r0, int64_t r1, bool par, Scratch& s) {
+void backward_filter_rows(const Conv2dGeom& g, const float* x, const float* dy, float* dw, bool accumulate, int64_t r0,
+                          int64_t r1, bool par, Scratch& s) {
   const int64_t CRS = g.C * g.R * g.S, rows = rows_per_tile(g);
   for (int64_t t0 = r0; t0 < r1; t0 += rows) {
     const int64_t t1 = std::min(t0 + rows, r1), TQ = (t1 - t0) * g.Q;
     const float* colp = columns(g, x, t0, t1, s, par);  // in s.col
-    const float* dyp = dy_tile(g, dy, t0, t1, s, par);   // in s.out
+    const float* dyp = dy_tile(g, dy, t0, t1, s, par);  // in s.out
     // dW[K, CRS] (+)= dyt[K, TQ] · colᵀ[TQ, CRS]
     gemm(Trans::N, Trans::T, g.K, CRS, TQ, 1.0f, dyp, colp, accumulate ? 1.0f : 0.0f, dw);
     accumulate = true;
@@ -341,8 +343,8 @@ void backward_filter_rows(const Conv2dGeom& g, const float* x, const float* dy, 
 
 }  // namespace
 
-void conv2d_forward(const Conv2dGeom& g, const float* x, const float* w, const uint8_t* mask,
-                    const float* bias, float* y) {
+void conv2d_forward(const Conv2dGeom& g, const float* x, const float* w, const uint8_t* mask, const float* bias,
+                    float* y) {
   if (g.N == 0 || g.K == 0 || g.P * g.Q == 0) return;
   std::vector<float> wscratch;
   const float* wm = masked_weights(g.K * g.C * g.R * g.S, w, mask, wscratch);
@@ -357,8 +359,7 @@ void conv2d_forward(const Conv2dGeom& g, const float* x, const float* w, const u
   }
 }
 
-void conv2d_backward_data(const Conv2dGeom& g, const float* dy, const float* w, const uint8_t* mask,
-                          float* dx) {
+void conv2d_backward_data(const Conv2dGeom& g, const float* dy, const float* w, const uint8_t* mask, float* dx) {
   if (g.N == 0 || g.C == 0 || g.H * g.W == 0) return;
   std::vector<float> wscratch;
   const float* wm = masked_weights(g.K * g.C * g.R * g.S, w, mask, wscratch);
@@ -373,8 +374,8 @@ void conv2d_backward_data(const Conv2dGeom& g, const float* dy, const float* w, 
   }
 }
 
-void conv2d_backward_filter(const Conv2dGeom& g, const float* x, const float* dy, const uint8_t* mask,
-                            float* dw, float* db) {
+void conv2d_backward_filter(const Conv2dGeom& g, const float* x, const float* dy, const uint8_t* mask, float* dw,
+                            float* db) {
   const int64_t PQ = g.P * g.Q, KCRS = g.K * g.C * g.R * g.S;
   if (g.N == 0 || PQ == 0) {
     std::fill(dw, dw + KCRS, 0.0f);

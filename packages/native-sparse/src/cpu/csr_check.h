@@ -9,7 +9,8 @@ namespace lth::cpu {
 inline void check_csr_rowptr(const CsrView& A, const char* op) {
   LTH_CHECK(A.rows >= 0 && A.cols >= 0 && A.nnz >= 0, code::kArg, op, ": negative CSR dimensions");
   LTH_CHECK(A.rowptr[0] == 0, code::kArg, op, ": CSR rowptr[0] must be 0, got ", A.rowptr[0]);
-  LTH_CHECK(A.rowptr[A.rows] == A.nnz, code::kArg, op, ": CSR rowptr[rows] = ", A.rowptr[A.rows], " must equal nnz ", A.nnz);
+  LTH_CHECK(A.rowptr[A.rows] == A.nnz, code::kArg, op, ": CSR rowptr[rows] = ", A.rowptr[A.rows], " must equal nnz ",
+            A.nnz);
   for (int64_t i = 0; i < A.rows; ++i) {
     if (A.rowptr[i + 1] < A.rowptr[i]) fail(code::kArg, op, ": CSR rowptr decreases at row ", i);
   }

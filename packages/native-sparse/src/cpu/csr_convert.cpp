@@ -6,9 +6,9 @@
 #include <vector>
 
 #include "../kernels.h"
-#include "simd.h"
 #include "../parallel.h"
 #include "csr_check.h"
+#include "simd.h"
 
 namespace lth::cpu {
 
@@ -51,8 +51,7 @@ void csr_to_dense(const CsrView& A, float* W) {
 
 namespace {
 
-LTH_CLONES("avx512f", "avx2", "default") int64_t count_row(int64_t cols, const float* w,
-                                                                                const uint8_t* m) {
+LTH_CLONES("avx512f", "avx2", "default") int64_t count_row(int64_t cols, const float* w, const uint8_t* m) {
   int64_t n = 0;
   if (m) {
     for (int64_t j = 0; j < cols; ++j) n += m[j] != 0;
@@ -63,9 +62,8 @@ LTH_CLONES("avx512f", "avx2", "default") int64_t count_row(int64_t cols, const f
 }
 
 // Branchless compaction of one row into scratch (which has room for `cols` entries).
-LTH_CLONES("avx512f", "avx2", "default") int64_t compact_row(int64_t cols, const float* w,
-                                                                                const uint8_t* m, int32_t* ci,
-                                                                                float* vals) {
+LTH_CLONES("avx512f", "avx2", "default")
+int64_t compact_row(int64_t cols, const float* w, const uint8_t* m, int32_t* ci, float* vals) {
   int64_t k = 0;
   for (int64_t j = 0; j < cols; ++j) {
     ci[k] = static_cast<int32_t>(j);

@@ -60,8 +60,8 @@ namespace {
 
 // One row × one column tile of NV vectors (the last masked by `tail`).
 template <int NV>
-LTH_AVX512 void tile_row_avx512(const int32_t* ci, const float* vals, int64_t nz, const float* B, int64_t N,
-                                int64_t K, __mmask16 tail, float b0, bool relu, float* c, int64_t row) {
+LTH_AVX512 void tile_row_avx512(const int32_t* ci, const float* vals, int64_t nz, const float* B, int64_t N, int64_t K,
+                                __mmask16 tail, float b0, bool relu, float* c, int64_t row) {
   __m512 acc[NV];
   for (int v = 0; v < NV; ++v) acc[v] = _mm512_set1_ps(b0);
   for (int64_t p = 0; p < nz; ++p) {
@@ -73,15 +73,16 @@ LTH_AVX512 void tile_row_avx512(const int32_t* ci, const float* vals, int64_t nz
     acc[NV - 1] = _mm512_fmadd_ps(a, _mm512_maskz_loadu_ps(tail, b + 16 * (NV - 1)), acc[NV - 1]);
   }
   if (relu)
-    for (int v = 0; v < NV; ++v) acc[v] = _mm512_max_ps(_mm512_setzero_ps(), acc[v]);  // max(0, NaN) = NaN, like std::max(v, 0)
+    for (int v = 0; v < NV; ++v)
+      acc[v] = _mm512_max_ps(_mm512_setzero_ps(), acc[v]);  // max(0, NaN) = NaN, like std::max(v, 0)
   for (int v = 0; v < NV - 1; ++v) _mm512_storeu_ps(c + 16 * v, acc[v]);
   _mm512_mask_storeu_ps(c + 16 * (NV - 1), tail, acc[NV - 1]);
 }
 
 template <int NV>
 __attribute__((target("avx512f"))) void tile_rows_avx512(const CsrView& A, int64_t r0, int64_t r1, int64_t N,
-                                                          int64_t j0, __mmask16 tail, const float* B,
-                                                          const float* bias, bool relu, float* C) {
+                                                         int64_t j0, __mmask16 tail, const float* B, const float* bias,
+                                                         bool relu, float* C) {
   for (int64_t i = r0; i < r1; ++i) {
     const int64_t p0 = A.rowptr[i];
     tile_row_avx512<NV>(A.colidx + p0, A.values + p0, A.rowptr[i + 1] - p0, B + j0, N, A.cols, tail,
@@ -94,13 +95,13 @@ constexpr int64_t kTileCols = 16 * kTileVecs;
 
 // Rows [r0, r1) × columns [j0, j0 + w), w <= 256.
 __attribute__((target("avx512f"))) void spmm_tile_avx512(const CsrView& A, int64_t r0, int64_t r1, int64_t N,
-                                                          int64_t j0, int64_t w, const float* B, const float* bias,
-                                                          bool relu, float* C) {
+                                                         int64_t j0, int64_t w, const float* B, const float* bias,
+                                                         bool relu, float* C) {
   const int nv = static_cast<int>((w + 15) / 16);
   const int rem = static_cast<int>(w - 16 * (nv - 1));
   const __mmask16 tail = static_cast<__mmask16>(rem == 16 ? 0xFFFF : (1u << rem) - 1);
-  using Fn = void (*)(const CsrView&, int64_t, int64_t, int64_t, int64_t, __mmask16, const float*, const float*, bool,
-                      float*);
+  using Fn =
+      void (*)(const CsrView&, int64_t, int64_t, int64_t, int64_t, __mmask16, const float*, const float*, bool, float*);
   static constexpr Fn kByVecs[kTileVecs] = {
       tile_rows_avx512<1>,  tile_rows_avx512<2>,  tile_rows_avx512<3>,  tile_rows_avx512<4>,
       tile_rows_avx512<5>,  tile_rows_avx512<6>,  tile_rows_avx512<7>,  tile_rows_avx512<8>,
@@ -111,7 +112,7 @@ __attribute__((target("avx512f"))) void spmm_tile_avx512(const CsrView& A, int64
 
 // SpMV: 16 nonzeros at a time, indices checked as a vector, B gathered.
 __attribute__((target("avx512f"))) void spmv_rows_avx512(const CsrView& A, int64_t r0, int64_t r1, const float* B,
-                                                          const float* bias, bool relu, float* C) {
+                                                         const float* bias, bool relu, float* C) {
   const __m512i kcols = _mm512_set1_epi32(static_cast<int32_t>(std::min<int64_t>(A.cols, INT32_MAX)));
   for (int64_t i = r0; i < r1; ++i) {
     const int64_t p0 = A.rowptr[i], p1 = A.rowptr[i + 1];
@@ -160,8 +161,8 @@ LTH_AVX2 void tile_row_avx2(const int32_t* ci, const float* vals, int64_t nz, co
 
 template <int NV, bool Tail>
 __attribute__((target("avx2,fma"))) void tile_rows_avx2(const CsrView& A, int64_t r0, int64_t r1, int64_t N, int64_t j0,
-                                                         int rem, const float* B, const float* bias, bool relu,
-                                                         float* C) {
+                                                        int rem, const float* B, const float* bias, bool relu,
+                                                        float* C) {
   // Lanes [0, rem) of the last vector (rem in 1..8).
   const __m256i tail = _mm256_cmpgt_epi32(_mm256_set1_epi32(rem), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
   for (int64_t i = r0; i < r1; ++i) {
@@ -182,9 +183,8 @@ constexpr std::array<std::array<Avx2Fn, sizeof...(I)>, 2> avx2_table(std::intege
 }
 
 // Rows [r0, r1) × columns [j0, j0 + w), w <= 96.
-void spmm_tile_avx2(const CsrView& A, int64_t r0, int64_t r1, int64_t N,
-                                                         int64_t j0, int64_t w, const float* B, const float* bias,
-                                                         bool relu, float* C) {
+void spmm_tile_avx2(const CsrView& A, int64_t r0, int64_t r1, int64_t N, int64_t j0, int64_t w, const float* B,
+                    const float* bias, bool relu, float* C) {
   static constexpr auto kTable = avx2_table(std::make_integer_sequence<int, kAvx2TileVecs>{});
   const int nv = static_cast<int>((w + 7) / 8);
   const int rem = static_cast<int>(w - 8 * (nv - 1));  // lanes of the last vector, 1..8
@@ -222,8 +222,8 @@ void tile_rows_neon(const CsrView& A, int64_t r0, int64_t r1, int64_t N, int64_t
                     const float* bias, bool relu, float* C) {
   for (int64_t i = r0; i < r1; ++i) {
     const int64_t p0 = A.rowptr[i];
-    tile_row_neon<NV>(A.colidx + p0, A.values + p0, A.rowptr[i + 1] - p0, B + j0, N, A.cols, rem,
-                      bias ? bias[i] : 0.0f, relu, C + i * N + j0, i);
+    tile_row_neon<NV>(A.colidx + p0, A.values + p0, A.rowptr[i + 1] - p0, B + j0, N, A.cols, rem, bias ? bias[i] : 0.0f,
+                      relu, C + i * N + j0, i);
   }
 }
 
@@ -246,11 +246,8 @@ void spmm_tile_neon(const CsrView& A, int64_t r0, int64_t r1, int64_t N, int64_t
 constexpr int64_t kPortableTile = 64;
 
 // Rows [r0, r1) × columns [j0, j0 + w), w <= kPortableTile.
-void spmm_tile_portable(const CsrView& A, int64_t r0,
-                                                                               int64_t r1, int64_t N, int64_t j0,
-                                                                               int64_t w, const float* B,
-                                                                               const float* bias, bool relu,
-                                                                               float* C) {
+void spmm_tile_portable(const CsrView& A, int64_t r0, int64_t r1, int64_t N, int64_t j0, int64_t w, const float* B,
+                        const float* bias, bool relu, float* C) {
   for (int64_t i = r0; i < r1; ++i) {
     float acc[kPortableTile];
     const float b0 = bias ? bias[i] : 0.0f;

@@ -1,9 +1,9 @@
 // Inverted dropout on the CPU: keep[i] = rng::uniform(seed, i) >= p; y = keep ? x / (1 − p) : 0, with the
 // division done in float (the same bits on every device and thread count). p = 0 keeps everything.
 #include "../kernels.h"
-#include "simd.h"
 #include "../parallel.h"
 #include "../rng.h"
+#include "simd.h"
 
 namespace lth::cpu {
 

@@ -8,8 +8,7 @@
 namespace lth::cpu {
 
 namespace ref {
-void flip_translate(int64_t n, int64_t C, int64_t H, int64_t W, const int32_t* params, const float* src,
-                    float* out) {
+void flip_translate(int64_t n, int64_t C, int64_t H, int64_t W, const int32_t* params, const float* src, float* out) {
   for (int64_t k = 0; k < n; ++k) {
     const bool flip = params[3 * k] != 0;
     const int64_t dy = params[3 * k + 1], dx = params[3 * k + 2];
@@ -26,8 +25,7 @@ void flip_translate(int64_t n, int64_t C, int64_t H, int64_t W, const int32_t* p
 }
 }  // namespace ref
 
-void flip_translate(int64_t n, int64_t C, int64_t H, int64_t W, const int32_t* params, const float* src,
-                    float* out) {
+void flip_translate(int64_t n, int64_t C, int64_t H, int64_t W, const int32_t* params, const float* src, float* out) {
   parallel_for(n * C, 16, [&](int64_t p0, int64_t p1) {
     for (int64_t p = p0; p < p1; ++p) {
       const int64_t k = p / C;

@@ -16,16 +16,14 @@ void check_indices(int64_t n, int64_t rows, const int32_t* index) {
 }  // namespace
 
 namespace ref {
-void gather_rows(int64_t n, int64_t width, int64_t rows, const uint32_t* table, const int32_t* index,
-                 uint32_t* out) {
+void gather_rows(int64_t n, int64_t width, int64_t rows, const uint32_t* table, const int32_t* index, uint32_t* out) {
   check_indices(n, rows, index);
   for (int64_t k = 0; k < n; ++k)
     for (int64_t j = 0; j < width; ++j) out[k * width + j] = table[static_cast<int64_t>(index[k]) * width + j];
 }
 }  // namespace ref
 
-void gather_rows(int64_t n, int64_t width, int64_t rows, const uint32_t* table, const int32_t* index,
-                 uint32_t* out) {
+void gather_rows(int64_t n, int64_t width, int64_t rows, const uint32_t* table, const int32_t* index, uint32_t* out) {
   check_indices(n, rows, index);
   const size_t bytes = static_cast<size_t>(width) * sizeof(uint32_t);
   // Rows are copied whole; split so each task moves at least ~64 KiB.

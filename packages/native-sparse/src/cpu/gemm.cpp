@@ -7,8 +7,8 @@
 namespace lth::cpu {
 
 namespace ref {
-void gemm(Trans ta, Trans tb, int64_t M, int64_t N, int64_t K, float alpha, const float* A, const float* B,
-          float beta, float* C) {
+void gemm(Trans ta, Trans tb, int64_t M, int64_t N, int64_t K, float alpha, const float* A, const float* B, float beta,
+          float* C) {
   for (int64_t i = 0; i < M; ++i) {
     for (int64_t j = 0; j < N; ++j) {
       double acc = 0;
@@ -25,8 +25,8 @@ void gemm(Trans ta, Trans tb, int64_t M, int64_t N, int64_t K, float alpha, cons
 }  // namespace ref
 
 // The packed, blocked, multi-threaded kernel (gemm_driver.cpp and the per-ISA micro-kernels).
-void gemm(Trans ta, Trans tb, int64_t M, int64_t N, int64_t K, float alpha, const float* A, const float* B,
-          float beta, float* C) {
+void gemm(Trans ta, Trans tb, int64_t M, int64_t N, int64_t K, float alpha, const float* A, const float* B, float beta,
+          float* C) {
   gemm_detail::Problem p{};
   p.M = M;
   p.N = N;

@@ -165,11 +165,11 @@ constexpr std::array<TileFn, sizeof...(I)> make_row(std::integer_sequence<int, I
   return {&tile_t<I + 1, NV, KContig>...};
 }
 
-void tile(int rows, int cols, int bw, int64_t kc, const float* a, int64_t lda, bool a_kcontig, const float* b,
-          float* c, int64_t ldc, const Epilogue& e) {
+void tile(int rows, int cols, int bw, int64_t kc, const float* a, int64_t lda, bool a_kcontig, const float* b, float* c,
+          int64_t ldc, const Epilogue& e) {
   using Seq = std::make_integer_sequence<int, kMr>;
   static constexpr std::array<std::array<TileFn, kMr>, 4> table{make_row<1, false>(Seq{}), make_row<2, false>(Seq{}),
-                                                               make_row<1, true>(Seq{}), make_row<2, true>(Seq{})};
+                                                                make_row<1, true>(Seq{}), make_row<2, true>(Seq{})};
   table[(a_kcontig ? 2 : 0) + bw / 8 - 1][rows - 1](cols, kc, a, lda, b, c, ldc, e);
 }
 

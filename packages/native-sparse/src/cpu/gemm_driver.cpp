@@ -29,10 +29,17 @@ int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 const Isa& pick_isa() {
   const Isa* isa = nullptr;
   switch (simd_path()) {
-    case SimdPath::kAvx512: isa = isa_avx512(); break;
-    case SimdPath::kAvx2: isa = isa_avx2(); break;
-    case SimdPath::kNeon: isa = isa_neon(); break;
-    default: break;
+    case SimdPath::kAvx512:
+      isa = isa_avx512();
+      break;
+    case SimdPath::kAvx2:
+      isa = isa_avx2();
+      break;
+    case SimdPath::kNeon:
+      isa = isa_neon();
+      break;
+    default:
+      break;
   }
   return isa ? *isa : isa_generic();
 }

@@ -19,8 +19,7 @@ inline float keep_if(float x, uint8_t m) {
 }
 }  // namespace
 
-void pack_b_scalar(const MatView& b, int64_t k0, int64_t kc, int64_t j0, int64_t nc, int nr, int nr_half,
-                   float* dst) {
+void pack_b_scalar(const MatView& b, int64_t k0, int64_t kc, int64_t j0, int64_t nc, int nr, int nr_half, float* dst) {
   for (int64_t jp = 0; jp < nc; jp += nr) {
     const int cols = static_cast<int>(std::min<int64_t>(nr, nc - jp));
     const int w = (nr_half && cols <= nr_half) ? nr_half : nr;
@@ -55,8 +54,9 @@ constexpr int kMr = 4, kNr = 8;
 // Only straight-line (SLP) vectorisation across the 8 columns: GCC's loop vectoriser would otherwise
 // vectorise the k loop as a reduction and shuffle a lot.
 template <int R, bool KContig>
-__attribute__((optimize("no-tree-loop-vectorize"))) void tile_t(int cols, int64_t kc, const float* a, int64_t lda, const float* b, float* c, int64_t ldc,
-            const Epilogue& e) {
+__attribute__((optimize("no-tree-loop-vectorize"))) void tile_t(int cols, int64_t kc, const float* a, int64_t lda,
+                                                                const float* b, float* c, int64_t ldc,
+                                                                const Epilogue& e) {
   float acc[R][kNr] = {};  // stays in registers: its address is never taken
   for (int64_t k = 0; k < kc; ++k) {
     const float* bk = b + k * kNr;
@@ -82,10 +82,10 @@ constexpr std::array<TileFn, sizeof...(I)> make_row(std::integer_sequence<int, I
   return {&tile_t<I + 1, KContig>...};
 }
 
-void tile(int rows, int cols, int /*bw*/, int64_t kc, const float* a, int64_t lda, bool a_kcontig,
-          const float* b, float* c, int64_t ldc, const Epilogue& e) {
-  static constexpr std::array<std::array<TileFn, kMr>, 2> table{
-      make_row<false>(std::make_integer_sequence<int, kMr>{}), make_row<true>(std::make_integer_sequence<int, kMr>{})};
+void tile(int rows, int cols, int /*bw*/, int64_t kc, const float* a, int64_t lda, bool a_kcontig, const float* b,
+          float* c, int64_t ldc, const Epilogue& e) {
+  static constexpr std::array<std::array<TileFn, kMr>, 2> table{make_row<false>(std::make_integer_sequence<int, kMr>{}),
+                                                                make_row<true>(std::make_integer_sequence<int, kMr>{})};
   table[a_kcontig][rows - 1](cols, kc, a, lda, b, c, ldc, e);
 }
 

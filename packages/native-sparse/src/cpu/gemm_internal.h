@@ -49,7 +49,7 @@ struct Problem {
   float* c;
   int64_t ldc;
   float alpha, beta;
-  const float* bias;     // [N] or null
+  const float* bias;  // [N] or null
   bool relu;
   const uint8_t* cmask;  // [M, ldm] or null
   int64_t ldm;
@@ -66,12 +66,11 @@ struct Isa {
   // Pack depth [k0, k0+kc) × columns [j0, j0+nc) of op(B) (mask applied) into panels of nr columns:
   // panel q starts at dst + q*nr*kc and holds [kc][w], w = nr or nr_half (see above), zero padded.
   // dst is 64-byte aligned.
-  void (*pack_b)(const MatView& b, int64_t k0, int64_t kc, int64_t j0, int64_t nc, int nr, int nr_half,
-                 float* dst);
+  void (*pack_b)(const MatView& b, int64_t k0, int64_t kc, int64_t j0, int64_t nc, int nr, int nr_half, float* dst);
   // C tile [rows, cols] from A rows × a B panel [kc][bw] (cols <= bw). Element (r, k) of the A tile is
   // a[r*lda + k] when a_kcontig (A row-major [M,K]) else a[k*lda + r] (A stored [K,M]).
-  void (*tile)(int rows, int cols, int bw, int64_t kc, const float* a, int64_t lda, bool a_kcontig,
-               const float* b, float* c, int64_t ldc, const Epilogue& e);
+  void (*tile)(int rows, int cols, int bw, int64_t kc, const float* a, int64_t lda, bool a_kcontig, const float* b,
+               float* c, int64_t ldc, const Epilogue& e);
 };
 
 // The variants compiled for this target (null: not built for it; x86-64 builds avx512 and avx2, AArch64
@@ -84,8 +83,7 @@ const Isa& isa_generic();
 const Isa& active_isa();
 
 // Portable B packer (any panel width), used by the NEON and generic variants and for AVX2's edges.
-void pack_b_scalar(const MatView& b, int64_t k0, int64_t kc, int64_t j0, int64_t nc, int nr, int nr_half,
-                   float* dst);
+void pack_b_scalar(const MatView& b, int64_t k0, int64_t kc, int64_t j0, int64_t nc, int nr, int nr_half, float* dst);
 
 // Scalar epilogue over an accumulator tile acc[rows][lda] (edges and the portable kernel).
 static inline void store_tile_scalar(const float* acc, int lda, int rows, int cols, float* c, int64_t ldc,

@@ -1,8 +1,8 @@
 // Global average pooling on the CPU: x [N,C,HW] -> y [N,C] (mean over HW), and its backward pass
 // dx[n,c,:] = dy[n,c] / HW.
 #include "../kernels.h"
-#include "simd.h"
 #include "../parallel.h"
+#include "simd.h"
 
 namespace lth::cpu {
 
@@ -17,7 +17,8 @@ void global_avgpool_forward(int64_t N, int64_t C, int64_t HW, const float* x, fl
 
 void global_avgpool_backward(int64_t N, int64_t C, int64_t HW, const float* dy, float* dx) {
   for (int64_t i = 0; i < N * C; ++i)
-    for (int64_t j = 0; j < HW; ++j) dx[i * HW + j] = static_cast<float>(static_cast<double>(dy[i]) / static_cast<double>(HW));
+    for (int64_t j = 0; j < HW; ++j)
+      dx[i * HW + j] = static_cast<float>(static_cast<double>(dy[i]) / static_cast<double>(HW));
 }
 }  // namespace ref
 

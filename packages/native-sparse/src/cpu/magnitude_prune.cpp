@@ -105,8 +105,7 @@ struct Layout {
 
 // Pass 1 on one piece: histogram of key >> 15 (alive) or a spare bin (dead); returns whether a NaN was seen.
 // Bins are computed a block at a time (vectorised), then counted.
-LTH_CLONES("avx2", "default") bool hist_high_portable(const float* w, const uint8_t* m,
-                                                                           int64_t n, uint32_t* hist) {
+LTH_CLONES("avx2", "default") bool hist_high_portable(const float* w, const uint8_t* m, int64_t n, uint32_t* hist) {
   uint32_t bins[kBlock];
   uint32_t nan = 0;
   for (int64_t b = 0; b < n; b += kBlock) {
@@ -124,8 +123,7 @@ LTH_CLONES("avx2", "default") bool hist_high_portable(const float* w, const uint
 
 #if defined(__x86_64__)
 // AVX-512: 16 keys per step; the bins of alive weights are compressed into a buffer and only they counted.
-__attribute__((target("avx512f"))) bool hist_high_avx512(const float* w, const uint8_t* m, int64_t n,
-                                                          uint32_t* hist) {
+__attribute__((target("avx512f"))) bool hist_high_avx512(const float* w, const uint8_t* m, int64_t n, uint32_t* hist) {
   const __m512i abs_mask = _mm512_set1_epi32(0x7fffffff), inf = _mm512_set1_epi32(static_cast<int>(kInfKey));
   alignas(64) uint32_t bins[kBlock + 16];
   __mmask16 nan = 0;
@@ -167,7 +165,7 @@ void hist_low_portable(const float* w, const uint8_t* m, int64_t n, uint32_t b1,
 
 #if defined(__x86_64__)
 __attribute__((target("avx512f"))) void hist_low_avx512(const float* w, const uint8_t* m, int64_t n, uint32_t b1,
-                                                         uint32_t* hist) {
+                                                        uint32_t* hist) {
   const __m512i abs_mask = _mm512_set1_epi32(0x7fffffff), bin = _mm512_set1_epi32(static_cast<int>(b1));
   alignas(64) uint32_t keys[16];
   int64_t j = 0;
@@ -196,9 +194,8 @@ void hist_low(const float* w, const uint8_t* m, int64_t n, uint32_t b1, uint32_t
 
 // Pass 3 on a range where ties are all pruned (prune_ties) or all kept: out = alive && key > T, or
 // alive && key >= T.
-LTH_CLONES("avx512f", "avx2", "default") void write_range(const float* w, const uint8_t* m,
-                                                                               int64_t n, uint32_t T,
-                                                                               bool prune_ties, uint8_t* out) {
+LTH_CLONES("avx512f", "avx2", "default")
+void write_range(const float* w, const uint8_t* m, int64_t n, uint32_t T, bool prune_ties, uint8_t* out) {
   const uint32_t lo = prune_ties ? T + 1 : T;  // keep key >= lo (T < 2^31, no overflow)
   // out may be m itself (in-place update): each index is read before it is written, so vectorising is safe.
 #pragma GCC ivdep
@@ -209,8 +206,7 @@ LTH_CLONES("avx512f", "avx2", "default") void write_range(const float* w, const 
 }
 
 // Alive keys == T in a range.
-LTH_CLONES("avx512f", "avx2", "default") int64_t count_ties(const float* w, const uint8_t* m,
-                                                                                 int64_t n, uint32_t T) {
+LTH_CLONES("avx512f", "avx2", "default") int64_t count_ties(const float* w, const uint8_t* m, int64_t n, uint32_t T) {
   int64_t k = 0;
   for (int64_t j = 0; j < n; ++j) k += (m ? (m[j] != 0) : 1) & (abs_key(w[j]) == T);
   return k;
@@ -267,8 +263,8 @@ void magnitude_prune(const std::vector<PruneTarget>& targets, int64_t count) {
   for (int b = 0; b < kBins1; ++b) alive += hist[b];
   check_count(count, alive);
 
-  uint32_t T = 0;          // threshold key
-  int64_t need = 0;        // keys == T to prune
+  uint32_t T = 0;    // threshold key
+  int64_t need = 0;  // keys == T to prune
   std::vector<int64_t> quota(static_cast<size_t>(P), 0);
   if (count > 0) {
     int64_t below = 0;

@@ -10,9 +10,9 @@
 #include <vector>
 
 #include "../kernels.h"
-#include "simd.h"
 #include "../parallel.h"
 #include "../rng.h"
+#include "simd.h"
 
 namespace lth::cpu {
 

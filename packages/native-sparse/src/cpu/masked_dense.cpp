@@ -3,15 +3,15 @@
 #include <algorithm>
 
 #include "../kernels.h"
-#include "simd.h"
 #include "../parallel.h"
 #include "gemm_internal.h"
+#include "simd.h"
 
 namespace lth::cpu {
 
 namespace ref {
-void masked_dense_forward(int64_t B, int64_t In, int64_t Out, const float* x, const float* W,
-                          const uint8_t* mask, const float* bias, bool relu, float* y) {
+void masked_dense_forward(int64_t B, int64_t In, int64_t Out, const float* x, const float* W, const uint8_t* mask,
+                          const float* bias, bool relu, float* y) {
   for (int64_t b = 0; b < B; ++b) {
     for (int64_t o = 0; o < Out; ++o) {
       double acc = bias ? bias[o] : 0.0;
@@ -25,8 +25,8 @@ void masked_dense_forward(int64_t B, int64_t In, int64_t Out, const float* x, co
   }
 }
 
-void masked_dense_backward(int64_t B, int64_t In, int64_t Out, const float* x, const float* W,
-                           const uint8_t* mask, const float* dy, float* dx, float* dW, float* db) {
+void masked_dense_backward(int64_t B, int64_t In, int64_t Out, const float* x, const float* W, const uint8_t* mask,
+                           const float* dy, float* dx, float* dW, float* db) {
   if (dx) {
     for (int64_t b = 0; b < B; ++b)
       for (int64_t i = 0; i < In; ++i) {
@@ -60,9 +60,8 @@ void masked_dense_backward(int64_t B, int64_t In, int64_t Out, const float* x, c
 namespace {
 
 // db[o] = Σ_b dy[b, o] for o in [o0, o1): row sweeps the compiler vectorises at the widest ISA available.
-LTH_CLONES("avx512f", "avx2", "default") void column_sums(int64_t rows, int64_t ld, int64_t o0,
-                                                                             int64_t o1, const float* dy,
-                                                                             float* db) {
+LTH_CLONES("avx512f", "avx2", "default")
+void column_sums(int64_t rows, int64_t ld, int64_t o0, int64_t o1, const float* dy, float* db) {
   for (int64_t o = o0; o < o1; ++o) db[o] = 0.0f;
   for (int64_t b = 0; b < rows; ++b) {
     const float* row = dy + b * ld;
@@ -74,8 +73,8 @@ LTH_CLONES("avx512f", "avx2", "default") void column_sums(int64_t rows, int64_t 
 
 // y = x·(W⊙M)ᵀ + bias, ReLU: one packed GEMM with op(B) = Wᵀ; the mask is applied while W is packed
 // (no masked copy of W) and bias + ReLU in the micro-kernel's store.
-void masked_dense_forward(int64_t B, int64_t In, int64_t Out, const float* x, const float* W,
-                          const uint8_t* mask, const float* bias, bool relu, float* y) {
+void masked_dense_forward(int64_t B, int64_t In, int64_t Out, const float* x, const float* W, const uint8_t* mask,
+                          const float* bias, bool relu, float* y) {
   gemm_detail::Problem p{};
   p.M = B;
   p.N = Out;
@@ -93,8 +92,8 @@ void masked_dense_forward(int64_t B, int64_t In, int64_t Out, const float* x, co
 
 // dx = dy·(W⊙M) with the mask fused into packing W; dW = (dyᵀ·x)⊙M with the mask fused into the store
 // (exact 0 where pruned); db = column sums of dy.
-void masked_dense_backward(int64_t B, int64_t In, int64_t Out, const float* x, const float* W,
-                           const uint8_t* mask, const float* dy, float* dx, float* dW, float* db) {
+void masked_dense_backward(int64_t B, int64_t In, int64_t Out, const float* x, const float* W, const uint8_t* mask,
+                           const float* dy, float* dx, float* dW, float* db) {
   if (dx) {
     gemm_detail::Problem p{};
     p.M = B;

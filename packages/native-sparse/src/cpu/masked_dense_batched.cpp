@@ -35,9 +35,8 @@ void backward_trials(Backward f, int64_t T, int64_t B, int64_t In, int64_t Out, 
 }  // namespace
 
 namespace ref {
-void masked_dense_forward_batched(int64_t T, int64_t B, int64_t In, int64_t Out, const float* x,
-                                  int64_t x_trial_stride, const float* W, const uint8_t* mask, const float* bias,
-                                  bool relu, float* y) {
+void masked_dense_forward_batched(int64_t T, int64_t B, int64_t In, int64_t Out, const float* x, int64_t x_trial_stride,
+                                  const float* W, const uint8_t* mask, const float* bias, bool relu, float* y) {
   forward_trials(&ref::masked_dense_forward, T, B, In, Out, x, x_trial_stride, W, mask, bias, relu, y);
 }
 
@@ -48,9 +47,8 @@ void masked_dense_backward_batched(int64_t T, int64_t B, int64_t In, int64_t Out
 }
 }  // namespace ref
 
-void masked_dense_forward_batched(int64_t T, int64_t B, int64_t In, int64_t Out, const float* x,
-                                  int64_t x_trial_stride, const float* W, const uint8_t* mask, const float* bias,
-                                  bool relu, float* y) {
+void masked_dense_forward_batched(int64_t T, int64_t B, int64_t In, int64_t Out, const float* x, int64_t x_trial_stride,
+                                  const float* W, const uint8_t* mask, const float* bias, bool relu, float* y) {
   forward_trials(&cpu::masked_dense_forward, T, B, In, Out, x, x_trial_stride, W, mask, bias, relu, y);
 }
 

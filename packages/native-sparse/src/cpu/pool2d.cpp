@@ -13,8 +13,8 @@
 #include <limits>
 
 #include "../kernels.h"
-#include "simd.h"
 #include "../parallel.h"
+#include "simd.h"
 
 namespace lth::cpu {
 
@@ -45,7 +45,7 @@ inline void check_argmax(int32_t a, int64_t HW) {
 
 // The outputs q in [qa, qb) whose windows lie inside the input columns.
 inline void interior_q(const Pool2dGeom& g, int64_t& qa, int64_t& qb) {
-  qa = (g.pad_w + g.stride_w - 1) / g.stride_w;  // q·sw − pw >= 0
+  qa = (g.pad_w + g.stride_w - 1) / g.stride_w;                              // q·sw − pw >= 0
   qb = g.W >= g.kw - g.pad_w ? (g.W - g.kw + g.pad_w) / g.stride_w + 1 : 0;  // q·sw − pw + kw <= W
   if (qb > g.Q) qb = g.Q;
   if (qa > qb) qa = qb;

@@ -1,7 +1,7 @@
 // ReLU on the CPU: y = max(x, 0) (NaN propagates); backward dx = dy where y > 0, else 0.
 #include "../kernels.h"
-#include "simd.h"
 #include "../parallel.h"
+#include "simd.h"
 
 namespace lth::cpu {
 

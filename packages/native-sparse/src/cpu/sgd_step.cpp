@@ -16,8 +16,8 @@
 #include <cmath>
 
 #include "../kernels.h"
-#include "simd.h"
 #include "../parallel.h"
+#include "simd.h"
 #include "sparse_structure.h"
 
 namespace lth::cpu {
@@ -69,7 +69,7 @@ namespace {
 // One element's update: the same correctly rounded operations for the masked, unmasked and positions steps.
 template <bool MOM, bool NESTEROV>
 inline __attribute__((always_inline)) float sgd_update(float wi, float g, float* vel, float lr, float mom, float damp1,
-                                                        float wd) {
+                                                       float wd) {
   float gi = std::fma(wd, wi, g);
   float d = gi;
   if constexpr (MOM) {
@@ -83,9 +83,9 @@ inline __attribute__((always_inline)) float sgd_update(float wi, float g, float*
 // One chunk; MASKED and MOM are compile-time so each variant is a straight loop GCC vectorises (masked
 // positions become a blend, never a branch). target_clones picks the widest ISA at load time.
 template <bool MASKED, bool MOM, bool NESTEROV>
-LTH_CLONES("avx512f", "avx2,fma", "default") void sgd_chunk(
-    int64_t b, int64_t e, float lr, float mom, float damp1, float wd, float* __restrict w,
-    const float* __restrict g, const uint8_t* __restrict mask, float* __restrict vel) {
+LTH_CLONES("avx512f", "avx2,fma", "default")
+void sgd_chunk(int64_t b, int64_t e, float lr, float mom, float damp1, float wd, float* __restrict w,
+               const float* __restrict g, const uint8_t* __restrict mask, float* __restrict vel) {
   // Explicit fused multiply-adds, none left for the compiler to contract, so the vectorised body and the scalar
   // tail round alike and an element's update does not depend on its position (see adam_step.cpp).
   for (int64_t i = b; i < e; ++i) {
@@ -102,9 +102,9 @@ LTH_CLONES("avx512f", "avx2,fma", "default") void sgd_chunk(
 
 // Entries [b, e) of the positions list.
 template <bool MOM, bool NESTEROV>
-LTH_CLONES("avx512f", "avx2,fma", "default") void sgd_chunk_at(
-    int64_t b, int64_t e, const int32_t* __restrict pos, float lr, float mom, float damp1, float wd,
-    float* __restrict w, const float* __restrict g, float* __restrict vel) {
+LTH_CLONES("avx512f", "avx2,fma", "default")
+void sgd_chunk_at(int64_t b, int64_t e, const int32_t* __restrict pos, float lr, float mom, float damp1, float wd,
+                  float* __restrict w, const float* __restrict g, float* __restrict vel) {
   for (int64_t k = b; k < e; ++k) {
     const int64_t i = pos[k];
     float buf = MOM ? vel[i] : 0.0f;
@@ -131,8 +131,10 @@ void sgd_step_at(int64_t npos, const int32_t* positions, int64_t n, const SgdPar
   check_positions(npos, positions, n, "sgd_step");
   const float damp1 = 1.0f - p.dampening;
   parallel_for(npos, 1 << 14, [&](int64_t b, int64_t e) {
-    if (p.momentum == 0.0f) sgd_chunk_at<false, false>(b, e, positions, p.lr, 0.0f, damp1, p.weight_decay, w, g, velocity);
-    else if (p.nesterov) sgd_chunk_at<true, true>(b, e, positions, p.lr, p.momentum, damp1, p.weight_decay, w, g, velocity);
+    if (p.momentum == 0.0f)
+      sgd_chunk_at<false, false>(b, e, positions, p.lr, 0.0f, damp1, p.weight_decay, w, g, velocity);
+    else if (p.nesterov)
+      sgd_chunk_at<true, true>(b, e, positions, p.lr, p.momentum, damp1, p.weight_decay, w, g, velocity);
     else sgd_chunk_at<true, false>(b, e, positions, p.lr, p.momentum, damp1, p.weight_decay, w, g, velocity);
   });
 }

@@ -14,8 +14,8 @@ namespace lth::cpu {
 namespace {
 void check_labels(int64_t B, const float* labels) {
   for (int64_t b = 0; b < B; ++b)
-    LTH_CHECK(labels[b] >= 0.0f && labels[b] <= 1.0f, code::kArg, "sigmoid_binary_cross_entropy: label ", labels[b], " at row ", b,
-              " is outside [0, 1]");
+    LTH_CHECK(labels[b] >= 0.0f && labels[b] <= 1.0f, code::kArg, "sigmoid_binary_cross_entropy: label ", labels[b],
+              " at row ", b, " is outside [0, 1]");
 }
 
 // σ(z) without overflow: exp of a non-positive number only.

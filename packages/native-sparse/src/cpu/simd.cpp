@@ -42,8 +42,8 @@ Choice choose() {
   else if (std::strcmp(want, "avx512") == 0) asked = SimdPath::kAvx512;
   else if (std::strcmp(want, "neon") == 0) asked = SimdPath::kNeon;
   else {
-    c.error = std::string("LTH_SIMD='") + want + "' is not a SIMD path (generic, avx2, avx512, neon or auto; this CPU has " +
-              available_list() + ")";
+    c.error = std::string("LTH_SIMD='") + want +
+              "' is not a SIMD path (generic, avx2, avx512, neon or auto; this CPU has " + available_list() + ")";
     return c;
   }
   c.path = asked;
@@ -64,16 +64,21 @@ const Choice& choice() {
 
 const char* simd_path_name(SimdPath p) {
   switch (p) {
-    case SimdPath::kAvx2: return "avx2";
-    case SimdPath::kAvx512: return "avx512";
-    case SimdPath::kNeon: return "neon";
-    default: return "generic";
+    case SimdPath::kAvx2:
+      return "avx2";
+    case SimdPath::kAvx512:
+      return "avx512";
+    case SimdPath::kNeon:
+      return "neon";
+    default:
+      return "generic";
   }
 }
 
 bool simd_supported(SimdPath p) {
   switch (p) {
-    case SimdPath::kGeneric: return true;
+    case SimdPath::kGeneric:
+      return true;
 #if defined(__x86_64__)
     case SimdPath::kAvx2:
       __builtin_cpu_init();
@@ -81,13 +86,14 @@ bool simd_supported(SimdPath p) {
     case SimdPath::kAvx512:
       __builtin_cpu_init();
       return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-             __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq") &&
-             __builtin_cpu_supports("fma");
+             __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("fma");
 #endif
 #if defined(__aarch64__)
-    case SimdPath::kNeon: return true;  // Advanced SIMD is baseline on AArch64
+    case SimdPath::kNeon:
+      return true;  // Advanced SIMD is baseline on AArch64
 #endif
-    default: return false;
+    default:
+      return false;
   }
 }
 

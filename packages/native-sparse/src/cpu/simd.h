@@ -15,8 +15,8 @@ namespace lth::cpu {
 enum class SimdPath { kGeneric, kAvx2, kAvx512, kNeon };
 
 const char* simd_path_name(SimdPath p);
-bool simd_supported(SimdPath p);          // does this CPU (and build) have it
-std::vector<SimdPath> simd_available();   // generic first, widest last
+bool simd_supported(SimdPath p);         // does this CPU (and build) have it
+std::vector<SimdPath> simd_available();  // generic first, widest last
 // The path in use (ERR_ARG when LTH_SIMD names no path). Cheap after the first call.
 SimdPath simd_path();
 // Empty, or why the path in use differs from the one LTH_SIMD asked for.

@@ -27,8 +27,7 @@ inline int64_t first_argmax(const float* row, int64_t C) {
 }  // namespace
 
 namespace ref {
-CeResult softmax_cross_entropy(int64_t B, int64_t C, const float* logits, const int32_t* labels,
-                               float* dlogits) {
+CeResult softmax_cross_entropy(int64_t B, int64_t C, const float* logits, const int32_t* labels, float* dlogits) {
   check_labels(B, C, labels);
   double total = 0;
   int64_t correct = 0;
@@ -53,8 +52,7 @@ CeResult softmax_cross_entropy(int64_t B, int64_t C, const float* logits, const 
 
 // Rows in parallel; each row's loss is kept and summed in row order afterwards, so the loss is the same
 // for every thread count.
-CeResult softmax_cross_entropy(int64_t B, int64_t C, const float* logits, const int32_t* labels,
-                               float* dlogits) {
+CeResult softmax_cross_entropy(int64_t B, int64_t C, const float* logits, const int32_t* labels, float* dlogits) {
   check_labels(B, C, labels);
   if (B == 0) return {0.0, 0};
   std::vector<double> loss(static_cast<size_t>(B));

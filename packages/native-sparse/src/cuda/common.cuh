@@ -1,10 +1,10 @@
 // Shared plumbing for the CUDA kernels: the one stream every op runs on, error checks that throw
 // lth::Error (ERR_CUDA with the CUDA error name — never an abort), launch-size helpers, scratch memory.
 //
-// Execution model (DESIGN.md §3): every op enqueues its kernels on lth::cuda::stream() and returns after
-// finish() (a stream synchronize), so a CUDA op is synchronous like its CPU twin and any asynchronous
-// kernel fault surfaces as a JS error from the op that caused it. LTH_CUDA_ASYNC=1 lets ops return without
-// the synchronize (see finish()); results reach the host only through copies that wait, so values are
+// Execution model (docs/design.md §3, "Synchronous by default"): every op enqueues its kernels on
+// lth::cuda::stream() and returns after finish() (a stream synchronize), so a CUDA op is synchronous like its CPU
+// twin and any asynchronous kernel fault surfaces as a JS error from the op that caused it. LTH_CUDA_ASYNC=1 lets ops
+// return without the synchronize (see finish()); results reach the host only through copies that wait, so values are
 // the same either way.
 #pragma once
 #include <cuda_runtime.h>
@@ -68,6 +68,6 @@ void copy_to_device(void* dst, const void* src, size_t bytes);
 }  // namespace lth::cuda
 
 // Grid-stride loop over [0, n).
-#define LTH_CUDA_FOR(i, n)                                                                    \
-  for (int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < (n);     \
+#define LTH_CUDA_FOR(i, n)                                                               \
+  for (int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < (n); \
        i += static_cast<int64_t>(blockDim.x) * gridDim.x)

@@ -31,9 +31,9 @@ namespace lth::cuda {
 
 namespace {
 
-constexpr int kBM = 64;       // rows of C per block (output channels / input channels)
-constexpr int kBN = 64;       // columns of C per block
-constexpr int kBK = 16;       // reduction step
+constexpr int kBM = 64;        // rows of C per block (output channels / input channels)
+constexpr int kBN = 64;        // columns of C per block
+constexpr int kBK = 16;        // reduction step
 constexpr int kThreads = 256;  // 16×16 threads, 4×4 outputs each
 
 // ---- the three index maps --------------------------------------------------------------------------------
@@ -41,9 +41,9 @@ constexpr int kThreads = 256;  // 16×16 threads, 4×4 outputs each
 // store(m, j, v, z) = write C[m, j] (z = split index). a and b are only called for m < M, j < Ncol, e < Kred.
 
 template <typename I>
-struct ConvFwdOp {  // M = K, Ncol = N·P·Q, Kred = C·R·S
-  const float* x;   // [N,C,H,W]
-  const float* w;   // [K,C,R,S]
+struct ConvFwdOp {      // M = K, Ncol = N·P·Q, Kred = C·R·S
+  const float* x;       // [N,C,H,W]
+  const float* w;       // [K,C,R,S]
   const uint8_t* mask;  // [K,C,R,S] or null
   const float* bias;    // [K] or null
   float* y;             // [N,K,P,Q]
@@ -110,10 +110,10 @@ struct ConvBwdDataOp {  // M = C, Ncol = N·H·W, Kred = K·R·S
 
 template <typename I>
 struct ConvBwdFilterOp {  // M = K, Ncol = C·R·S, Kred = N·P·Q
-  const float* x;       // [N,C,H,W]
-  const float* dy;      // [N,K,P,Q]
-  const uint8_t* mask;  // [K,C,R,S] or null (applied here only when not split)
-  float* out;           // dw [K,C,R,S], or partial sums [splits][K·C·R·S] when split
+  const float* x;         // [N,C,H,W]
+  const float* dy;        // [N,K,P,Q]
+  const uint8_t* mask;    // [K,C,R,S] or null (applied here only when not split)
+  float* out;             // dw [K,C,R,S], or partial sums [splits][K·C·R·S] when split
   bool split;
   I C, H, W, HW, K, S, RS, CRS, P, Q, PQ, sh, sw, ph, pw;
 
@@ -234,15 +234,24 @@ void launch_igemm(const Op& op, int64_t M, int64_t Ncol, int64_t Kred, int64_t k
             ": convolution too large for the CUDA kernel grid (", M, " x ", Ncol, ")");
   dim3 grid(static_cast<unsigned>(gx), static_cast<unsigned>(gy), static_cast<unsigned>(splits));
   igemm_kernel<Op, I><<<grid, kThreads, 0, stream()>>>(op, static_cast<I>(M), static_cast<I>(Ncol),
-                                                        static_cast<I>(Kred), static_cast<I>(kps));
+                                                       static_cast<I>(Kred), static_cast<I>(kps));
   check_launch(name);
 }
 
 // 32-bit index arithmetic is safe when every extent (and tile overrun past it) stays below 2^30.
 bool fits32(const Conv2dGeom& g) {
   const int64_t lim = int64_t{1} << 30;
-  const int64_t v[] = {g.N * g.P * g.Q, g.N * g.H * g.W, g.C * g.R * g.S, g.K * g.R * g.S, g.K * g.C * g.R * g.S,
-                       g.H + 2 * g.pad_h, g.W + 2 * g.pad_w, g.P * g.stride_h, g.Q * g.stride_w, g.K, g.C};
+  const int64_t v[] = {g.N * g.P * g.Q,
+                       g.N * g.H * g.W,
+                       g.C * g.R * g.S,
+                       g.K * g.R * g.S,
+                       g.K * g.C * g.R * g.S,
+                       g.H + 2 * g.pad_h,
+                       g.W + 2 * g.pad_w,
+                       g.P * g.stride_h,
+                       g.Q * g.stride_w,
+                       g.K,
+                       g.C};
   for (int64_t x : v)
     if (x >= lim) return false;
   return true;
@@ -291,8 +300,7 @@ void backward_data_impl(const Conv2dGeom& g, const float* dy, const float* w, co
   fill_dims(op, g);
   op.HW = static_cast<I>(g.H * g.W);
   const int64_t Kred = g.K * g.R * g.S;
-  launch_igemm<ConvBwdDataOp<I>, I>(op, g.C, g.N * g.H * g.W, Kred, slice_len(Kred, 1),
-                                    "conv2d_backward_data_igemm");
+  launch_igemm<ConvBwdDataOp<I>, I>(op, g.C, g.N * g.H * g.W, Kred, slice_len(Kred, 1), "conv2d_backward_data_igemm");
 }
 
 int sm_count() {
@@ -344,8 +352,8 @@ void backward_filter_impl(const Conv2dGeom& g, const float* x, const float* dy, 
 
 // db[k] = Σ_n Σ_pq dy[n, k, pq]: one block per channel (grid-stride over channels), double sums.
 constexpr int kDbThreads = 256;
-__global__ void __launch_bounds__(kDbThreads) bias_grad_kernel(int64_t N, int64_t K, int64_t PQ, const float* dy,
-                                                                float* db) {
+__global__ void __launch_bounds__(kDbThreads)
+    bias_grad_kernel(int64_t N, int64_t K, int64_t PQ, const float* dy, float* db) {
   __shared__ double part[kDbThreads / 32];
   for (int64_t k = blockIdx.x; k < K; k += gridDim.x) {
     double acc = 0.0;

@@ -31,9 +31,9 @@ struct CsrCheck {
   long long bad_pos;      // first p with colidx[p] outside [0, cols) (LLONG_MAX: none)
 };
 
-__global__ void __launch_bounds__(kThreads) check_csr_kernel(int64_t rows, int64_t cols, int64_t nnz,
-                                                             const int32_t* rowptr, const int32_t* colidx,
-                                                             CsrCheck* res) {
+__global__ void __launch_bounds__(kThreads)
+    check_csr_kernel(int64_t rows, int64_t cols, int64_t nnz, const int32_t* rowptr, const int32_t* colidx,
+                     CsrCheck* res) {
   if (blockIdx.x == 0 && threadIdx.x == 0) {
     res->first = rowptr[0];
     res->last = rowptr[rows];

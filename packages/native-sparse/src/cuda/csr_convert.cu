@@ -30,8 +30,8 @@ namespace {
 // ---- counting ------------------------------------------------------------------------------------------
 
 // *total += number of W entries != 0 (-0 is zero, NaN nonzero). vec: W 16-byte aligned.
-__global__ void __launch_bounds__(kThreads) count_w_kernel(int64_t n, const float* W, bool vec,
-                                                           unsigned long long* total) {
+__global__ void __launch_bounds__(kThreads)
+    count_w_kernel(int64_t n, const float* W, bool vec, unsigned long long* total) {
   using Reduce = cub::BlockReduce<long long, kThreads>;
   __shared__ typename Reduce::TempStorage tmp;
   long long k = 0;
@@ -53,8 +53,8 @@ __global__ void __launch_bounds__(kThreads) count_w_kernel(int64_t n, const floa
 }
 
 // counts[row + 1] = structural nonzeros of the row (counts[0] is left as zeroed). One warp per row.
-__global__ void __launch_bounds__(kThreads) row_count_kernel(int64_t rows, int64_t cols, const float* W,
-                                                             const uint8_t* mask, long long* counts) {
+__global__ void __launch_bounds__(kThreads)
+    row_count_kernel(int64_t rows, int64_t cols, const float* W, const uint8_t* mask, long long* counts) {
   const int lane = threadIdx.x & 31;
   for (int64_t row = warp_id(); row < rows; row += warp_count()) {  // warp-uniform
     long long k = 0;
@@ -72,9 +72,9 @@ __global__ void __launch_bounds__(kThreads) row_count_kernel(int64_t rows, int64
 
 // rowptr[i] = offsets[i] for i <= rows; row i's entries go to [offsets[i], offsets[i+1]) in column order.
 // One warp per row, 32 columns per step: a ballot of the kept lanes gives each its slot.
-__global__ void __launch_bounds__(kThreads) fill_csr_kernel(int64_t rows, int64_t cols, const float* W,
-                                                            const uint8_t* mask, const long long* offsets,
-                                                            int32_t* rowptr, int32_t* colidx, float* values) {
+__global__ void __launch_bounds__(kThreads)
+    fill_csr_kernel(int64_t rows, int64_t cols, const float* W, const uint8_t* mask, const long long* offsets,
+                    int32_t* rowptr, int32_t* colidx, float* values) {
   const int lane = threadIdx.x & 31;
   if (blockIdx.x == 0 && threadIdx.x == 0) rowptr[rows] = static_cast<int32_t>(offsets[rows]);
   for (int64_t row = warp_id(); row < rows; row += warp_count()) {  // warp-uniform
@@ -148,9 +148,9 @@ void dense_to_csr(int64_t rows, int64_t cols, const float* W, const uint8_t* mas
         "cub::DeviceScan::InclusiveSum (size)");
   {
     Scratch temp(temp_bytes);
-    check(cub::DeviceScan::InclusiveSum(temp.as<void>(), temp_bytes, counts, offsets, static_cast<int64_t>(n1),
-                                        stream()),
-          "cub::DeviceScan::InclusiveSum");
+    check(
+        cub::DeviceScan::InclusiveSum(temp.as<void>(), temp_bytes, counts, offsets, static_cast<int64_t>(n1), stream()),
+        "cub::DeviceScan::InclusiveSum");
   }
   long long total = 0;
   copy_to_host(&total, offsets + rows, sizeof total);  // waits

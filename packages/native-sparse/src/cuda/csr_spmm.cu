@@ -30,8 +30,8 @@ namespace {
 
 // ---- SpMM ----------------------------------------------------------------------------------------------
 
-__global__ void __launch_bounds__(kThreads) row_len_kernel(int64_t rows, const int32_t* rowptr, uint32_t* len,
-                                                           uint32_t* ids) {
+__global__ void __launch_bounds__(kThreads)
+    row_len_kernel(int64_t rows, const int32_t* rowptr, uint32_t* len, uint32_t* ids) {
   LTH_CUDA_FOR(i, rows) {
     len[i] = static_cast<uint32_t>(rowptr[i + 1] - rowptr[i]);
     ids[i] = static_cast<uint32_t>(i);
@@ -47,12 +47,10 @@ __device__ __forceinline__ float epilogue(float acc, float b0, bool relu) {
 // General N. G lanes (power of two ≤ 32) per row; slot s = the s-th row in perm order (perm null: s itself).
 // Column tile t covers [t·NV·G·VEC, (t+1)·NV·G·VEC); lane gl owns columns t·NV·G·VEC + v·G·VEC + gl·VEC + [0,VEC).
 template <int VEC, int NV>
-__global__ void __launch_bounds__(kThreads) spmm_kernel(int64_t M, int64_t N, const int32_t* __restrict__ rowptr,
-                                                        const int32_t* __restrict__ colidx,
-                                                        const float* __restrict__ values,
-                                                        const uint32_t* __restrict__ perm, const float* __restrict__ B,
-                                                        const float* __restrict__ bias, bool relu,
-                                                        float* __restrict__ C, int G) {
+__global__ void __launch_bounds__(kThreads)
+    spmm_kernel(int64_t M, int64_t N, const int32_t* __restrict__ rowptr, const int32_t* __restrict__ colidx,
+                const float* __restrict__ values, const uint32_t* __restrict__ perm, const float* __restrict__ B,
+                const float* __restrict__ bias, bool relu, float* __restrict__ C, int G) {
   __shared__ int32_t s_col[kWarps][32];
   __shared__ float s_val[kWarps][32];
   const int warp = threadIdx.x >> 5, lane = threadIdx.x & 31;
@@ -110,8 +108,8 @@ __global__ void __launch_bounds__(kThreads) spmm_kernel(int64_t M, int64_t N, co
         if (j < N) {
           if constexpr (VEC == 4) {
             *reinterpret_cast<float4*>(c + j) =
-                make_float4(epilogue(acc[v][0], b0, relu), epilogue(acc[v][1], b0, relu),
-                            epilogue(acc[v][2], b0, relu), epilogue(acc[v][3], b0, relu));
+                make_float4(epilogue(acc[v][0], b0, relu), epilogue(acc[v][1], b0, relu), epilogue(acc[v][2], b0, relu),
+                            epilogue(acc[v][3], b0, relu));
           } else {
             c[j] = epilogue(acc[v][0], b0, relu);
           }
@@ -122,12 +120,10 @@ __global__ void __launch_bounds__(kThreads) spmm_kernel(int64_t M, int64_t N, co
 }
 
 // N == 1: G lanes per row split its nonzeros, then a shuffle reduction within the group.
-__global__ void __launch_bounds__(kThreads) spmv_kernel(int64_t M, const int32_t* __restrict__ rowptr,
-                                                        const int32_t* __restrict__ colidx,
-                                                        const float* __restrict__ values,
-                                                        const uint32_t* __restrict__ perm, const float* __restrict__ B,
-                                                        const float* __restrict__ bias, bool relu,
-                                                        float* __restrict__ C, int G) {
+__global__ void __launch_bounds__(kThreads)
+    spmv_kernel(int64_t M, const int32_t* __restrict__ rowptr, const int32_t* __restrict__ colidx,
+                const float* __restrict__ values, const uint32_t* __restrict__ perm, const float* __restrict__ B,
+                const float* __restrict__ bias, bool relu, float* __restrict__ C, int G) {
   const int gl = threadIdx.x % G;
   const int64_t slot = (static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x) / G;
   const bool active = slot < M;
@@ -142,8 +138,8 @@ __global__ void __launch_bounds__(kThreads) spmv_kernel(int64_t M, const int32_t
 template <int VEC, int NV>
 void launch_spmm(dim3 grid, const CsrView& A, int64_t N, const uint32_t* perm, const float* B, const float* bias,
                  bool relu, float* C, int G) {
-  spmm_kernel<VEC, NV><<<grid, kThreads, 0, stream()>>>(A.rows, N, A.rowptr, A.colidx, A.values, perm, B, bias, relu,
-                                                        C, G);
+  spmm_kernel<VEC, NV>
+      <<<grid, kThreads, 0, stream()>>>(A.rows, N, A.rowptr, A.colidx, A.values, perm, B, bias, relu, C, G);
   check_launch("csr_spmm spmm_kernel");
 }
 

@@ -25,8 +25,7 @@ __global__ void flip_translate_kernel(int64_t n, int64_t C, int64_t H, int64_t W
 
 }  // namespace
 
-void flip_translate(int64_t n, int64_t C, int64_t H, int64_t W, const int32_t* params, const float* src,
-                    float* out) {
+void flip_translate(int64_t n, int64_t C, int64_t H, int64_t W, const int32_t* params, const float* src, float* out) {
   const int64_t total = n * C * H * W;
   if (total == 0) return;
   flip_translate_kernel<<<grid_for(total, kThreads), kThreads, 0, stream()>>>(n, C, H, W, params, src, out);

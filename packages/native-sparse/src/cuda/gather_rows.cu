@@ -16,8 +16,8 @@ namespace {
 
 constexpr int kThreads = 256;
 
-__global__ void gather_rows_kernel(int64_t n, int64_t width, int64_t rows, const uint32_t* table,
-                                   const int32_t* index, uint32_t* out, int* bad) {
+__global__ void gather_rows_kernel(int64_t n, int64_t width, int64_t rows, const uint32_t* table, const int32_t* index,
+                                   uint32_t* out, int* bad) {
   const int64_t w = width > 0 ? width : 1;  // width 0: one item per index, checked only
   LTH_CUDA_FOR(i, n * w) {
     const int64_t k = i / w, j = i - k * w;
@@ -32,8 +32,7 @@ __global__ void gather_rows_kernel(int64_t n, int64_t width, int64_t rows, const
 
 }  // namespace
 
-void gather_rows(int64_t n, int64_t width, int64_t rows, const uint32_t* table, const int32_t* index,
-                 uint32_t* out) {
+void gather_rows(int64_t n, int64_t width, int64_t rows, const uint32_t* table, const int32_t* index, uint32_t* out) {
   if (n == 0) return;
   Scratch flag(sizeof(int));
   check(cudaMemsetAsync(flag.as<int>(), 0, sizeof(int), stream()), "cudaMemsetAsync (gather flag)");

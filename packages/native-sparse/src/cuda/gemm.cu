@@ -54,7 +54,8 @@ void run_config(const Problem& p, const char* name) {
   slices = std::max<int64_t>((p.K + kps - 1) / kps, 1);
   // A batch runs in groups: grid y holds at most 65535 problems, and split-K scratch stays at most 2^26 floats.
   const int64_t per_problem = slices > 1 ? slices * p.M * p.N : 0;
-  const int64_t group = std::min<int64_t>(65535, per_problem ? std::max<int64_t>((int64_t{1} << 26) / per_problem, 1) : p.batch);
+  const int64_t group =
+      std::min<int64_t>(65535, per_problem ? std::max<int64_t>((int64_t{1} << 26) / per_problem, 1) : p.batch);
   for (int64_t first = 0; first < p.batch; first += group) {
     const Problem q = p.batch <= group ? p : sub_batch(p, first, std::min(group, p.batch - first));
     std::optional<Scratch> part;  // freed (stream-ordered) after the sum kernel is enqueued
@@ -91,8 +92,8 @@ void enqueue(const Problem& p_in, const char* name) {
 
 }  // namespace tiled
 
-void gemm(Trans ta, Trans tb, int64_t M, int64_t N, int64_t K, float alpha, const float* A, const float* B,
-          float beta, float* C) {
+void gemm(Trans ta, Trans tb, int64_t M, int64_t N, int64_t K, float alpha, const float* A, const float* B, float beta,
+          float* C) {
   if (M == 0 || N == 0) return;
   tiled::Problem p{};
   p.ta = ta == Trans::T;

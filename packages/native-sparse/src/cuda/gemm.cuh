@@ -25,11 +25,11 @@ struct Epilogue {
   float alpha, beta;
   float* C;  // [M, ldc]
   int64_t ldc;
-  const float* bias;     // [N] or null
+  const float* bias;  // [N] or null
   bool relu;
   const uint8_t* cmask;  // [M, ldm] or null: 0 forces the output to exactly 0
   int64_t ldm;
-  bool vec;  // ldc % 4 == 0 and C 16-byte aligned: float4 stores
+  bool vec;                                                 // ldc % 4 == 0 and C 16-byte aligned: float4 stores
   int64_t c_stride = 0, bias_stride = 0, cmask_stride = 0;  // per problem of a batch (elements)
 };
 
@@ -43,8 +43,8 @@ struct Problem {
 
 // Operand view with the vector-load flag worked out from ld and the pointers' alignment.
 inline Operand operand(const float* p, const uint8_t* mask, int64_t ld) {
-  const bool vec = ld % 4 == 0 && reinterpret_cast<uintptr_t>(p) % 16 == 0 &&
-                   (!mask || reinterpret_cast<uintptr_t>(mask) % 4 == 0);
+  const bool vec =
+      ld % 4 == 0 && reinterpret_cast<uintptr_t>(p) % 16 == 0 && (!mask || reinterpret_cast<uintptr_t>(mask) % 4 == 0);
   return {p, mask, ld, vec};
 }
 

@@ -72,9 +72,9 @@ __device__ __forceinline__ uint32_t abs_key(float w) { return __float_as_uint(w)
 
 // Histogram of digit (key >> shift) & dmask over alive weights with (key & pmask) == pval. When nan_flag is
 // given, sets *nan_flag = 1 if any alive key is a NaN.
-__global__ void __launch_bounds__(kThreads) hist_kernel(const DevTarget* tg, int ntg, int64_t ntiles, uint32_t pmask,
-                                                        uint32_t pval, int shift, uint32_t dmask,
-                                                        unsigned long long* hist, unsigned long long* nan_flag) {
+__global__ void __launch_bounds__(kThreads)
+    hist_kernel(const DevTarget* tg, int ntg, int64_t ntiles, uint32_t pmask, uint32_t pval, int shift, uint32_t dmask,
+                unsigned long long* hist, unsigned long long* nan_flag) {
   __shared__ uint32_t sh[kBins];
   for (int b = threadIdx.x; b < kBins; b += blockDim.x) sh[b] = 0;
   __syncthreads();
@@ -97,8 +97,8 @@ __global__ void __launch_bounds__(kThreads) hist_kernel(const DevTarget* tg, int
 }
 
 // counts[tile] = alive weights with key == T in the tile.
-__global__ void __launch_bounds__(kThreads) tie_count_kernel(const DevTarget* tg, int ntg, int64_t ntiles, uint32_t T,
-                                                             long long* counts) {
+__global__ void __launch_bounds__(kThreads)
+    tie_count_kernel(const DevTarget* tg, int ntg, int64_t ntiles, uint32_t T, long long* counts) {
   using Reduce = cub::BlockReduce<int, kThreads>;
   __shared__ typename Reduce::TempStorage tmp;
   for (int64_t tile = blockIdx.x; tile < ntiles; tile += gridDim.x) {  // block-uniform loop
@@ -143,7 +143,7 @@ __global__ void __launch_bounds__(kThreads) mark_kernel(const DevTarget* tg, int
       }
     } else {
       // The cut falls inside this tile: rank its ties in index order, kThreads weights per round.
-      int64_t running = base;  // global rank of the round's first tie
+      int64_t running = base;                                     // global rank of the round's first tie
       for (int64_t i0 = rg.begin; i0 < rg.end; i0 += kThreads) {  // block-uniform loop
         const int64_t i = i0 + threadIdx.x;
         const bool in = i < rg.end;
@@ -196,7 +196,7 @@ void magnitude_prune(const std::vector<PruneTarget>& targets, int64_t count) {
   auto run_pass = [&](uint32_t pmask, uint32_t pval, int shift, uint32_t dmask, bool first) {
     check(cudaMemsetAsync(hist, 0, kHistBytes, stream()), "cudaMemsetAsync (prune histogram)");
     hist_kernel<<<hist_grid, kThreads, 0, stream()>>>(tg, ntg, ntiles, pmask, pval, shift, dmask, hist,
-                                                       first ? nan_flag : nullptr);
+                                                      first ? nan_flag : nullptr);
     check_launch("magnitude_prune hist_kernel");
     copy_to_host(h.data(), hist, kHistBytes);  // waits
   };
@@ -224,7 +224,8 @@ void magnitude_prune(const std::vector<PruneTarget>& targets, int64_t count) {
       if (p > 0) run_pass(pmask, pval, kDigits[p].shift, kDigits[p].dmask, false);
       uint32_t d = 0;
       while (d <= kDigits[p].dmask && below + static_cast<int64_t>(h[d]) < count) below += static_cast<int64_t>(h[d++]);
-      LTH_CHECK(d <= kDigits[p].dmask, code::kCuda, "magnitude_prune: radix selection lost the threshold (weights "
+      LTH_CHECK(d <= kDigits[p].dmask, code::kCuda,
+                "magnitude_prune: radix selection lost the threshold (weights "
                 "changed during the call?)");
       pval |= d << kDigits[p].shift;
       pmask |= kDigits[p].dmask << kDigits[p].shift;
@@ -250,7 +251,7 @@ void magnitude_prune(const std::vector<PruneTarget>& targets, int64_t count) {
           "cub::DeviceScan::ExclusiveSum (size)");
     Scratch temp(temp_bytes);
     check(cub::DeviceScan::ExclusiveSum(temp.as<void>(), temp_bytes, counts, base, static_cast<int>(ntiles + 1),
-                                       stream()),
+                                        stream()),
           "cub::DeviceScan::ExclusiveSum");
     mark_kernel<<<grid, kThreads, 0, stream()>>>(tg, ntg, ntiles, T, mode, r, base);
     check_launch("magnitude_prune mark_kernel");

@@ -20,8 +20,8 @@ __device__ __forceinline__ int nonzero_bytes(uint32_t x) {
 }
 
 // *total += number of nonzero bytes in m[0, n). vec: m is 16-byte aligned (n / 16 uint4 loads, then the tail).
-__global__ void __launch_bounds__(kMaskCountThreads) mask_count_kernel(int64_t n, const uint8_t* m, bool vec,
-                                                                       unsigned long long* total) {
+__global__ void __launch_bounds__(kMaskCountThreads)
+    mask_count_kernel(int64_t n, const uint8_t* m, bool vec, unsigned long long* total) {
   using Reduce = cub::BlockReduce<long long, kMaskCountThreads>;
   __shared__ typename Reduce::TempStorage tmp;
   long long k = 0;

@@ -19,7 +19,7 @@ int64_t count_nonzero(int64_t n, const uint8_t* mask) { return mask_count(n, mas
 void shuffle_mask(int64_t n, uint64_t seed, const uint8_t* in, uint8_t* out) {
   if (n <= 0) return;
   std::vector<uint8_t> host(static_cast<size_t>(n));
-  copy_to_host(host.data(), in, static_cast<size_t>(n));  // waits
+  copy_to_host(host.data(), in, static_cast<size_t>(n));      // waits
   lth::cpu::shuffle_mask(n, seed, host.data(), host.data());  // in place: the reference loop from out = in
   copy_to_device(out, host.data(), static_cast<size_t>(n));
   finish("shuffle_mask");

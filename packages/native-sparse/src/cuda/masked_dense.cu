@@ -25,7 +25,7 @@ constexpr int64_t kMaxGridY = 65535;
 
 // db[t][c] = Σ_r dy[t][r, c] for trial t = first + blockIdx.y: warp w sums rows w, w + 8, … of 32 columns and
 // the 8 partial sums are added in order.
-__global__ void __launch_bounds__(kColumns * kRowGroups)
+__global__ void __launch_bounds__(kColumns* kRowGroups)
     column_sum_kernel(int64_t first, int64_t rows, int64_t cols, const float* dy, float* db) {
   __shared__ double part[kRowGroups][kColumns + 1];
   const int64_t t = first + static_cast<int64_t>(blockIdx.y);

@@ -8,9 +8,8 @@
 
 namespace lth::cuda {
 
-void masked_dense_forward_batched(int64_t T, int64_t B, int64_t In, int64_t Out, const float* x,
-                                  int64_t x_trial_stride, const float* W, const uint8_t* mask, const float* bias,
-                                  bool relu, float* y) {
+void masked_dense_forward_batched(int64_t T, int64_t B, int64_t In, int64_t Out, const float* x, int64_t x_trial_stride,
+                                  const float* W, const uint8_t* mask, const float* bias, bool relu, float* y) {
   dense::enqueue_forward(T, B, In, Out, x, x_trial_stride, W, mask, bias, relu, y, "masked_dense_forward_batched");
   finish("masked_dense_forward_batched");
 }
@@ -18,8 +17,7 @@ void masked_dense_forward_batched(int64_t T, int64_t B, int64_t In, int64_t Out,
 void masked_dense_backward_batched(int64_t T, int64_t B, int64_t In, int64_t Out, const float* x,
                                    int64_t x_trial_stride, const float* W, const uint8_t* mask, const float* dy,
                                    float* dx, float* dW, float* db) {
-  dense::enqueue_backward(T, B, In, Out, x, x_trial_stride, W, mask, dy, dx, dW, db,
-                          "masked_dense_backward_batched");
+  dense::enqueue_backward(T, B, In, Out, x, x_trial_stride, W, mask, dy, dx, dW, db, "masked_dense_backward_batched");
   finish("masked_dense_backward_batched");
 }
 

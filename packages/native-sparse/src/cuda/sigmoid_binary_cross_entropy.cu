@@ -26,8 +26,8 @@ __device__ __forceinline__ double sigmoid(double z) {
   return e / (1.0 + e);
 }
 
-__global__ void sigmoid_binary_cross_entropy_rows(int64_t B, const float* logits, const float* labels, float* dlogits, const Totals* t,
-                                 double* loss, uint8_t* hit) {
+__global__ void sigmoid_binary_cross_entropy_rows(int64_t B, const float* logits, const float* labels, float* dlogits,
+                                                  const Totals* t, double* loss, uint8_t* hit) {
   if (t->bad_row != kNoBadRow) return;
   LTH_CUDA_FOR(b, B) {
     const double z = logits[b], y = labels[b];
@@ -44,8 +44,8 @@ CeResult sigmoid_binary_cross_entropy(int64_t B, const float* logits, const floa
   LossScratch s(B);
   check_binary_labels<<<grid_for(B, kThreads), kThreads, 0, stream()>>>(B, labels, s.totals.as<Totals>());
   check_launch("sigmoid_binary_cross_entropy (labels)");
-  sigmoid_binary_cross_entropy_rows<<<grid_for(B, kThreads), kThreads, 0, stream()>>>(B, logits, labels, dlogits, s.totals.as<Totals>(),
-                                                                      s.rows.as<double>(), s.hits.as<uint8_t>());
+  sigmoid_binary_cross_entropy_rows<<<grid_for(B, kThreads), kThreads, 0, stream()>>>(
+      B, logits, labels, dlogits, s.totals.as<Totals>(), s.rows.as<double>(), s.hits.as<uint8_t>());
   check_launch("sigmoid_binary_cross_entropy");
   const Totals t = finish_totals(B, s, "sigmoid_binary_cross_entropy");
   if (t.bad_row != kNoBadRow) {

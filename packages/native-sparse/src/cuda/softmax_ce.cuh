@@ -1,5 +1,6 @@
-// Device pieces shared by the softmax cross-entropy kernels (softmax_cross_entropy.cu, softmax_cross_entropy_batched.cu), so the batched op gives
-// each trial exactly the bits of the unbatched one: the per-row loss of one warp and the fixed-order block sum.
+// Device pieces shared by the softmax cross-entropy kernels (softmax_cross_entropy.cu,
+// softmax_cross_entropy_batched.cu), so the batched op gives each trial exactly the bits of the unbatched one: the
+// per-row loss of one warp and the fixed-order block sum.
 #pragma once
 #include <cmath>
 #include <cstdint>

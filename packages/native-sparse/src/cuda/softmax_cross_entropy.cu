@@ -22,8 +22,8 @@ __global__ void check_class_labels(int64_t B, int64_t C, const int32_t* labels, 
 
 // One warp per row (grid-stride over rows, uniform within the warp). Writes loss[b], hit[b] and dlogits.
 __global__ void __launch_bounds__(kThreads)
-    softmax_ce_rows(int64_t B, int64_t C, const float* logits, const int32_t* labels, float* dlogits,
-                    const Totals* t, double* loss, uint8_t* hit) {
+    softmax_ce_rows(int64_t B, int64_t C, const float* logits, const int32_t* labels, float* dlogits, const Totals* t,
+                    double* loss, uint8_t* hit) {
   if (t->bad_row != kNoBadRow) return;
   const int64_t warps = static_cast<int64_t>(gridDim.x) * (kThreads / 32);
   for (int64_t b = static_cast<int64_t>(blockIdx.x) * (kThreads / 32) + threadIdx.x / 32; b < B; b += warps) {

@@ -1,9 +1,9 @@
-// Parity cases for the ops over a leading trial axis (lib/ops/batched.ts): LeNet-300-100's layers for 5 trials at
-// batch 60 (training: every trial its own x) and at batch 1000 with x shared (evaluation), odd and empty sizes,
-// and losses with per-trial and shared labels. Tolerances as for the unbatched ops (test/cases/parity.ts).
-import { maskedDenseBackwardBatched, maskedDenseForwardBatched, softmaxCrossEntropyBatched } from '../../lib/index.js';
-import { exact, float, parityCase, type ParityCase } from '../support/parity.js';
-import { randn, randomLabels, randomMask, type Rng } from '../support/random.js';
+// Parity cases for the masked dense layer over a leading trial axis: LeNet-300-100's layers for 5 trials at batch 60
+// (training: every trial its own x) and at batch 1000 with x shared (evaluation), odd and empty sizes. Tolerances as
+// for the unbatched op (masked_dense.ts).
+import { maskedDenseBackwardBatched, maskedDenseForwardBatched } from '../../lib/index.js';
+import { float, parityCase, realistic, type ParityCase } from '../support/parity.js';
+import { randn, randomMask, type Rng } from '../support/random.js';
 
 interface Inputs {
   x: Float32Array;
@@ -54,35 +54,15 @@ function denseBatchedCases(
   ];
 }
 
-function softmaxBatchedCases(name: string, T: number, B: number, C: number, shared: boolean, scale: number): ParityCase[] {
-  const inputs = (rng: Rng) => ({ logits: randn(rng, T * B * C, scale), labels: randomLabels(rng, (shared ? 1 : T) * B, C) });
-  return [true, false].map((withGrad) =>
-    parityCase(
-      'softmaxCrossEntropyBatched',
-      `${name}: [${T},${B},${C}], labels ${shared ? 'shared' : 'per trial'}${withGrad ? '' : ', loss only'}`,
-      inputs,
-      (ctx, i) => {
-        const r = softmaxCrossEntropyBatched(ctx.up(i.logits, [T, B, C]), ctx.up(i.labels, shared ? [B] : [T, B]), { dlogits: withGrad });
-        const res = { loss: float(Float32Array.from(r.loss), { terms: B * C }), correct: exact(r.correct) };
-        return r.dlogits ? { ...res, dlogits: float(ctx.down(r.dlogits), { terms: C }) } : res;
-      },
-    ),
-  );
-}
-
-export const batchedCases: ParityCase[] = [
-  ...denseBatchedCases('LeNet fc1, 5 trials', 5, 60, 784, 300, false, 0.2, true),
+export const maskedDenseBatchedParity: ParityCase[] = [
+  ...realistic(denseBatchedCases('LeNet fc1, 5 trials', 5, 60, 784, 300, false, 0.2, true)),
   ...denseBatchedCases('LeNet fc2, 5 trials', 5, 60, 300, 100, false, 0.3, true),
   ...denseBatchedCases('LeNet fc3, 5 trials', 5, 60, 100, 10, false, 0.5, false),
-  ...denseBatchedCases('LeNet fc1 evaluation, 3 trials', 3, 1000, 784, 300, true, 0.1, true),
+  ...realistic(denseBatchedCases('LeNet fc1 evaluation, 3 trials', 3, 1000, 784, 300, true, 0.1, true)),
   ...denseBatchedCases('odd sizes (strides not multiples of 4)', 3, 13, 29, 17, false, 0.5, true),
   ...denseBatchedCases('odd sizes, x shared', 4, 7, 9, 5, true, null, false),
   ...denseBatchedCases('one trial', 1, 11, 6, 3, false, 0.7, true),
   ...denseBatchedCases('empty batch', 3, 0, 8, 4, false, 0.5, false),
   // A batch long enough for the CUDA kernel to split dW's reduction, per trial.
   ...denseBatchedCases('split reduction', 2, 2500, 20, 10, false, 0.5, false),
-  ...softmaxBatchedCases('LeNet output, 5 trials', 5, 60, 10, false, 3),
-  ...softmaxBatchedCases('evaluation, 3 trials', 3, 1000, 10, true, 3),
-  ...softmaxBatchedCases('odd', 2, 7, 33, false, 1),
-  ...softmaxBatchedCases('empty batch', 3, 0, 10, false, 1),
 ];

@@ -1,7 +1,7 @@
 // Case table for the sparse fully connected layer (sparseDenseStructure / Forward / Backward) and the optimizer
 // steps at a structure's positions. `sparseDenseCases` drives the op's own test (test/sparse_dense.test.ts:
-// results against maskedDense* of the same mask); `sparseDenseParityCases` are its rows in the cross-target
-// parity table (test/cases/parity.ts), with the tolerance rules stated there.
+// results against maskedDense* of the same mask); `sparseDenseParity` are its rows in the cross-target
+// parity table (test/cases/index.ts), with the tolerance rules stated there.
 import {
   adamStep,
   sgdStep,
@@ -11,7 +11,7 @@ import {
   type AdamOptions,
   type SgdOptions,
 } from '../../lib/index.js';
-import { exact, float, parityCase, type ParityCase, type RunContext } from '../support/parity.js';
+import { exact, float, parityCase, type CaseSize, type ParityCase, type RunContext } from '../support/parity.js';
 import { randn, randomMask, type Rng } from '../support/random.js';
 
 export interface SparseDenseCase {
@@ -83,6 +83,9 @@ export function upload(ctx: RunContext, c: SparseDenseCase, i: SparseDenseInputs
   };
 }
 
+/** LeNet-sized cases are 'realistic' (left out under LTH_PARITY_SIZES=small, e.g. on the emulated CUDA device). */
+const sizeOf = (weights: number): CaseSize => (weights > 20000 ? 'realistic' : 'small');
+
 const label = (c: SparseDenseCase) =>
   `${c.name}: B ${c.B}, ${c.In}→${c.Out}, density ${c.density}${c.bias ? ', bias' : ''}${c.relu ? ', relu' : ''}`;
 
@@ -117,52 +120,82 @@ function stepInputs(n: number, density: number) {
   };
 }
 
-export const sparseDenseParityCases: ParityCase[] = [
+export const sparseDenseParity: ParityCase[] = [
   ...sparseDenseCases.flatMap((c) => {
     const inputs = sparseDenseInputs(c);
     return [
-      parityCase('sparseDenseStructure', label(c), inputs, (ctx, i) => {
-        const { s } = upload(ctx, c, i);
-        return {
-          rowPtr: exact(ctx.down(s.rowPtr)),
-          colIdx: exact(ctx.down(s.colIdx)),
-          colPtr: exact(ctx.down(s.colPtr)),
-          rowIdx: exact(ctx.down(s.rowIdx)),
-          positions: exact(ctx.down(s.positions)),
-        };
-      }),
-      parityCase('sparseDenseForward', label(c), inputs, (ctx, i) => {
-        const { x, W, bias, s } = upload(ctx, c, i);
-        return { y: float(ctx.down(sparseDenseForward(x, W, s, { bias, relu: c.relu })), { terms: c.In }) };
-      }),
-      parityCase('sparseDenseBackward', label(c), inputs, (ctx, i) => {
-        const { x, W, dy, s } = upload(ctx, c, i);
-        const g = sparseDenseBackward(x, W, dy, s);
-        return {
-          dx: float(ctx.down(g.dx!), { terms: c.Out }),
-          dW: float(ctx.down(g.dW!), { terms: c.B, zeroWhere: i.mask }),
-          db: float(ctx.down(g.db!), { terms: c.B }),
-        };
-      }),
+      parityCase(
+        'sparseDenseStructure',
+        label(c),
+        inputs,
+        (ctx, i) => {
+          const { s } = upload(ctx, c, i);
+          return {
+            rowPtr: exact(ctx.down(s.rowPtr)),
+            colIdx: exact(ctx.down(s.colIdx)),
+            colPtr: exact(ctx.down(s.colPtr)),
+            rowIdx: exact(ctx.down(s.rowIdx)),
+            positions: exact(ctx.down(s.positions)),
+          };
+        },
+        sizeOf(c.In * c.Out),
+      ),
+      parityCase(
+        'sparseDenseForward',
+        label(c),
+        inputs,
+        (ctx, i) => {
+          const { x, W, bias, s } = upload(ctx, c, i);
+          return { y: float(ctx.down(sparseDenseForward(x, W, s, { bias, relu: c.relu })), { terms: c.In }) };
+        },
+        sizeOf(c.In * c.Out),
+      ),
+      parityCase(
+        'sparseDenseBackward',
+        label(c),
+        inputs,
+        (ctx, i) => {
+          const { x, W, dy, s } = upload(ctx, c, i);
+          const g = sparseDenseBackward(x, W, dy, s);
+          return {
+            dx: float(ctx.down(g.dx!), { terms: c.Out }),
+            dW: float(ctx.down(g.dW!), { terms: c.B, zeroWhere: i.mask }),
+            db: float(ctx.down(g.db!), { terms: c.B }),
+          };
+        },
+        sizeOf(c.In * c.Out),
+      ),
     ];
   }),
   ...stepMasks.flatMap(([name, n, density]) => [
     ...sgdOpts.map((p) =>
-      parityCase('sgdStep', `positions, ${name}: n ${n}, ${JSON.stringify(p)}`, stepInputs(n, density), (ctx, i) => {
-        const w = ctx.up(i.w, [n]);
-        const velocity = p.momentum ? ctx.up(i.s1, [n]) : null;
-        sgdStep(w, ctx.up(i.g, [n]), { ...p, velocity, positions: ctx.up(i.positions, [i.positions.length]) });
-        const res = { w: float(ctx.down(w), { rel: 1e-6, zeroWhere: i.mask }) };
-        return velocity ? { ...res, velocity: float(ctx.down(velocity), { rel: 1e-6, zeroWhere: i.mask }) } : res;
-      }),
+      parityCase(
+        'sgdStep',
+        `positions, ${name}: n ${n}, ${JSON.stringify(p)}`,
+        stepInputs(n, density),
+        (ctx, i) => {
+          const w = ctx.up(i.w, [n]);
+          const velocity = p.momentum ? ctx.up(i.s1, [n]) : null;
+          sgdStep(w, ctx.up(i.g, [n]), { ...p, velocity, positions: ctx.up(i.positions, [i.positions.length]) });
+          const res = { w: float(ctx.down(w), { rel: 1e-6, zeroWhere: i.mask }) };
+          return velocity ? { ...res, velocity: float(ctx.down(velocity), { rel: 1e-6, zeroWhere: i.mask }) } : res;
+        },
+        sizeOf(n),
+      ),
     ),
     ...adamOpts.map((p) =>
-      parityCase('adamStep', `positions, ${name}: n ${n}, ${JSON.stringify(p)}`, stepInputs(n, density), (ctx, i) => {
-        const [w, m, v] = [ctx.up(i.w, [n]), ctx.up(i.s1, [n]), ctx.up(i.s2, [n])];
-        adamStep(w, ctx.up(i.g, [n]), { ...p, m, v, positions: ctx.up(i.positions, [i.positions.length]) });
-        const z = { rel: 1e-6, zeroWhere: i.mask };
-        return { w: float(ctx.down(w), z), m: float(ctx.down(m), z), v: float(ctx.down(v), z) };
-      }),
+      parityCase(
+        'adamStep',
+        `positions, ${name}: n ${n}, ${JSON.stringify(p)}`,
+        stepInputs(n, density),
+        (ctx, i) => {
+          const [w, m, v] = [ctx.up(i.w, [n]), ctx.up(i.s1, [n]), ctx.up(i.s2, [n])];
+          adamStep(w, ctx.up(i.g, [n]), { ...p, m, v, positions: ctx.up(i.positions, [i.positions.length]) });
+          const z = { rel: 1e-6, zeroWhere: i.mask };
+          return { w: float(ctx.down(w), z), m: float(ctx.down(m), z), v: float(ctx.down(v), z) };
+        },
+        sizeOf(n),
+      ),
     ),
   ]),
 ];

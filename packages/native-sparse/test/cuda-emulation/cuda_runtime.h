@@ -1,8 +1,10 @@
-// Host emulation of the CUDA runtime and of the device builtins the lth kernels use, so CUDA sources can be
-// compiled as host C++ and run without a GPU (run.sh). Each CUDA thread of a block is a host thread (pooled);
-// __syncthreads is a block barrier; warp shuffles, votes (__ballot_sync, __reduce_max_sync) and __syncwarp go
-// through per-warp slots and a warp barrier; atomics take one mutex. Blocks run one at a time (so a __shared__
-// array, emulated as a function-local static, is per block). A divergent barrier hangs. CUB: cub/cub.cuh.
+// Host emulation of the CUDA runtime and of the device builtins the lth kernels use, so CUDA sources compile as
+// host C++ and run without a GPU: in the emulated addon (CudaEmulation.cmake, npm run build:cuda-emulated) and in
+// gemm_tiles.cpp (run.sh). Each CUDA thread of a block is a host thread (pooled); __syncthreads is a block barrier;
+// warp shuffles, votes (__ballot_sync, __reduce_max_sync) and __syncwarp go through per-warp slots and a warp
+// barrier; atomics take one mutex. Blocks run one at a time (so a __shared__ array, emulated as a function-local
+// static, is per block). A divergent barrier hangs. CUB: cub/cub.cuh. The runtime half (end of this file) is what
+// src/cuda/runtime.cu calls: one device, host memory, every launch and copy finished when the call returns.
 #pragma once
 #include <barrier>
 #include <cmath>
@@ -221,34 +223,79 @@ inline void emu_launch(dim3 grid, dim3 block, const std::function<void()>& f) {
 }
 
 // ---- runtime ---------------------------------------------------------------------------------------------
+// What src/cuda/runtime.cu and the kernels call: one device ("emulated", 132 SMs), host memory, one implicit
+// stream on which every launch and copy has finished when the call returns.
 using cudaStream_t = void*;
-using cudaError_t = int;
 using cudaMemPool_t = void*;
-constexpr cudaError_t cudaSuccess = 0;
+enum cudaError_t { cudaSuccess = 0, cudaErrorMemoryAllocation = 2, cudaErrorNotReady = 600, cudaErrorLaunchFailure = 719 };
 enum cudaDeviceAttr { cudaDevAttrMultiProcessorCount };
 enum cudaMemcpyKind { cudaMemcpyDeviceToHost, cudaMemcpyHostToDevice };
-inline const char* cudaGetErrorName(cudaError_t) { return "cudaErrorEmu"; }
-inline const char* cudaGetErrorString(cudaError_t) { return "emulated"; }
+enum cudaMemPoolAttr { cudaMemPoolAttrReleaseThreshold };
+constexpr unsigned cudaStreamNonBlocking = 1;
+struct cudaDeviceProp {
+  char name[256];
+  int major, minor;
+  size_t totalGlobalMem;
+  int multiProcessorCount;
+};
+constexpr int kEmuMultiprocessors = 132;
+inline const char* cudaGetErrorName(cudaError_t e) {
+  return e == cudaErrorMemoryAllocation ? "cudaErrorMemoryAllocation" : e == cudaErrorLaunchFailure ? "cudaErrorLaunchFailure" : "cudaErrorEmu";
+}
+inline const char* cudaGetErrorString(cudaError_t e) {
+  return e == cudaErrorLaunchFailure ? "a kernel broke a precondition of an emulated CUDA library call (printed on stderr)" : "emulated";
+}
 inline cudaError_t cudaGetLastError() { return cudaSuccess; }
-inline cudaError_t cudaStreamSynchronize(cudaStream_t) { return cudaSuccess; }
-inline int g_live_allocs = 0;
-// Broken preconditions of emulated library calls (cub/cub.cuh here): counted, printed, fail the run.
+// Broken preconditions of emulated library calls (cub/cub.cuh here): counted, printed, and reported by the next
+// stream synchronize as a launch failure, so the op that broke one fails with ERR_CUDA.
 inline int g_emu_violations = 0;
+inline int g_emu_reported = 0;
 inline void emu_violation(const char* what) {
   std::lock_guard<std::mutex> l(g_atomic);
   ++g_emu_violations;
   std::fprintf(stderr, "EMULATION PRECONDITION: %s\n", what);
 }
-inline cudaError_t cudaMallocAsync(void** p, size_t n, cudaStream_t) {
+inline cudaError_t cudaStreamSynchronize(cudaStream_t) {
+  std::lock_guard<std::mutex> l(g_atomic);
+  if (g_emu_violations == g_emu_reported) return cudaSuccess;
+  g_emu_reported = g_emu_violations;
+  return cudaErrorLaunchFailure;
+}
+inline cudaError_t cudaStreamQuery(cudaStream_t s) { return cudaStreamSynchronize(s); }
+inline cudaError_t cudaStreamCreateWithFlags(cudaStream_t* s, unsigned) { *s = nullptr; return cudaSuccess; }
+inline cudaError_t cudaRuntimeGetVersion(int* v) { *v = 12000; return cudaSuccess; }
+inline cudaError_t cudaGetDeviceCount(int* n) { *n = 1; return cudaSuccess; }
+inline cudaError_t cudaGetDeviceProperties(cudaDeviceProp* p, int) {
+  *p = {};
+  std::snprintf(p->name, sizeof p->name, "CUDA emulated on the host (test/cuda-emulation)");
+  p->major = 9;
+  p->minor = 0;
+  p->totalGlobalMem = size_t{1} << 32;
+  p->multiProcessorCount = kEmuMultiprocessors;
+  return cudaSuccess;
+}
+inline cudaError_t cudaDeviceGetDefaultMemPool(cudaMemPool_t* p, int) { *p = nullptr; return cudaSuccess; }
+inline cudaError_t cudaMemPoolSetAttribute(cudaMemPool_t, cudaMemPoolAttr, void*) { return cudaSuccess; }
+inline std::atomic<int> g_live_allocs{0};
+inline cudaError_t cudaMalloc(void** p, size_t n) {
   *p = std::malloc(n);
+  if (!*p) return cudaErrorMemoryAllocation;
   std::memset(*p, 0xA5, n);  // garbage, like fresh device memory
   ++g_live_allocs;
   return cudaSuccess;
 }
 template <class T>
+cudaError_t cudaMalloc(T** p, size_t n) { return cudaMalloc(reinterpret_cast<void**>(p), n); }
+inline cudaError_t cudaMallocAsync(void** p, size_t n, cudaStream_t) { return cudaMalloc(p, n); }
+template <class T>
 cudaError_t cudaMallocAsync(T** p, size_t n, cudaStream_t s) { return cudaMallocAsync(reinterpret_cast<void**>(p), n, s); }
-inline cudaError_t cudaFreeAsync(void* p, cudaStream_t) { std::free(p); --g_live_allocs; return cudaSuccess; }
+inline cudaError_t cudaFree(void* p) {
+  if (p) --g_live_allocs;
+  std::free(p);
+  return cudaSuccess;
+}
+inline cudaError_t cudaFreeAsync(void* p, cudaStream_t) { return cudaFree(p); }
 inline cudaError_t cudaMemsetAsync(void* p, int v, size_t n, cudaStream_t) { std::memset(p, v, n); return cudaSuccess; }
 inline cudaError_t cudaMemcpyAsync(void* d, const void* s, size_t n, cudaMemcpyKind, cudaStream_t) { std::memcpy(d, s, n); return cudaSuccess; }
 inline cudaError_t cudaGetDevice(int* d) { *d = 0; return cudaSuccess; }
-inline cudaError_t cudaDeviceGetAttribute(int* v, cudaDeviceAttr, int) { *v = 132; return cudaSuccess; }
+inline cudaError_t cudaDeviceGetAttribute(int* v, cudaDeviceAttr, int) { *v = kEmuMultiprocessors; return cudaSuccess; }

@@ -32,8 +32,10 @@ let i = 0;
 for (;;) {
   const j = s.indexOf('<<<', i);
   if (j < 0) break;
-  // The kernel name, template arguments included, ends right before <<<.
-  let k = j;
+  // The kernel name, template arguments included, ends before <<< (a formatter may break the line there).
+  let end = j;
+  while (end > 0 && /\s/.test(s[end - 1])) end--;
+  let k = end;
   let depth = 0;
   while (k > 0) {
     const c = s[k - 1];
@@ -42,17 +44,20 @@ for (;;) {
     else if (depth === 0 && !isName(c)) break;
     k--;
   }
-  const name = s.slice(k, j);
+  const name = s.slice(k, end);
+  if (!/^[A-Za-z_]/.test(name)) throw new Error(`${src}: no kernel name before the launch at offset ${j}`);
   const e = s.indexOf('>>>', j);
   const cfg = topLevelSplit(s.slice(j + 3, e));
   let q = e + 3;
+  while (/\s/.test(s[q] ?? '')) q++; // a formatter may break the line between >>> and (
   if (s[q] !== '(') throw new Error(`${src}: no argument list after the launch of ${name}`);
+  const open = q;
   let d = 0;
   for (; ; q++) {
     if (s[q] === '(') d++;
     else if (s[q] === ')' && --d === 0) break;
   }
-  const args = s.slice(e + 4, q);
+  const args = s.slice(open + 1, q);
   out += s.slice(i, k) + `emu_launch(dim3(${cfg[0].trim()}), dim3(${cfg[1].trim()}), [&] { ${name}(${args}); })`;
   i = q + 1;
 }

@@ -39,7 +39,10 @@ export function checkPruneProperties(
       if (!was) continue;
       const m = Math.abs(w[i]!);
       if (now) minKept = Math.min(minKept, m);
-      else (pruned++, (maxPruned = Math.max(maxPruned, m)));
+      else {
+        pruned++;
+        maxPruned = Math.max(maxPruned, m);
+      }
     }
   }
   if (pruned !== count) return `pruned ${pruned}, expected ${count}`;

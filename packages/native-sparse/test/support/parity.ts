@@ -33,7 +33,19 @@ export interface ExactOutput {
   data: ArrayLike<number> | number;
 }
 
-export type Output = FloatOutput | ExactOutput;
+/**
+ * An op that must refuse its inputs: the error's code and message, identical on both targets (a kernel that
+ * checks on the device reports what the CPU reports: the first bad element, in the same words).
+ */
+export interface ErrorOutput {
+  kind: 'error';
+  code: string | null;
+  message: string;
+  /** false where the fast kernels word it differently from the reference (e.g. without the element's index). */
+  sameMessage: boolean;
+}
+
+export type Output = FloatOutput | ExactOutput | ErrorOutput;
 export type Outputs = Record<string, Output>;
 
 export function float(
@@ -43,8 +55,26 @@ export function float(
   return { kind: 'float', data, rel: opts.rel ?? 1e-4, terms: opts.terms ?? 0, scale: opts.scale ?? 0, zeroWhere: opts.zeroWhere ?? null };
 }
 
+/** Values compared exactly (±0 equal): selections and copies. */
+export const same = (d: Float32Array | number) => float(d, { rel: 0 });
+/** Elementwise arithmetic: a few ulps of the largest value. */
+export const elem = (d: Float32Array | number, zeroWhere: Uint8Array | null = null) => float(d, { rel: 1e-6, zeroWhere });
+
 export function exact(data: ArrayLike<number> | number): ExactOutput {
   return { kind: 'exact', data };
+}
+
+/** What `f` throws, as an output (a call that returns is recorded as such, and fails the comparison). */
+export function thrown(f: () => unknown, opts: { sameMessage?: boolean } = {}): ErrorOutput {
+  const sameMessage = opts.sameMessage ?? true;
+  try {
+    f();
+  } catch (e) {
+    const code = e instanceof Error ? (e as { code?: unknown }).code : undefined;
+    const message = e instanceof Error ? e.message : String(e);
+    return { kind: 'error', code: typeof code === 'string' ? code : null, message, sameMessage };
+  }
+  return { kind: 'error', code: null, message: '(returned without an error)', sameMessage };
 }
 
 /** Uploads inputs to one device and downloads results; every tensor it saw is disposed after the run. */
@@ -74,10 +104,18 @@ export class RunContext {
   }
 }
 
+/**
+ * 'realistic': a model-sized case (LeNet layers at batch 60, Conv-4 layers, 266K-weight pruning, the CUDA GEMM's
+ * large tiles); 'small': everything else. LTH_PARITY_SIZES=small runs the small cases only: the emulated CUDA
+ * device (one host thread per CUDA thread) runs those in CI, and every op keeps at least one (cuda-parity.test.ts).
+ */
+export type CaseSize = 'small' | 'realistic';
+
 export interface ParityCase {
   /** The op as exported by lib, for grouping. */
   op: string;
   name: string;
+  size: CaseSize;
   /** Runs the op on one target (the kernel variant is already selected). */
   run(ctx: RunContext): Outputs;
 }
@@ -92,13 +130,25 @@ function hashSeed(s: string): number {
  * A case whose inputs are built once (lazily, from a seed derived from op and name) and shared by every
  * pair and both targets of a pair.
  */
-export function parityCase<I>(op: string, name: string, inputs: (rng: Rng) => I, run: (ctx: RunContext, inp: I) => Outputs): ParityCase {
+export function parityCase<I>(
+  op: string,
+  name: string,
+  inputs: (rng: Rng) => I,
+  run: (ctx: RunContext, inp: I) => Outputs,
+  size: CaseSize = 'small',
+): ParityCase {
   let memo: I | undefined;
   return {
     op,
     name,
+    size,
     run: (ctx) => run(ctx, (memo ??= inputs(new Rng(hashSeed(`${op}/${name}`))))),
   };
+}
+
+/** The same cases tagged 'realistic' (left out under LTH_PARITY_SIZES=small). */
+export function realistic(cases: ParityCase[]): ParityCase[] {
+  return cases.map((c) => ({ ...c, size: 'realistic' }));
 }
 
 export interface ParitySide {
@@ -153,6 +203,13 @@ export function compareOutputs(where: string, base: Outputs, cand: Outputs): Rec
   for (const [name, b] of Object.entries(base)) {
     const c = cand[name]!;
     const label = `${where} · ${name}`;
+    if (b.kind === 'error' || c.kind === 'error') {
+      if (b.kind !== 'error' || b.code === null) expect.fail(`${label}: the baseline must throw an lth error, got ${JSON.stringify(b)}`);
+      if (c.kind !== 'error') expect.fail(`${label}: the baseline throws ${b.code} (${b.message}), the candidate returns`);
+      expect(c.code, `${label}: the same error code on both targets (${c.message})`).toBe(b.code);
+      if (b.sameMessage) expect(c.message, `${label}: the same error message on both targets`).toBe(b.message);
+      continue;
+    }
     const bd = asArray(b.data);
     const cd = asArray(c.data);
     expect(cd.length, `${label}: length`).toBe(bd.length);
@@ -196,9 +253,24 @@ export function compareOutputs(where: string, base: Outputs, cand: Outputs): Rec
 
 const announced = new Set<string>();
 
-/** One describe per pair over the whole table; an unavailable pair is a visible describe.skip with the reason. */
-export function describeParity(title: string, cases: ParityCase[]): void {
+/** The sizes LTH_PARITY_SIZES asks for: 'all' (default) or 'small'. */
+export function paritySizes(): 'all' | 'small' {
+  const v = process.env.LTH_PARITY_SIZES ?? 'all';
+  if (v !== 'all' && v !== 'small') throw new Error(`LTH_PARITY_SIZES must be 'all' or 'small' (got '${v}')`);
+  return v;
+}
+
+/**
+ * One describe per pair over the table (its small cases only under LTH_PARITY_SIZES=small); an unavailable pair
+ * is a visible describe.skip with the reason.
+ */
+export function describeParity(title: string, table: ParityCase[]): void {
   const report = process.env.LTH_PARITY_REPORT === '1';
+  const sizes = paritySizes();
+  const cases = sizes === 'small' ? table.filter((c) => c.size === 'small') : table;
+  if (cases.length < table.length) {
+    console.warn(`[parity] LTH_PARITY_SIZES=small: ${cases.length} of ${table.length} cases (the realistic-size ones left out)`);
+  }
   for (const pair of parityPairs()) {
     const pairName = `${pair.candidate.label} vs ${pair.baseline.label}`;
     if (pair.unavailable) {
@@ -208,7 +280,8 @@ export function describeParity(title: string, cases: ParityCase[]): void {
       }
     }
     const d = pair.unavailable ? describe.skip : describe;
-    d(`${title} [${pairName}${pair.unavailable ? `: skipped — ${pair.unavailable}` : ''}]`, () => {
+    const subset = sizes === 'small' ? ', small cases' : '';
+    d(`${title} [${pairName}${subset}${pair.unavailable ? `: skipped — ${pair.unavailable}` : ''}]`, () => {
       afterAll(() => setKernelVariant('fast'));
       for (const c of cases) {
         it(`${c.op}: ${c.name}`, () => {

@@ -7,8 +7,8 @@
 //                            __syncthreads in between (a race the emulation can show, not prove absent).
 //   DeviceScan / DeviceRadixSort  the size query comes first and the storage passed is at least that size;
 //                            sort keys have no bits outside [begin_bit, end_bit) (CUB would ignore them).
-// Broken preconditions are counted in g_emu_violations and fail the run. The last radix sort's keys and
-// result are kept (emu_sort_*) so a check can confirm what the caller sorted.
+// Broken preconditions are counted in g_emu_violations and printed; the next stream synchronize then fails, so
+// the op that broke one throws ERR_CUDA (cuda_runtime.h).
 #pragma once
 #include <algorithm>
 #include <cstddef>
@@ -80,14 +80,14 @@ inline bool size_query(void* temp, size_t& bytes, const char* what) {
 struct DeviceScan {
   template <class In, class Out, class NumItems>
   static cudaError_t InclusiveSum(void* temp, size_t& bytes, In in, Out out, NumItems n, cudaStream_t = nullptr) {
-    if (detail::size_query(temp, bytes, "cub::DeviceScan::InclusiveSum: temp storage smaller than queried")) return 0;
+    if (detail::size_query(temp, bytes, "cub::DeviceScan::InclusiveSum: temp storage smaller than queried")) return cudaSuccess;
     auto acc = decltype(+in[0])();
     for (NumItems i = 0; i < n; ++i) out[i] = acc += in[i];
     return cudaSuccess;
   }
   template <class In, class Out, class NumItems>
   static cudaError_t ExclusiveSum(void* temp, size_t& bytes, In in, Out out, NumItems n, cudaStream_t = nullptr) {
-    if (detail::size_query(temp, bytes, "cub::DeviceScan::ExclusiveSum: temp storage smaller than queried")) return 0;
+    if (detail::size_query(temp, bytes, "cub::DeviceScan::ExclusiveSum: temp storage smaller than queried")) return cudaSuccess;
     auto acc = decltype(+in[0])();
     for (NumItems i = 0; i < n; ++i) {
       const auto v = in[i];  // in and out may alias
@@ -98,9 +98,6 @@ struct DeviceScan {
   }
 };
 
-// The last radix sort's input keys and output values (the caller's order), for the checks to inspect.
-inline std::vector<unsigned long long> emu_sort_keys_in, emu_sort_vals_out;
-
 struct DeviceRadixSort {
   // Stable sort of (key, value) pairs by the key bits [begin_bit, end_bit), largest first.
   template <class K, class V, class NumItems>
@@ -108,7 +105,7 @@ struct DeviceRadixSort {
                                          V* vals_out, NumItems n, int begin_bit = 0, int end_bit = sizeof(K) * 8,
                                          cudaStream_t = nullptr) {
     if (detail::size_query(temp, bytes, "cub::DeviceRadixSort::SortPairsDescending: temp storage smaller than queried"))
-      return 0;
+      return cudaSuccess;
     constexpr int kBits = sizeof(K) * 8;
     if (begin_bit < 0 || end_bit > kBits || begin_bit > end_bit) emu_violation("cub radix sort: bad bit range");
     if (keys_in == keys_out || static_cast<const void*>(vals_in) == static_cast<const void*>(vals_out))
@@ -123,12 +120,9 @@ struct DeviceRadixSort {
         break;
       }
     std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return digit(keys_in[a]) > digit(keys_in[b]); });
-    emu_sort_keys_in.assign(keys_in, keys_in + n);
-    emu_sort_vals_out.clear();
     for (size_t i = 0; i < order.size(); ++i) {
       keys_out[i] = keys_in[order[i]];
       vals_out[i] = vals_in[order[i]];
-      emu_sort_vals_out.push_back(static_cast<unsigned long long>(vals_out[i]));
     }
     return cudaSuccess;
   }
