@@ -31,7 +31,11 @@ function structureOf(mask: Uint8Array, Out: number, In: number) {
   const colIdx: number[] = [];
   const positions: number[] = [];
   for (let o = 0; o < Out; o++) {
-    for (let i = 0; i < In; i++) if (mask[o * In + i]) (colIdx.push(i), positions.push(o * In + i));
+    for (let i = 0; i < In; i++) {
+      if (!mask[o * In + i]) continue;
+      colIdx.push(i);
+      positions.push(o * In + i);
+    }
     rowPtr.push(colIdx.length);
   }
   const colPtr = [0];
