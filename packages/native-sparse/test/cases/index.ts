@@ -30,6 +30,7 @@ import { sgdStepParity } from './sgd_step.js';
 import { sigmoidBinaryCrossEntropyParity } from './sigmoid_binary_cross_entropy.js';
 import { softmaxCrossEntropyParity } from './softmax_cross_entropy.js';
 import { softmaxCrossEntropyBatchedParity } from './softmax_cross_entropy_batched.js';
+import { sparseDenseParity } from './sparse_dense.js';
 import { tensorParity } from './tensor.js';
 
 export const parityCases: ParityCase[] = [
@@ -54,5 +55,6 @@ export const parityCases: ParityCase[] = [
   ...flipTranslateParity,
   ...maskedDenseBatchedParity,
   ...softmaxCrossEntropyBatchedParity,
+  ...sparseDenseParity,
   ...tensorParity,
 ];
