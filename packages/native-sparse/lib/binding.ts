@@ -37,6 +37,7 @@ import type { AvgPool2dOptions, MaxPool2dBackwardOptions, MaxPool2dOptions, MaxP
 import type { ReluOptions } from './ops/relu.js';
 import type { AdamOptions } from './ops/adam_step.js';
 import type { SgdOptions } from './ops/sgd_step.js';
+import type { SparseDenseBackwardOptions, SparseDenseForwardOptions, SparseDenseStructureData } from './ops/sparse_dense.js';
 import type { LossOptions, SigmoidBinaryCrossEntropyResult } from './ops/sigmoid_binary_cross_entropy.js';
 import type { SoftmaxCrossEntropyResult } from './ops/softmax_cross_entropy.js';
 import type { SoftmaxCrossEntropyBatchedResult } from './ops/softmax_cross_entropy_batched.js';
@@ -91,6 +92,9 @@ export interface Binding {
   maskedDenseBackward(x: F32, W: F32, dy: F32, opts?: DenseBackwardOptions): DenseGrads;
   maskedDenseForwardBatched(x: F32, W: F32, opts?: BatchedDenseForwardOptions): F32;
   maskedDenseBackwardBatched(x: F32, W: F32, dy: F32, opts?: BatchedDenseBackwardOptions): BatchedDenseGrads;
+  sparseDenseStructure(mask: U8): SparseDenseStructureData;
+  sparseDenseForward(x: F32, W: F32, s: SparseDenseStructureData, opts?: SparseDenseForwardOptions): F32;
+  sparseDenseBackward(x: F32, W: F32, dy: F32, s: SparseDenseStructureData, opts?: SparseDenseBackwardOptions): DenseGrads;
   conv2dOutputShape(xShape: readonly number[], wShape: readonly number[], geo?: Conv2dGeometry): number[];
   conv2dForward(x: F32, w: F32, opts?: Conv2dForwardOptions): F32;
   conv2dBackwardData(dy: F32, w: F32, inputShape: readonly number[], opts?: Conv2dBackwardDataOptions): F32;

@@ -23,3 +23,4 @@ export * from './ops/sgd_step.js';
 export * from './ops/sigmoid_binary_cross_entropy.js';
 export * from './ops/softmax_cross_entropy.js';
 export * from './ops/softmax_cross_entropy_batched.js';
+export * from './ops/sparse_dense.js';

@@ -62,6 +62,17 @@ struct CsrView {
   const float* values;    // [nnz]
 };
 
+// The structure of a pruned [out, in] weight for the sparse_dense ops: the mask's CSR and its transpose (CSC).
+// The values stay in the dense W (read and written only at these positions).
+struct SparseStructureView {
+  int64_t out, in, nnz;
+  const int32_t* rowptr;     // [out+1]
+  const int32_t* colidx;     // [nnz], ascending within a row
+  const int32_t* colptr;     // [in+1]
+  const int32_t* rowidx;     // [nnz], ascending within a column
+  const int32_t* positions;  // [nnz] flat o*in + colidx, ascending (CSR order)
+};
+
 namespace cpu {
 #include "kernel_decls.inc"
 namespace ref {

@@ -12,6 +12,9 @@ export interface AdamOptions {
   v: Tensor<'f32'>;
   /** Pruned positions (mask == 0) end with w = m = v = 0. */
   mask?: Tensor<'u8'> | null;
+  /** Flat indices (strictly ascending, e.g. a SparseDenseStructure's `positions`): only these entries of w, g
+   *  and the optimizer state are read and written, with the unmasked step's arithmetic; excludes `mask`. */
+  positions?: Tensor<'i32'> | null;
   beta1?: number;
   beta2?: number;
   eps?: number;

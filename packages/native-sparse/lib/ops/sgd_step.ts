@@ -7,6 +7,9 @@ export interface SgdOptions {
   lr: number;
   /** Pruned positions (mask == 0) end with w = 0 and velocity = 0. */
   mask?: Tensor<'u8'> | null;
+  /** Flat indices (strictly ascending, e.g. a SparseDenseStructure's `positions`): only these entries of w, g
+   *  and the optimizer state are read and written, with the unmasked step's arithmetic; excludes `mask`. */
+  positions?: Tensor<'i32'> | null;
   /** Momentum buffer, updated in place; required when momentum != 0 (start it at zeros). */
   velocity?: Tensor<'f32'> | null;
   momentum?: number;

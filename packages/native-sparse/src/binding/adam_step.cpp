@@ -1,5 +1,6 @@
-// adamStep(w, g, { lr, step, m, v, mask, beta1, beta2, eps, weightDecay, decoupled }): one Adam/AdamW step in
-// place (PyTorch semantics); pruned positions end with w = m = v = 0.
+// adamStep(w, g, { lr, step, m, v, mask | positions, beta1, beta2, eps, weightDecay, decoupled }): one Adam/AdamW
+// step in place (PyTorch semantics); pruned positions end with w = m = v = 0; with `positions` (flat indices,
+// strictly ascending) only those entries are read and written.
 #include "napi_util.h"
 #include "registry.h"
 
@@ -15,6 +16,8 @@ Napi::Value AdamStep(const Napi::CallbackInfo& info) {
   Tensor& m = a.state(a.opt("m"), "m", f32());
   Tensor& v = a.state(a.opt("v"), "v", f32());
   Tensor* mask = a.optional_tensor(a.opt("mask"), "mask", u8());
+  Tensor* positions = a.optional_tensor(a.opt("positions"), "positions", i32(1));
+  LTH_CHECK(!(mask && positions), code::kArg, a.op(), ": 'mask' and 'positions' exclude each other (pass one)");
   for (auto [t, name] : {std::pair{&g, "g"}, {&m, "m"}, {&v, "v"}, {mask, "mask"}}) a.expect_numel_of(t, w, name, "w");
   AdamParams p{};
   p.lr = static_cast<float>(a.number(a.opt("lr"), "lr", 0));
@@ -27,8 +30,12 @@ Napi::Value AdamStep(const Napi::CallbackInfo& info) {
   p.weight_decay = static_cast<float>(a.number_or(a.opt("weightDecay"), "weightDecay", 0, 0));
   p.decoupled = a.boolean_or(a.opt("decoupled"), "decoupled", false);
   Device d = a.finish();
-  LTH_DISPATCH(d, adam_step, w.numel(), p, w.data<float>(), g.data<float>(), ptr<uint8_t>(mask), m.data<float>(),
-               v.data<float>());
+  if (positions)
+    LTH_DISPATCH(d, adam_step_at, positions->numel(), positions->data<int32_t>(), w.numel(), p, w.data<float>(),
+                 g.data<float>(), m.data<float>(), v.data<float>());
+  else
+    LTH_DISPATCH(d, adam_step, w.numel(), p, w.data<float>(), g.data<float>(), ptr<uint8_t>(mask), m.data<float>(),
+                 v.data<float>());
   return a.env().Undefined();
 }
 

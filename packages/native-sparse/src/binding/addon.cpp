@@ -10,6 +10,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   register_gemm(env, exports);
   register_masked_dense(env, exports);
   register_masked_dense_batched(env, exports);
+  register_sparse_dense(env, exports);
   register_conv2d(env, exports);
   register_pool2d(env, exports);
   register_global_avgpool(env, exports);

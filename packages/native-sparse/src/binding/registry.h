@@ -8,6 +8,7 @@ void register_runtime(Napi::Env env, Napi::Object exports);  // capabilities, th
 void register_gemm(Napi::Env env, Napi::Object exports);
 void register_masked_dense(Napi::Env env, Napi::Object exports);
 void register_masked_dense_batched(Napi::Env env, Napi::Object exports);
+void register_sparse_dense(Napi::Env env, Napi::Object exports);
 void register_conv2d(Napi::Env env, Napi::Object exports);
 void register_pool2d(Napi::Env env, Napi::Object exports);
 void register_global_avgpool(Napi::Env env, Napi::Object exports);

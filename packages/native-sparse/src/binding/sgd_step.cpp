@@ -1,5 +1,6 @@
-// sgdStep(w, g, { lr, mask, velocity, momentum, dampening, weightDecay, nesterov }): one SGD step in place
-// (PyTorch semantics); pruned positions end with w = 0 and velocity = 0.
+// sgdStep(w, g, { lr, mask | positions, velocity, momentum, dampening, weightDecay, nesterov }): one SGD step in
+// place (PyTorch semantics); pruned positions end with w = 0 and velocity = 0; with `positions` (flat indices,
+// strictly ascending) only those entries are read and written.
 #include "napi_util.h"
 #include "registry.h"
 
@@ -13,6 +14,8 @@ Napi::Value SgdStep(const Napi::CallbackInfo& info) {
   Tensor& g = a.tensor(a.at(1), "g", f32());
   a.options(2, true);
   Tensor* mask = a.optional_tensor(a.opt("mask"), "mask", u8());
+  Tensor* positions = a.optional_tensor(a.opt("positions"), "positions", i32(1));
+  LTH_CHECK(!(mask && positions), code::kArg, a.op(), ": 'mask' and 'positions' exclude each other (pass one)");
   Tensor* vel = a.optional_state(a.opt("velocity"), "velocity", f32());
   for (auto [t, name] : {std::pair{&g, "g"}, {mask, "mask"}, {vel, "velocity"}}) a.expect_numel_of(t, w, name, "w");
   SgdParams p{};
@@ -25,7 +28,11 @@ Napi::Value SgdStep(const Napi::CallbackInfo& info) {
             ": nesterov needs momentum > 0 and dampening 0 (got ", p.momentum, ", ", p.dampening, ")");
   LTH_CHECK(p.momentum == 0 || vel, code::kArg, a.op(), ": momentum ", p.momentum, " needs a 'velocity' tensor");
   Device d = a.finish();
-  LTH_DISPATCH(d, sgd_step, w.numel(), p, w.data<float>(), g.data<float>(), ptr<uint8_t>(mask), ptr<float>(vel));
+  if (positions)
+    LTH_DISPATCH(d, sgd_step_at, positions->numel(), positions->data<int32_t>(), w.numel(), p, w.data<float>(),
+                 g.data<float>(), ptr<float>(vel));
+  else
+    LTH_DISPATCH(d, sgd_step, w.numel(), p, w.data<float>(), g.data<float>(), ptr<uint8_t>(mask), ptr<float>(vel));
   return a.env().Undefined();
 }
 

@@ -15,6 +15,7 @@
 #include "../kernels.h"
 #include "simd.h"
 #include "../parallel.h"
+#include "sparse_structure.h"
 
 namespace lth::cpu {
 
@@ -49,55 +50,113 @@ void adam_step(int64_t n, const AdamParams& p, float* w, const float* g, const u
     w[i] = static_cast<float>(wi - (lr / c.bc1) * mi / denom);
   }
 }
+
+void adam_step_at(int64_t npos, const int32_t* positions, int64_t n, const AdamParams& p, float* w, const float* g,
+                  float* m, float* v) {
+  const Correction c = correction(p);
+  check_positions(npos, positions, n, "adam_step");
+  const double lr = p.lr, b1 = p.beta1, b2 = p.beta2, eps = p.eps, wd = p.weight_decay;
+  for (int64_t k = 0; k < npos; ++k) {
+    const int64_t i = positions[k];
+    double wi = w[i], gi = g[i];
+    if (p.decoupled) wi *= 1.0 - lr * wd;
+    else gi += wd * wi;
+    double mi = b1 * m[i] + (1.0 - b1) * gi;
+    double vi = b2 * v[i] + (1.0 - b2) * gi * gi;
+    m[i] = static_cast<float>(mi);
+    v[i] = static_cast<float>(vi);
+    double denom = std::sqrt(vi) / c.bc2_sqrt + eps;
+    w[i] = static_cast<float>(wi - (lr / c.bc1) * mi / denom);
+  }
+}
 }  // namespace ref
 
 namespace {
 
+// The scalars of one step.
+struct AdamScalars {
+  float b1, b2, eps, wd_grad, w_scale, step_size, inv_bc2_sqrt;
+};
+
+// One element's update (w, m, v in place): the same correctly rounded operations for every form of the step.
+// Explicit fused multiply-adds, none left for the compiler to contract: a contraction it chose differed between
+// the vectorised body and the scalar tail, so an element's update depended on its position in the array (a
+// trial's weights then came out differently stacked [T, …] than alone). Now every element gets the same
+// correctly rounded operations on every path and ISA.
+template <bool DECOUPLED>
+inline __attribute__((always_inline)) void adam_update(const AdamScalars& k, float& w, float g, float& m, float& v) {
+  float wi = w, gi = g;
+  if constexpr (DECOUPLED) wi *= k.w_scale;
+  else gi = std::fma(k.wd_grad, wi, gi);
+  m = std::fma(k.b1, m, (1.0f - k.b1) * gi);
+  v = std::fma(k.b2, v, (1.0f - k.b2) * (gi * gi));
+  float denom = std::fma(std::sqrt(v), k.inv_bc2_sqrt, k.eps);
+  w = wi - k.step_size * m / denom;  // the product feeds a division: nothing to contract
+}
+
 template <bool MASKED, bool DECOUPLED>
 LTH_CLONES("avx512f", "avx2,fma", "default") void adam_chunk(
-    int64_t b, int64_t e, float b1, float b2, float eps, float wd_grad, float w_scale, float step_size,
-    float inv_bc2_sqrt, float* __restrict w, const float* __restrict g, const uint8_t* __restrict mask,
-    float* __restrict m, float* __restrict v) {
-  // Explicit fused multiply-adds, none left for the compiler to contract: a contraction it chose differed between
-  // the vectorised body and the scalar tail, so an element's update depended on its position in the array (a
-  // trial's weights then came out differently stacked [T, …] than alone). Now every element gets the same
-  // correctly rounded operations on every path and ISA.
+    int64_t b, int64_t e, AdamScalars k, float* __restrict w, const float* __restrict g,
+    const uint8_t* __restrict mask, float* __restrict m, float* __restrict v) {
   for (int64_t i = b; i < e; ++i) {
-    float wi = w[i], gi = g[i];
-    if constexpr (DECOUPLED) wi *= w_scale;
-    else gi = std::fma(wd_grad, wi, gi);
-    float mi = std::fma(b1, m[i], (1.0f - b1) * gi);
-    float vi = std::fma(b2, v[i], (1.0f - b2) * (gi * gi));
-    float denom = std::fma(std::sqrt(vi), inv_bc2_sqrt, eps);
-    float nw = wi - step_size * mi / denom;  // the product feeds a division: nothing to contract
+    float wi = w[i], mi = m[i], vi = v[i];
+    adam_update<DECOUPLED>(k, wi, g[i], mi, vi);
     if constexpr (MASKED) {
       bool alive = mask[i] != 0;
       mi = alive ? mi : 0.0f;
       vi = alive ? vi : 0.0f;
-      nw = alive ? nw : 0.0f;
+      wi = alive ? wi : 0.0f;
     }
     m[i] = mi;
     v[i] = vi;
-    w[i] = nw;
+    w[i] = wi;
   }
+}
+
+// Entries [b, e) of the positions list.
+template <bool DECOUPLED>
+LTH_CLONES("avx512f", "avx2,fma", "default") void adam_chunk_at(
+    int64_t b, int64_t e, const int32_t* __restrict pos, AdamScalars k, float* __restrict w,
+    const float* __restrict g, float* __restrict m, float* __restrict v) {
+  for (int64_t q = b; q < e; ++q) {
+    const int64_t i = pos[q];
+    adam_update<DECOUPLED>(k, w[i], g[i], m[i], v[i]);
+  }
+}
+
+AdamScalars scalars(const AdamParams& p) {
+  const Correction c = correction(p);
+  return {p.beta1,
+          p.beta2,
+          p.eps,
+          p.weight_decay,
+          static_cast<float>(1.0 - static_cast<double>(p.lr) * p.weight_decay),
+          static_cast<float>(static_cast<double>(p.lr) / c.bc1),
+          static_cast<float>(1.0 / c.bc2_sqrt)};
 }
 
 }  // namespace
 
 void adam_step(int64_t n, const AdamParams& p, float* w, const float* g, const uint8_t* mask, float* m, float* v) {
-  const Correction c = correction(p);
-  const float step_size = static_cast<float>(static_cast<double>(p.lr) / c.bc1);
-  const float inv_bc2_sqrt = static_cast<float>(1.0 / c.bc2_sqrt);
-  const float w_scale = static_cast<float>(1.0 - static_cast<double>(p.lr) * p.weight_decay);
+  const AdamScalars k = scalars(p);
   parallel_for(n, 1 << 14, [&](int64_t b, int64_t e) {
     auto run = [&](auto masked, auto decoupled) {
-      adam_chunk<decltype(masked)::value, decltype(decoupled)::value>(b, e, p.beta1, p.beta2, p.eps, p.weight_decay,
-                                                                      w_scale, step_size, inv_bc2_sqrt, w, g, mask, m, v);
+      adam_chunk<decltype(masked)::value, decltype(decoupled)::value>(b, e, k, w, g, mask, m, v);
     };
     using T = std::true_type;
     using F = std::false_type;
     if (mask) p.decoupled ? run(T{}, T{}) : run(T{}, F{});
     else p.decoupled ? run(F{}, T{}) : run(F{}, F{});
+  });
+}
+
+void adam_step_at(int64_t npos, const int32_t* positions, int64_t n, const AdamParams& p, float* w, const float* g,
+                  float* m, float* v) {
+  const AdamScalars k = scalars(p);
+  check_positions(npos, positions, n, "adam_step");
+  parallel_for(npos, 1 << 13, [&](int64_t b, int64_t e) {
+    if (p.decoupled) adam_chunk_at<true>(b, e, positions, k, w, g, m, v);
+    else adam_chunk_at<false>(b, e, positions, k, w, g, m, v);
   });
 }
 

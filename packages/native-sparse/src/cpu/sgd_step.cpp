@@ -18,6 +18,7 @@
 #include "../kernels.h"
 #include "simd.h"
 #include "../parallel.h"
+#include "sparse_structure.h"
 
 namespace lth::cpu {
 
@@ -41,9 +42,43 @@ void sgd_step(int64_t n, const SgdParams& p, float* w, const float* g, const uin
     w[i] = static_cast<float>(w[i] - static_cast<double>(p.lr) * d);
   }
 }
+
+void sgd_step_at(int64_t npos, const int32_t* positions, int64_t n, const SgdParams& p, float* w, const float* g,
+                 float* velocity) {
+  const bool use_mom = p.momentum != 0.0f;
+  LTH_CHECK(!use_mom || velocity, code::kArg, "sgd_step: momentum ", p.momentum, " needs a velocity buffer");
+  check_positions(npos, positions, n, "sgd_step");
+  for (int64_t k = 0; k < npos; ++k) {
+    const int64_t i = positions[k];
+    double gi = static_cast<double>(g[i]) + static_cast<double>(p.weight_decay) * w[i];
+    double d = gi;
+    if (use_mom) {
+      double buf = static_cast<double>(p.momentum) * velocity[i] + (1.0 - static_cast<double>(p.dampening)) * gi;
+      velocity[i] = static_cast<float>(buf);
+      d = p.nesterov ? gi + static_cast<double>(p.momentum) * buf : buf;
+    }
+    w[i] = static_cast<float>(w[i] - static_cast<double>(p.lr) * d);
+  }
+}
 }  // namespace ref
 
 namespace {
+
+// One chunk; MASKED and MOM are compile-time so each variant is a straight loop GCC vectorises (masked
+// positions become a blend, never a branch). target_clones picks the widest ISA at load time.
+// One element's update: the same correctly rounded operations for the masked, unmasked and positions steps.
+template <bool MOM, bool NESTEROV>
+inline __attribute__((always_inline)) float sgd_update(float wi, float g, float* vel, float lr, float mom, float damp1,
+                                                        float wd) {
+  float gi = std::fma(wd, wi, g);
+  float d = gi;
+  if constexpr (MOM) {
+    float buf = std::fma(mom, *vel, damp1 * gi);
+    d = NESTEROV ? std::fma(mom, buf, gi) : buf;
+    *vel = buf;
+  }
+  return std::fma(-lr, d, wi);
+}
 
 // One chunk; MASKED and MOM are compile-time so each variant is a straight loop GCC vectorises (masked
 // positions become a blend, never a branch). target_clones picks the widest ISA at load time.
@@ -54,18 +89,27 @@ LTH_CLONES("avx512f", "avx2,fma", "default") void sgd_chunk(
   // Explicit fused multiply-adds, none left for the compiler to contract, so the vectorised body and the scalar
   // tail round alike and an element's update does not depend on its position (see adam_step.cpp).
   for (int64_t i = b; i < e; ++i) {
-    float wi = w[i];
-    float gi = std::fma(wd, wi, g[i]);
-    float d = gi;
+    float buf = MOM ? vel[i] : 0.0f;
+    float nw = sgd_update<MOM, NESTEROV>(w[i], g[i], &buf, lr, mom, damp1, wd);
     if constexpr (MOM) {
-      float buf = std::fma(mom, vel[i], damp1 * gi);
-      d = NESTEROV ? std::fma(mom, buf, gi) : buf;
       if constexpr (MASKED) buf = mask[i] ? buf : 0.0f;
       vel[i] = buf;
     }
-    float nw = std::fma(-lr, d, wi);
     if constexpr (MASKED) nw = mask[i] ? nw : 0.0f;
     w[i] = nw;
+  }
+}
+
+// Entries [b, e) of the positions list.
+template <bool MOM, bool NESTEROV>
+LTH_CLONES("avx512f", "avx2,fma", "default") void sgd_chunk_at(
+    int64_t b, int64_t e, const int32_t* __restrict pos, float lr, float mom, float damp1, float wd,
+    float* __restrict w, const float* __restrict g, float* __restrict vel) {
+  for (int64_t k = b; k < e; ++k) {
+    const int64_t i = pos[k];
+    float buf = MOM ? vel[i] : 0.0f;
+    w[i] = sgd_update<MOM, NESTEROV>(w[i], g[i], &buf, lr, mom, damp1, wd);
+    if constexpr (MOM) vel[i] = buf;
   }
 }
 
@@ -80,6 +124,18 @@ void sgd_dispatch(int64_t n, const SgdParams& p, float* w, const float* g, const
 }
 
 }  // namespace
+
+void sgd_step_at(int64_t npos, const int32_t* positions, int64_t n, const SgdParams& p, float* w, const float* g,
+                 float* velocity) {
+  LTH_CHECK(p.momentum == 0.0f || velocity, code::kArg, "sgd_step: momentum ", p.momentum, " needs a velocity buffer");
+  check_positions(npos, positions, n, "sgd_step");
+  const float damp1 = 1.0f - p.dampening;
+  parallel_for(npos, 1 << 14, [&](int64_t b, int64_t e) {
+    if (p.momentum == 0.0f) sgd_chunk_at<false, false>(b, e, positions, p.lr, 0.0f, damp1, p.weight_decay, w, g, velocity);
+    else if (p.nesterov) sgd_chunk_at<true, true>(b, e, positions, p.lr, p.momentum, damp1, p.weight_decay, w, g, velocity);
+    else sgd_chunk_at<true, false>(b, e, positions, p.lr, p.momentum, damp1, p.weight_decay, w, g, velocity);
+  });
+}
 
 void sgd_step(int64_t n, const SgdParams& p, float* w, const float* g, const uint8_t* mask, float* velocity) {
   LTH_CHECK(p.momentum == 0.0f || velocity, code::kArg, "sgd_step: momentum ", p.momentum, " needs a velocity buffer");

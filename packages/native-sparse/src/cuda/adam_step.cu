@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "common.cuh"
+#include "positions_check.cuh"
 
 namespace lth::cuda {
 
@@ -13,10 +14,12 @@ namespace {
 
 constexpr int kThreads = 256;
 
-__global__ void adam_kernel(int64_t n, double lr, double b1, double b2, double eps, double wd, bool decoupled,
+// Entries [0, count): weight i = pos ? pos[k] : k (pos: the positions step; it has no mask).
+__global__ void adam_kernel(int64_t count, const int32_t* pos, double lr, double b1, double b2, double eps, double wd, bool decoupled,
                             double bc1, double bc2_sqrt, float* w, const float* g, const uint8_t* mask, float* m,
                             float* v) {
-  LTH_CUDA_FOR(i, n) {
+  LTH_CUDA_FOR(k, count) {
+    const int64_t i = pos ? pos[k] : k;
     if (mask && !mask[i]) {
       w[i] = 0.0f;
       m[i] = 0.0f;
@@ -37,17 +40,39 @@ __global__ void adam_kernel(int64_t n, double lr, double b1, double b2, double e
 
 }  // namespace
 
-void adam_step(int64_t n, const AdamParams& p, float* w, const float* g, const uint8_t* mask, float* m, float* v) {
+namespace {
+struct Correction {
+  double bc1, bc2_sqrt;
+};
+// Bias corrections once, on the host, in double (as in ref).
+Correction correction(const AdamParams& p) {
   LTH_CHECK(p.step >= 1, code::kArg, "adam_step: step must be >= 1, got ", p.step);
-  if (n <= 0) return;
-  // Bias corrections once, on the host, in double (as in ref).
   const double s = static_cast<double>(p.step);
-  const double bc1 = 1.0 - std::pow(static_cast<double>(p.beta1), s);
-  const double bc2_sqrt = std::sqrt(1.0 - std::pow(static_cast<double>(p.beta2), s));
-  adam_kernel<<<grid_for(n, kThreads), kThreads, 0, stream()>>>(n, p.lr, p.beta1, p.beta2, p.eps, p.weight_decay,
-                                                                p.decoupled, bc1, bc2_sqrt, w, g, mask, m, v);
+  return {1.0 - std::pow(static_cast<double>(p.beta1), s), std::sqrt(1.0 - std::pow(static_cast<double>(p.beta2), s))};
+}
+
+void launch(int64_t count, const int32_t* pos, const AdamParams& p, const Correction& c, float* w, const float* g,
+            const uint8_t* mask, float* m, float* v) {
+  adam_kernel<<<grid_for(count, kThreads), kThreads, 0, stream()>>>(count, pos, p.lr, p.beta1, p.beta2, p.eps,
+                                                                    p.weight_decay, p.decoupled, c.bc1, c.bc2_sqrt, w,
+                                                                    g, mask, m, v);
   check_launch("adam_step");
   finish("adam_step");
+}
+}  // namespace
+
+void adam_step(int64_t n, const AdamParams& p, float* w, const float* g, const uint8_t* mask, float* m, float* v) {
+  const Correction c = correction(p);
+  if (n <= 0) return;
+  launch(n, nullptr, p, c, w, g, mask, m, v);
+}
+
+void adam_step_at(int64_t npos, const int32_t* positions, int64_t n, const AdamParams& p, float* w, const float* g,
+                  float* m, float* v) {
+  const Correction c = correction(p);
+  if (npos <= 0) return;
+  validate_positions(npos, positions, n, "adam_step");
+  launch(npos, positions, p, c, w, g, nullptr, m, v);
 }
 
 }  // namespace lth::cuda

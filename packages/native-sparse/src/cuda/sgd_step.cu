@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include "common.cuh"
+#include "positions_check.cuh"
 
 namespace lth::cuda {
 
@@ -14,10 +15,12 @@ namespace {
 
 constexpr int kThreads = 256;
 
-__global__ void sgd_kernel(int64_t n, double lr, double momentum, double damp1, double wd, bool nesterov, float* w,
-                           const float* g, const uint8_t* mask, float* velocity) {
+// Entries [0, count): weight i = pos ? pos[k] : k (pos: the positions step; it has no mask).
+__global__ void sgd_kernel(int64_t count, const int32_t* pos, double lr, double momentum, double damp1, double wd,
+                           bool nesterov, float* w, const float* g, const uint8_t* mask, float* velocity) {
   const bool use_mom = momentum != 0.0;
-  LTH_CUDA_FOR(i, n) {
+  LTH_CUDA_FOR(k, count) {
+    const int64_t i = pos ? pos[k] : k;
     if (mask && !mask[i]) {
       w[i] = 0.0f;
       if (use_mom) velocity[i] = 0.0f;
@@ -41,7 +44,19 @@ void sgd_step(int64_t n, const SgdParams& p, float* w, const float* g, const uin
   LTH_CHECK(p.momentum == 0.0f || velocity, code::kArg, "sgd_step: momentum ", p.momentum, " needs a velocity buffer");
   if (n <= 0) return;
   sgd_kernel<<<grid_for(n, kThreads), kThreads, 0, stream()>>>(
-      n, p.lr, p.momentum, 1.0 - static_cast<double>(p.dampening), p.weight_decay, p.nesterov, w, g, mask, velocity);
+      n, nullptr, p.lr, p.momentum, 1.0 - static_cast<double>(p.dampening), p.weight_decay, p.nesterov, w, g, mask, velocity);
+  check_launch("sgd_step");
+  finish("sgd_step");
+}
+
+void sgd_step_at(int64_t npos, const int32_t* positions, int64_t n, const SgdParams& p, float* w, const float* g,
+                 float* velocity) {
+  LTH_CHECK(p.momentum == 0.0f || velocity, code::kArg, "sgd_step: momentum ", p.momentum, " needs a velocity buffer");
+  if (npos <= 0) return;
+  validate_positions(npos, positions, n, "sgd_step");
+  sgd_kernel<<<grid_for(npos, kThreads), kThreads, 0, stream()>>>(npos, positions, p.lr, p.momentum,
+                                                                   1.0 - static_cast<double>(p.dampening),
+                                                                   p.weight_decay, p.nesterov, w, g, nullptr, velocity);
   check_launch("sgd_step");
   finish("sgd_step");
 }
