@@ -1,5 +1,6 @@
 // Optimizers over a model's parameters, on the addon's update kernels: pruned weights and their optimizer
-// state stay exactly 0. Biases and batch norm have no mask.
+// state stay exactly 0. Biases and batch norm have no mask. A weight whose layer trains sparse carries the
+// positions of its alive entries (Param.positions): only those are updated, with the masked step's arithmetic.
 import { adamStep, sgdStep, zeros } from '@lth/native-sparse';
 import type { Hparams } from '../hparams/schema.js';
 import type { F32, Param } from '../models/types.js';
@@ -32,9 +33,10 @@ export class Optimizer {
     const h = this.h;
     for (const p of this.params) {
       const s = this.slots.get(p.name)!;
+      const where = p.positions ? { positions: p.positions } : { mask: p.mask };
       if (h.optimizer === 'adam') {
         adamStep(p.value, p.grad, {
-          mask: p.mask,
+          ...where,
           m: s[0]!,
           v: s[1]!,
           lr,
@@ -47,7 +49,7 @@ export class Optimizer {
         });
       } else {
         sgdStep(p.value, p.grad, {
-          mask: p.mask,
+          ...where,
           velocity: s[0] ?? null,
           lr,
           momentum: h.optimizer === 'sgd' ? 0 : h.momentum,
