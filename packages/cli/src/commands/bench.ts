@@ -59,6 +59,8 @@ export function benchCommand(): Command {
     )
     .addOption(new Option('--run <dir>', 'use a trained ticket from this run for the inference benchmark'))
     .addOption(new Option('--level <k>', 'level of --run to use'))
+    // `lth bench calibrate-sparse --quick`: the subcommand's --quick, not this command's.
+    .enablePositionalOptions()
     .addCommand(calibrateSparseCommand())
     .action((opts: { quick?: boolean; device: 'cpu' | 'cuda'; run?: string; level?: string }) => {
       const args: string[] = [];
