@@ -85,7 +85,9 @@ async function main(): Promise<void> {
       rows.push(r);
       say(
         `level ${level} (${r.percent.toFixed(1)}% left): masked-dense ${(r.ms.dense / 1000).toFixed(1)} s, auto ${(r.ms.auto / 1000).toFixed(1)} s ` +
-          `(${(r.ms.dense / r.ms.auto).toFixed(2)}×; ${Object.entries(r.autoPaths).map(([l, p]) => `${l} ${p}`).join(', ')}); ` +
+          `(${(r.ms.dense / r.ms.auto).toFixed(2)}×; ${Object.entries(r.autoPaths)
+            .map(([l, p]) => `${l} ${p}`)
+            .join(', ')}); ` +
           `test acc ${(100 * r.testAccuracy.dense).toFixed(2)}% / ${(100 * r.testAccuracy.auto).toFixed(2)}%`,
       );
     }
@@ -112,7 +114,17 @@ async function main(): Promise<void> {
   writeFileSync(join(outDir, 'sparse-imp.json'), `${JSON.stringify(result, null, 2)}\n`);
   const layers = Object.keys(rows[0]?.layerPercent ?? {});
   const csv = [
-    ['level', 'percent', ...layers.map((l) => `${l}_percent`), 'iterations', 'dense_ms_per_it', 'auto_ms_per_it', 'dense_test_acc', 'auto_test_acc', ...layers.map((l) => `${l}_auto_path`)].join(','),
+    [
+      'level',
+      'percent',
+      ...layers.map((l) => `${l}_percent`),
+      'iterations',
+      'dense_ms_per_it',
+      'auto_ms_per_it',
+      'dense_test_acc',
+      'auto_test_acc',
+      ...layers.map((l) => `${l}_auto_path`),
+    ].join(','),
     ...rows.map((r) =>
       [
         r.level,

@@ -36,7 +36,11 @@ export function randomMask(n: number, density: number, seed: number): Uint8Array
 function randomTensor(shape: number[], seed: number, device: Device, scale = 1): Tensor<'f32'> {
   const rand = uniforms(seed);
   const n = shape.reduce((a, b) => a * b, 1);
-  return fromArray(Float32Array.from({ length: n }, () => (rand() * 2 - 1) * scale), shape, { device });
+  return fromArray(
+    Float32Array.from({ length: n }, () => (rand() * 2 - 1) * scale),
+    shape,
+    { device },
+  );
 }
 
 /** A [out, in] layer (ReLU after it) at `density` with its input, output gradient and Adam optimizer. */

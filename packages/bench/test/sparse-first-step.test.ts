@@ -3,7 +3,17 @@
 // on each path from the same weights and batch, compared by the bench's first-step rule (src/first-step.ts:
 // loss to 1e-3, gradients to 1e-2 in L2 with at most 0.1% entries at kinks, updated weights to 1e-3 where the
 // gradients agree). The sparse path also keeps every pruned gradient, weight and Adam state entry exactly 0.
-import { configureTrainPaths, createModel, initialize, oneShotFraction, Optimizer, planLevel, applyPlan, resolveHparams, type Model } from '@lth/core';
+import {
+  configureTrainPaths,
+  createModel,
+  initialize,
+  oneShotFraction,
+  Optimizer,
+  planLevel,
+  applyPlan,
+  resolveHparams,
+  type Model,
+} from '@lth/core';
 import { fromArray, softmaxCrossEntropy, zeros } from '@lth/native-sparse';
 import { describe, expect, it } from 'vitest';
 import { compareFirstStep } from '../src/first-step.js';
@@ -28,8 +38,16 @@ function prunedLenet(): Model {
 function step(sparse: boolean) {
   const model = prunedLenet();
   const rand = uniforms(11);
-  const x = fromArray(Float32Array.from({ length: B * 784 }, () => rand()), [B, 784], { device: 'cpu' });
-  const y = fromArray(Int32Array.from({ length: B }, () => Math.floor(rand() * 10)), [B], { device: 'cpu' });
+  const x = fromArray(
+    Float32Array.from({ length: B * 784 }, () => rand()),
+    [B, 784],
+    { device: 'cpu' },
+  );
+  const y = fromArray(
+    Int32Array.from({ length: B }, () => Math.floor(rand() * 10)),
+    [B],
+    { device: 'cpu' },
+  );
   const D = zeros([B, 10], { device: 'cpu' });
   const opt = new Optimizer(model.params, h.training);
   try {
@@ -71,7 +89,8 @@ describe('sparse vs masked-dense LeNet-300-100 first step', () => {
       const m = sparse.state[`${p.name}.slot0`]!;
       const v = sparse.state[`${p.name}.slot1`]!;
       const nonzeroPruned = [];
-      for (let i = 0; i < p.mask.length; i++) if (!p.mask[i] && (p.grad[i] !== 0 || p.value[i] !== 0 || m[i] !== 0 || v[i] !== 0)) nonzeroPruned.push(i);
+      for (let i = 0; i < p.mask.length; i++)
+        if (!p.mask[i] && (p.grad[i] !== 0 || p.value[i] !== 0 || m[i] !== 0 || v[i] !== 0)) nonzeroPruned.push(i);
       expect(nonzeroPruned, `${p.name}: pruned entries with a nonzero gradient, weight or Adam state`).toEqual([]);
     }
   });

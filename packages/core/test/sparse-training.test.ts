@@ -44,7 +44,8 @@ const base: HparamsInput = {
   pruning: { fcRate: 0.5, outputRate: 0.3 },
 };
 
-const startsOf = (events: LotteryEvent[]) => events.filter((e): e is Extract<LotteryEvent, { type: 'level-start' }> => e.type === 'level-start');
+const startsOf = (events: LotteryEvent[]) =>
+  events.filter((e): e is Extract<LotteryEvent, { type: 'level-start' }> => e.type === 'level-start');
 
 function finalWeights(dir: string, level: number) {
   return readSafetensors(join(levelDir(dir, 0, level), 'final.safetensors')).tensors;
@@ -61,9 +62,7 @@ describe('sparse-aware IMP', () => {
     expect(sparse.hash).toBe(hparamsHash(h));
     expect(sparse.dir.replace(join(tmp, 'sparse'), '')).toBe(dense.dir.replace(join(tmp, 'dense'), ''));
     for (const s of startsOf(events)) expect(s.trainPaths!.map((p) => p.path)).toEqual(['sparse', 'sparse', 'sparse']);
-    expect(sparse.summaries.map((s) => s.trainPaths)).toEqual(
-      [0, 1, 2, 3].map(() => ({ fc1: 'sparse', fc2: 'sparse', fc3: 'sparse' })),
-    );
+    expect(sparse.summaries.map((s) => s.trainPaths)).toEqual([0, 1, 2, 3].map(() => ({ fc1: 'sparse', fc2: 'sparse', fc3: 'sparse' })));
     expect(dense.summaries.map((s) => s.trainPaths)).toEqual([0, 1, 2, 3].map(() => ({ fc1: 'dense', fc2: 'dense', fc3: 'dense' })));
     for (let level = 0; level <= 3; level++) {
       const d = dense.summaries[level]!;
@@ -139,7 +138,8 @@ describe('sparse-aware IMP', () => {
     for (const level of [1, 2]) {
       const a = finalWeights(straight.dir, level);
       const b = finalWeights(resumed.dir, level);
-      for (const k of Object.keys(a)) expect(Buffer.from(b[k]!.data.buffer).equals(Buffer.from(a[k]!.data.buffer)), `level ${level} ${k}`).toBe(true);
+      for (const k of Object.keys(a))
+        expect(Buffer.from(b[k]!.data.buffer).equals(Buffer.from(a[k]!.data.buffer)), `level ${level} ${k}`).toBe(true);
       expect(readFileSync(join(levelDir(resumed.dir, 0, level), 'metrics.csv'), 'utf8')).toBe(
         readFileSync(join(levelDir(straight.dir, 0, level), 'metrics.csv'), 'utf8'),
       );
@@ -150,13 +150,23 @@ describe('sparse-aware IMP', () => {
     const h = parseHparams({ ...base, model: { model: 'mlp-40-20' }, lottery: { levels: 1, trials: 2 } });
     const crossovers = { [platformKey(device)]: { default: 1 } };
     const events: LotteryEvent[] = [];
-    const r = await runLottery(h, { device, root: join(tmp, 'batched'), data, batchTrials: true, trainPath: 'auto', crossovers, onEvent: (e) => events.push(e) });
+    const r = await runLottery(h, {
+      device,
+      root: join(tmp, 'batched'),
+      data,
+      batchTrials: true,
+      trainPath: 'auto',
+      crossovers,
+      onEvent: (e) => events.push(e),
+    });
     expect(r.complete).toBe(true);
     for (const s of startsOf(events)) {
       expect(s.trainPaths!.map((p) => p.path)).toEqual(['dense', 'dense', 'dense']);
       expect(s.trainPaths![0]!.reason).toMatch(/batched trials train masked-dense/);
     }
-    await expect(runLottery(h, { device, root: join(tmp, 'batched-sparse'), data, batchTrials: true, trainPath: 'sparse' })).rejects.toMatchObject({
+    await expect(
+      runLottery(h, { device, root: join(tmp, 'batched-sparse'), data, batchTrials: true, trainPath: 'sparse' }),
+    ).rejects.toMatchObject({
       code: 'ERR_TRAIN_PATH',
       message: expect.stringMatching(/--train-path sparse cannot be used with --batch-trials/),
     });
@@ -182,9 +192,31 @@ describe('crossover table', () => {
   it('the crossover is where sparse stops winning, interpolated between the measured densities', () => {
     const pts = (r: number[][]) => r.map(([density, denseMs, sparseMs]) => ({ density: density!, denseMs: denseMs!, sparseMs: sparseMs! }));
     // Ratios sparse/dense: 0.5 at 10%, 0.8 at 20%, 1.2 at 40% → 1 halfway between 20% and 40%.
-    expect(crossoverFromTimings(pts([[0.4, 1, 1.2], [0.1, 1, 0.5], [0.2, 1, 0.8]]))).toBeCloseTo(0.3, 10);
-    expect(crossoverFromTimings(pts([[0.1, 1, 1.5], [0.5, 1, 2]]))).toBe(0);
-    expect(crossoverFromTimings(pts([[0.1, 1, 0.2], [0.9, 1, 0.9]]))).toBe(0.9);
+    expect(
+      crossoverFromTimings(
+        pts([
+          [0.4, 1, 1.2],
+          [0.1, 1, 0.5],
+          [0.2, 1, 0.8],
+        ]),
+      ),
+    ).toBeCloseTo(0.3, 10);
+    expect(
+      crossoverFromTimings(
+        pts([
+          [0.1, 1, 1.5],
+          [0.5, 1, 2],
+        ]),
+      ),
+    ).toBe(0);
+    expect(
+      crossoverFromTimings(
+        pts([
+          [0.1, 1, 0.2],
+          [0.9, 1, 0.9],
+        ]),
+      ),
+    ).toBe(0.9);
     expect(() => crossoverFromTimings([])).toThrow(/no calibration points/);
     const table = { 'cpu/avx2': { '300x784': 0.25, default: 0.1 } };
     expect(crossoverFor(table, 'cpu/avx2', [300, 784])).toBe(0.25);
@@ -196,12 +228,19 @@ describe('crossover table', () => {
     const file = join(tmp, 'crossovers.json');
     expect(loadCrossovers(file).source).toBe('built-in crossovers');
     writeCrossoverFile(file, { version: 1, measuredOn: 'a', batchSize: 60, crossovers: { 'cpu/avx2': { default: 0.1 } } });
-    writeCrossoverFile(file, { version: 1, measuredOn: 'b', batchSize: 60, crossovers: { 'cpu/avx512': { '300x784': 0.2, default: 0.15 } } });
+    writeCrossoverFile(file, {
+      version: 1,
+      measuredOn: 'b',
+      batchSize: 60,
+      crossovers: { 'cpu/avx512': { '300x784': 0.2, default: 0.15 } },
+    });
     const { table, source } = loadCrossovers(file);
     expect(source).toBe(file);
     expect(table.crossovers).toEqual({ 'cpu/avx2': { default: 0.1 }, 'cpu/avx512': { '300x784': 0.2, default: 0.15 } });
     writeFileSync(file, '{"version": 1, "measuredOn": "x", "batch');
-    expect(() => readCrossoverFile(file)).toThrow(expect.objectContaining({ code: 'ERR_CROSSOVER', message: expect.stringContaining(file) }));
+    expect(() => readCrossoverFile(file)).toThrow(
+      expect.objectContaining({ code: 'ERR_CROSSOVER', message: expect.stringContaining(file) }),
+    );
     writeFileSync(file, JSON.stringify({ version: 1, measuredOn: 'x', batchSize: 60, crossovers: { 'cpu/avx2': { default: 3 } } }));
     expect(() => loadCrossovers(file)).toThrow(/crossovers\.cpu\/avx2\.default/);
     writeFileSync(file, JSON.stringify({ version: 1, measuredOn: 'x', batchSize: 60, crossovers: { 'cpu/avx2': { fc1: 0.2 } } }));

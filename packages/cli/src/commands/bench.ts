@@ -47,26 +47,28 @@ function calibrateSparseCommand(): Command {
 }
 
 export function benchCommand(): Command {
-  return new Command('bench')
-    .description(
-      'benchmarks on this machine: training steps (lth vs tfjs) and ticket inference (lth dense / CSR vs onnxruntime-node); `lth bench calibrate-sparse`: crossovers of sparse-aware training; kernel benchmarks: npm run bench -w @lth/native-sparse',
-    )
-    .addOption(new Option('--quick', 'a short run (about a minute)'))
-    .addOption(
-      new Option('--device <device>', 'where lth computes (cuda: exit code 2 when the addon has no usable CUDA device)')
-        .choices(['cpu', 'cuda'])
-        .default('cpu'),
-    )
-    .addOption(new Option('--run <dir>', 'use a trained ticket from this run for the inference benchmark'))
-    .addOption(new Option('--level <k>', 'level of --run to use'))
-    // `lth bench calibrate-sparse --quick`: the subcommand's --quick, not this command's.
-    .enablePositionalOptions()
-    .addCommand(calibrateSparseCommand())
-    .action((opts: { quick?: boolean; device: 'cpu' | 'cuda'; run?: string; level?: string }) => {
-      const args: string[] = [];
-      if (opts.quick) args.push('--quick');
-      args.push('--device', opts.device);
-      if (opts.run) args.push('--run', opts.run, '--level', opts.level ?? '0');
-      process.exitCode = runBenchScript('main.ts', args);
-    });
+  return (
+    new Command('bench')
+      .description(
+        'benchmarks on this machine: training steps (lth vs tfjs) and ticket inference (lth dense / CSR vs onnxruntime-node); `lth bench calibrate-sparse`: crossovers of sparse-aware training; kernel benchmarks: npm run bench -w @lth/native-sparse',
+      )
+      .addOption(new Option('--quick', 'a short run (about a minute)'))
+      .addOption(
+        new Option('--device <device>', 'where lth computes (cuda: exit code 2 when the addon has no usable CUDA device)')
+          .choices(['cpu', 'cuda'])
+          .default('cpu'),
+      )
+      .addOption(new Option('--run <dir>', 'use a trained ticket from this run for the inference benchmark'))
+      .addOption(new Option('--level <k>', 'level of --run to use'))
+      // `lth bench calibrate-sparse --quick`: the subcommand's --quick, not this command's.
+      .enablePositionalOptions()
+      .addCommand(calibrateSparseCommand())
+      .action((opts: { quick?: boolean; device: 'cpu' | 'cuda'; run?: string; level?: string }) => {
+        const args: string[] = [];
+        if (opts.quick) args.push('--quick');
+        args.push('--device', opts.device);
+        if (opts.run) args.push('--run', opts.run, '--level', opts.level ?? '0');
+        process.exitCode = runBenchScript('main.ts', args);
+      })
+  );
 }

@@ -22,30 +22,32 @@ export function stabilityCommand(): Command {
       )
       .addOption(new Option('--no-train', 'only measure: use the data-order levels already trained'))
       .addOption(trainPathOption()),
-  ).action(async (runDir: string, opts: CommonOptions & { seed?: number; levels?: string; train: boolean; trainPath?: TrainPathRequest }) => {
-    applyThreads(opts);
-    const mode = outputMode(opts);
-    if (opts.train) {
-      const levels = parseLevels(opts.levels);
-      const { signal } = interruptSignal();
-      const { note, ...paths } = trainPathRunOptions(opts);
-      if (mode === 'bar') process.stderr.write(`${note}\n`);
-      const r = await runBranch(runDir, 'data-order', {
-        ...paths,
-        device: opts.device,
-        ...(opts.seed ? { seed: opts.seed } : {}),
-        ...(levels ? { levels } : {}),
-        ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
-        onEvent: lotteryReporter(mode, 'branch data-order'),
-        signal,
-      });
-      if (!r.complete) {
-        process.exitCode = 130;
-        return;
+  ).action(
+    async (runDir: string, opts: CommonOptions & { seed?: number; levels?: string; train: boolean; trainPath?: TrainPathRequest }) => {
+      applyThreads(opts);
+      const mode = outputMode(opts);
+      if (opts.train) {
+        const levels = parseLevels(opts.levels);
+        const { signal } = interruptSignal();
+        const { note, ...paths } = trainPathRunOptions(opts);
+        if (mode === 'bar') process.stderr.write(`${note}\n`);
+        const r = await runBranch(runDir, 'data-order', {
+          ...paths,
+          device: opts.device,
+          ...(opts.seed ? { seed: opts.seed } : {}),
+          ...(levels ? { levels } : {}),
+          ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
+          onEvent: lotteryReporter(mode, 'branch data-order'),
+          signal,
+        });
+        if (!r.complete) {
+          process.exitCode = 130;
+          return;
+        }
       }
-    }
-    const rows = stabilityOf(runDir, opts.seed ?? 0);
-    if (mode === 'json') process.stdout.write(`${JSON.stringify({ type: 'stability', rows })}\n`);
-    else process.stdout.write(`${stabilityTable(rows)}\n`);
-  });
+      const rows = stabilityOf(runDir, opts.seed ?? 0);
+      if (mode === 'json') process.stdout.write(`${JSON.stringify({ type: 'stability', rows })}\n`);
+      else process.stdout.write(`${stabilityTable(rows)}\n`);
+    },
+  );
 }

@@ -6,8 +6,8 @@ import { Option } from 'commander';
 export const trainPathOption = () =>
   new Option(
     '--train-path <path>',
-    'kernels of the fully connected layers at each level: auto (sparse where a layer\'s density is below the crossover ' +
-      'measured for this CPU\'s SIMD path or device — `lth bench calibrate-sparse` measures them into ' +
+    "kernels of the fully connected layers at each level: auto (sparse where a layer's density is below the crossover " +
+      "measured for this CPU's SIMD path or device — `lth bench calibrate-sparse` measures them into " +
       '$LTH_SPARSE_CROSSOVERS or ~/.cache/lth/sparse-crossovers.json, else built-in ones), dense (masked-dense always) or ' +
       'sparse (always). Not part of the run hash: the results equal to fp32 rounding. Conv layers always train masked-dense; ' +
       'batched trials train masked-dense under auto',

@@ -20,7 +20,13 @@ import type { MetricRow } from '../train/metrics.js';
 import { Optimizer } from '../train/optimizer.js';
 import type { ResidentData } from '../train/resident.js';
 import { soloTrainee } from '../train/trainer.js';
-import { batchedTrainPaths, configureTrainPaths, releaseTrainPaths, type LayerTrainPath, type TrainPathOptions } from '../train/train-paths.js';
+import {
+  batchedTrainPaths,
+  configureTrainPaths,
+  releaseTrainPaths,
+  type LayerTrainPath,
+  type TrainPathOptions,
+} from '../train/train-paths.js';
 import { checkpointTensorsFile, readCheckpoint, removeCheckpoint, writeCheckpoint } from './checkpoint.js';
 import { summarize } from './level.js';
 import type { LevelSummary, LotteryEvent } from './types.js';

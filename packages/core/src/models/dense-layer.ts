@@ -99,7 +99,8 @@ export class DenseLayer {
   forward(x: F32): F32 {
     this.x = x;
     const b = this.buffers(x.shape[0]!);
-    if (this.structure) return sparseDenseForward(x, this.weight.value, this.structure, { bias: this.bias.value, relu: this.relu, out: b.y });
+    if (this.structure)
+      return sparseDenseForward(x, this.weight.value, this.structure, { bias: this.bias.value, relu: this.relu, out: b.y });
     return maskedDenseForward(x, this.weight.value, { mask: this.weight.mask, bias: this.bias.value, relu: this.relu, out: b.y });
   }
 
