@@ -92,6 +92,31 @@ describe('sparse-aware IMP', () => {
     expect(dense.summaries[3]!.final.testAccuracy).toBeGreaterThan(0.6);
   });
 
+  it('SGD with momentum steps only the alive weights too: the sparse run matches the masked-dense one', async () => {
+    const h = parseHparams({
+      ...base,
+      model: { model: 'mlp-40-20' },
+      training: { ...base.training, optimizer: 'momentum', lr: 0.05 },
+      lottery: { levels: 1 },
+    });
+    const dense = await runLottery(h, { device, root: join(tmp, 'sgd-dense'), data, trainPath: 'dense' });
+    const sparse = await runLottery(h, { device, root: join(tmp, 'sgd-sparse'), data, trainPath: 'sparse' });
+    const a = finalWeights(dense.dir, 1)['fc1.weight']!.data;
+    const b = finalWeights(sparse.dir, 1)['fc1.weight']!.data;
+    const mask = readSafetensors(join(levelDir(sparse.dir, 0, 1), 'mask.safetensors')).tensors['fc1.weight']!.data;
+    let diff = 0;
+    let norm = 0;
+    const nonzeroPruned = [];
+    for (let i = 0; i < a.length; i++) {
+      diff += (a[i]! - b[i]!) ** 2;
+      norm += a[i]! ** 2;
+      if (!mask[i] && b[i] !== 0) nonzeroPruned.push(i);
+    }
+    expect(nonzeroPruned).toEqual([]);
+    expect(Math.sqrt(diff / norm)).toBeLessThan(0.05);
+    expect(Math.abs(sparse.summaries[1]!.final.testAccuracy - dense.summaries[1]!.final.testAccuracy)).toBeLessThanOrEqual(0.03);
+  });
+
   it('auto trains a layer sparse exactly at the levels where its density is below its crossover', async () => {
     const h = parseHparams(base);
     // fc1/fc2 go 100% → 50% → 25% → 12.5%; fc3 (output) 100% → 70% → 49% → 34.3%.

@@ -33,10 +33,13 @@ export class Optimizer {
     const h = this.h;
     for (const p of this.params) {
       const s = this.slots.get(p.name)!;
-      const where = p.positions ? { positions: p.positions } : { mask: p.mask };
+      // One of the two (the op refuses both); plain fields, not a spread: this runs for every parameter at every step.
+      const positions = p.positions ?? null;
+      const mask = positions ? null : p.mask;
       if (h.optimizer === 'adam') {
         adamStep(p.value, p.grad, {
-          ...where,
+          mask,
+          positions,
           m: s[0]!,
           v: s[1]!,
           lr,
@@ -49,7 +52,8 @@ export class Optimizer {
         });
       } else {
         sgdStep(p.value, p.grad, {
-          ...where,
+          mask,
+          positions,
           velocity: s[0] ?? null,
           lr,
           momentum: h.optimizer === 'sgd' ? 0 : h.momentum,
