@@ -1,7 +1,7 @@
 // `lth bench calibrate-sparse`: the crossover densities of sparse-aware training on this machine, for the SIMD
 // path this process runs (LTH_SIMD picks it; the CLI runs this once per path the CPU has). For each fully
 // connected layer shape of the models (LeNet-300-100; the fc head of Conv-2/4/6), one layer's training step
-// (forward, backward, Adam) is timed masked-dense and sparse over densities; the crossover is where sparse stops
+// (forward, backward, Adam) is timed (fastest run) masked-dense and sparse over densities; the crossover is where sparse stops
 // winning (core's crossoverFromTimings), merged into the crossover file under this platform's key.
 //   node --import tsx packages/bench/src/calibrate-sparse.ts [--out <file>] [--batch 60] [--quick]
 import { crossoverFilePath, crossoverFromTimings, platformKey, writeCrossoverFile, type CrossoverPoint } from '@lth/core';
@@ -48,9 +48,10 @@ async function main(): Promise<void> {
         const dense = await time(() => s.step(), opts);
         s.usePath('sparse');
         const sparse = await time(() => s.step(), opts);
-        points.push({ density, denseMs: dense.medianMs, sparseMs: sparse.medianMs });
+        // The fastest run of each: steadier than the median on a shared machine (another process's burst only slows runs).
+        points.push({ density, denseMs: dense.minMs, sparseMs: sparse.minMs });
         say(
-          `  ${o}x${i} density ${density.toFixed(3)}: masked-dense ${dense.medianMs.toFixed(3)} ms, sparse ${sparse.medianMs.toFixed(3)} ms (${(dense.medianMs / sparse.medianMs).toFixed(2)}×)`,
+          `  ${o}x${i} density ${density.toFixed(3)}: masked-dense ${dense.minMs.toFixed(3)} ms, sparse ${sparse.minMs.toFixed(3)} ms (fastest of ${dense.runs} / ${sparse.runs}; ${(dense.minMs / sparse.minMs).toFixed(2)}×)`,
         );
       } finally {
         s.dispose();
