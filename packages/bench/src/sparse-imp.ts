@@ -108,7 +108,7 @@ async function main(): Promise<void> {
     rows,
   };
   say(
-    `total: masked-dense ${result.totalSeconds.dense.toFixed(1)} s, sparse-aware ${result.totalSeconds.auto.toFixed(1)} s: ${result.ratio.toFixed(2)}× less (load average ${load0.toFixed(2)} → ${result.loadAverage.end.toFixed(2)})`,
+    `total: masked-dense ${result.totalSeconds.dense.toFixed(1)} s, sparse-aware ${result.totalSeconds.auto.toFixed(1)} s — masked-dense / sparse-aware = ${result.ratio.toFixed(2)}× (load average ${load0.toFixed(2)} → ${result.loadAverage.end.toFixed(2)})`,
   );
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, 'sparse-imp.json'), `${JSON.stringify(result, null, 2)}\n`);
