@@ -8,8 +8,26 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { loadCrossovers, loadPrepared, platformKey, resolveHparams, runLottery, type LotteryEvent, type LevelSummary } from '@lth/core';
-import { simdCaption } from '@lth/native-sparse/bench-harness';
+import {
+  configureTrainPaths,
+  createModel,
+  initialize,
+  levelDir,
+  loadCrossovers,
+  loadPrepared,
+  Optimizer,
+  platformKey,
+  readSafetensors,
+  resolveHparams,
+  runLottery,
+  type CrossoverTable,
+  type Hparams,
+  type LotteryEvent,
+  type LevelSummary,
+  type PreparedData,
+} from '@lth/core';
+import { fromArray, softmaxCrossEntropy, zeros } from '@lth/native-sparse';
+import { simdCaption, time } from '@lth/native-sparse/bench-harness';
 import type { TopLevelSpec } from 'vega-lite';
 import { vegaLiteSvg } from './vega-svg.js';
 
@@ -31,6 +49,45 @@ interface LevelRow {
   testAccuracy: Record<Mode, number>;
   /** The path auto took per fc layer. */
   autoPaths: Record<string, string>;
+  /** One training step (batch, forward, loss, backward, Adam) at the level's masks, fastest of repeated runs. */
+  stepMs: Record<Mode, number>;
+}
+
+/**
+ * The training step alone at a level's masks (file `maskFile`), on each path: LeNet with the run's initialisation,
+ * the first batch of the training set, timed repeatedly (fastest run: the least disturbed by other processes).
+ */
+async function stepTimes(h: Hparams, data: PreparedData, maskFile: string, crossovers: CrossoverTable): Promise<Record<Mode, number>> {
+  const B = h.dataset.batchSize;
+  const size = data.exampleShape.reduce((a, b) => a * b, 1);
+  const x = fromArray(data.train.x.slice(0, B * size), [B, ...data.exampleShape], { device: 'cpu' });
+  const y = fromArray(data.train.y.slice(0, B), [B], { device: 'cpu' });
+  const D = zeros([B, data.classes], { device: 'cpu' });
+  const masks = readSafetensors(maskFile).tensors;
+  const out: Partial<Record<Mode, number>> = {};
+  try {
+    for (const mode of ['dense', 'auto'] as const) {
+      const model = createModel(h.model, data.exampleShape, data.classes, 'cpu');
+      const opt = new Optimizer(model.params, h.training);
+      try {
+        initialize(model, h.model, h.lottery.seed);
+        for (const p of model.params) if (p.mask) p.mask.upload(masks[p.name]!.data as Uint8Array);
+        configureTrainPaths(model, { request: mode, crossovers });
+        const step = () => {
+          softmaxCrossEntropy(model.forward(x, true), y, { dlogits: D });
+          model.backward(D);
+          opt.apply(h.training.lr);
+        };
+        out[mode] = (await time(step, { warmup: 5, minTimeMs: 300, minRuns: 20 })).minMs;
+      } finally {
+        opt.dispose();
+        model.dispose();
+      }
+    }
+  } finally {
+    for (const t of [x, y, D]) t.dispose();
+  }
+  return out as Record<Mode, number>;
 }
 
 async function main(): Promise<void> {
@@ -51,6 +108,7 @@ async function main(): Promise<void> {
       const testAccuracy: Partial<Record<Mode, number>> = {};
       let autoPaths: Record<string, string> = {};
       let last: LevelSummary | null = null;
+      let denseDir = '';
       for (const mode of ['dense', 'auto'] as const) {
         let t0 = 0;
         let summary: LevelSummary | null = null;
@@ -64,13 +122,22 @@ async function main(): Promise<void> {
             summary = e.summary;
           }
         };
-        await runLottery(h, { root: join(root, mode), data, untilLevel: level, trainPath: mode, crossovers: table.crossovers, onEvent });
+        const run = await runLottery(h, {
+          root: join(root, mode),
+          data,
+          untilLevel: level,
+          trainPath: mode,
+          crossovers: table.crossovers,
+          onEvent,
+        });
+        if (mode === 'dense') denseDir = run.dir;
         const got = summary as LevelSummary | null;
         if (!got) throw new Error(`${mode} level ${level}: no level-end event`);
         testAccuracy[mode] = got.final.testAccuracy;
         last = got;
       }
       const s = last!;
+      const stepMs = await stepTimes(h, data, join(levelDir(denseDir, 0, level), 'mask.safetensors'), table.crossovers);
       const iterations = s.iterations.end - s.iterations.start;
       const r: LevelRow = {
         level,
@@ -81,6 +148,7 @@ async function main(): Promise<void> {
         msPerIteration: { dense: ms.dense! / iterations, auto: ms.auto! / iterations },
         testAccuracy: { dense: testAccuracy.dense!, auto: testAccuracy.auto! },
         autoPaths,
+        stepMs,
       };
       rows.push(r);
       say(
@@ -88,7 +156,8 @@ async function main(): Promise<void> {
           `(${(r.ms.dense / r.ms.auto).toFixed(2)}×; ${Object.entries(r.autoPaths)
             .map(([l, p]) => `${l} ${p}`)
             .join(', ')}); ` +
-          `test acc ${(100 * r.testAccuracy.dense).toFixed(2)}% / ${(100 * r.testAccuracy.auto).toFixed(2)}%`,
+          `test acc ${(100 * r.testAccuracy.dense).toFixed(2)}% / ${(100 * r.testAccuracy.auto).toFixed(2)}%; ` +
+          `step alone ${r.stepMs.dense.toFixed(3)} / ${r.stepMs.auto.toFixed(3)} ms`,
       );
     }
   } finally {
@@ -121,6 +190,8 @@ async function main(): Promise<void> {
       'iterations',
       'dense_ms_per_it',
       'auto_ms_per_it',
+      'dense_step_ms',
+      'auto_step_ms',
       'dense_test_acc',
       'auto_test_acc',
       ...layers.map((l) => `${l}_auto_path`),
@@ -133,6 +204,8 @@ async function main(): Promise<void> {
         r.iterations,
         r.msPerIteration.dense.toFixed(4),
         r.msPerIteration.auto.toFixed(4),
+        r.stepMs.dense.toFixed(4),
+        r.stepMs.auto.toFixed(4),
         r.testAccuracy.dense,
         r.testAccuracy.auto,
         ...layers.map((l) => r.autoPaths[l] ?? ''),
@@ -145,9 +218,13 @@ async function main(): Promise<void> {
 }
 
 function plot(rows: LevelRow[], machine: string, platform: string): Promise<string> {
+  const run = 'IMP run: level time / iterations (incl. evaluation)';
+  const step = 'training step alone (fastest run)';
   const values = rows.flatMap((r) => [
-    { percent: r.percent, ms: r.msPerIteration.dense, path: 'masked-dense' },
-    { percent: r.percent, ms: r.msPerIteration.auto, path: 'sparse-aware (auto)' },
+    { percent: r.percent, ms: r.msPerIteration.dense, path: 'masked-dense', measure: run },
+    { percent: r.percent, ms: r.msPerIteration.auto, path: 'sparse-aware (auto)', measure: run },
+    { percent: r.percent, ms: r.stepMs.dense, path: 'masked-dense', measure: step },
+    { percent: r.percent, ms: r.stepMs.auto, path: 'sparse-aware (auto)', measure: step },
   ]);
   const spec: TopLevelSpec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -158,8 +235,10 @@ function plot(rows: LevelRow[], machine: string, platform: string): Promise<stri
     mark: { type: 'line', point: true },
     encoding: {
       x: { field: 'percent', type: 'quantitative', title: '% of weights remaining (log scale)', scale: { type: 'log', reverse: true } },
-      y: { field: 'ms', type: 'quantitative', title: 'ms per iteration (incl. evaluation)' },
+      y: { field: 'ms', type: 'quantitative', title: 'ms per training iteration' },
       color: { field: 'path', type: 'nominal', title: null },
+      strokeDash: { field: 'measure', type: 'nominal', title: null },
+      detail: [{ field: 'path' }, { field: 'measure' }],
     },
   };
   return vegaLiteSvg(spec);
