@@ -26,6 +26,7 @@ import * as sgdStep from '../lib/ops/sgd_step.js';
 import * as sigmoidBinaryCrossEntropy from '../lib/ops/sigmoid_binary_cross_entropy.js';
 import * as softmaxCe from '../lib/ops/softmax_cross_entropy.js';
 import * as softmaxCeBatched from '../lib/ops/softmax_cross_entropy_batched.js';
+import * as sparseDense from '../lib/ops/sparse_dense.js';
 import { parityCases } from './cases/parity.js';
 import { describeParity } from './support/parity.js';
 
@@ -55,6 +56,7 @@ it('the parity table covers every kernel op exported by lib/ops', () => {
     sigmoidBinaryCrossEntropy,
     softmaxCe,
     softmaxCeBatched,
+    sparseDense,
   ]
     .flatMap((m) => Object.entries(m))
     .filter(([name, v]) => typeof v === 'function' && !NOT_KERNELS.has(name))

@@ -3,7 +3,6 @@
 // is compressed is the structure of the mask, built once per mask (an IMP level) and passed to every call.
 import { bound } from '../binding.js';
 import type { Device, Tensor } from '../tensor.js';
-import type { DenseGrads } from './masked_dense.js';
 
 type F32 = Tensor<'f32'>;
 type I32 = Tensor<'i32'>;

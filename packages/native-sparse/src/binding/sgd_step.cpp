@@ -31,8 +31,7 @@ Napi::Value SgdStep(const Napi::CallbackInfo& info) {
   if (positions)
     LTH_DISPATCH(d, sgd_step_at, positions->numel(), positions->data<int32_t>(), w.numel(), p, w.data<float>(),
                  g.data<float>(), ptr<float>(vel));
-  else
-    LTH_DISPATCH(d, sgd_step, w.numel(), p, w.data<float>(), g.data<float>(), ptr<uint8_t>(mask), ptr<float>(vel));
+  else LTH_DISPATCH(d, sgd_step, w.numel(), p, w.data<float>(), g.data<float>(), ptr<uint8_t>(mask), ptr<float>(vel));
   return a.env().Undefined();
 }
 

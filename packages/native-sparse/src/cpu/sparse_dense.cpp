@@ -105,7 +105,8 @@ void transpose(int64_t rows, int64_t cols, const float* src, float* dst) {
 }
 
 // Σ_j a[j]·b[j] in 16 lanes (a fixed order for any ISA the clone runs).
-LTH_CLONES("avx512f", "avx2,fma", "default") float dot(int64_t n, const float* __restrict a, const float* __restrict b) {
+LTH_CLONES("avx512f", "avx2,fma", "default")
+float dot(int64_t n, const float* __restrict a, const float* __restrict b) {
   float lane[16] = {};
   int64_t j = 0;
   for (; j + 16 <= n; j += 16)

@@ -15,9 +15,9 @@ namespace {
 constexpr int kThreads = 256;
 
 // Entries [0, count): weight i = pos ? pos[k] : k (pos: the positions step; it has no mask).
-__global__ void adam_kernel(int64_t count, const int32_t* pos, double lr, double b1, double b2, double eps, double wd, bool decoupled,
-                            double bc1, double bc2_sqrt, float* w, const float* g, const uint8_t* mask, float* m,
-                            float* v) {
+__global__ void adam_kernel(int64_t count, const int32_t* pos, double lr, double b1, double b2, double eps, double wd,
+                            bool decoupled, double bc1, double bc2_sqrt, float* w, const float* g, const uint8_t* mask,
+                            float* m, float* v) {
   LTH_CUDA_FOR(k, count) {
     const int64_t i = pos ? pos[k] : k;
     if (mask && !mask[i]) {
@@ -53,9 +53,8 @@ Correction correction(const AdamParams& p) {
 
 void launch(int64_t count, const int32_t* pos, const AdamParams& p, const Correction& c, float* w, const float* g,
             const uint8_t* mask, float* m, float* v) {
-  adam_kernel<<<grid_for(count, kThreads), kThreads, 0, stream()>>>(count, pos, p.lr, p.beta1, p.beta2, p.eps,
-                                                                    p.weight_decay, p.decoupled, c.bc1, c.bc2_sqrt, w,
-                                                                    g, mask, m, v);
+  adam_kernel<<<grid_for(count, kThreads), kThreads, 0, stream()>>>(
+      count, pos, p.lr, p.beta1, p.beta2, p.eps, p.weight_decay, p.decoupled, c.bc1, c.bc2_sqrt, w, g, mask, m, v);
   check_launch("adam_step");
   finish("adam_step");
 }

@@ -30,8 +30,8 @@ __global__ void positions_check_kernel(int64_t npos, const int32_t* pos, int64_t
   if (k == none) return;
   int32_t pair[2] = {0, 0};  // pos[k-1], pos[k]
   copy_to_host(pair + (k == 0), pos + k - (k > 0), (k > 0 ? 2 : 1) * sizeof(int32_t));
-  LTH_CHECK(pair[1] >= 0 && pair[1] < n, code::kArg, op, ": position ", pair[1], " at entry ", k, " is outside [0, ",
-            n, ")");
+  LTH_CHECK(pair[1] >= 0 && pair[1] < n, code::kArg, op, ": position ", pair[1], " at entry ", k, " is outside [0, ", n,
+            ")");
   fail(code::kArg, op, ": positions must be strictly ascending (", pair[0], " then ", pair[1], " at entry ", k, ")");
 }
 

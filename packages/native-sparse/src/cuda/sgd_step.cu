@@ -43,8 +43,9 @@ __global__ void sgd_kernel(int64_t count, const int32_t* pos, double lr, double 
 void sgd_step(int64_t n, const SgdParams& p, float* w, const float* g, const uint8_t* mask, float* velocity) {
   LTH_CHECK(p.momentum == 0.0f || velocity, code::kArg, "sgd_step: momentum ", p.momentum, " needs a velocity buffer");
   if (n <= 0) return;
-  sgd_kernel<<<grid_for(n, kThreads), kThreads, 0, stream()>>>(
-      n, nullptr, p.lr, p.momentum, 1.0 - static_cast<double>(p.dampening), p.weight_decay, p.nesterov, w, g, mask, velocity);
+  sgd_kernel<<<grid_for(n, kThreads), kThreads, 0, stream()>>>(n, nullptr, p.lr, p.momentum,
+                                                               1.0 - static_cast<double>(p.dampening), p.weight_decay,
+                                                               p.nesterov, w, g, mask, velocity);
   check_launch("sgd_step");
   finish("sgd_step");
 }
@@ -55,8 +56,8 @@ void sgd_step_at(int64_t npos, const int32_t* positions, int64_t n, const SgdPar
   if (npos <= 0) return;
   validate_positions(npos, positions, n, "sgd_step");
   sgd_kernel<<<grid_for(npos, kThreads), kThreads, 0, stream()>>>(npos, positions, p.lr, p.momentum,
-                                                                   1.0 - static_cast<double>(p.dampening),
-                                                                   p.weight_decay, p.nesterov, w, g, nullptr, velocity);
+                                                                  1.0 - static_cast<double>(p.dampening),
+                                                                  p.weight_decay, p.nesterov, w, g, nullptr, velocity);
   check_launch("sgd_step");
   finish("sgd_step");
 }

@@ -16,12 +16,10 @@ namespace lth::cuda {
 
 namespace {
 
-__global__ void __launch_bounds__(kThreads) forward_kernel(int64_t B, int64_t Out, int64_t In,
-                                                           const int32_t* __restrict__ rowptr,
-                                                           const int32_t* __restrict__ colidx,
-                                                           const float* __restrict__ x, const float* __restrict__ W,
-                                                           const float* __restrict__ bias, bool relu,
-                                                           float* __restrict__ y) {
+__global__ void __launch_bounds__(kThreads)
+    forward_kernel(int64_t B, int64_t Out, int64_t In, const int32_t* __restrict__ rowptr,
+                   const int32_t* __restrict__ colidx, const float* __restrict__ x, const float* __restrict__ W,
+                   const float* __restrict__ bias, bool relu, float* __restrict__ y) {
   LTH_CUDA_FOR(e, B * Out) {
     const int64_t b = e / Out, o = e % Out;
     float acc = bias ? bias[o] : 0.0f;
@@ -33,11 +31,10 @@ __global__ void __launch_bounds__(kThreads) forward_kernel(int64_t B, int64_t Ou
   }
 }
 
-__global__ void __launch_bounds__(kThreads) dx_kernel(int64_t B, int64_t Out, int64_t In,
-                                                      const int32_t* __restrict__ colptr,
-                                                      const int32_t* __restrict__ rowidx,
-                                                      const float* __restrict__ dy, const float* __restrict__ W,
-                                                      float* __restrict__ dx) {
+__global__ void __launch_bounds__(kThreads)
+    dx_kernel(int64_t B, int64_t Out, int64_t In, const int32_t* __restrict__ colptr,
+              const int32_t* __restrict__ rowidx, const float* __restrict__ dy, const float* __restrict__ W,
+              float* __restrict__ dx) {
   LTH_CUDA_FOR(e, B * In) {
     const int64_t b = e / In, i = e % In;
     float acc = 0.0f;
@@ -50,11 +47,10 @@ __global__ void __launch_bounds__(kThreads) dx_kernel(int64_t B, int64_t Out, in
 }
 
 // One thread per nonzero p; its row is found by binary search in rowptr (valid by now).
-__global__ void __launch_bounds__(kThreads) dw_kernel(int64_t B, int64_t Out, int64_t In, int64_t nnz,
-                                                      const int32_t* __restrict__ rowptr,
-                                                      const int32_t* __restrict__ colidx,
-                                                      const float* __restrict__ x, const float* __restrict__ dy,
-                                                      float* __restrict__ dW) {
+__global__ void __launch_bounds__(kThreads)
+    dw_kernel(int64_t B, int64_t Out, int64_t In, int64_t nnz, const int32_t* __restrict__ rowptr,
+              const int32_t* __restrict__ colidx, const float* __restrict__ x, const float* __restrict__ dy,
+              float* __restrict__ dW) {
   LTH_CUDA_FOR(p, nnz) {
     int64_t lo = 0, hi = Out;  // the last row o with rowptr[o] <= p
     while (hi - lo > 1) {
@@ -69,8 +65,8 @@ __global__ void __launch_bounds__(kThreads) dw_kernel(int64_t B, int64_t Out, in
   }
 }
 
-__global__ void __launch_bounds__(kThreads) db_kernel(int64_t B, int64_t Out, const float* __restrict__ dy,
-                                                      float* __restrict__ db) {
+__global__ void __launch_bounds__(kThreads)
+    db_kernel(int64_t B, int64_t Out, const float* __restrict__ dy, float* __restrict__ db) {
   LTH_CUDA_FOR(o, Out) {
     float acc = 0.0f;
     for (int64_t b = 0; b < B; ++b) acc += dy[b * Out + o];

@@ -49,6 +49,7 @@ import {
 } from '../../lib/index.js';
 import { exact, float, parityCase, type ParityCase } from '../support/parity.js';
 import { batchedCases } from './masked_dense_batched.js';
+import { sparseDenseParityCases } from './sparse_dense.js';
 import { randn, randomLabels, randomMask, Rng, uniform } from '../support/random.js';
 
 const numel = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
@@ -990,5 +991,6 @@ export const parityCases: ParityCase[] = [
   ...gatherCases,
   ...augmentCases,
   ...batchedCases,
+  ...sparseDenseParityCases,
   ...tensorCases,
 ];
