@@ -28,15 +28,51 @@ export type CrossoverFile = z.infer<typeof CrossoverFile>;
 export type CrossoverTable = CrossoverFile['crossovers'];
 
 /**
- * Measured on the 2-core AMD EPYC (family 26, AVX-512) dev machine, 2026-12-07, by `lth bench calibrate-sparse`
- * (batch 60, one fc layer's forward + backward + Adam step, median of repeated steps; packages/bench/README.md).
- * A platform without an entry (CUDA, NEON) trains masked-dense under `auto` until it is calibrated.
+ * Measured on the 2-core AMD EPYC (family 26, AVX-512) dev machine, 2026-12-07 14:44–14:50 UTC, by
+ * `lth bench calibrate-sparse` on the first sparse kernels (native-sparse at sparsenative dccbb6c): batch 60, one fc
+ * layer's forward + backward + Adam step, fastest of repeated steps, under load (load average 3–190, other sessions'
+ * builds); packages/bench/README.md has the table. 0 = sparse never won. A platform without an entry (CUDA, NEON)
+ * trains masked-dense under `auto` until it is calibrated.
  */
 export const BUILTIN_CROSSOVERS: CrossoverFile = {
   version: 1,
-  measuredOn: 'builtin',
+  measuredOn: 'AMD EPYC family 26 (AVX-512), 2 cores, 2026-12-07 (lth bench calibrate-sparse)',
   batchSize: 60,
-  crossovers: {},
+  crossovers: {
+    'cpu/avx512': {
+      '300x784': 0.142,
+      '100x300': 0.084,
+      '10x100': 0,
+      '256x16384': 0,
+      '256x8192': 0,
+      '256x4096': 0,
+      '256x256': 0.123,
+      '10x256': 0,
+      default: 0,
+    },
+    'cpu/avx2': {
+      '300x784': 0.32,
+      '100x300': 0.135,
+      '10x100': 0,
+      '256x16384': 0,
+      '256x8192': 0,
+      '256x4096': 0,
+      '256x256': 0.143,
+      '10x256': 0,
+      default: 0,
+    },
+    'cpu/generic': {
+      '300x784': 0.382,
+      '100x300': 0.505,
+      '10x100': 0.46,
+      '256x16384': 0.024,
+      '256x8192': 0.096,
+      '256x4096': 0.105,
+      '256x256': 0.601,
+      '10x256': 0.496,
+      default: 0.024,
+    },
+  },
 };
 
 /** Where `lth bench calibrate-sparse` writes and `auto` reads the table: $LTH_SPARSE_CROSSOVERS, else the cache dir. */
