@@ -96,10 +96,15 @@ export class DenseLayer {
     this.weight.grad.zero();
   }
 
-  forward(x: F32): F32 {
+  /**
+   * y = relu?(x·(W⊙M)ᵀ + b). The sparse path serves training forwards only: an evaluation forward (train false,
+   * batches of 1000) stays masked-dense, where the first sparse kernels measured 15–30× slower than the dense GEMM
+   * (LeNet fc1/fc2 at 3–20% density, packages/bench/README.md) while at the training batch (60) they win.
+   */
+  forward(x: F32, train = true): F32 {
     this.x = x;
     const b = this.buffers(x.shape[0]!);
-    if (this.structure)
+    if (this.structure && train)
       return sparseDenseForward(x, this.weight.value, this.structure, { bias: this.bias.value, relu: this.relu, out: b.y });
     return maskedDenseForward(x, this.weight.value, { mask: this.weight.mask, bias: this.bias.value, relu: this.relu, out: b.y });
   }
