@@ -1,8 +1,8 @@
 // C++-level check of the CPU kernels on the SIMD path this process runs (env LTH_SIMD, see src/cpu/simd.h)
 // against the plain reference loops (lth::cpu::ref): GEMM in every transpose combination with odd sizes and
 // alpha/beta, the masked dense layer forward (mask, bias, ReLU) and backward (dx, dW exactly 0 where pruned,
-// db), CSR SpMM with empty rows, odd widths, bias and ReLU (and SpMV), and conv2d forward/backward (the
-// im2col GEMM path). No Node needed, so it also runs cross-compiled under qemu-user (run.sh).
+// db), CSR SpMM with empty rows, odd widths, bias and ReLU (and SpMV), the sparse fully connected layer (forward,
+// dx, SDDMM dW, db), and conv2d forward/backward (the im2col GEMM path). No Node needed, so it also runs cross-compiled under qemu-user (run.sh).
 //   kernel_test            run every check on the path in use; exit 1 on a mismatch or when the path in use
 //                          differs from LTH_SIMD's request
 //   kernel_test --list     print the paths this CPU has, one per line
@@ -177,6 +177,45 @@ void test_csr_spmm() {
   }
 }
 
+// The sparse fully connected layer (padded transposes, CSR SpMM, SDDMM) against its reference loops, with empty
+// rows and columns and batches on and off the vector width.
+void test_sparse_dense() {
+  struct Case {
+    int64_t B, In, Out;
+    double density;
+  };
+  const Case cases[] = {{1, 1, 1, 1.0}, {13, 29, 17, 0.5}, {60, 784, 300, 0.2}, {37, 129, 65, 0.05},
+                        {60, 100, 10, 1.0}, {7, 9, 5, 0.0}, {150, 20, 33, 0.3}, {0, 8, 4, 0.5}};
+  for (const Case& c : cases) {
+    Rng rng(static_cast<uint64_t>(c.B * 131 + c.In * 7 + c.Out));
+    auto mask = rng.mask(c.Out * c.In, c.density);
+    for (int64_t o = 0; o < c.Out; o += 3)
+      for (int64_t i = 0; i < c.In; ++i) mask[o * c.In + i] = 0;  // empty rows
+    for (int64_t o = 0; o < c.Out && c.In > 0; ++o) mask[o * c.In] = 0;  // an empty column
+    const int64_t nnz = cpu::ref::count_nonzero(c.Out * c.In, mask.data());
+    std::vector<int32_t> rowptr(c.Out + 1), colidx(nnz), colptr(c.In + 1), rowidx(nnz), positions(nnz);
+    cpu::sparse_dense_structure(c.Out, c.In, mask.data(), rowptr.data(), colidx.data(), colptr.data(), rowidx.data(),
+                                positions.data());
+    const SparseStructureView sv{c.Out, c.In, nnz, rowptr.data(), colidx.data(), colptr.data(), rowidx.data(),
+                                 positions.data()};
+    auto x = rng.vec(c.B * c.In), W = rng.vec(c.Out * c.In), dy = rng.vec(c.B * c.Out), bias = rng.vec(c.Out);
+    const std::string name = "sparse dense B" + std::to_string(c.B) + " " + std::to_string(c.In) + "->" +
+                             std::to_string(c.Out) + " d" + std::to_string(c.density);
+    std::vector<float> y(c.B * c.Out, std::nanf("")), y_ref(y.size());
+    cpu::sparse_dense_forward(c.B, sv, x.data(), W.data(), bias.data(), true, y.data());
+    cpu::ref::sparse_dense_forward(c.B, sv, x.data(), W.data(), bias.data(), true, y_ref.data());
+    expect_close(name + " y", y, y_ref, tol_for(c.In));
+    std::vector<float> dx(c.B * c.In, std::nanf("")), dx_ref(dx.size()), db(c.Out, std::nanf("")), db_ref(c.Out);
+    std::vector<float> dW(c.Out * c.In, 0.0f), dW_ref(dW.size(), 0.0f);
+    cpu::sparse_dense_backward(c.B, sv, x.data(), W.data(), dy.data(), dx.data(), dW.data(), db.data());
+    cpu::ref::sparse_dense_backward(c.B, sv, x.data(), W.data(), dy.data(), dx_ref.data(), dW_ref.data(),
+                                    db_ref.data());
+    expect_close(name + " dx", dx, dx_ref, tol_for(c.Out));
+    expect_close(name + " dW", dW, dW_ref, tol_for(c.B), &mask);
+    expect_close(name + " db", db, db_ref, tol_for(c.B));
+  }
+}
+
 void test_conv() {
   // {N, C, H, W, K, R, S, stride, pad}
   const int64_t cases[][9] = {{2, 3, 9, 11, 5, 3, 3, 1, 1}, {3, 8, 8, 8, 16, 3, 3, 2, 1}, {2, 16, 6, 6, 12, 1, 1, 1, 0},
@@ -224,6 +263,7 @@ int main(int argc, char** argv) {
       test_gemm();
       test_masked_dense();
       test_csr_spmm();
+      test_sparse_dense();
       test_conv();
     }
     std::printf("kernel_test [%s]: %d checks, %d failed\n", path, checks, failures);

@@ -2,20 +2,22 @@
 // mask's structure (CSR + CSC, built once per mask) and the values in the dense W.
 //
 // Fast path: everything runs transposed, so each inner loop is a contiguous sweep over the batch:
-//   forward  yᵀ[Out,B]  = (W⊙M)·xᵀ   CSR SpMM (csr_spmm's register tiles) with bias + ReLU fused;
+//   forward  yᵀ[Out,B]  = (W⊙M)·xᵀ   CSR SpMM (spmm_padded.h) with bias + ReLU fused;
 //   dx       dxᵀ[In,B]  = (W⊙M)ᵀ·dyᵀ  the same SpMM over the CSC;
 //   dW       dW[o,i]    = dyᵀ[o,:]·xᵀ[i,:] at the nonzeros only (SDDMM: dot products of contiguous rows);
 //   db       db[o]      = Σ dyᵀ[o,:].
-// x, dy are transposed once per call, y and dx back once; the SpMM values are gathered from W once per call
-// (nnz loads). Threads: csr_spmm's own split; the SDDMM splits rows by cost.
+// x, dy are transposed once per call (batch padded to a multiple of 16, transpose_padded.h), y and dx back once;
+// the SpMM reads its values straight from W. Threads: rows split by cost (nonzeros + 1 per row).
 #include <algorithm>
-#include <memory>
 #include <vector>
 
 #include "../kernels.h"
 #include "../parallel.h"
+#include "sddmm.h"
 #include "simd.h"
 #include "sparse_structure.h"
+#include "spmm_padded.h"
+#include "transpose_padded.h"
 
 namespace lth::cpu {
 
@@ -86,36 +88,19 @@ void sparse_dense_backward(int64_t B, const SparseStructureView& s, const float*
 
 namespace {
 
-// An uninitialised float buffer (every element is written before it is read).
-std::unique_ptr<float[]> buffer(int64_t n) { return std::unique_ptr<float[]>(new float[std::max<int64_t>(n, 1)]); }
-
-// dst[c, r] = src[r, c] for src [rows, cols]: 16×16 blocks, split over threads by column blocks.
-void transpose(int64_t rows, int64_t cols, const float* src, float* dst) {
-  constexpr int64_t kBlock = 16;
-  const int64_t col_blocks = (cols + kBlock - 1) / kBlock;
-  parallel_for(col_blocks, std::max<int64_t>(1, (int64_t{1} << 14) / std::max<int64_t>(rows * kBlock, 1)),
-               [&](int64_t b0, int64_t b1) {
-                 for (int64_t r0 = 0; r0 < rows; r0 += kBlock)
-                   for (int64_t cb = b0; cb < b1; ++cb) {
-                     const int64_t c0 = cb * kBlock, c1 = std::min(cols, c0 + kBlock), r1 = std::min(rows, r0 + kBlock);
-                     for (int64_t c = c0; c < c1; ++c)
-                       for (int64_t r = r0; r < r1; ++r) dst[c * rows + r] = src[r * cols + c];
-                   }
-               });
+// Per-thread scratch that keeps its memory between calls: a training step calls these ops thousands of times with
+// the same sizes, and fresh large allocations come back from the OS as new pages (mmap), paid again every call.
+// Slot k of the calling thread, at least n floats; contents undefined (every element is written before it is read).
+float* scratch(int k, int64_t n) {
+  thread_local std::vector<float> slots[4];
+  std::vector<float>& v = slots[k];
+  if (static_cast<int64_t>(v.size()) < n) v.resize(static_cast<size_t>(n));
+  return v.data();
 }
 
-// Σ_j a[j]·b[j] in 16 lanes (a fixed order for any ISA the clone runs).
-LTH_CLONES("avx512f", "avx2,fma", "default")
-float dot(int64_t n, const float* __restrict a, const float* __restrict b) {
-  float lane[16] = {};
-  int64_t j = 0;
-  for (; j + 16 <= n; j += 16)
-    for (int k = 0; k < 16; ++k) lane[k] += a[j + k] * b[j + k];
-  for (int k = 0; j + k < n; ++k) lane[k] += a[j + k] * b[j + k];
-  float s = 0.0f;
-  for (int k = 0; k < 16; ++k) s += lane[k];
-  return s;
-}
+// The batch axis of the transposed operands is padded to a multiple of 16 floats with zeros: every row then
+// starts 64-byte aligned and the SIMD kernels need no tail (zero products add nothing).
+int64_t padded(int64_t B) { return (B + 15) / 16 * 16; }
 
 // First row of chunk t of `chunks` with about equal cost ptr[r] + r.
 int64_t split_by_cost(const int32_t* ptr, int64_t rows, int64_t t, int64_t chunks) {
@@ -148,30 +133,24 @@ void sparse_dense_structure(int64_t Out, int64_t In, const uint8_t* mask, int32_
   ref::sparse_dense_structure(Out, In, mask, rowptr, colidx, colptr, rowidx, positions);
 }
 
-// vals[p] = W at entry p of a compressed structure (rows of `major` over `minor`): the CSR (W[r, idx]) or,
-// transposed, the CSC (W[idx, r]).
-void gather_values(int64_t major, const int32_t* ptr, const int32_t* idx, const float* W, int64_t ld_major,
-                   int64_t ld_minor, float* vals) {
-  for_rows_by_cost(ptr, major, ptr[major], [&](int64_t r0, int64_t r1) {
-    for (int64_t r = r0; r < r1; ++r)
-      for (int64_t p = ptr[r]; p < ptr[r + 1]; ++p) vals[p] = W[r * ld_major + idx[p] * ld_minor];
-  });
-}
-
 void sparse_dense_forward(int64_t B, const SparseStructureView& s, const float* x, const float* W, const float* bias,
                           bool relu, float* y) {
-  check_structure_csr(s, "sparse_dense_forward");
-  if (B == 0 || s.out == 0) return;
-  auto vals = buffer(s.nnz), xt = buffer(s.in * B), yt = buffer(s.out * B);
-  gather_values(s.out, s.rowptr, s.colidx, W, s.in, 1, vals.get());
-  transpose(B, s.in, x, xt.get());
-  csr_spmm(CsrView{s.out, s.in, s.nnz, s.rowptr, s.colidx, vals.get()}, B, xt.get(), bias, relu, yt.get());
-  transpose(s.out, B, yt.get(), y);
+  if (B == 0 || s.out == 0) return check_structure_csr(s, "sparse_dense_forward");
+  const int64_t ld = padded(B);
+  const char* op = "sparse_dense_forward";
+  check_csr_rowptr(CsrView{s.out, s.in, s.nnz, s.rowptr, s.colidx, nullptr}, op);
+  float *xt = scratch(1, s.in * ld), *yt = scratch(2, s.out * ld);
+  transpose_to_padded(B, s.in, x, xt, ld);
+  for_rows_by_cost(s.rowptr, s.out, s.nnz * (ld / 16), [&](int64_t r0, int64_t r1) {
+    spmm_padded_rows(r0, r1, s.in, s.rowptr, s.colidx, W, s.in, 1, xt, ld, bias, relu, yt, op);
+  });
+  transpose_from_padded(B, s.out, yt, ld, y);
 }
 
 void sparse_dense_backward(int64_t B, const SparseStructureView& s, const float* x, const float* W, const float* dy,
                            float* dx, float* dW, float* db) {
-  if (dx) check_structure_csc(s, "sparse_dense_backward (transposed structure)");
+  const char* csc_op = "sparse_dense_backward (transposed structure)";
+  if (dx && B == 0) check_structure_csc(s, csc_op);  // else checked by the SpMM below
   if (dW) check_structure_csr(s, "sparse_dense_backward");
   if (B == 0) {  // empty sums
     if (dW)
@@ -180,29 +159,27 @@ void sparse_dense_backward(int64_t B, const SparseStructureView& s, const float*
     if (db) std::fill(db, db + s.out, 0.0f);
     return;
   }
-  auto dyt = buffer(s.out * B);
-  transpose(B, s.out, dy, dyt.get());
+  const int64_t ld = padded(B);
+  float* dyt = scratch(0, s.out * ld);
+  transpose_to_padded(B, s.out, dy, dyt, ld);
   if (dx) {
-    auto vals = buffer(s.nnz), dxt = buffer(s.in * B);
-    gather_values(s.in, s.colptr, s.rowidx, W, 1, s.in, vals.get());
-    csr_spmm(CsrView{s.in, s.out, s.nnz, s.colptr, s.rowidx, vals.get()}, B, dyt.get(), nullptr, false, dxt.get());
-    transpose(s.in, B, dxt.get(), dx);
+    float* dxt = scratch(2, s.in * ld);
+    check_csr_rowptr(CsrView{s.in, s.out, s.nnz, s.colptr, s.rowidx, nullptr}, csc_op);
+    for_rows_by_cost(s.colptr, s.in, s.nnz * (ld / 16), [&](int64_t r0, int64_t r1) {
+      spmm_padded_rows(r0, r1, s.out, s.colptr, s.rowidx, W, 1, s.in, dyt, ld, nullptr, false, dxt, csc_op);
+    });
+    transpose_from_padded(B, s.in, dxt, ld, dx);
   }
   if (dW && s.nnz > 0) {
-    auto xt = buffer(s.in * B);
-    transpose(B, s.in, x, xt.get());
-    for_rows_by_cost(s.rowptr, s.out, s.nnz * B, [&](int64_t r0, int64_t r1) {
-      for (int64_t o = r0; o < r1; ++o) {
-        const float* g = dyt.get() + o * B;
-        for (int64_t p = s.rowptr[o]; p < s.rowptr[o + 1]; ++p)
-          dW[o * s.in + s.colidx[p]] = dot(B, g, xt.get() + static_cast<int64_t>(s.colidx[p]) * B);
-      }
-    });
+    float* xt = scratch(3, s.in * ld);
+    transpose_to_padded(B, s.in, x, xt, ld);
+    for_rows_by_cost(s.rowptr, s.out, s.nnz * (ld / 16),
+                     [&](int64_t r0, int64_t r1) { sddmm_rows(r0, r1, s.rowptr, s.colidx, dyt, xt, ld, dW, s.in); });
   }
   if (db)
     for (int64_t o = 0; o < s.out; ++o) {
       float acc = 0.0f;
-      for (int64_t b = 0; b < B; ++b) acc += dyt[o * B + b];
+      for (int64_t b = 0; b < B; ++b) acc += dyt[o * ld + b];
       db[o] = acc;
     }
 }

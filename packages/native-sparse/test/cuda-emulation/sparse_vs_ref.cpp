@@ -1,4 +1,5 @@
-// gather_rows.cu, csr_convert.cu, csr_spmm.cu, mask_ops.cu (with mask_count.cuh) and magnitude_prune.cu against lth::cpu::ref
+// gather_rows.cu, csr_convert.cu, csr_spmm.cu, sparse_dense.cu, the positions steps of sgd_step.cu / adam_step.cu,
+// mask_ops.cu (with mask_count.cuh) and magnitude_prune.cu against lth::cpu::ref
 // in the emulation: discrete outputs (gathered words, CSR structure and values, counts, masks) bit for bit,
 // the SpMM product within fp32 tolerance, and the error paths (bad index, malformed CSR, count out of range,
 // NaN weight) with the CPU's code and, where the CPU's fast and reference paths agree on it, its message.
@@ -310,6 +311,125 @@ void test_prune_nan() {
   compare_prune("prune NaN alive", c, 10, false, true);
 }
 
+// ---- sparse fully connected layer (sparse_dense.cu) and the optimizer steps at its positions ---------------
+
+void test_sparse_dense(int64_t B, int64_t In, int64_t Out, double density, bool bias, bool relu) {
+  const std::string name = "sparse_dense B" + std::to_string(B) + " " + std::to_string(In) + "->" +
+                           std::to_string(Out) + " d" + std::to_string(density) + (bias ? " bias" : "") +
+                           (relu ? " relu" : "");
+  auto mask = randm(Out * In, density);
+  if (Out > 2 && In > 1)  // an empty row and an empty column
+    for (int64_t i = 0; i < In; ++i) mask[In + i] = 0;
+  for (int64_t o = 0; o < Out && In > 0; ++o) mask[o * In] = 0;
+  const int64_t nnz = cpu::ref::count_nonzero(Out * In, mask.data());
+  struct Parts {
+    std::vector<int32_t> rowptr, colidx, colptr, rowidx, positions;
+  } a, c;
+  for (Parts* s : {&a, &c}) {
+    s->rowptr.resize(Out + 1);
+    s->colptr.resize(In + 1);
+    s->colidx.resize(nnz);
+    s->rowidx.resize(nnz);
+    s->positions.resize(nnz);
+  }
+  cpu::ref::sparse_dense_structure(Out, In, mask.data(), a.rowptr.data(), a.colidx.data(), a.colptr.data(),
+                                   a.rowidx.data(), a.positions.data());
+  cuda::sparse_dense_structure(Out, In, mask.data(), c.rowptr.data(), c.colidx.data(), c.colptr.data(),
+                               c.rowidx.data(), c.positions.data());
+  same(name + " rowptr", c.rowptr, a.rowptr);
+  same(name + " colidx", c.colidx, a.colidx);
+  same(name + " colptr", c.colptr, a.colptr);
+  same(name + " rowidx", c.rowidx, a.rowidx);
+  same(name + " positions", c.positions, a.positions);
+  const SparseStructureView sv{Out, In, nnz, a.rowptr.data(), a.colidx.data(), a.colptr.data(), a.rowidx.data(),
+                               a.positions.data()};
+  auto x = randv(B * In), W = randv(Out * In, 0.3f), dy = randv(B * Out), bs = randv(Out, 0.1f);
+  std::vector<float> y1(B * Out, NAN), y2(B * Out, NAN);
+  cpu::ref::sparse_dense_forward(B, sv, x.data(), W.data(), bias ? bs.data() : nullptr, relu, y1.data());
+  cuda::sparse_dense_forward(B, sv, x.data(), W.data(), bias ? bs.data() : nullptr, relu, y2.data());
+  close(name + " y", y2, y1, 2e-7 * (In + 4) * 4);
+  // The masked dense layer of the same mask is the definition: the ref loops agree with it.
+  std::vector<float> y0(B * Out);
+  cpu::ref::masked_dense_forward(B, In, Out, x.data(), W.data(), mask.data(), bias ? bs.data() : nullptr, relu,
+                                 y0.data());
+  close(name + " y vs masked", y1, y0, 1e-6);
+  std::vector<float> dx1(B * In, NAN), dx2(B * In, NAN), db1(Out, NAN), db2(Out, NAN);
+  std::vector<float> dW1(Out * In, 7.0f), dW2(Out * In, 7.0f);  // 7: pruned entries must stay untouched
+  cpu::ref::sparse_dense_backward(B, sv, x.data(), W.data(), dy.data(), dx1.data(), dW1.data(), db1.data());
+  cuda::sparse_dense_backward(B, sv, x.data(), W.data(), dy.data(), dx2.data(), dW2.data(), db2.data());
+  close(name + " dx", dx2, dx1, 2e-7 * (Out + 4) * 4);
+  close(name + " dW", dW2, dW1, 2e-7 * (B + 4) * 4);
+  close(name + " db", db2, db1, 2e-7 * (B + 4) * 4);
+  ++checks;
+  for (int64_t k = 0; k < Out * In; ++k)
+    if (!mask[k] && dW2[k] != 7.0f) {
+      fail(name + ": dW written at a pruned entry");
+      break;
+    }
+  // A structure whose indices were overwritten: the same error as the CPU's (B > 0: dx is then a real buffer).
+  if (nnz > 0 && B > 0) {
+    auto bad = a.colidx;
+    bad[nnz / 2] = static_cast<int32_t>(In);
+    SparseStructureView bv = sv;
+    bv.colidx = bad.data();
+    same_error(name + " bad column", [&] { cpu::ref::sparse_dense_forward(B, bv, x.data(), W.data(), nullptr, false, y1.data()); },
+               [&] { cuda::sparse_dense_forward(B, bv, x.data(), W.data(), nullptr, false, y2.data()); });
+    auto badr = a.rowidx;
+    badr[0] = -1;
+    bv = sv;
+    bv.rowidx = badr.data();
+    same_error(name + " bad row", [&] { cpu::ref::sparse_dense_backward(B, bv, x.data(), W.data(), dy.data(), dx1.data(), nullptr, nullptr); },
+               [&] { cuda::sparse_dense_backward(B, bv, x.data(), W.data(), dy.data(), dx2.data(), nullptr, nullptr); });
+  }
+}
+
+void test_steps_at(int64_t n, double density) {
+  const std::string name = "steps at positions n" + std::to_string(n);
+  auto mask = randm(n, density);
+  std::vector<int32_t> pos;
+  for (int64_t i = 0; i < n; ++i)
+    if (mask[i]) pos.push_back(static_cast<int32_t>(i));
+  const int64_t np = static_cast<int64_t>(pos.size());
+  auto w = randv(n), g = randv(n, 0.1f), s1 = randv(n, 0.05f), s2 = randv(n, 0.05f);
+  for (auto& v : s2) v *= v;
+  s1.reserve(1);
+  for (int variant = 0; variant < 3; ++variant) {
+    SgdParams p{0.1f, variant ? 0.9f : 0.0f, variant == 2 ? 0.1f : 0.0f, 5e-4f, variant == 1};
+    auto w1 = w, w2 = w, v1 = s1, v2 = s1;
+    cpu::ref::sgd_step_at(np, pos.data(), n, p, w1.data(), g.data(), variant ? v1.data() : nullptr);
+    cuda::sgd_step_at(np, pos.data(), n, p, w2.data(), g.data(), variant ? v2.data() : nullptr);
+    close(name + " sgd w", w2, w1, 1e-7);
+    close(name + " sgd v", v2, v1, 1e-7);
+    for (int64_t i = 0; i < n; ++i)
+      if (!mask[i] && (w2[i] != w[i] || v2[i] != s1[i])) {
+        fail(name + " sgd: an unlisted entry changed");
+        break;
+      }
+  }
+  for (int variant = 0; variant < 2; ++variant) {
+    AdamParams p{1e-3f, 0.9f, 0.999f, 1e-8f, 1e-2f, 7, variant == 1};
+    auto w1 = w, w2 = w, m1 = s1, m2 = s1, v1 = s2, v2 = s2;
+    cpu::ref::adam_step_at(np, pos.data(), n, p, w1.data(), g.data(), m1.data(), v1.data());
+    cuda::adam_step_at(np, pos.data(), n, p, w2.data(), g.data(), m2.data(), v2.data());
+    close(name + " adam w", w2, w1, 1e-7);
+    close(name + " adam m", m2, m1, 1e-7);
+    close(name + " adam v", v2, v1, 1e-7);
+  }
+  if (np >= 2) {
+    for (int kind = 0; kind < 2; ++kind) {  // out of range, then not ascending
+      auto bad = pos;
+      if (kind == 0) bad[np / 2] = static_cast<int32_t>(n);
+      else std::swap(bad[0], bad[1]);
+      SgdParams p{0.1f, 0.0f, 0.0f, 0.0f, false};
+      auto w1 = w, w2 = w;
+      same_error(name + (kind ? " not ascending" : " out of range"),
+                 [&] { cpu::ref::sgd_step_at(np, bad.data(), n, p, w1.data(), g.data(), nullptr); },
+                 [&] { cuda::sgd_step_at(np, bad.data(), n, p, w2.data(), g.data(), nullptr); });
+      same(name + " nothing written on error", w2, w);
+    }
+  }
+}
+
 }  // namespace
 
 void suite_gather() {
@@ -350,6 +470,16 @@ void suite_csr() {
   test_spmm(12, 64, 5, true, false, 0, "dominant");
   test_spmm(40, 50, 8, true, true, 0, "nan");   // float4
   test_spmm(40, 50, 5, false, true, 0, "nan");  // scalar
+  test_sparse_dense(60, 784, 300, 0.2, true, true);  // LeNet fc1
+  test_sparse_dense(60, 300, 100, 0.036, true, true);
+  test_sparse_dense(13, 29, 17, 0.5, true, false);
+  test_sparse_dense(7, 9, 5, 0.0, true, true);
+  test_sparse_dense(7, 9, 5, 1.0, false, false);
+  test_sparse_dense(0, 8, 4, 0.5, true, false);
+  test_sparse_dense(3, 0, 5, 0.5, true, true);
+  test_steps_at(4097, 0.3);
+  test_steps_at(65, 0.0);
+  test_steps_at(1, 1.0);
   test_spmm(40, 50, 1, true, true, 0, "nan");   // SpMV
   test_spmm(12, 64, 1, false, true, 0, "dominant");
   for (int64_t K : {12, 20, 40, 100})       // SpMV lane counts 4, 8, 16, 32 (average row length K/3)
