@@ -28,9 +28,9 @@ export type CrossoverFile = z.infer<typeof CrossoverFile>;
 export type CrossoverTable = CrossoverFile['crossovers'];
 
 /**
- * Measured on the 2-core AMD EPYC (family 26, AVX-512) dev machine, 2026-12-07 14:44–14:50 UTC, by
- * `lth bench calibrate-sparse` on the first sparse kernels (native-sparse at sparsenative dccbb6c): batch 60, one fc
- * layer's forward + backward + Adam step, fastest of repeated steps, under load (load average 3–190, other sessions'
+ * Measured on the 2-core AMD EPYC (family 26, AVX-512) dev machine, 2026-12-07 15:19–15:25 UTC, by
+ * `lth bench calibrate-sparse` on the sparse kernels of native-sparse at sparsenative 2edbf97: batch 60, one fc
+ * layer's forward + backward + Adam step, fastest of repeated steps, under load (load average 5–23, other sessions'
  * builds); packages/bench/README.md has the table. 0 = sparse never won. A platform without an entry (CUDA, NEON)
  * trains masked-dense under `auto` until it is calibrated.
  */
@@ -40,37 +40,37 @@ export const BUILTIN_CROSSOVERS: CrossoverFile = {
   batchSize: 60,
   crossovers: {
     'cpu/avx512': {
-      '300x784': 0.142,
-      '100x300': 0.084,
+      '300x784': 0.391,
+      '100x300': 0.256,
       '10x100': 0,
-      '256x16384': 0,
-      '256x8192': 0,
-      '256x4096': 0,
-      '256x256': 0.123,
-      '10x256': 0,
+      '256x16384': 0.175,
+      '256x8192': 0.103,
+      '256x4096': 0.488,
+      '256x256': 0.482,
+      '10x256': 0.027,
       default: 0,
     },
     'cpu/avx2': {
-      '300x784': 0.32,
-      '100x300': 0.135,
-      '10x100': 0,
-      '256x16384': 0,
-      '256x8192': 0,
-      '256x4096': 0,
-      '256x256': 0.143,
-      '10x256': 0,
+      '300x784': 0.52,
+      '100x300': 0.309,
+      '10x100': 0.042,
+      '256x16384': 0.415,
+      '256x8192': 0.227,
+      '256x4096': 0.348,
+      '256x256': 0.5,
+      '10x256': 0.091,
       default: 0,
     },
     'cpu/generic': {
-      '300x784': 0.382,
-      '100x300': 0.505,
-      '10x100': 0.46,
-      '256x16384': 0.024,
-      '256x8192': 0.096,
-      '256x4096': 0.105,
-      '256x256': 0.601,
-      '10x256': 0.496,
-      default: 0.024,
+      '300x784': 0.629,
+      '100x300': 0.639,
+      '10x100': 0.277,
+      '256x16384': 0.516,
+      '256x8192': 0.346,
+      '256x4096': 0.534,
+      '256x256': 0.629,
+      '10x256': 0.324,
+      default: 0,
     },
   },
 };
