@@ -99,7 +99,8 @@ export class DenseLayer {
   /**
    * y = relu?(x·(W⊙M)ᵀ + b). The sparse path serves training forwards only: an evaluation forward (train false,
    * batches of 1000) stays masked-dense, where the first sparse kernels measured 15–30× slower than the dense GEMM
-   * (LeNet fc1/fc2 at 3–20% density, packages/bench/README.md) while at the training batch (60) they win.
+   * (LeNet fc1/fc2 at 3–20% density). The later kernels no longer are (packages/bench/README.md): evaluating on
+   * the sparse path below the crossover is a follow-up.
    */
   forward(x: F32, train = true): F32 {
     this.x = x;
