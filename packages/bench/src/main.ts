@@ -9,11 +9,11 @@ import { native } from '@lth/core';
 import { benchDeviceOrExit } from '@lth/native-sparse/bench-device';
 import { markdownTable, type BenchRow } from '@lth/native-sparse/bench-harness';
 import { shortError } from '@lth/native-sparse/bench-tfjs';
-import * as vega from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
 import { run as inference } from './inference.js';
 import { run as numpyBaseline } from './numpy-baseline.js';
 import { run as trainingStep } from './training-step.js';
+import { vegaLiteSvg } from './vega-svg.js';
 
 /** The rows' notes (validation results, accuracies) as a list under a table. */
 function notes(rows: BenchRow[]): string {
@@ -50,10 +50,7 @@ async function speedupSvg(rows: BenchRow[]): Promise<string> {
       { mark: { type: 'rule', strokeDash: [4, 4] }, encoding: { y: { datum: 1 } } },
     ],
   };
-  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
-  const svg = await view.toSVG();
-  view.finalize();
-  return svg;
+  return vegaLiteSvg(spec);
 }
 
 async function main(): Promise<void> {

@@ -33,6 +33,7 @@ export function lotteryReporter(mode: OutputMode, label = 'lottery'): (e: Lotter
         log(
           `trial ${e.trial} level ${e.level}: ${pct(e.density)} of weights left${e.resumeFrom > 0 ? `, resuming at iteration ${e.resumeFrom}` : ''}`,
         );
+        if (e.trainPaths?.length) log(`  ${e.trainPaths.map((p) => `${p.layer} ${p.path} (${p.reason})`).join(', ')}`);
         if (e.discardedCheckpoint) log(`  its checkpoint was not resumed: ${e.discardedCheckpoint}; the level restarts from its beginning`);
         if (tty) {
           bar = new SingleBar(

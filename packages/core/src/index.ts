@@ -36,6 +36,32 @@ export { evaluateBatched } from './train/batched-evaluate.js';
 export { ResidentData, type ResidentSplit } from './train/resident.js';
 export { Optimizer, learningRate } from './train/optimizer.js';
 export {
+  TRAIN_PATH_REQUESTS,
+  TrainPathError,
+  choosePath,
+  configureTrainPaths,
+  releaseTrainPaths,
+  type LayerTrainPath,
+  type TrainPath,
+  type TrainPathOptions,
+  type TrainPathRequest,
+} from './train/train-paths.js';
+export {
+  BUILTIN_CROSSOVERS,
+  CrossoverError,
+  crossoverFilePath,
+  crossoverFor,
+  loadCrossovers,
+  platformKey,
+  readCrossoverFile,
+  writeCrossoverFile,
+  crossoverFromTimings,
+  type CrossoverPoint,
+  type CrossoverFile,
+  type CrossoverTable,
+} from './train/sparse-crossover.js';
+export { DenseLayer } from './models/dense-layer.js';
+export {
   runBranch,
   branchName,
   BRANCH_KINDS,

@@ -1,8 +1,9 @@
 // lth branch <reinit|rearrange|same-sign|data-order> <run-dir>: a control experiment on a finished run.
-import { BRANCH_KINDS, REARRANGE_MODES, runBranch, type BranchKind, type RearrangeMode } from '@lth/core';
+import { BRANCH_KINDS, REARRANGE_MODES, runBranch, type BranchKind, type RearrangeMode, type TrainPathRequest } from '@lth/core';
 import { Argument, Command, Option } from 'commander';
 import { lotteryReporter, outputMode } from '../progress.js';
 import { summaryTable } from '../table.js';
+import { trainPathOption, trainPathRunOptions } from './train-path.js';
 import { addCommonOptions, applyThreads, indexList, interruptSignal, positiveInt, trialOption, type CommonOptions } from './common.js';
 
 export function branchCommand(): Command {
@@ -18,6 +19,7 @@ export function branchCommand(): Command {
       )
       .addOption(new Option('--levels <list>', 'comma-separated levels (default: all finished levels except 0)').argParser(indexList))
       .addOption(trialOption())
+      .addOption(trainPathOption())
       .addOption(
         new Option(
           '--mode <mode>',
@@ -30,13 +32,16 @@ export function branchCommand(): Command {
     async (
       kind: BranchKind,
       runDir: string,
-      opts: CommonOptions & { seed?: number; levels?: number[]; trial?: number[]; mode: RearrangeMode },
+      opts: CommonOptions & { seed?: number; levels?: number[]; trial?: number[]; mode: RearrangeMode; trainPath?: TrainPathRequest },
     ) => {
       applyThreads(opts);
       const levels = opts.levels;
       const { signal } = interruptSignal();
       const mode = outputMode(opts);
+      const { note, ...paths } = trainPathRunOptions(opts);
+      if (mode === 'bar') process.stderr.write(`${note}\n`);
       const r = await runBranch(runDir, kind, {
+        ...paths,
         device: opts.device,
         rearrangeMode: opts.mode,
         ...(opts.seed ? { seed: opts.seed } : {}),

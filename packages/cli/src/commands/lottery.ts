@@ -1,9 +1,10 @@
 // lth lottery | oneshot | train: IMP, one-shot pruning, or dense training only.
-import { modelLabels, resolveHparams, runLottery, type Hparams, type LevelSummary } from '@lth/core';
+import { modelLabels, resolveHparams, runLottery, type Hparams, type LevelSummary, type TrainPathRequest } from '@lth/core';
 import { Command, Option } from 'commander';
 import { addHparamOptions, hparamOverrides } from '../flags.js';
 import { lotteryReporter, outputMode } from '../progress.js';
 import { summaryTable } from '../table.js';
+import { trainPathOption, trainPathRunOptions } from './train-path.js';
 import { addCommonOptions, applyThreads, interruptSignal, nonNegativeInt, positiveInt, trialOption, type CommonOptions } from './common.js';
 
 export type Mode = 'lottery' | 'oneshot' | 'train';
@@ -14,6 +15,7 @@ export type LotteryFlags = CommonOptions & {
   batchTrials?: boolean;
   trial?: number[];
   untilLevel?: number;
+  trainPath?: TrainPathRequest;
 } & Record<string, unknown>;
 
 /** The hyperparameters a lottery/oneshot/train command line means: preset, then flags. */
@@ -44,6 +46,7 @@ export function lotteryCommand(mode: Mode): Command {
         "trial-by-trial format: either mode resumes the other's interrupted runs",
     ),
   );
+  cmd.addOption(trainPathOption());
   cmd.addOption(trialOption());
   cmd.addOption(
     new Option('--until-level <k>', 'stop after level k (earlier levels are skipped when done): one cluster job per level').argParser(
@@ -57,7 +60,10 @@ export function lotteryCommand(mode: Mode): Command {
     const h = lotteryHparams(mode, opts);
     const { signal } = interruptSignal();
     const mode_ = outputMode(opts);
+    const { note, ...paths } = trainPathRunOptions(opts);
+    if (mode_ === 'bar') process.stderr.write(`${note}\n`);
     const r = await runLottery(h, {
+      ...paths,
       root: opts.out,
       device: opts.device,
       ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),

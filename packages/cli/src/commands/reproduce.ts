@@ -1,9 +1,10 @@
 // lth reproduce: published experiments with our numbers beside the published ones: the draft's XOR experiment
 // (appendix A, Figures 9 and 10; src/reproduce/xor.ts, values from data/xor-draft.json); the IMP ones (LeNet, Conv-2/4/6, ResNet-20 with
 // rewinding) in src/reproduce/.
-import { xor } from '@lth/core';
+import { xor, type TrainPathRequest } from '@lth/core';
 import { Argument, Command, InvalidArgumentError, Option } from 'commander';
-import type { ImpIo } from '../reproduce/imp.js';
+import type { ImpExec, ImpIo } from '../reproduce/imp.js';
+import { trainPathOption, trainPathRunOptions } from './train-path.js';
 import { reproduceLenet } from '../reproduce/lenet.js';
 import { reproduceLenetOneShot } from '../reproduce/lenet-oneshot.js';
 import { PUBLISHED_STABILIZING } from '../reproduce/published.js';
@@ -54,7 +55,7 @@ function nonNegativeInt(name: string) {
 }
 
 /** Every experiment's flags: XOR's and the IMP experiments' (ResNet's are the widest set). */
-type ReproduceFlags = XorFlags & Omit<ResnetOptions, 'budget' | 'io' | 'trials'>;
+type ReproduceFlags = XorFlags & Omit<ResnetOptions, 'budget' | 'io' | 'trials' | 'exec'> & { trainPath?: TrainPathRequest };
 
 /** Plan lines go to stdout as they come (to stderr with --json, which keeps stdout one JSON document); progress to a terminal. */
 function impIo(json: boolean): ImpIo {
@@ -70,6 +71,13 @@ const clearProgress = (json: boolean) => {
   if (!json && process.stderr.isTTY) process.stderr.write('\r\x1b[K');
 };
 
+/** --train-path's run options; the note on where auto's crossovers come from goes out with the plan. */
+function impExec(opts: ReproduceFlags, io: ImpIo): ImpExec {
+  const { note, ...exec } = trainPathRunOptions(opts);
+  io.say(note);
+  return exec;
+}
+
 async function runImpExperiment(experiment: string, opts: ReproduceFlags): Promise<void> {
   const json = opts.json ?? false;
   const io = impIo(json);
@@ -81,6 +89,7 @@ async function runImpExperiment(experiment: string, opts: ReproduceFlags): Promi
     ...(opts.trials ? { trials: opts.trials } : {}),
     ...(opts.levels ? { levels: opts.levels } : {}),
     ...(opts.steps ? { steps: opts.steps } : {}),
+    exec: impExec(opts, io),
   };
   if (experiment === 'resnet20-rewind') {
     const r = await reproduceResnet({
@@ -181,6 +190,7 @@ export function reproduceCommand(): Command {
     )
     .addOption(new Option('--data-dir <dir>', 'IMP experiments: directory with the data set files (else $LTH_DATA_DIR, ~/.cache/lth)'))
     .addOption(new Option('--out <dir>', 'IMP experiments: experiment store root').default(process.env.LTH_RUNS ?? 'lth-runs'))
+    .addOption(trainPathOption())
     .addOption(new Option('--trials <n>', 'trials (overrides the budget)').argParser(positiveInt('--trials')))
     .addOption(new Option('--iterations <n>', 'xor: training iterations (overrides the budget)').argParser(positiveInt('--iterations')))
     .addOption(

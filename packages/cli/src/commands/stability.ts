@@ -1,9 +1,10 @@
 // lth stability <run-dir>: the two stability distances of Stabilizing the LTH for every pruned level — to the dense
 // network on the subnetwork, and between two data orders (training the data-order branch first where missing).
-import { runBranch, stabilityOf } from '@lth/core';
+import { runBranch, stabilityOf, type TrainPathRequest } from '@lth/core';
 import { Argument, Command, Option } from 'commander';
 import { lotteryReporter, outputMode } from '../progress.js';
 import { stabilityTable } from '../table.js';
+import { trainPathOption, trainPathRunOptions } from './train-path.js';
 import { addCommonOptions, applyThreads, interruptSignal, parseLevels, positiveInt, type CommonOptions } from './common.js';
 
 export function stabilityCommand(): Command {
@@ -19,28 +20,34 @@ export function stabilityCommand(): Command {
       .addOption(
         new Option('--levels <list>', 'comma-separated levels to train the data-order branch on (default: all finished levels except 0)'),
       )
-      .addOption(new Option('--no-train', 'only measure: use the data-order levels already trained')),
-  ).action(async (runDir: string, opts: CommonOptions & { seed?: number; levels?: string; train: boolean }) => {
-    applyThreads(opts);
-    const mode = outputMode(opts);
-    if (opts.train) {
-      const levels = parseLevels(opts.levels);
-      const { signal } = interruptSignal();
-      const r = await runBranch(runDir, 'data-order', {
-        device: opts.device,
-        ...(opts.seed ? { seed: opts.seed } : {}),
-        ...(levels ? { levels } : {}),
-        ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
-        onEvent: lotteryReporter(mode, 'branch data-order'),
-        signal,
-      });
-      if (!r.complete) {
-        process.exitCode = 130;
-        return;
+      .addOption(new Option('--no-train', 'only measure: use the data-order levels already trained'))
+      .addOption(trainPathOption()),
+  ).action(
+    async (runDir: string, opts: CommonOptions & { seed?: number; levels?: string; train: boolean; trainPath?: TrainPathRequest }) => {
+      applyThreads(opts);
+      const mode = outputMode(opts);
+      if (opts.train) {
+        const levels = parseLevels(opts.levels);
+        const { signal } = interruptSignal();
+        const { note, ...paths } = trainPathRunOptions(opts);
+        if (mode === 'bar') process.stderr.write(`${note}\n`);
+        const r = await runBranch(runDir, 'data-order', {
+          ...paths,
+          device: opts.device,
+          ...(opts.seed ? { seed: opts.seed } : {}),
+          ...(levels ? { levels } : {}),
+          ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
+          onEvent: lotteryReporter(mode, 'branch data-order'),
+          signal,
+        });
+        if (!r.complete) {
+          process.exitCode = 130;
+          return;
+        }
       }
-    }
-    const rows = stabilityOf(runDir, opts.seed ?? 0);
-    if (mode === 'json') process.stdout.write(`${JSON.stringify({ type: 'stability', rows })}\n`);
-    else process.stdout.write(`${stabilityTable(rows)}\n`);
-  });
+      const rows = stabilityOf(runDir, opts.seed ?? 0);
+      if (mode === 'json') process.stdout.write(`${JSON.stringify({ type: 'stability', rows })}\n`);
+      else process.stdout.write(`${stabilityTable(rows)}\n`);
+    },
+  );
 }

@@ -84,7 +84,8 @@ async function parseInner<T extends unknown[]>(cmd: Command, args: string[]): Pr
   return captured;
 }
 
-function controlArgs(o: CommonOptions): string[] {
+/** The run's execution flags its control jobs repeat (a forced --train-path included; auto is their default). */
+function controlArgs(o: CommonOptions & { trainPath?: string }): string[] {
   return [
     '--device',
     o.device,
@@ -92,6 +93,7 @@ function controlArgs(o: CommonOptions): string[] {
     ...(o.dataDir ? ['--data-dir', resolve(o.dataDir)] : []),
     ...(o.json ? ['--json'] : []),
     ...(o.quiet ? ['--quiet'] : []),
+    ...(o.trainPath && o.trainPath !== 'auto' ? ['--train-path', o.trainPath] : []),
   ];
 }
 

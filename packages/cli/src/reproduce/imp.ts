@@ -13,6 +13,8 @@ import {
   type BranchKind,
   type Hparams,
   type PreparedData,
+  type CrossoverTable,
+  type TrainPathRequest,
 } from '@lth/core';
 import { collectRun, type LevelPoint, type RunReport } from '../report/collect.js';
 
@@ -22,6 +24,12 @@ export type ImpBudget = 'quick' | 'full';
 export interface ImpIo {
   say: (line: string) => void;
   progress: (line: string) => void;
+}
+
+/** How a reproduction's levels train (execution options: not part of any run's hash). */
+export interface ImpExec {
+  trainPath?: TrainPathRequest;
+  crossovers?: CrossoverTable;
 }
 
 /** One IMP run of a reproduction and the controls to branch from it. */
@@ -49,13 +57,14 @@ export function runTargets(plan: ImpRunPlan): number[] {
 }
 
 /** Run (or resume: finished levels are skipped) one IMP run and its controls, and collect them. */
-export async function runImp(plan: ImpRunPlan, data: PreparedData, out: string, io: ImpIo): Promise<RunReport> {
+export async function runImp(plan: ImpRunPlan, data: PreparedData, out: string, io: ImpIo, exec: ImpExec = {}): Promise<RunReport> {
   if (plan.oneShot && plan.controls.length) throw new Error('the one-shot curve has no control branches');
   const density = (d: number) => `${(100 * d).toFixed(1)}%`;
   let dir = '';
   for (const levels of runTargets(plan)) {
     const h = { ...plan.h, lottery: { ...plan.h.lottery, levels } };
     const run = await runLottery(h, {
+      ...exec,
       root: out,
       data,
       oneShot: plan.oneShot ?? false,
@@ -67,6 +76,7 @@ export async function runImp(plan: ImpRunPlan, data: PreparedData, out: string, 
   }
   for (const kind of plan.controls) {
     await runBranch(dir, kind, {
+      ...exec,
       data,
       onEvent: (e) => {
         if (e.type === 'level-end') io.progress(`${plan.label} ${kind} trial ${e.trial} level ${e.level}`);

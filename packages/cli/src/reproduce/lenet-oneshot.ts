@@ -43,7 +43,7 @@ export async function reproduceLenetOneShot(o: Omit<LenetOptions, 'experiment'>)
   );
   const data = await loadPrepared(h, o.dataDir);
   o.io.say(estimateLine(estimateImp([plan], data), h.dataset.batchSize));
-  const report = await runImp(plan, data, o.out, o.io);
+  const report = await runImp(plan, data, o.out, o.io, o.exec);
   const impDir = runDir(o.out, 'lottery', hparamsHash(h));
   const imp = existsSync(runHparamsFile(impDir)) ? collectRun(impDir) : null;
   const oneShot = report.series[0]!.points;

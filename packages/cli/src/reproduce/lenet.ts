@@ -13,6 +13,7 @@ import {
   seriesPoints,
   type ImpBudget,
   type ImpIo,
+  type ImpExec,
   type ImpRunPlan,
 } from './imp.js';
 import { PUBLISHED_CONV, PUBLISHED_LENET } from './published.js';
@@ -37,6 +38,7 @@ export interface LenetOptions {
   out: string;
   dataDir?: string;
   io: ImpIo;
+  exec?: ImpExec;
 }
 
 /** The experiment's hyperparameters at the budget (flags override it), announced: title, source, budget, reduction. */
@@ -68,7 +70,7 @@ export async function reproduceLenet(o: LenetOptions): Promise<{ report: RunRepo
   const data = await loadPrepared(h, o.dataDir);
   const plan: ImpRunPlan = { label: 'ticket', h, controls: ['reinit', 'rearrange'] };
   o.io.say(estimateLine(estimateImp([plan], data), h.dataset.batchSize));
-  const report = await runImp(plan, data, o.out, o.io);
+  const report = await runImp(plan, data, o.out, o.io, o.exec);
   const ticket = report.series[0]!.points;
   const dense = ticket[0]!;
   const reinit = seriesPoints(report, 'reinit');

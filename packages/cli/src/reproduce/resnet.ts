@@ -15,6 +15,7 @@ import {
   type ImpBudget,
   type ImpEstimate,
   type ImpIo,
+  type ImpExec,
   type ImpRunPlan,
 } from './imp.js';
 import { PUBLISHED_STABILIZING } from './published.js';
@@ -45,6 +46,7 @@ export interface ResnetOptions {
   out: string;
   dataDir?: string;
   io: ImpIo;
+  exec?: ImpExec;
 }
 
 export interface ResnetRow {
@@ -153,8 +155,8 @@ export async function reproduceResnet(o: ResnetOptions): Promise<ResnetResult> {
   const estimate = estimateImp(plans, data);
   o.io.say(estimateLine(estimate, B));
 
-  const rewound = await runImp(plans[0]!, data, o.out, o.io);
-  const reset = await runImp(plans[1]!, data, o.out, o.io);
+  const rewound = await runImp(plans[0]!, data, o.out, o.io, o.exec);
+  const reset = await runImp(plans[1]!, data, o.out, o.io, o.exec);
   const ticket = seriesPoints(rewound, 'ticket');
   const resetPts = seriesPoints(reset, 'ticket');
   const reinit = seriesPoints(rewound, 'reinit');

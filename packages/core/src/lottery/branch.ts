@@ -26,7 +26,9 @@ import { residentFor } from '../train/resident.js';
 import { itersPerEpoch } from '../train/loop.js';
 import { Random } from '../util/rng.js';
 import { trainLevelGroup } from './level-runner.js';
-import { heartbeatOn, loadPrepared, selectedTrials } from './runner.js';
+import { heartbeatOn, loadPrepared, selectedTrials, trainPathOptions } from './runner.js';
+import type { CrossoverTable } from '../train/sparse-crossover.js';
+import type { TrainPathRequest } from '../train/train-paths.js';
 import type { LevelSummary, LotteryEvent } from './types.js';
 import { applyMasks, loadMasks, loadWeights, saveMasks } from './weights.js';
 
@@ -53,6 +55,9 @@ export interface BranchOptions {
   trials?: number[];
   /** Keep the data set on the device for the whole branch (default: on for CUDA, off for the CPU). */
   residentData?: boolean;
+  /** Kernels of the fully connected layers (LotteryOptions.trainPath): not part of the branch's identity. */
+  trainPath?: TrainPathRequest;
+  crossovers?: CrossoverTable;
 }
 
 export interface BranchResult {
@@ -73,6 +78,7 @@ export async function runBranch(run: string, kind: BranchKind, opts: BranchOptio
   const mode = opts.rearrangeMode ?? 'position';
   if (!REARRANGE_MODES.includes(mode)) throw new Error(`unknown rearrange mode '${mode}' (expected ${REARRANGE_MODES.join(', ')})`);
   const connections = kind === 'rearrange' && mode === 'connections';
+  const trainPaths = trainPathOptions(opts);
   const dir = branchDir(
     run,
     connections ? branchName(kind, seedOffset).replace(/^rearrange/, 'rearrange-connections') : branchName(kind, seedOffset),
@@ -167,6 +173,7 @@ export async function runBranch(run: string, kind: BranchKind, opts: BranchOptio
             onEvent,
             signal: opts.signal,
             resident,
+            trainPaths,
           });
           if (!done) return { dir, complete: false, summaries };
           summaries.push(...done);

@@ -20,6 +20,13 @@ import type { MetricRow } from '../train/metrics.js';
 import { Optimizer } from '../train/optimizer.js';
 import type { ResidentData } from '../train/resident.js';
 import { soloTrainee } from '../train/trainer.js';
+import {
+  batchedTrainPaths,
+  configureTrainPaths,
+  releaseTrainPaths,
+  type LayerTrainPath,
+  type TrainPathOptions,
+} from '../train/train-paths.js';
 import { checkpointTensorsFile, readCheckpoint, removeCheckpoint, writeCheckpoint } from './checkpoint.js';
 import { summarize } from './level.js';
 import type { LevelSummary, LotteryEvent } from './types.js';
@@ -61,6 +68,8 @@ export interface LevelGroup {
   signal?: AbortSignal | undefined;
   /** The run's data set kept on the device, or null (batches uploaded from the host). */
   resident?: ResidentData | null | undefined;
+  /** Masked-dense or sparse kernels per fully connected layer (default: auto with the built-in crossovers). */
+  trainPaths?: TrainPathOptions | undefined;
 }
 
 /** What the loop trains for a group, and how its state maps to each trial's. */
@@ -127,6 +136,8 @@ export function trainLevelGroup(g: LevelGroup): LevelSummary[] | null {
   const start = first ? first.meta.iteration : g.levelStart;
   const stack = g.batched ? batchedStack(g) : soloStack(solo);
   let optimizer: Optimizer | null = null;
+  const pathOpts = g.trainPaths ?? { request: 'auto' };
+  const paths: LayerTrainPath[][] = [];
   try {
     optimizer = new Optimizer(stack.params, h.training);
     trials.forEach((tr, i) => {
@@ -138,6 +149,8 @@ export function trainLevelGroup(g: LevelGroup): LevelSummary[] | null {
         saveWeights(levelFile(tr.ldir, 'init'), solo, { hash, level: String(level) });
       }
       stack.loadTrial(i, solo);
+      // Masks are fixed from here to the level's end: the sparse structures are built once, here.
+      paths[i] = g.batched ? batchedTrainPaths(solo, pathOpts.request) : configureTrainPaths(solo, pathOpts);
       const why = discarded[i];
       emit?.({
         type: 'level-start',
@@ -145,6 +158,7 @@ export function trainLevelGroup(g: LevelGroup): LevelSummary[] | null {
         level,
         density: density(solo.params).density,
         resumeFrom: start,
+        trainPaths: paths[i]!,
         ...(why ? { discardedCheckpoint: why } : {}),
       });
     });
@@ -221,20 +235,24 @@ export function trainLevelGroup(g: LevelGroup): LevelSummary[] | null {
     }
     return trials.map((tr, i) => {
       stack.storeTrial(i, solo);
-      return storeLevel(g, tr, rows[i]!);
+      return storeLevel(g, tr, rows[i]!, paths[i]!);
     });
   } finally {
+    if (!g.batched) releaseTrainPaths(solo);
     optimizer?.dispose();
     stack.dispose();
   }
 }
 
 /** A finished level of one trial (its weights in the solo model): every file, the summary last. */
-function storeLevel(g: LevelGroup, tr: LevelTrial, rows: MetricRow[]): LevelSummary {
+function storeLevel(g: LevelGroup, tr: LevelTrial, rows: MetricRow[], paths: LayerTrainPath[]): LevelSummary {
   const { ldir, trial } = tr;
   saveWeights(levelFile(ldir, 'final'), g.solo, { hash: g.hash, level: String(g.level) });
   writeMetricsCsv(levelFile(ldir, 'metrics'), rows);
-  const summary = summarize(trial, g.level, g.solo, rows, g.levelStart, g.end, g.hash);
+  const summary = {
+    ...summarize(trial, g.level, g.solo, rows, g.levelStart, g.end, g.hash),
+    trainPaths: Object.fromEntries(paths.map((p) => [p.layer, p.path])),
+  };
   writeJsonAtomic(levelFile(ldir, 'hparams'), g.h);
   writeJsonAtomic(levelFile(ldir, 'summary'), summary);
   removeCheckpoint(ldir);

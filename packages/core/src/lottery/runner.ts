@@ -19,6 +19,7 @@ import { itersPerEpoch } from '../train/loop.js';
 import { readCheckpointMeta } from './checkpoint.js';
 import { prepareLevelMasks, runLevels } from './level.js';
 import { trainLevelGroup } from './level-runner.js';
+import { batchedSparseUnsupported, TRAIN_PATH_REQUESTS, TrainPathError, type TrainPathOptions } from '../train/train-paths.js';
 import { readLevelSummary } from './summary-file.js';
 import type { LevelSummary, LotteryEvent, LotteryOptions, LotteryResult } from './types.js';
 import { applyMasks, loadWeights, saveWeights } from './weights.js';
@@ -42,6 +43,8 @@ const byTrialThenLevel = (a: LevelSummary, b: LevelSummary) => a.trial - b.trial
 export async function runLottery(h: Hparams, opts: LotteryOptions): Promise<LotteryResult> {
   const unbatchable = opts.batchTrials ? batchUnsupported(h) : null;
   if (unbatchable) throw new BatchError(unbatchable);
+  const trainPaths = trainPathOptions(opts);
+  if (opts.batchTrials && trainPaths.request === 'sparse') throw new TrainPathError(batchedSparseUnsupported);
   const hash = hparamsHash(h);
   const kind = opts.oneShot ? 'oneshot' : 'lottery';
   const dir = runDir(opts.root, kind, hash);
@@ -122,6 +125,7 @@ export async function runLottery(h: Hparams, opts: LotteryOptions): Promise<Lott
               onEvent,
               signal: opts.signal,
               resident,
+              trainPaths,
             });
             if (!done) return result(false);
             summaries.push(...done);
@@ -151,6 +155,15 @@ function byResumePoint(dir: string, level: number, trials: number[]): number[][]
     groups.set(key, [...(groups.get(key) ?? []), t]);
   }
   return [...groups.values()];
+}
+
+/** The train-path request and crossovers of a run's options, checked. */
+export function trainPathOptions(opts: { trainPath?: string | undefined; crossovers?: TrainPathOptions['crossovers'] }): TrainPathOptions {
+  const request = opts.trainPath ?? 'auto';
+  if (!(TRAIN_PATH_REQUESTS as readonly string[]).includes(request)) {
+    throw new TrainPathError(`unknown train path '${request}' (expected ${TRAIN_PATH_REQUESTS.join(', ')})`);
+  }
+  return { request: request as TrainPathOptions['request'], ...(opts.crossovers ? { crossovers: opts.crossovers } : {}) };
 }
 
 export class TrialError extends Error {

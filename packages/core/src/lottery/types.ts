@@ -7,6 +7,8 @@ import type { Density } from '../prune/strategy.js';
 import type { MetricRow } from '../train/metrics.js';
 import type { TrainProgress } from '../train/loop.js';
 import type { EarlyStop } from './early-stop.js';
+import type { CrossoverTable } from '../train/sparse-crossover.js';
+import type { LayerTrainPath, TrainPath, TrainPathRequest } from '../train/train-paths.js';
 
 export interface LevelSummary {
   trial: number;
@@ -17,6 +19,11 @@ export interface LevelSummary {
   draftEarlyStop: EarlyStop | null;
   final: { testAccuracy: number; testLoss: number; valAccuracy: number | null; valLoss: number | null };
   hash: string;
+  /**
+   * The kernels each fully connected layer trained on (of the session that finished the level). Absent in
+   * stores written before sparse-aware training: those trained masked-dense.
+   */
+  trainPaths?: Record<string, TrainPath>;
 }
 
 export type LotteryEvent =
@@ -27,6 +34,8 @@ export type LotteryEvent =
       level: number;
       density: number;
       resumeFrom: number;
+      /** The kernels each fully connected layer trains this level on, and why. */
+      trainPaths?: LayerTrainPath[];
       /** Why the level's checkpoint was not resumed (the level restarts from its beginning), when it had one. */
       discardedCheckpoint?: string;
     }
@@ -69,6 +78,15 @@ export interface LotteryOptions {
   trials?: number[];
   /** Stop after this level (default: the last): one job per level of a trial, each resuming where the last left. */
   untilLevel?: number;
+  /**
+   * Kernels of the fully connected layers (an execution option: not in the hash; results equal to fp32 rounding):
+   * 'auto' (default) trains a layer sparse at levels where its density is below the crossover for this platform,
+   * 'dense' / 'sparse' force either. Batched trials train masked-dense ('sparse' with batchTrials throws).
+   * Convolutional layers always train masked-dense.
+   */
+  trainPath?: TrainPathRequest;
+  /** The crossovers 'auto' uses (default: the built-in table; `loadCrossovers` reads a calibrated file). */
+  crossovers?: CrossoverTable;
 }
 
 export interface LotteryResult {

@@ -17,6 +17,7 @@ import {
   Sequence,
   type Layer,
 } from './layers.js';
+import type { DenseLayer } from './dense-layer.js';
 import type { F32, Model, Param } from './types.js';
 
 export class LayeredModel implements Model {
@@ -34,6 +35,9 @@ export class LayeredModel implements Model {
   }
   backward(dlogits: F32): void {
     this.net.backward(dlogits, false);
+  }
+  denseLayers(): DenseLayer[] {
+    return this.net.layers.filter((l): l is Dense => l instanceof Dense).map((l) => l.inner);
   }
   get dropouts(): Dropout[] {
     return this.net.layers.filter((l): l is Dropout => l instanceof Dropout);

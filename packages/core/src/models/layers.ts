@@ -360,8 +360,8 @@ export class Dense implements Layer {
   buffers() {
     return [];
   }
-  forward(x: F32): F32 {
-    return this.inner.forward(x);
+  forward(x: F32, train: boolean): F32 {
+    return this.inner.forward(x, train);
   }
   backward(dy: F32, needDx: boolean): F32 | null {
     return this.inner.backward(dy, needDx);

@@ -1,6 +1,7 @@
 // What a model is to the rest of core: named parameters (some prunable, with masks) and an explicit
 // forward/backward over native tensors. Activations and gradients stay in native memory.
 import type { Tensor } from '@lth/native-sparse';
+import type { DenseLayer } from './dense-layer.js';
 
 export type F32 = Tensor<'f32'>;
 export type U8 = Tensor<'u8'>;
@@ -19,6 +20,11 @@ export interface Param {
   grad: F32;
   /** Pruning mask for prunable weights, null otherwise. */
   mask: U8 | null;
+  /**
+   * While the layer trains sparse (models/dense-layer.ts): the flat indices of the mask's alive entries, and the
+   * optimizer updates only those (the others are 0 and stay 0). Absent or null: the masked update.
+   */
+  positions?: Tensor<'i32'> | null;
 }
 
 export function isPrunable(kind: ParamKind): boolean {
@@ -40,6 +46,8 @@ export interface Model {
   positionDropout(seed: number, iteration: number): void;
   /** Gradients of every parameter from dlogits (after forward with train = true). */
   backward(dlogits: F32): void;
+  /** The fully connected layers that can train on the sparse kernels (absent: none). */
+  denseLayers?(): DenseLayer[];
   /** Non-parameter state saved with checkpoints (batch-norm running statistics). */
   buffers(): Array<{ name: string; value: F32 }>;
   dispose(): void;

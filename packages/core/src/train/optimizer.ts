@@ -1,5 +1,6 @@
 // Optimizers over a model's parameters, on the addon's update kernels: pruned weights and their optimizer
-// state stay exactly 0. Biases and batch norm have no mask.
+// state stay exactly 0. Biases and batch norm have no mask. A weight whose layer trains sparse carries the
+// positions of its alive entries (Param.positions): only those are updated, with the masked step's arithmetic.
 import { adamStep, sgdStep, zeros } from '@lth/native-sparse';
 import type { Hparams } from '../hparams/schema.js';
 import type { F32, Param } from '../models/types.js';
@@ -32,9 +33,13 @@ export class Optimizer {
     const h = this.h;
     for (const p of this.params) {
       const s = this.slots.get(p.name)!;
+      // One of the two (the op refuses both); plain fields, not a spread: this runs for every parameter at every step.
+      const positions = p.positions ?? null;
+      const mask = positions ? null : p.mask;
       if (h.optimizer === 'adam') {
         adamStep(p.value, p.grad, {
-          mask: p.mask,
+          mask,
+          positions,
           m: s[0]!,
           v: s[1]!,
           lr,
@@ -47,7 +52,8 @@ export class Optimizer {
         });
       } else {
         sgdStep(p.value, p.grad, {
-          mask: p.mask,
+          mask,
+          positions,
           velocity: s[0] ?? null,
           lr,
           momentum: h.optimizer === 'sgd' ? 0 : h.momentum,
