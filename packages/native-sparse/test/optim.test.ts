@@ -1,8 +1,8 @@
 import { expect, it } from 'vitest';
 import { adamStep, fromArray, sgdStep, zeros, type Tensor } from '../lib/index.js';
 import { binding } from '../lib/binding.js';
-import { adamParams } from './cases/adam_step.js';
-import { optimDensities, optimSizes, optimSteps, sgdParams } from './cases/sgd_step.js';
+import { adamCases } from './cases/adam_step.js';
+import { alivePositions, optimLabel, optimSteps, sgdCases } from './cases/sgd_step.js';
 import { adamStepRef, sgdStepRef } from './reference/optim.js';
 import { expectClose } from './support/compare.js';
 import { describeEachTarget } from './support/devices.js';
@@ -29,43 +29,63 @@ function f32<T extends object>(p: T): T {
   return Object.fromEntries(Object.entries(p).map(([k, v]) => [k, typeof v === 'number' ? Math.fround(v) : v])) as T;
 }
 
-// Every size with every mask density (rotated per size); each parameter set takes its share of these plus
-// all the n = 1 cases, so every option meets odd sizes, the parallel grain and every density.
-const cases = optimSizes.flatMap((n, a) =>
-  optimDensities.map((_, b) => ({ n, density: optimDensities[(a + b) % optimDensities.length]!, k: b })),
-);
-const casesFor = (pi: number, sets: number) => cases.filter((c, i) => i % sets === pi || c.n === 1);
+/** After the same steps with positions as with the mask: alive entries bit-identical to the masked steps', the rest as before. */
+function expectPositionsStep(masked: Float32Array, atPositions: Float32Array, before: Float32Array, mask: Uint8Array, label: string): void {
+  for (let k = 0; k < mask.length; k++) {
+    if (mask[k] ? !Object.is(atPositions[k], masked[k]) : !Object.is(atPositions[k], before[k]))
+      expect.fail(
+        `${label}[${k}] (${mask[k] ? 'alive' : 'pruned'}): positions step ${atPositions[k]}, ${mask[k] ? `masked step ${masked[k]}` : `before ${before[k]}`}`,
+      );
+  }
+}
 
 describeEachTarget('sgdStep', (target) => {
   const dev = { device: target.device } as const;
-  for (const [pi, { name, p }] of sgdParams.entries()) {
-    for (const c of casesFor(pi, sgdParams.length)) {
-      it(`${name} n ${c.n} density ${c.density ?? 'none'}: ${optimSteps} steps`, () => {
-        const rng = new Rng(c.n * 17 + pi * 3 + c.k);
-        const mask = c.density === null ? null : randomMask(rng, c.n, c.density);
-        const w0 = randn(rng, c.n);
-        const vel0 = randn(rng, c.n, 0.1);
-        const W = track(fromArray(w0, [c.n], dev));
-        const M = mask ? track(fromArray(mask, [c.n], dev)) : null;
-        const V = p.momentum ? track(fromArray(vel0, [c.n], dev)) : null;
-        const w = Float64Array.from(w0);
-        const vel = p.momentum ? Float64Array.from(vel0) : null;
-        for (let s = 0; s < optimSteps; s++) {
-          const g = gradient(rng, c.n, mask);
-          const G = track(fromArray(g, [c.n], dev));
-          sgdStep(W, G, { ...p, mask: M, velocity: V });
-          sgdStepRef(f32(p), w, g, mask, vel);
-        }
-        const wg = W.download();
-        expectClose(wg, w, { rtol: 1e-5, atol: 1e-6 }, 'w');
-        expectZeroWhere(wg, mask, 'w');
-        if (V) {
-          const vg = V.download();
-          expectClose(vg, vel!, { rtol: 1e-5, atol: 1e-6 }, 'velocity');
-          expectZeroWhere(vg, mask, 'velocity');
-        }
-      });
-    }
+  for (const [ci, c] of sgdCases.entries()) {
+    const p = c.p;
+    it(`${optimLabel(c)}: ${optimSteps} steps`, () => {
+      const rng = new Rng(ci * 17 + 3);
+      const mask = c.density === null ? null : randomMask(rng, c.n, c.density);
+      const w0 = randn(rng, c.n);
+      const vel0 = randn(rng, c.n, 0.1);
+      const W = track(fromArray(w0, [c.n], dev));
+      const M = mask ? track(fromArray(mask, [c.n], dev)) : null;
+      const V = p.momentum ? track(fromArray(vel0, [c.n], dev)) : null;
+      const w = Float64Array.from(w0);
+      const vel = p.momentum ? Float64Array.from(vel0) : null;
+      for (let s = 0; s < optimSteps; s++) {
+        const g = gradient(rng, c.n, mask);
+        const G = track(fromArray(g, [c.n], dev));
+        sgdStep(W, G, { ...p, mask: M, velocity: V });
+        sgdStepRef(f32(p), w, g, mask, vel);
+      }
+      const wg = W.download();
+      expectClose(wg, w, { rtol: 1e-5, atol: 1e-6 }, 'w');
+      expectZeroWhere(wg, mask, 'w');
+      if (V) {
+        const vg = V.download();
+        expectClose(vg, vel!, { rtol: 1e-5, atol: 1e-6 }, 'velocity');
+        expectZeroWhere(vg, mask, 'velocity');
+      }
+    });
+    if (c.density === null) continue;
+    it(`${optimLabel(c)}: ${optimSteps} steps with positions = the mask's alive indices`, () => {
+      const rng = new Rng(ci * 17 + 4);
+      const mask = randomMask(rng, c.n, c.density!);
+      const w0 = randn(rng, c.n);
+      const vel0 = randn(rng, c.n, 0.1);
+      const up = <A extends Float32Array | Uint8Array | Int32Array>(a: A) => track(fromArray(a.slice() as A, [a.length], dev));
+      const [M, P] = [up(mask), up(alivePositions(mask))];
+      const [W1, W2] = [up(w0), up(w0)];
+      const [V1, V2] = p.momentum ? [up(vel0), up(vel0)] : [null, null];
+      for (let s = 0; s < optimSteps; s++) {
+        const G = up(gradient(rng, c.n, mask)); // NaN at pruned positions: a positions step must not read them
+        sgdStep(W1, G, { ...p, mask: M, velocity: V1 });
+        sgdStep(W2, G, { ...p, positions: P, velocity: V2 });
+      }
+      expectPositionsStep(W1.download(), W2.download(), w0, mask, 'w');
+      if (V1) expectPositionsStep(V1.download(), V2!.download(), vel0, mask, 'velocity');
+    });
   }
 
   it('rejects bad arguments with ERR_ARG and mismatched tensors with ERR_SHAPE / ERR_DTYPE', () => {
@@ -90,37 +110,55 @@ describeEachTarget('sgdStep', (target) => {
 
 describeEachTarget('adamStep', (target) => {
   const dev = { device: target.device } as const;
-  for (const [pi, { name, p }] of adamParams.entries()) {
-    for (const c of casesFor(pi, adamParams.length)) {
-      it(`${name} n ${c.n} density ${c.density ?? 'none'}: ${optimSteps} steps`, () => {
-        const rng = new Rng(c.n * 29 + pi * 5 + c.k);
-        const mask = c.density === null ? null : randomMask(rng, c.n, c.density);
-        const w0 = randn(rng, c.n);
-        const W = track(fromArray(w0, [c.n], dev));
-        const M = mask ? track(fromArray(mask, [c.n], dev)) : null;
-        // Moments start nonzero so pruned positions visibly get reset.
-        const m0 = randn(rng, c.n, 0.01);
-        const v0 = Float32Array.from(randn(rng, c.n, 0.01), (x) => x * x);
-        const Mo = track(fromArray(m0, [c.n], dev));
-        const Vo = track(fromArray(v0, [c.n], dev));
-        const w = Float64Array.from(w0);
-        const m = Float64Array.from(m0);
-        const v = Float64Array.from(v0);
-        for (let s = 1; s <= optimSteps; s++) {
-          const g = gradient(rng, c.n, mask);
-          const G = track(fromArray(g, [c.n], dev));
-          adamStep(W, G, { ...p, step: s, mask: M, m: Mo, v: Vo });
-          adamStepRef(f32(p), s, w, g, mask, m, v);
-        }
-        const wg = W.download();
-        expectClose(wg, w, { rtol: 1e-5, atol: 1e-6 }, 'w');
-        expectClose(Mo.download(), m, { rtol: 1e-5, atol: 1e-7 }, 'm');
-        expectClose(Vo.download(), v, { rtol: 1e-5, atol: 1e-8 }, 'v');
-        expectZeroWhere(wg, mask, 'w');
-        expectZeroWhere(Mo.download(), mask, 'm');
-        expectZeroWhere(Vo.download(), mask, 'v');
-      });
-    }
+  for (const [ci, c] of adamCases.entries()) {
+    const { step, ...p } = c.p;
+    it(`${optimLabel(c)}: ${optimSteps} steps from step ${step}`, () => {
+      const rng = new Rng(ci * 29 + 5);
+      const mask = c.density === null ? null : randomMask(rng, c.n, c.density);
+      const w0 = randn(rng, c.n);
+      const W = track(fromArray(w0, [c.n], dev));
+      const M = mask ? track(fromArray(mask, [c.n], dev)) : null;
+      // Moments start nonzero so pruned positions visibly get reset.
+      const m0 = randn(rng, c.n, 0.01);
+      const v0 = Float32Array.from(randn(rng, c.n, 0.01), (x) => x * x);
+      const Mo = track(fromArray(m0, [c.n], dev));
+      const Vo = track(fromArray(v0, [c.n], dev));
+      const w = Float64Array.from(w0);
+      const m = Float64Array.from(m0);
+      const v = Float64Array.from(v0);
+      for (let s = step; s < step + optimSteps; s++) {
+        const g = gradient(rng, c.n, mask);
+        const G = track(fromArray(g, [c.n], dev));
+        adamStep(W, G, { ...p, step: s, mask: M, m: Mo, v: Vo });
+        adamStepRef(f32(p), s, w, g, mask, m, v);
+      }
+      const wg = W.download();
+      expectClose(wg, w, { rtol: 1e-5, atol: 1e-6 }, 'w');
+      expectClose(Mo.download(), m, { rtol: 1e-5, atol: 1e-7 }, 'm');
+      expectClose(Vo.download(), v, { rtol: 1e-5, atol: 1e-8 }, 'v');
+      expectZeroWhere(wg, mask, 'w');
+      expectZeroWhere(Mo.download(), mask, 'm');
+      expectZeroWhere(Vo.download(), mask, 'v');
+    });
+    if (c.density === null) continue;
+    it(`${optimLabel(c)}: ${optimSteps} steps from step ${step} with positions = the mask's alive indices`, () => {
+      const rng = new Rng(ci * 29 + 6);
+      const mask = randomMask(rng, c.n, c.density!);
+      const w0 = randn(rng, c.n);
+      const m0 = randn(rng, c.n, 0.01);
+      const v0 = Float32Array.from(randn(rng, c.n, 0.01), (x) => x * x);
+      const up = <A extends Float32Array | Uint8Array | Int32Array>(a: A) => track(fromArray(a.slice() as A, [a.length], dev));
+      const [M, P] = [up(mask), up(alivePositions(mask))];
+      const [W1, M1, V1, W2, M2, V2] = [up(w0), up(m0), up(v0), up(w0), up(m0), up(v0)];
+      for (let s = step; s < step + optimSteps; s++) {
+        const G = up(gradient(rng, c.n, mask)); // NaN at pruned positions: a positions step must not read them
+        adamStep(W1, G, { ...p, step: s, mask: M, m: M1, v: V1 });
+        adamStep(W2, G, { ...p, step: s, positions: P, m: M2, v: V2 });
+      }
+      expectPositionsStep(W1.download(), W2.download(), w0, mask, 'w');
+      expectPositionsStep(M1.download(), M2.download(), m0, mask, 'm');
+      expectPositionsStep(V1.download(), V2.download(), v0, mask, 'v');
+    });
   }
 
   it('rejects bad arguments with ERR_ARG', () => {
