@@ -189,6 +189,29 @@ export class CallGen {
     return this.pick(['cpu', 'cpu', 'auto', 'cuda', null, 5, {}, 'gpu', 'CUDA', '', 'cpu ']);
   }
 
+  /**
+   * A sparse-dense structure of an [Out, In] mask: usually built by the op (from a fuzzed mask), sometimes forged
+   * with random index tensors (the kernels must check what they read), a field of the wrong kind, or freed.
+   */
+  structure(Out: number, In: number): unknown {
+    const r = this.int(0, 99);
+    if (r < 5) return this.bad();
+    let s: api.SparseDenseStructure;
+    try {
+      s = api.sparseDenseStructure(this.t([Out, In], 'u8') as Tensor<'u8'>);
+    } catch {
+      return this.bad();
+    }
+    this.made.push(s.rowPtr, s.colIdx, s.colPtr, s.rowIdx, s.positions);
+    if (r < 75) return s;
+    const nnz = this.int(0, 6);
+    const field = this.pick(['rowPtr', 'colIdx', 'colPtr', 'rowIdx', 'positions'] as const);
+    if (r < 90) return { ...s, [field]: this.fresh([field === 'rowPtr' ? Out + 1 : field === 'colPtr' ? In + 1 : nnz], 'i32') };
+    if (r < 95) return { ...s, [this.pick(['outFeatures', 'inFeatures', 'nnz'] as const)]: this.bad() };
+    s.dispose();
+    return s;
+  }
+
   csr(rows: number, cols: number): unknown {
     if (this.chance(0.1)) return this.bad();
     const A = api.denseToCsr(this.fresh([rows, cols]) as Tensor<'f32'>);
@@ -509,6 +532,7 @@ export const generators: Record<string, Gen> = {
       g.opts({
         lr: () => g.num(0, 0.1),
         mask: () => g.t(s, 'u8'),
+        positions: () => g.t([g.int(0, 4)], 'i32'),
         velocity: () => g.out(s, [w, grad]),
         momentum: () => momentum,
         dampening: () => g.num(0, 0.5),
@@ -532,9 +556,33 @@ export const generators: Record<string, Gen> = {
             m,
             v,
             mask: g.chance(0.5) ? g.t(s, 'u8') : undefined,
+            positions: g.chance(0.3) ? g.t([g.int(0, 4)], 'i32') : undefined,
             decoupled: g.bool(),
           }
         : g.bad(),
+    );
+  },
+  sparseDenseStructure: (g) => call(g.t([g.dim(), g.dim()], 'u8')),
+  sparseDenseForward: (g) => {
+    const { B, In, Out } = dense(g);
+    const x = g.t([B, In]);
+    const W = g.t([Out, In]);
+    return call(x, W, g.structure(Out, In), g.opts({ bias: () => g.t([Out]), relu: () => g.bool(), out: () => g.out([B, Out], [x, W]) }));
+  },
+  sparseDenseBackward: (g) => {
+    const { B, In, Out } = dense(g);
+    const [x, W, dy] = [g.t([B, In]), g.t([Out, In]), g.t([B, Out])];
+    const ins = [x, W, dy];
+    return call(
+      x,
+      W,
+      dy,
+      g.structure(Out, In),
+      g.opts({
+        dx: () => g.out([B, In], ins) ?? g.bool(),
+        dW: () => g.out([Out, In], ins) ?? g.bool(),
+        db: () => g.out([Out], ins) ?? g.bool(),
+      }),
     );
   },
   countNonzero: (g) => call(g.t([g.dim(), g.dim()], 'u8')),
